@@ -1,0 +1,3 @@
+from realign.cli.main import app
+
+app(prog_name="realign")

@@ -1,0 +1,44 @@
+"""realign command line: a thin adapter over the library (parse, call, print).
+
+Each stage registers its commands from its own module (``realign.cli.<stage>``) so the
+files stay small and owned by one stage.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="realign",
+    help="How the outcome of a battle realigns the international system (COW/ATOP data, models, what-ifs).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules; each defines ``register(app)``. A module that is missing (an optional
+# stage not installed) is skipped so the rest of the CLI still works.
+_COMMAND_MODULES = [
+    "realign.cli.data_cmds",
+    "realign.cli.system_cmds",
+    "realign.cli.models_cmds",
+    "realign.cli.events_cmds",
+    "realign.cli.consequences_cmds",
+    "realign.cli.essay_cmds",
+    "realign.cli.web_cmds",
+]
+
+for _mod in _COMMAND_MODULES:
+    try:
+        _m = importlib.import_module(_mod)
+    except ModuleNotFoundError as exc:  # pragma: no cover - only when a stage is absent
+        if exc.name != _mod:
+            raise
+        continue
+    _m.register(app)
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,60 @@
+"""One family of errors for realign: every domain error is a ``ValueError``.
+
+Interfaces (CLI, web) catch :class:`RealignError` and show its message; anything
+else is a bug.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "RealignError",
+    "InvalidParameterError",
+    "UnknownStateError",
+    "AmbiguousStateError",
+    "DataIntegrityError",
+    "CoverageError",
+    "InputFileError",
+]
+
+
+class RealignError(ValueError):
+    """Base class of all realign errors (a ``ValueError``, so ``except ValueError`` works)."""
+
+
+class InvalidParameterError(RealignError):
+    """A parameter has the wrong type or value.
+
+    Message form (as scikit-learn): "The 'k' parameter of Landscape must be an int >= 2. Got 1 instead."
+    """
+
+
+class UnknownStateError(RealignError):
+    """A state name/code that no dated spell matches; the message lists close candidates."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None):
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+class AmbiguousStateError(UnknownStateError):
+    """A name that matches several states on that date; the message lists them."""
+
+
+class DataIntegrityError(RealignError):
+    """A bundled table fails its checksum or schema check."""
+
+
+class CoverageError(RealignError):
+    """A date outside what the data cover (e.g. before 1816-01-01)."""
+
+
+class InputFileError(RealignError):
+    """A user file (CSV, TOML, essay) is malformed; the message names file, line and field."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 field: str | None = None):
+        where = ":".join(str(x) for x in (path, line) if x is not None)
+        prefix = f"{where}: " if where else ""
+        fld = f" [field '{field}']" if field else ""
+        super().__init__(f"{prefix}{message}{fld}")
+        self.path, self.line, self.field = path, line, field
