@@ -1,0 +1,43 @@
+# realign: two commands for a fresh machine.
+#   make run   installs and writes the Stalingrad consequences report from the bundled data
+#   make test  installs everything the tests need (venv, packages, Debian chromium) and runs them
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+
+.PHONY: run test install install-test chromium lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e ".[research,web,test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/realign consequences stalingrad --out reports/stalingrad
+
+# Debian's chromium for the Playwright browser tests (never a downloaded browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: install chromium
+	$(BIN)/ruff check src tests bench data-raw
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check src tests bench data-raw
+
+bench: install
+	$(BIN)/python bench/snapshot.py
+
+clean:
+	rm -rf $(VENV) reports

@@ -1,0 +1,65 @@
+"""Shared CLI plumbing: output formats, rich tables, and domain errors -> clean exit code 2."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import sys
+from collections.abc import Iterator
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from realign.errors import RealignError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class Format(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table for people; json or csv for programs.")
+
+
+@contextlib.contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn realign's errors (and bad files) into a one-line message on stderr and exit code 2."""
+    try:
+        yield
+    except RealignError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, max_rows: int | None = None) -> None:
+    """Print a DataFrame as a rich table, JSON records or CSV."""
+    if fmt is Format.json:
+        print_json(json.loads(df.to_json(orient="records", date_format="iso")))
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(df.to_csv(index=False))
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in df.columns:
+        table.add_column(str(col), overflow="fold")
+    shown = df if max_rows is None else df.head(max_rows)
+    for row in shown.itertuples(index=False):
+        table.add_row(*["" if (v is None or (isinstance(v, float) and pd.isna(v))) else
+                        (f"{v:.6g}" if isinstance(v, float) else str(v)) for v in row])
+    console.print(table)
+    if max_rows is not None and len(df) > max_rows:
+        console.print(f"... {len(df) - max_rows} more rows (use --format csv for all)")
