@@ -1,0 +1,403 @@
+"""Landscape theory of aggregation (Axelrod & Bennett 1993, *BJPS* 23(2), 211–233).
+
+Given sizes ``s_i`` (e.g. CINC shares) and a symmetric propensity matrix ``p_ij`` (positive: the two
+states like to be together), the *frustration energy* of a partition ``X`` into coalitions is::
+
+    E(X) = Σ_{i<j} s_i s_j p_ij d_ij(X),   d_ij = 1 if i and j are in different coalitions
+
+The theory predicts the local minima of ``E`` (configurations no single state's move improves), each
+with its basin of attraction, not just the global minimum.
+
+:class:`Landscape` works on plain arrays, so any source of sizes and propensities can feed it::
+
+    Landscape(k=2).fit(sizes, propensity, ids=["USA", "RUS", ...])
+
+(``realign.models.propensity`` builds them from data for a date; see :func:`fit_landscape`.)
+
+Basins. For two coalitions the basin of a minimum is the fraction of configurations whose steepest
+descent (repeatedly make the single move that lowers the energy most; ties to the lowest index)
+ends in it: computed over *all* ``2^(N-1)`` configurations when ``N <= basin_exact_max_n`` (16) and
+estimated from ``n_basin_samples`` uniformly random configurations otherwise. A minimum found by a
+solver but never reached from the sample gets basin 0.0. For ``k >= 3`` basins are not computed
+(``None``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from realign.errors import InvalidParameterError
+
+__all__ = ["Landscape", "Minimum", "landscape_energy", "fit_landscape", "validate_inputs"]
+
+_SOLVERS = ("auto", "exact", "bnb", "heuristic")
+
+
+@dataclass
+class Minimum:
+    """One local minimum: ``energy`` (size² × propensity units), ``coalitions`` (lists of ids, the
+    coalition of the first id first, members in input order) and ``basin`` (fraction, or None)."""
+
+    energy: float
+    coalitions: list[list[Hashable]]
+    basin: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (the JSON contract of ``realign landscape``)."""
+        return asdict(self)
+
+
+def _id_text(ids: Sequence[Hashable] | None, i: int) -> str:
+    return f" (id {ids[i]!r})" if ids is not None else ""
+
+
+def validate_inputs(
+    sizes: Any, propensity: Any, ids: Sequence[Hashable] | None = None
+) -> tuple[np.ndarray, np.ndarray, list[Hashable]]:
+    """Check and convert sizes (n,), propensity (n, n) and ids; errors name the offending row.
+
+    Raises :class:`InvalidParameterError` for negative/NaN sizes, NaN or asymmetric propensities,
+    wrong shapes and duplicate ids. The diagonal of ``propensity`` is ignored.
+
+    Examples
+    --------
+    >>> validate_inputs([1, 2], [[0, 1], [0.5, 0]], ["A", "B"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    realign.errors.InvalidParameterError: propensity is not symmetric at row 0 (id 'A'), ...
+    """
+    try:
+        s = np.asarray(sizes, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"sizes must be numbers: {exc}") from None
+    if s.ndim != 1:
+        raise InvalidParameterError(f"sizes must be one-dimensional; got shape {s.shape}")
+    n = len(s)
+    id_list = list(range(n)) if ids is None else list(ids)
+    if len(id_list) != n:
+        raise InvalidParameterError(f"ids has {len(id_list)} entries but sizes has {n}")
+    if len(set(id_list)) != n:
+        seen: set = set()
+        for i, x in enumerate(id_list):
+            if x in seen:
+                raise InvalidParameterError(f"ids row {i}: duplicate id {x!r}")
+            seen.add(x)
+    for i in range(n):
+        if not math.isfinite(s[i]):
+            raise InvalidParameterError(
+                f"sizes row {i}{_id_text(id_list, i)} is not a finite number ({s[i]})")
+        if s[i] < 0:
+            raise InvalidParameterError(
+                f"sizes row {i}{_id_text(id_list, i)} is negative ({s[i]}); sizes must be >= 0")
+    try:
+        p = np.array(propensity, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(f"propensity must be numbers: {exc}") from None
+    if p.shape != (n, n):
+        raise InvalidParameterError(f"propensity must have shape ({n}, {n}) to match sizes; got {p.shape}")
+    np.fill_diagonal(p, 0.0)
+    bad = np.argwhere(~np.isfinite(p))
+    if len(bad):
+        i, j = (int(x) for x in bad[0])
+        raise InvalidParameterError(
+            f"propensity row {i}{_id_text(id_list, i)}, column {j}{_id_text(id_list, j)} is {p[i, j]}; "
+            "propensities must be finite")
+    scale = max(1.0, float(np.abs(p).max(initial=0.0)))
+    asym = np.argwhere(np.abs(p - p.T) > 1e-12 * scale)
+    if len(asym):
+        i, j = (int(x) for x in asym[0])
+        raise InvalidParameterError(
+            f"propensity is not symmetric at row {i}{_id_text(id_list, i)}, "
+            f"column {j}{_id_text(id_list, j)}: "
+            f"p[{i},{j}]={p[i, j]} but p[{j},{i}]={p[j, i]}")
+    return s, p, id_list
+
+
+def landscape_energy(sizes: Any, propensity: Any, assignment: Sequence[Hashable]) -> float:
+    """Energy ``Σ_{i<j} s_i s_j p_ij d_ij`` of an assignment (one coalition label per state).
+
+    Labels can be any hashable values; only equality matters, so relabelling coalitions does not
+    change the energy.
+
+    Examples
+    --------
+    >>> p = [[0, 1, -1], [1, 0, -1], [-1, -1, 0]]
+    >>> landscape_energy([1, 1, 2], p, ["a", "a", "b"])
+    -4.0
+    >>> landscape_energy([1, 1, 2], p, [0, 1, 1])
+    -1.0
+    """
+    s, p, _ = validate_inputs(sizes, propensity)
+    lab = list(assignment)
+    if len(lab) != len(s):
+        raise InvalidParameterError(f"assignment has {len(lab)} labels but there are {len(s)} states")
+    codes = np.array(canon_codes(lab), dtype=np.int64)
+    diff = codes[:, None] != codes[None, :]
+    return float(0.5 * np.sum(np.outer(s, s) * p * diff))
+
+
+def canon_codes(labels: Sequence[Hashable]) -> list[int]:
+    """Labels renumbered by first appearance (``['b', 'a', 'b'] -> [0, 1, 0]``)."""
+    seen: dict = {}
+    return [seen.setdefault(x, len(seen)) for x in labels]
+
+
+def _coalitions(labels: np.ndarray, ids: list[Hashable]) -> list[list[Hashable]]:
+    groups: dict[int, list[Hashable]] = {}
+    for i, c in enumerate(canon_codes(np.asarray(labels).tolist())):
+        groups.setdefault(c, []).append(ids[i])
+    return [groups[c] for c in sorted(groups)]
+
+
+def _bits_to_labels(states: np.ndarray, n: int) -> np.ndarray:
+    states = np.asarray(states, dtype=np.int64)
+    return ((states[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.int8)
+
+
+class Landscape:
+    """Landscape-theory alignment model (Axelrod & Bennett 1993), scikit-learn style.
+
+    Parameters (keyword only, stored verbatim)
+    ----------
+    k : int >= 2, maximum number of coalitions.
+    solver : "auto" | "exact" | "bnb" | "heuristic". "auto" enumerates exactly (all local minima)
+        when ``N <= exact_max_n`` (k=2) or the partitions are few (k>=3); for k=2 up to
+        ``bnb_max_n`` it proves the global minimum by branch-and-bound; otherwise tabu search.
+    n_restarts : tabu-search restarts (heuristic and bnb modes).
+    seed : seed of every random choice (restarts, basin samples).
+    n_basin_samples : random starts for basin estimates when N > basin_exact_max_n.
+    basin_exact_max_n : largest N whose basins are computed from every configuration.
+    exact_max_n : largest N enumerated by "auto" (k=2); 30 takes ~2 s on 2 cores, 34 ~30 s.
+    bnb_max_n, bnb_max_nodes : branch-and-bound limits.
+    max_minima : cap on stored minima.
+
+    Attributes after :meth:`fit`
+    ----------------------------
+    minima_ : list[Minimum], sorted by energy (global minimum first).
+    energy_, coalitions_ : global minimum energy and coalitions.
+    exact_ : True when the global minimum is proven optimal.
+    complete_ : True when ``minima_`` lists every local minimum (full enumeration).
+    solver_ : solver used; n_found_ / n_runs_ : heuristic runs reaching the best energy.
+    ids_ : the ids used.
+
+    Examples
+    --------
+    >>> p = [[0, 1, -1], [1, 0, -1], [-1, -1, 0]]
+    >>> m = Landscape(k=2).fit([1, 1, 2], p, ids=["A", "B", "C"])
+    >>> m.energy_, m.coalitions_, m.exact_
+    (-4.0, [['A', 'B'], ['C']], True)
+    >>> [(x.energy, x.basin) for x in m.minima_]
+    [(-4.0, 1.0)]
+    """
+
+    def __init__(
+        self,
+        *,
+        k: int = 2,
+        solver: str = "auto",
+        n_restarts: int = 64,
+        seed: int | None = 0,
+        n_basin_samples: int = 4096,
+        basin_exact_max_n: int = 16,
+        exact_max_n: int = 30,
+        bnb_max_n: int = 120,
+        bnb_max_nodes: int = 200_000_000,
+        max_minima: int = 100_000,
+    ) -> None:
+        self.k = k
+        self.solver = solver
+        self.n_restarts = n_restarts
+        self.seed = seed
+        self.n_basin_samples = n_basin_samples
+        self.basin_exact_max_n = basin_exact_max_n
+        self.exact_max_n = exact_max_n
+        self.bnb_max_n = bnb_max_n
+        self.bnb_max_nodes = bnb_max_nodes
+        self.max_minima = max_minima
+
+    # -- scikit-learn protocol ---------------------------------------------------------------
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters as a dict."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Landscape:
+        """Set constructor parameters; unknown names raise :class:`InvalidParameterError`."""
+        valid = self._param_names()
+        for key, value in params.items():
+            if key not in valid:
+                raise InvalidParameterError(
+                    f"Invalid parameter {key!r} for estimator Landscape. Valid parameters are: {valid}.")
+            setattr(self, key, value)
+        return self
+
+    def __repr__(self) -> str:
+        default = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if default.get(k) != v]
+        return f"Landscape({', '.join(changed)})"
+
+    def _validate_params(self) -> None:
+        def bad(name: str, what: str) -> InvalidParameterError:
+            return InvalidParameterError(
+                f"The {name!r} parameter of Landscape must be {what}. Got {getattr(self, name)!r} instead.")
+
+        def is_int(x: Any) -> bool:
+            return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+        if not is_int(self.k) or self.k < 2:
+            raise bad("k", "an int >= 2")
+        if self.solver not in _SOLVERS:
+            raise bad("solver", "a str among {'auto', 'exact', 'bnb', 'heuristic'}")
+        for name in ("n_restarts", "n_basin_samples", "max_minima", "bnb_max_nodes"):
+            if not is_int(getattr(self, name)) or getattr(self, name) < 1:
+                raise bad(name, "an int >= 1")
+        for name in ("basin_exact_max_n", "exact_max_n", "bnb_max_n"):
+            if not is_int(getattr(self, name)) or getattr(self, name) < 0:
+                raise bad(name, "an int >= 0")
+        if self.seed is not None and not is_int(self.seed):
+            raise bad("seed", "an int or None")
+
+    # -- fitting ------------------------------------------------------------------------------
+    def fit(
+        self,
+        sizes: Any,
+        propensity: Any,
+        ids: Sequence[Hashable] | None = None,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Landscape:
+        """Find the minima of the landscape of ``sizes`` (n,) and symmetric ``propensity`` (n, n).
+
+        ``ids`` label the states in the output (default ``0..n-1``). ``progress(done, total)`` is
+        called during long exact enumerations. Returns ``self``.
+        """
+        self._validate_params()
+        s, p, id_list = validate_inputs(sizes, propensity, ids)
+        from realign.solvers.exact import couplings
+
+        w = couplings(s, p)
+        n = len(s)
+        seed = 0 if self.seed is None else int(self.seed)
+        self.ids_ = id_list
+        self.n_found_ = None
+        self.n_runs_ = None
+        if n == 0:
+            self.minima_, self.energy_, self.coalitions_ = [], 0.0, []
+            self.exact_ = self.complete_ = True
+            self.solver_ = "exact"
+            return self
+        if self.k == 2:
+            labels, energies, self.exact_, self.complete_ = self._fit_two(w, seed, progress)
+            basins = self._basins(w, labels, seed)
+        else:
+            labels, energies, self.exact_, self.complete_ = self._fit_kway(w, seed)
+            basins = [None] * len(labels)
+        self.minima_ = [Minimum(float(e), _coalitions(lab, id_list), b)
+                        for lab, e, b in zip(labels, energies, basins, strict=True)]
+        self.energy_ = self.minima_[0].energy
+        self.coalitions_ = self.minima_[0].coalitions
+        return self
+
+    def _choose(self, n: int) -> str:
+        if self.solver != "auto":
+            return self.solver
+        if self.k == 2:
+            if n <= self.exact_max_n:
+                return "exact"
+            return "bnb" if n <= self.bnb_max_n else "heuristic"
+        from realign.solvers.kway import n_partitions
+
+        return "exact" if n_partitions(n, self.k) <= 20_000_000 else "heuristic"
+
+    def _fit_two(self, w: np.ndarray, seed: int, progress: Callable[[int, int], None] | None):
+        from realign.solvers.exact import EXACT_MAX_N, solve_exact
+        from realign.solvers.heuristic import labels_energy, tabu_search
+
+        n = w.shape[0]
+        solver = self._choose(n)
+        if solver == "exact" and n > EXACT_MAX_N:
+            raise InvalidParameterError(
+                f"The 'solver' parameter of Landscape must not be 'exact' for N={n} > {EXACT_MAX_N} "
+                "(use 'bnb'). Got 'exact' instead.")
+        self.solver_ = solver
+        if solver == "exact":
+            r = solve_exact(w, max_minima=self.max_minima, progress=progress)
+            labels = _bits_to_labels(r.minima_states, n)
+            return labels, r.minima_energies, True, not r.truncated
+        cands = []
+        exact = False
+        h = tabu_search(w, n_restarts=self.n_restarts, seed=seed)
+        self.n_found_, self.n_runs_ = h.n_found, h.n_runs
+        cands.append(h.run_labels)
+        if solver == "bnb":
+            from realign.solvers.bnb import solve_bnb
+
+            b = solve_bnb(w, max_nodes=self.bnb_max_nodes)
+            exact = b.exact
+            cands.append(b.labels[None, :])
+        self._samples = self._descents(w, seed)
+        cands.append(self._samples)
+        allc = np.unique(np.concatenate(cands), axis=0)
+        energies = labels_energy(w, allc)
+        order = np.lexsort((*allc.T[::-1], energies))
+        allc, energies = allc[order], energies[order]
+        return allc[: self.max_minima], energies[: self.max_minima], exact, False
+
+    def _descents(self, w: np.ndarray, seed: int) -> np.ndarray:
+        from realign.solvers.heuristic import descend_labels
+
+        n = w.shape[0]
+        if n <= self.basin_exact_max_n:
+            starts = _bits_to_labels(np.arange(1 << (n - 1), dtype=np.int64) << 1, n)
+        else:
+            rng = np.random.default_rng(seed)
+            starts = rng.integers(0, 2, size=(self.n_basin_samples, n), dtype=np.int8)
+        return descend_labels(w, starts)
+
+    def _basins(self, w: np.ndarray, labels: np.ndarray, seed: int) -> list[float | None]:
+        ends = getattr(self, "_samples", None)
+        if ends is None or len(ends) == 0 or ends.shape[1] != w.shape[0]:
+            ends = self._descents(w, seed)
+        self._samples = None
+        keys, counts = np.unique(ends, axis=0, return_counts=True)
+        table = {k.tobytes(): c for k, c in zip(keys, counts, strict=True)}
+        total = float(len(ends))
+        keys_of = [np.ascontiguousarray(lab, dtype=np.int8).tobytes() for lab in labels]
+        return [float(table.get(key, 0)) / total for key in keys_of]
+
+    def _fit_kway(self, w: np.ndarray, seed: int):
+        from realign.solvers.kway import solve_kway_exact, solve_kway_heuristic
+
+        n = w.shape[0]
+        solver = self._choose(n)
+        self.solver_ = "exact" if solver == "exact" else "heuristic"
+        if solver == "exact":
+            r = solve_kway_exact(w, self.k, max_minima=self.max_minima)
+            return r.minima_labels, r.minima_energies, True, not r.truncated
+        r = solve_kway_heuristic(w, self.k, n_restarts=self.n_restarts, seed=seed)
+        self.n_found_, self.n_runs_ = r.n_found, r.n_runs
+        return r.minima_labels, r.minima_energies, False, False
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"minima": [...], "exact": bool}`` — the JSON contract of ``realign landscape``."""
+        return {"minima": [m.to_dict() for m in self.minima_], "exact": bool(self.exact_)}
+
+
+def fit_landscape(sizes: Any, propensity: Any, ids: Sequence[Hashable] | None = None,
+                  **params: Any) -> Landscape:
+    """Convenience: ``Landscape(**params).fit(sizes, propensity, ids)``.
+
+    This is the entry point for data-built inputs (``realign.models.propensity``): pass sizes (n,),
+    a symmetric propensity (n, n) and the ccodes as ids.
+    """
+    return Landscape(**params).fit(sizes, propensity, ids)
