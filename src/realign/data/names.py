@@ -236,7 +236,7 @@ def resolve(name: str | int, date: str | dt.date | None = None) -> int:
     365
     >>> resolve("Germany", "1960-01-01")   # West Germany in COW
     260
-    >>> resolve("RUM")
+    >>> resolve("ROM")
     360
     """
     return resolve_detail(name, date).ccode

@@ -82,7 +82,7 @@ def load(name: str) -> pd.DataFrame:
     Examples
     --------
     >>> states = load("states")
-    >>> int(states.loc[states.stateabb == "RUM", "ccode"].iloc[0])
+    >>> int(states.loc[states.stateabb == "ROM", "ccode"].iloc[0])
     360
     """
     return _load(name).copy()

@@ -78,7 +78,8 @@ def _event_changes(lo: dt.date, hi: dt.date) -> tuple[list[dict], int]:
     rows = [
         {
             "date": r.date.date(), "ccode": int(r.ccode), "name": r.state, "kind": r.kind,
-            "counterpart": r.counterpart, "source": f"WWII events {r.event_id}: {r.source_url}",
+            "counterpart": r.counterpart,
+            "source": f"WWII events {r.event_id}: " + (r.source_url or f"no source URL ({r.note})"),
             "verified": bool(r.verified),
         }
         for r in e[e["ccode"].notna()].itertuples()
@@ -159,8 +160,8 @@ def history(after: str | dt.date, months: int = 24, *, states: Iterable[int | st
     --------
     >>> h = history("1943-02-02", 24)
     >>> r = h.changes[(h.changes.ccode == 360) & (h.changes.kind == "side_change")]
-    >>> r.date.iloc[0].isoformat()
-    '1944-09-09'
+    >>> [d.isoformat() for d in r.date]   # the coup (events table), the new side (COW)
+    ['1944-08-23', '1944-09-09']
     """
     lo = parse_date(after)
     if not isinstance(months, int) or isinstance(months, bool) or months < 1 or months > 1200:
