@@ -1,0 +1,92 @@
+"""``realign events`` (catalogue of battles) and ``realign scenario validate`` (scenario files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
+
+events_app = typer.Typer(help="Catalogue of battles as shocks: list, show (dates, sides, sourced losses, effects).",
+                         no_args_is_help=True)
+scenario_app = typer.Typer(help="Scenario files (TOML): validate before running.", no_args_is_help=True)
+
+
+@events_app.command("list")
+def list_cmd(fmt: Format = FORMAT_OPTION) -> None:
+    """List catalogue events with dates, sides, winner and effects on each side."""
+    from realign.events.catalogue import events_table
+
+    with domain_errors():
+        df = events_table()
+        if fmt is Format.table:
+            df = df[["slug", "start", "end", "winner_label", "allies_capability", "allies_credibility",
+                     "axis_capability", "axis_credibility"]].rename(columns={
+                         "winner_label": "winner", "allies_capability": "allies cap",
+                         "allies_credibility": "allies cred",
+                         "axis_capability": "axis cap", "axis_credibility": "axis cred"})
+        print_frame(df, fmt, title="realign event catalogue (effects are model assumptions)")
+
+
+@events_app.command("show")
+def show_cmd(
+    slug: str = typer.Argument(..., help="Event slug or alias, e.g. stalingrad or \"Battle of Stalingrad\"."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Show one event: dates, belligerents, outcome, sourced losses, effects and sources."""
+    from realign.events.catalogue import load_event
+
+    with domain_errors():
+        ev = load_event(slug)
+        if fmt is Format.json:
+            print_json(ev.to_dict())
+            return
+        if fmt is Format.csv:
+            print_frame(ev.losses_frame(), fmt)
+            return
+        console.print(f"[bold]{ev.name}[/] ({ev.slug})  {ev.start} .. {ev.end}  {ev.theatre}, "
+                      f"COW war {ev.war} ({ev.war_name})", highlight=False)
+        for side, members in ev.sides.items():
+            console.print(f"  side {side} ({ev.side_labels[side]}): {', '.join(map(str, members))}", highlight=False)
+        console.print(f"  outcome: side {ev.winner} ({ev.side_labels[ev.winner]}) - {ev.result}", highlight=False)
+        print_frame(ev.losses_frame()[["side_label", "ccode", "category", "low", "high", "unit", "sources"]],
+                    Format.table, title="losses (sourced; ccode 0 = whole side; notes in --format json)")
+        eff = Table(title="effects (model assumptions)", header_style="bold")
+        for col in ("outcome", "side", "capability", "credibility"):
+            eff.add_column(col)
+        for name, effects in (("historical", ev.effects), ("reversed", ev.reversed_effects)):
+            for side, e in effects.items():
+                eff.add_row(name, f"{side} ({ev.side_labels[side]})", f"{e.capability:.3f}", f"{e.credibility:+.2f}")
+        console.print(eff)
+        console.print(f"  reversed: {ev.reversed_assumption}", highlight=False)
+        for f in ev.formations:
+            console.print(f"  destroyed: {f.name} - {f.fate} [{', '.join(f.sources)}]", highlight=False)
+        for m in ev.missing:
+            console.print(f"  missing: {m}", highlight=False)
+        console.print("sources:")
+        for s in ev.sources:
+            console.print(f"  [{s.id}] {s.citation} <{s.url}>", highlight=False, soft_wrap=True)
+
+
+@scenario_app.command("validate")
+def validate_cmd(file: Path = typer.Argument(..., help="Scenario TOML file.")) -> None:
+    """Check a scenario file; print OK or every problem (file:line, field) and exit 2."""
+    from realign.events.scenario import load_scenario, validate_scenario
+
+    problems = validate_scenario(file)
+    if problems:
+        for p in problems:
+            err_console.print(f"[bold red]error:[/] {p}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    with domain_errors():
+        sc = load_scenario(file)
+    typer.echo(f"OK: {file}: scenario {sc.name!r}, {sc.start:%Y-%m} + {sc.horizon_months} months, "
+               f"{len(sc.events)} event(s), {sc.runs} run(s), seed {sc.seed}, model {sc.model}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``events`` and ``scenario`` sub-commands to the realign CLI."""
+    app.add_typer(events_app, name="events")
+    app.add_typer(scenario_app, name="scenario")
