@@ -315,7 +315,8 @@ def _locate(text: str, out: dict[str, int]) -> None:
             if key is None:
                 continue
             current = _index(key, counts)
-            out.setdefault(".".join(current), lineno)
+            for k in range(1, len(current) + 1):
+                out.setdefault(".".join(current[:k]), lineno)
             continue
         kv = _split_key_value(line)
         if kv is None:
