@@ -290,7 +290,8 @@ def _to_toml(d: dict) -> str:
     for ev in d["events"]:
         out += ["[[events]]", f"id = {v(ev['id'])}", f"outcome = {v(ev['outcome'])}"]
         for side, e in ev.get("effects", {}).items():
-            out += [f"[events.effects.{side}]", f"capability = {e['capability']!r}", f"credibility = {e['credibility']!r}"]
+            out += [f"[events.effects.{side}]", f"capability = {e['capability']!r}",
+                    f"credibility = {e['credibility']!r}"]
     out += ["[model]", 'name = "alignment_choice"', "[model.params]"]
     out += [f"{k} = {p!r}" for k, p in d["model"]["params"].items()]
     return "\n".join(out) + "\n"
