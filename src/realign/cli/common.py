@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from realign.errors import RealignError
@@ -34,10 +35,10 @@ def domain_errors() -> Iterator[None]:
     try:
         yield
     except RealignError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except (FileNotFoundError, IsADirectoryError, PermissionError, UnicodeDecodeError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 

@@ -1,0 +1,333 @@
+"""Alignment choice: each state picks the Allies, the Axis, or neutrality, month by month.
+
+The mechanism named in the seed essay ("countries may shift allegiances based on the perceived
+vulnerability or strength of a nation") as a multinomial logit. For state ``i`` and option
+``a`` in {neutral, side 1, side 2} (WWII: allies, axis), with capabilities ``w`` (COW CINC),
+propensities ``P`` (see :mod:`realign.models.propensity`) and each coalition's credibility
+``k_a`` (1 + accumulated battle effects, decaying):
+
+* ``affinity_a``  = CINC-weighted mean of P_ij over the current members j of coalition a;
+* ``strength_a``  = (1 + k_a) * sum of members' CINC * capability multipliers; ``share_a`` =
+  strength_a / (strength_1 + strength_2). ``bandwagon`` > 0 pulls states toward the stronger
+  side (bandwagoning), < 0 toward the weaker (balancing);
+* ``exposure_a``  = share of i's land neighbours' CINC in coalition a (COW contiguity type 1);
+* ``stay``        = switching cost: utility of keeping last month's option;
+* ``neutral``     = baseline utility of staying out.
+
+``U_a = affinity*affinity_a + bandwagon*(share_a - 1/2) + exposure*exposure_a + stay*[a == prev]``
+for the two sides, ``U_0 = neutral + stay*[prev == 0]``; ``P(a) = softmax(U)``.
+
+The weights are fitted by maximum likelihood on monthly sides (COW Inter-State War v4.0
+spells, war 139) before a cut-off date; entries forced by an attack (WWII events table,
+"attacked without declaration") and the coalition cores are not choices and are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from realign.data.names import parse_date
+from realign.data.store import load_shared
+from realign.errors import InvalidParameterError
+from realign.models.propensity import fitted_model
+from realign.system.history import add_months
+from realign.system.snapshot import WWII, System
+
+__all__ = ["PARAMS", "CORE", "ChoiceContext", "AlignmentChoice", "utilities", "probabilities", "build_panel",
+           "month_days", "credibility_path"]
+
+PARAMS = ("affinity", "bandwagon", "exposure", "stay", "neutral")
+#: Coalition cores whose side is given, not chosen, per COW war: WWII (139) USA, UK, Germany,
+#: USSR, China, Japan; WWI (106) the great powers at war in August 1914.
+CORES: dict[int, tuple[int, ...]] = {139: (2, 200, 255, 365, 710, 740), 106: (200, 220, 255, 300, 365)}
+CORE = CORES[139]
+#: Panels the choice model is fitted on by default: WWI up to the eve of the general armistice,
+#: and WWII up to the end of Stalingrad (information up to 1943-02-02).
+DEFAULT_PANELS = ((106, "1914-07-28", "1918-11-10", "1914-07-28"), (139, "1939-09-01", "1943-02-02", "1939-09-01"))
+#: Month-on-month retention of a credibility shock (half-life ~ 12 months). Model assumption.
+CREDIBILITY_RETENTION = 0.944
+
+
+def month_days(start: dt.date, months: int) -> list[dt.date]:
+    """The 15th of each month from the month after ``start`` (the monthly observation days)."""
+    first = dt.date(start.year, start.month, 15)
+    return [add_months(first, k) for k in range(1, months + 1)]
+
+
+@dataclass(frozen=True)
+class ChoiceContext:
+    """Fixed inputs for one set of states: ``ccodes``, CINC ``w``, propensity ``P``, land contiguity ``L``."""
+
+    ccodes: np.ndarray
+    w: np.ndarray
+    P: np.ndarray
+    L: np.ndarray
+    core: np.ndarray  # bool: side given, not chosen
+
+
+def features(ctx: ChoiceContext, side: np.ndarray, member: np.ndarray, cap_mult: np.ndarray,
+             cred: np.ndarray) -> np.ndarray:
+    """Per-state feature array (n, 3 options, 3 features: affinity, share-1/2, exposure)."""
+    n = len(ctx.ccodes)
+    w = ctx.w * cap_mult * member
+    f = np.zeros((n, 3, 3))
+    strength = np.zeros(3)
+    for a in (1, 2):
+        m = (side == a) & member
+        strength[a] = (1 + cred[a]) * w[m].sum()
+    tot = strength[1] + strength[2]
+    for a in (1, 2):
+        m = ((side == a) & member).astype(float)
+        wm = w * m
+        denom = wm.sum() - wm  # exclude self
+        num = ctx.P @ wm - np.diag(ctx.P) * wm
+        f[:, a, 0] = np.where(denom > 0, num / np.where(denom > 0, denom, 1), 0.0)
+        f[:, a, 1] = (strength[a] / tot - 0.5) if tot > 0 else 0.0
+        lw = ctx.L @ w
+        f[:, a, 2] = np.where(lw > 0, (ctx.L @ wm) / np.where(lw > 0, lw, 1), 0.0)
+    return f
+
+
+def utilities(theta: np.ndarray, feats: np.ndarray, prev: np.ndarray) -> np.ndarray:
+    """Utilities (n, 3) from parameters ``theta`` (see :data:`PARAMS`), features and previous sides."""
+    u = feats[:, :, 0] * theta[0] + feats[:, :, 1] * theta[1] + feats[:, :, 2] * theta[2]
+    u[:, 0] = theta[4]
+    u[np.arange(len(prev)), prev] += theta[3]
+    return u
+
+
+def probabilities(u: np.ndarray) -> np.ndarray:
+    """Row-wise softmax."""
+    z = u - u.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def observed_sides(days: list[dt.date], ccodes: list[int], war: int = WWII) -> tuple[np.ndarray, np.ndarray]:
+    """(months, n) sides (0 neutral / not fighting, else COW side) and system membership masks."""
+    sides = np.zeros((len(days), len(ccodes)), dtype=np.int64)
+    member = np.zeros((len(days), len(ccodes)), dtype=bool)
+    pos = {c: i for i, c in enumerate(ccodes)}
+    for t, d in enumerate(days):
+        s = System.at(d)
+        for c in s.ccodes:
+            if c in pos:
+                member[t, pos[c]] = True
+        for c, sd in s.war_sides(war).items():
+            if c in pos:
+                sides[t, pos[c]] = sd
+    return sides, member
+
+
+def credibility_path(days: list[dt.date], events: list[tuple[object, str]] | None = None,
+                     retention: float = CREDIBILITY_RETENTION) -> np.ndarray:
+    """Credibility of sides 1 and 2 on each day: catalogue effects of events ended by then, decayed.
+
+    ``events`` is a list of (Event, outcome) with outcome "historical" or "reversed"; default:
+    every catalogue event of war 139 with its historical outcome.
+    """
+    from realign.events.catalogue import list_events, load_event
+
+    if events is None:
+        events = [(load_event(s), "historical") for s in list_events()]
+    out = np.zeros((len(days), 3))
+    for t, d in enumerate(days):
+        for ev, outcome in events:
+            if ev.end > d:
+                continue
+            eff = ev.reversed_effects if outcome == "reversed" else ev.effects
+            months = (d.year - ev.end.year) * 12 + d.month - ev.end.month
+            for side, e in eff.items():
+                if side in (1, 2):
+                    out[t, side] += e.credibility * retention ** max(months, 0)
+    return out
+
+
+@dataclass(frozen=True)
+class Panel:
+    days: list[dt.date]
+    ctx: list[ChoiceContext]  # one per year (propensities, CINC of that year)
+    year_of: np.ndarray
+    sides: np.ndarray
+    member: np.ndarray
+    cred: np.ndarray
+    forced: np.ndarray  # (months, n) bool: side imposed by an attack that month
+    ccodes: list[int]
+
+
+def _context(d: dt.date, ccodes: list[int], propensity_before: dt.date, war: int = WWII) -> ChoiceContext:
+    nmc = load_shared("nmc")
+    # information available on d: the latest complete year of CINC before d's year (d.year - 1)
+    # when d is before mid-year, else d.year (COW measures are annual averages; model assumption).
+    year = d.year - 1 if d.month < 7 else d.year
+    w = nmc[nmc["year"] == year].set_index("ccode")["cinc"].reindex(ccodes).fillna(0).to_numpy(float)
+    P = fitted_model(propensity_before).propensity(d, ccodes)
+    cont = load_shared("contiguity")
+    ts = pd.Timestamp(d)
+    pos = {c: i for i, c in enumerate(ccodes)}
+    c = cont[(cont["start"] <= ts) & (cont["end"] >= ts) & (cont["conttype"] == 1)
+             & cont["ccode1"].isin(pos) & cont["ccode2"].isin(pos)]
+    L = np.zeros((len(ccodes), len(ccodes)))
+    L[c["ccode1"].map(pos).to_numpy(), c["ccode2"].map(pos).to_numpy()] = 1
+    L = np.maximum(L, L.T)
+    core = np.isin(np.array(ccodes), CORES.get(war, ()))
+    return ChoiceContext(np.array(ccodes), w, P, L, core)
+
+
+@cache
+def build_panel(start: dt.date = dt.date(1939, 9, 1), end: dt.date = dt.date(1943, 2, 2),
+                propensity_before: dt.date = dt.date(1939, 9, 1), war: int = WWII) -> Panel:
+    """Monthly panel of sides in ``war`` from ``start`` to ``end`` for every state that was a member."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    days = [d for d in month_days(start, months) if d <= end]
+    states = load_shared("states")
+    alive = states[(states["start"] <= pd.Timestamp(end)) & (states["end"] >= pd.Timestamp(start))]
+    ccodes = sorted(set(alive["ccode"].astype(int)))
+    sides, member = observed_sides(days, ccodes, war)
+    years = sorted({d.year for d in days})
+    ctx = [_context(dt.date(y, 7, 1) if dt.date(y, 7, 1) <= end else end, ccodes, propensity_before, war)
+           for y in years]
+    year_of = np.array([years.index(d.year) for d in days])
+    ev = load_shared("ww2_events")
+    att = ev[ev["kind"] == "attacked"]
+    forced = np.zeros_like(member)
+    pos = {c: i for i, c in enumerate(ccodes)}
+    for r in att.itertuples():
+        if pd.isna(r.counterpart_ccode) or int(r.counterpart_ccode) not in pos:
+            continue
+        for t, d in enumerate(days):
+            prev = days[t - 1] if t else start
+            if prev < r.date.date() <= d:
+                forced[t, pos[int(r.counterpart_ccode)]] = True
+    cred = credibility_path(days) if war == WWII else np.zeros((len(days), 3))
+    return Panel(days, ctx, year_of, sides, member, cred, forced, ccodes)
+
+
+def _nll(theta: np.ndarray, panels: tuple[Panel, ...], ridge: float) -> float:
+    return sum(_nll_one(theta, p) for p in panels) + 0.5 * ridge * float(theta @ theta)
+
+
+def _transitions(panel: Panel) -> tuple[int, int]:
+    """(choice observations, switches) in a panel."""
+    n_obs = n_sw = 0
+    for t in range(1, len(panel.days)):
+        use = (panel.member[t] & panel.member[t - 1] & ~panel.ctx[panel.year_of[t]].core & ~panel.forced[t])
+        n_obs += int(use.sum())
+        n_sw += int((use & (panel.sides[t] != panel.sides[t - 1])).sum())
+    return n_obs, n_sw
+
+
+def _nll_one(theta: np.ndarray, panel: Panel) -> float:
+    total = 0.0
+    for t in range(1, len(panel.days)):
+        ctx = panel.ctx[panel.year_of[t]]
+        prev = panel.sides[t - 1]
+        f = features(ctx, prev, panel.member[t - 1], np.ones(len(prev)), panel.cred[t - 1])
+        p = probabilities(utilities(theta, f, prev))
+        use = panel.member[t] & panel.member[t - 1] & ~ctx.core & ~panel.forced[t]
+        idx = np.nonzero(use)[0]
+        total -= np.log(p[idx, panel.sides[t, idx]] + 1e-12).sum()
+    return total
+
+
+class AlignmentChoice:
+    """Multinomial-logit alignment choice, fitted on monthly sides before a cut-off.
+
+    Parameters (keyword-only, stored verbatim)
+    ----------
+    panels : tuple of (war, start, end, propensity_before)
+        Monthly panels the weights are fitted on (default :data:`DEFAULT_PANELS`: WWI to
+        1918-11-10 and WWII to the end of Stalingrad, 1943-02-02 — "information up to 1943-02").
+        Propensity factor weights for each panel are fitted on wars that started before
+        ``propensity_before``.
+    ridge : float
+        Gaussian prior precision on the weights (regularises rare transitions).
+
+    Examples
+    --------
+    >>> m = AlignmentChoice().fit()
+    >>> m.params_["stay"] > 0   # switching is costly: most states keep their side
+    True
+    """
+
+    def __init__(self, *, panels: tuple = DEFAULT_PANELS, ridge: float = 0.1):
+        self.panels = panels
+        self.ridge = ridge
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"panels": self.panels, "ridge": self.ridge}
+
+    def set_params(self, **params) -> AlignmentChoice:
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise InvalidParameterError(f"Unknown parameter {k!r} of AlignmentChoice.")
+            setattr(self, k, v)
+        return self
+
+    def fit(self) -> AlignmentChoice:
+        """Maximum-likelihood weights with Laplace standard errors; sets ``params_``, ``se_``, ``cov_``."""
+        if not (isinstance(self.ridge, int | float) and self.ridge >= 0):
+            raise InvalidParameterError(f"The 'ridge' parameter of AlignmentChoice must be a float >= 0. "
+                                        f"Got {self.ridge!r} instead.")
+        panels = []
+        for spec in self.panels:
+            if len(spec) != 4:
+                raise InvalidParameterError("Each entry of the 'panels' parameter of AlignmentChoice must be "
+                                            f"(war, start, end, propensity_before). Got {spec!r} instead.")
+            war, start, end, before = spec
+            s, e = parse_date(start), parse_date(end)
+            if e <= s:
+                raise InvalidParameterError(f"Panel end ({e}) must be after its start ({s}).")
+            panels.append(build_panel(s, e, parse_date(before), int(war)))
+        panels = tuple(panels)
+        x0 = np.array([0.5, 0.5, 0.5, 3.0, 0.0])
+        res = minimize(_nll, x0, args=(panels, self.ridge), method="BFGS")
+        theta = res.x
+        h = _hessian(lambda th: _nll(th, panels, self.ridge), theta)
+        cov = np.linalg.pinv(h)
+        self.theta_ = theta
+        self.cov_ = cov
+        self.params_ = dict(zip(PARAMS, theta.tolist(), strict=True))
+        self.se_ = dict(zip(PARAMS, np.sqrt(np.clip(np.diag(cov), 0, None)).tolist(), strict=True))
+        self.loglik_ = -float(res.fun)
+        counts = [_transitions(p) for p in panels]
+        self.n_obs_ = sum(c[0] for c in counts)
+        self.n_switches_ = sum(c[1] for c in counts)
+        self.fit_end_ = max(parse_date(spec[2]) for spec in self.panels)
+        return self
+
+    def weights_table(self) -> pd.DataFrame:
+        if not hasattr(self, "params_"):
+            raise InvalidParameterError("This AlignmentChoice is not fitted yet; call fit() first.")
+        return pd.DataFrame([{"parameter": k, "estimate": self.params_[k], "se": self.se_[k],
+                              "lo95": self.params_[k] - 1.96 * self.se_[k],
+                              "hi95": self.params_[k] + 1.96 * self.se_[k]} for k in PARAMS])
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """Parameter draws (size, 5) from the fitted Laplace (multivariate normal) uncertainty."""
+        return rng.multivariate_normal(self.theta_, self.cov_, size=size, method="eigh")
+
+
+def _hessian(f, x: np.ndarray, eps: float = 1e-3) -> np.ndarray:
+    k = len(x)
+    h = np.zeros((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            e_i = np.eye(k)[i] * eps
+            e_j = np.eye(k)[j] * eps
+            v = (f(x + e_i + e_j) - f(x + e_i - e_j) - f(x - e_i + e_j) + f(x - e_i - e_j)) / (4 * eps * eps)
+            h[i, j] = h[j, i] = v
+    return h
+
+
+@cache
+def fitted_choice(fit_end: str = "1943-02-02") -> AlignmentChoice:
+    """A cached AlignmentChoice fitted on WWI and on WWII months up to ``fit_end``."""
+    panels = (DEFAULT_PANELS[0], (139, "1939-09-01", fit_end, "1939-09-01"))
+    return AlignmentChoice(panels=panels).fit()

@@ -1,0 +1,285 @@
+"""Monthly simulation of alignment choices after battle shocks (numba kernel, pure inputs).
+
+A run starts from the system on the start day (sides from COW war spells, CINC of the latest
+year known then, propensity factors on that day) and steps month by month: catalogue events
+change each side's capability (multiplier on its belligerents' CINC) and credibility (added
+to the coalition's perceived strength, decaying); every state outside the coalition cores
+re-decides its side with the fitted alignment-choice model (:mod:`realign.models.choice`).
+States do not enter or leave the system during a run (model assumption).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+
+from realign.data.names import parse_date
+from realign.errors import InvalidParameterError
+from realign.models.choice import CORES, CREDIBILITY_RETENTION, PARAMS, fitted_choice, month_days
+from realign.models.propensity import FACTORS, dyad_factors, fitted_model
+from realign.system.snapshot import WWII, System
+
+__all__ = ["SimulationSpec", "SimInputs", "prepare", "simulate", "SIDE_LABELS"]
+
+SIDE_LABELS = ("neutral", "allies", "axis")
+
+
+@dataclass(frozen=True)
+class SimulationSpec:
+    """What to simulate: start day, months, events with outcomes, parameter overrides.
+
+    ``events``: tuple of (slug, outcome) with outcome "historical" | "reversed", or
+    (slug, "custom", {side: (capability, credibility)}). ``params``: overrides of the choice
+    weights (names in :data:`realign.models.choice.PARAMS`) fixed for every replicate.
+    ``credibility_sd``: stated prior on the size of battle credibility effects (lognormal sd).
+    """
+
+    start: dt.date
+    months: int
+    events: tuple = ()
+    params: dict = field(default_factory=dict)
+    states: tuple[int, ...] | None = None
+    war: int = WWII
+    credibility_sd: float = 0.25
+    fit_end: str | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.months, int) or not 1 <= self.months <= 240:
+            raise InvalidParameterError(f"The 'months' parameter must be an int in [1, 240]. Got {self.months!r}.")
+        unknown = set(self.params) - set(PARAMS)
+        if unknown:
+            raise InvalidParameterError(f"Unknown model parameter(s) {sorted(unknown)}; known: {', '.join(PARAMS)}.")
+
+    def to_dict(self) -> dict:
+        return {"start": self.start.isoformat(), "months": self.months,
+                "events": [list(e[:2]) + ([{str(k): list(v) for k, v in e[2].items()}] if len(e) > 2 else [])
+                           for e in self.events],
+                "params": dict(self.params), "states": list(self.states) if self.states else None,
+                "war": self.war, "credibility_sd": self.credibility_sd, "fit_end": self.fit_end}
+
+
+@dataclass(frozen=True)
+class SimInputs:
+    """Arrays the kernel needs (picklable; shipped to worker processes or Dask workers)."""
+
+    ccodes: np.ndarray          # (n,)
+    days: tuple                 # observation days (15th of each month)
+    w: np.ndarray               # (n,) CINC
+    F: np.ndarray               # (K, n, n) propensity factors (NaN replaced by training means)
+    L: np.ndarray               # (n, n) land contiguity
+    core: np.ndarray            # (n,) bool
+    init_side: np.ndarray       # (n,) int64
+    cap_mult: np.ndarray        # (T, n) capability multiplier per month
+    cred: np.ndarray            # (T, 3) credibility per month (events, decayed)
+    theta: np.ndarray           # (5,) fitted choice weights
+    theta_cov: np.ndarray       # (5, 5)
+    pcoef: np.ndarray           # (K,) fitted propensity weights
+    pcoef_se: np.ndarray        # (K,)
+    fixed: np.ndarray           # (5,) NaN = drawn, else fixed override
+    credibility_sd: float
+
+
+def _event_effects(spec: SimulationSpec):
+    from realign.events.catalogue import load_event
+
+    out = []
+    for e in spec.events:
+        ev = load_event(e[0])
+        outcome = e[1]
+        if outcome == "historical":
+            eff = {s: (x.capability, x.credibility) for s, x in ev.effects.items()}
+            st = {c: x.capability for c, x in ev.state_effects.items()}
+        elif outcome == "reversed":
+            eff = {s: (x.capability, x.credibility) for s, x in ev.reversed_effects.items()}
+            st = {c: x.capability for c, x in ev.reversed_state_effects.items()}
+        elif outcome == "custom":
+            eff = {int(s): (float(v[0]), float(v[1])) for s, v in e[2].items()}
+            st = {}
+        else:
+            raise InvalidParameterError(f"Event outcome must be historical, reversed or custom. Got {outcome!r}.")
+        out.append((ev, eff, st))
+    return out
+
+
+def prepare(spec: SimulationSpec) -> SimInputs:
+    """Build the kernel inputs from data known on ``spec.start`` (no later data are read)."""
+    start = parse_date(spec.start)
+    s = System.at(start)
+    ccodes = list(spec.states) if spec.states else s.ccodes
+    missing = [c for c in ccodes if c not in s]
+    if missing:
+        raise InvalidParameterError(f"States not in the system on {start}: {missing}.")
+    days = month_days(start, spec.months)
+    # CINC: the latest year whose data a contemporary could know (model assumption, as in fitting)
+    year = start.year - 1 if start.month < 7 else start.year
+    from realign.data.store import load_shared
+
+    nmc = load_shared("nmc")
+    w = nmc[nmc["year"] == year].set_index("ccode")["cinc"].reindex(ccodes).fillna(0).to_numpy(float)
+    fit_end = spec.fit_end or start.isoformat()
+    choice = fitted_choice(fit_end)
+    pmodel = fitted_model(dt.date(1939, 9, 1) if spec.war == WWII else start)
+    f = dyad_factors(start, ccodes, half_life=pmodel.half_life)
+    F = np.stack([np.where(np.isnan(f[k]), pmodel.means_[k], f[k]) for k in FACTORS])
+    for k in range(F.shape[0]):
+        np.fill_diagonal(F[k], 0)
+    from realign.data.store import load_shared as _ls
+
+    cont = _ls("contiguity")
+    import pandas as pd
+
+    ts = pd.Timestamp(start)
+    pos = {c: i for i, c in enumerate(ccodes)}
+    c = cont[(cont["start"] <= ts) & (cont["end"] >= ts) & (cont["conttype"] == 1)
+             & cont["ccode1"].isin(pos) & cont["ccode2"].isin(pos)]
+    L = np.zeros((len(ccodes), len(ccodes)))
+    L[c["ccode1"].map(pos).to_numpy(), c["ccode2"].map(pos).to_numpy()] = 1
+    L = np.maximum(L, L.T)
+    sides = s.war_sides(spec.war)
+    init = np.array([sides.get(cc, 0) for cc in ccodes], dtype=np.int64)
+    core = np.isin(np.array(ccodes), CORES.get(spec.war, ()))
+
+    # events: capability multipliers from the month the event ends; credibility decays
+    T = len(days)
+    cap = np.ones((T, len(ccodes)))
+    cred = np.zeros((T, 3))
+    from realign.events.catalogue import list_events, load_event
+
+    spec_slugs = {e[0] for e in spec.events}
+    # earlier catalogue events' historical credibility, as known on the start day
+    for slug in list_events():
+        ev = load_event(slug)
+        if slug in spec_slugs or ev.end >= start or ev.war != spec.war:
+            continue
+        for side, x in ev.effects.items():
+            if side in (1, 2):
+                for t, d in enumerate(days):
+                    m = (d.year - ev.end.year) * 12 + d.month - ev.end.month
+                    cred[t, side] += x.credibility * CREDIBILITY_RETENTION ** m
+    for ev, eff, st in _event_effects(spec):
+        for t, d in enumerate(days):
+            if ev.end > d:
+                continue
+            m = (d.year - ev.end.year) * 12 + d.month - ev.end.month
+            for side, (capm, credd) in eff.items():
+                if side in (1, 2):
+                    cred[t, side] += credd * CREDIBILITY_RETENTION ** max(m, 0)
+                    for cc in ev.sides.get(side, ()):
+                        if cc in pos:
+                            cap[t, pos[cc]] *= st.get(cc, capm)
+    fixed = np.full(5, np.nan)
+    for k, v in spec.params.items():
+        fixed[PARAMS.index(k)] = float(v)
+    names = list(pmodel.coef_)[1:]
+    return SimInputs(
+        ccodes=np.array(ccodes), days=tuple(days), w=w, F=F, L=L, core=core, init_side=init, cap_mult=cap,
+        cred=cred, theta=choice.theta_.copy(), theta_cov=choice.cov_.copy(),
+        pcoef=np.array([pmodel.coef_[k] for k in names]), pcoef_se=np.array([pmodel.se_[k] for k in names]),
+        fixed=fixed, credibility_sd=float(spec.credibility_sd),
+    )
+
+
+@numba.njit(cache=True)
+def _run_kernel(theta, pcoef, credscale, seeds, F, L, w, core, init_side, cap_mult, cred, out_sides, out_share):
+    """Simulate R replicates: out_sides (R, T, n) int8 sides, out_share (R, T, 3) capability shares."""
+    R = theta.shape[0]
+    K, n, _ = F.shape
+    T = cap_mult.shape[0]
+    P = np.zeros((n, n))
+    side = np.zeros(n, dtype=np.int64)
+    new = np.zeros(n, dtype=np.int64)
+    u = np.zeros(3)
+    for r in range(R):
+        np.random.seed(seeds[r])
+        for i in range(n):
+            for j in range(n):
+                acc = 0.0
+                for k in range(K):
+                    acc += pcoef[r, k] * F[k, i, j]
+                P[i, j] = acc
+        for i in range(n):
+            side[i] = init_side[i]
+        for t in range(T):
+            wt = w * cap_mult[t]
+            strength = np.zeros(3)
+            for j in range(n):
+                strength[side[j]] += wt[j]
+            mat = strength.copy()
+            tot_m = mat[0] + mat[1] + mat[2]
+            for a in range(3):
+                out_share[r, t, a] = mat[a] / tot_m if tot_m > 0 else 0.0
+            s1 = (1.0 + cred[t, 1] * credscale[r]) * strength[1]
+            s2 = (1.0 + cred[t, 2] * credscale[r]) * strength[2]
+            tot = s1 + s2
+            for i in range(n):
+                if core[i]:
+                    new[i] = side[i]
+                    continue
+                u[0] = theta[r, 4]
+                for a in range(1, 3):
+                    num = 0.0
+                    den = 0.0
+                    lnum = 0.0
+                    lden = 0.0
+                    for j in range(n):
+                        if j == i:
+                            continue
+                        if L[i, j] > 0:
+                            lden += wt[j]
+                        if side[j] == a:
+                            num += P[i, j] * wt[j]
+                            den += wt[j]
+                            if L[i, j] > 0:
+                                lnum += wt[j]
+                    aff = num / den if den > 0 else 0.0
+                    expo = lnum / lden if lden > 0 else 0.0
+                    sh = ((s1 if a == 1 else s2) / tot - 0.5) if tot > 0 else 0.0
+                    u[a] = theta[r, 0] * aff + theta[r, 1] * sh + theta[r, 2] * expo
+                u[side[i]] += theta[r, 3]
+                m = max(u[0], max(u[1], u[2]))
+                e0 = np.exp(u[0] - m)
+                e1 = np.exp(u[1] - m)
+                e2 = np.exp(u[2] - m)
+                x = np.random.random() * (e0 + e1 + e2)
+                if x < e0:
+                    new[i] = 0
+                elif x < e0 + e1:
+                    new[i] = 1
+                else:
+                    new[i] = 2
+            for i in range(n):
+                side[i] = new[i]
+                out_sides[r, t, i] = side[i]
+
+
+def replicate_draws(inputs: SimInputs, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, ...]:
+    """Per-replicate parameter draws, each from its own SeedSequence child (replayable one by one)."""
+    R = len(seeds)
+    theta = np.empty((R, 5))
+    pcoef = np.empty((R, len(inputs.pcoef)))
+    credscale = np.empty(R)
+    kseed = np.empty(R, dtype=np.int64)
+    chol = np.linalg.cholesky(inputs.theta_cov + 1e-12 * np.eye(5))
+    for r, ss in enumerate(seeds):
+        rng = np.random.default_rng(ss)
+        theta[r] = inputs.theta + chol @ rng.standard_normal(5)
+        pcoef[r] = inputs.pcoef + inputs.pcoef_se * rng.standard_normal(len(inputs.pcoef))
+        credscale[r] = float(np.exp(inputs.credibility_sd * rng.standard_normal()))
+        kseed[r] = int(rng.integers(0, 2**31 - 1))
+    fixed = ~np.isnan(inputs.fixed)
+    theta[:, fixed] = inputs.fixed[fixed]
+    return theta, pcoef, credscale, kseed
+
+
+def simulate(inputs: SimInputs, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Run one batch of replicates: (sides (R,T,n) int8, shares (R,T,3), draws dict)."""
+    theta, pcoef, credscale, kseed = replicate_draws(inputs, seeds)
+    R, T, n = len(seeds), len(inputs.days), len(inputs.ccodes)
+    sides = np.zeros((R, T, n), dtype=np.int8)
+    shares = np.zeros((R, T, 3))
+    _run_kernel(theta, pcoef, credscale, kseed, inputs.F, inputs.L, inputs.w, inputs.core, inputs.init_side,
+                inputs.cap_mult, inputs.cred, sides, shares)
+    return sides, shares, {"theta": theta, "pcoef": pcoef, "credscale": credscale, "kernel_seed": kseed}

@@ -1,0 +1,278 @@
+"""Ensembles: many replicates in batches, streamed to Parquet with a manifest, resumable, on Dask.
+
+Each replicate gets its own ``SeedSequence`` child of the run's root seed (recorded with the
+replicate), so any replicate can be replayed alone and the same seed gives the same result
+whatever the batch size, worker count or scheduler. Each finished batch is written atomically
+(temporary file + rename); a killed run keeps every finished batch and ``resume`` skips them.
+
+Execution: in-process (``workers=0``), local processes (default), a Dask ``LocalCluster``
+(``workers=N, dask=True``) or an existing Dask scheduler (``scheduler="tcp://host:8786"``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from realign import __version__
+from realign.data.store import manifest as data_manifest
+from realign.errors import InvalidParameterError
+from realign.models.choice import PARAMS
+from realign.simulation.engine import SIDE_LABELS, SimInputs, SimulationSpec, prepare, simulate
+
+__all__ = ["run_ensemble", "EnsembleResult", "replicate_seeds", "run_batch"]
+
+
+def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
+    """One SeedSequence child per replicate (the recorded per-replicate seed is its spawn key)."""
+    if not isinstance(seed, int | np.integer) or seed < 0:
+        raise InvalidParameterError(f"The 'seed' parameter must be an int >= 0. Got {seed!r} instead.")
+    return np.random.SeedSequence(int(seed)).spawn(runs)
+
+
+def run_batch(inputs: SimInputs, seed: int, first: int, count: int) -> dict:
+    """Simulate replicates ``first .. first+count-1`` of a run (picklable; used by every backend)."""
+    seeds = np.random.SeedSequence(int(seed)).spawn(first + count)[first:]
+    sides, shares, draws = simulate(inputs, seeds)
+    R, T, n = sides.shape
+    counts = np.zeros((T, n, 3), dtype=np.int64)
+    for a in range(3):
+        counts[:, :, a] = (sides == a).sum(axis=0)
+    return {"first": first, "count": count, "counts": counts, "shares": shares.astype(np.float32),
+            "sides": sides, "draws": draws}
+
+
+def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False, compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _atomic_json(obj: dict, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(obj, fh, indent=1, default=str)
+    os.replace(tmp, path)
+
+
+@dataclass
+class EnsembleResult:
+    """Aggregated ensemble output: P(side) per month per state, capability shares, draws."""
+
+    spec: SimulationSpec
+    ccodes: list[int]
+    days: list
+    counts: np.ndarray          # (T, n, 3) replicate counts per side
+    shares: np.ndarray          # (R, T, 3) material capability share of neutral/allies/axis
+    draws: pd.DataFrame         # one row per replicate: replicate, spawn_key, kernel_seed, params...
+    runs: int
+    seed: int
+    manifest: dict
+    exit_month: np.ndarray | None = None  # (R, n) first month index a state is off its start side, -1 never
+
+    @property
+    def p_side(self) -> np.ndarray:
+        """(T, n, 3) probability of neutral / allies / axis per month and state."""
+        return self.counts / max(self.runs, 1)
+
+    def p_side_dict(self, ndigits: int = 4) -> dict:
+        """``{ccode(str): {"YYYY-MM": {"allies": p, "axis": p, "neutral": p}}}`` (the report contract)."""
+        p = self.p_side
+        out: dict[str, dict] = {}
+        for i, c in enumerate(self.ccodes):
+            out[str(c)] = {d.strftime("%Y-%m"): {"allies": round(float(p[t, i, 1]), ndigits),
+                                                "axis": round(float(p[t, i, 2]), ndigits),
+                                                "neutral": round(float(p[t, i, 0]), ndigits)}
+                           for t, d in enumerate(self.days)}
+        return out
+
+    def frame(self) -> pd.DataFrame:
+        """Long table: month, ccode, p_neutral, p_allies, p_axis."""
+        p = self.p_side
+        rows = [{"month": d.strftime("%Y-%m"), "ccode": c, "p_neutral": p[t, i, 0], "p_allies": p[t, i, 1],
+                 "p_axis": p[t, i, 2]} for t, d in enumerate(self.days) for i, c in enumerate(self.ccodes)]
+        return pd.DataFrame(rows)
+
+
+def _config_hash(spec: SimulationSpec, seed: int, runs: int, batch: int) -> str:
+    blob = json.dumps({"spec": spec.to_dict(), "seed": seed, "runs": runs, "batch": batch,
+                       "version": __version__}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _write_batch(out: Path, res: dict, days: list, ccodes: list[int]) -> None:
+    b = res["first"] // max(res["count"], 1)
+    T, n, _ = res["counts"].shape
+    tt, ii, aa = np.meshgrid(np.arange(T), np.arange(n), np.arange(3), indexing="ij")
+    counts = pd.DataFrame({"month": np.array([d.strftime("%Y-%m") for d in days])[tt.ravel()],
+                           "ccode": np.array(ccodes)[ii.ravel()].astype("int32"),
+                           "side": np.array(SIDE_LABELS)[aa.ravel()], "n": res["counts"].ravel()})
+    d = res["draws"]
+    cols: dict[str, np.ndarray] = {"replicate": np.arange(res["first"], res["first"] + res["count"]),
+                                   "kernel_seed": d["kernel_seed"], "credscale": d["credscale"]}
+    for k, name in enumerate(PARAMS):
+        cols[name] = d["theta"][:, k]
+    for t in range(T):
+        cols[f"axis_share_{t}"] = res["shares"][:, t, 2]
+        cols[f"allies_share_{t}"] = res["shares"][:, t, 1]
+    # exit month: first month a state's side differs from the start-day side (-1 = never)
+    changed = res["sides"] != res["init"][None, None, :]
+    first = np.where(changed.any(axis=1), changed.argmax(axis=1), -1)
+    for i, c in enumerate(ccodes):
+        cols[f"exit_{c}"] = first[:, i].astype(np.int16)
+    reps = pd.DataFrame(cols)
+    _atomic_parquet(counts, out / f"counts-{b:05d}.parquet")
+    _atomic_parquet(reps, out / f"replicates-{b:05d}.parquet")
+
+
+def _backend_iter(inputs: SimInputs, seed: int, jobs: list[tuple[int, int]], workers: int | None,
+                  scheduler: str | None, dask: bool) -> Iterable[dict]:
+    if scheduler or dask:
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as d_as_completed
+
+        cluster = None
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        try:
+            big = client.scatter(inputs, broadcast=True)
+            futs = [client.submit(run_batch, big, seed, f, c, pure=False) for f, c in jobs]
+            for fut in d_as_completed(futs):
+                yield fut.result()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        return
+    if not workers:
+        for f, c in jobs:
+            yield run_batch(inputs, seed, f, c)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as ex:
+        futs = [ex.submit(run_batch, inputs, seed, f, c) for f, c in jobs]
+        for fut in as_completed(futs):
+            yield fut.result()
+
+
+def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: str | Path | None = None,
+                 batch_size: int = 500, workers: int | None = 0, scheduler: str | None = None, dask: bool = False,
+                 resume: bool = True, progress: Callable[[int, int], None] | None = None,
+                 inputs: SimInputs | None = None) -> EnsembleResult:
+    """Run ``runs`` replicates of ``spec`` and aggregate them.
+
+    With ``out`` the run is streamed to ``out/`` (``manifest.json``, ``counts-*.parquet``,
+    ``replicates-*.parquet``); an interrupted run resumes from the finished batches. ``progress``
+    is called as ``progress(done, total)`` after each batch.
+    """
+    if not isinstance(runs, int) or runs < 1 or runs > 1_000_000:
+        raise InvalidParameterError(f"The 'runs' parameter must be an int in [1, 1000000]. Got {runs!r} instead.")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise InvalidParameterError(f"The 'batch_size' parameter must be an int >= 1. Got {batch_size!r} instead.")
+    replicate_seeds(seed, 0)  # validates the seed
+    inputs = inputs or prepare(spec)
+    ccodes = [int(c) for c in inputs.ccodes]
+    days = list(inputs.days)
+    jobs = [(f, min(batch_size, runs - f)) for f in range(0, runs, batch_size)]
+    man = {
+        "scenario": spec.to_dict(), "runs": runs, "seed": int(seed), "batch_size": batch_size,
+        "seed_scheme": "numpy SeedSequence(seed).spawn(runs)[replicate]; kernel seed drawn from it",
+        "package_version": __version__,
+        "data_versions": {k: {"version": v["version"], "sha256": v["sha256"]} for k, v in data_manifest().items()},
+        "model": {"theta": dict(zip(PARAMS, inputs.theta.tolist(), strict=True)),
+                  "theta_se": dict(zip(PARAMS, np.sqrt(np.diag(inputs.theta_cov)).tolist(), strict=True)),
+                  "credibility_sd": inputs.credibility_sd},
+        "config": _config_hash(spec, seed, runs, batch_size),
+    }
+    outdir = Path(out) if out else None
+    done_batches: set[int] = set()
+    if outdir:
+        outdir.mkdir(parents=True, exist_ok=True)
+        mpath = outdir / "manifest.json"
+        if mpath.exists():
+            old = json.loads(mpath.read_text())
+            if old.get("config") != man["config"] and resume:
+                raise InvalidParameterError(
+                    f"{outdir} holds a different run (config {old.get('config')}); use a new --out or "
+                    "remove it.")
+            if resume and old.get("config") == man["config"]:
+                for p in outdir.glob("counts-*.parquet"):
+                    b = int(p.stem.split("-")[1])
+                    if (outdir / f"replicates-{b:05d}.parquet").exists():
+                        done_batches.add(b)
+        _atomic_json({**man, "complete": False}, mpath)
+    todo = [j for j in jobs if (j[0] // batch_size) not in done_batches]
+    done = len(jobs) - len(todo)
+    if progress:
+        progress(done, len(jobs))
+    results: dict[int, dict] = {}
+    for res in _backend_iter(inputs, seed, todo, workers, scheduler, dask):
+        res["init"] = inputs.init_side
+        b = res["first"] // batch_size
+        if outdir:
+            _write_batch(outdir, res, days, ccodes)
+            res.pop("sides", None)
+        results[b] = res
+        done += 1
+        if progress:
+            progress(done, len(jobs))
+    return _aggregate(spec, inputs, ccodes, days, runs, seed, batch_size, results, outdir, man)
+
+
+def _aggregate(spec, inputs, ccodes, days, runs, seed, batch_size, results, outdir, man) -> EnsembleResult:
+    T, n = len(days), len(ccodes)
+    counts = np.zeros((T, n, 3), dtype=np.int64)
+    share_rows, draw_rows, exits = [], [], []
+    n_batches = -(-runs // batch_size)
+    for b in range(n_batches):
+        if b in results and "sides" in results[b]:
+            res = results[b]
+            counts += res["counts"]
+            share_rows.append(res["shares"])
+            changed = res["sides"] != inputs.init_side[None, None, :]
+            exits.append(np.where(changed.any(axis=1), changed.argmax(axis=1), -1))
+            d = res["draws"]
+            df = pd.DataFrame({"replicate": np.arange(res["first"], res["first"] + res["count"]),
+                               "kernel_seed": d["kernel_seed"], "credscale": d["credscale"]})
+            for k, name in enumerate(PARAMS):
+                df[name] = d["theta"][:, k]
+            draw_rows.append(df)
+        else:
+            c = pd.read_parquet(outdir / f"counts-{b:05d}.parquet")
+            month_idx = {d.strftime("%Y-%m"): t for t, d in enumerate(days)}
+            pos = {cc: i for i, cc in enumerate(ccodes)}
+            side_idx = {s: a for a, s in enumerate(SIDE_LABELS)}
+            counts[c["month"].map(month_idx).to_numpy(), c["ccode"].map(pos).to_numpy(),
+                   c["side"].map(side_idx).to_numpy()] += c["n"].to_numpy()
+            r = pd.read_parquet(outdir / f"replicates-{b:05d}.parquet")
+            sh = np.zeros((len(r), T, 3), dtype=np.float32)
+            for t in range(T):
+                sh[:, t, 2] = r[f"axis_share_{t}"].to_numpy()
+                sh[:, t, 1] = r[f"allies_share_{t}"].to_numpy()
+            sh[:, :, 0] = 1 - sh[:, :, 1] - sh[:, :, 2]
+            share_rows.append(sh)
+            exits.append(np.stack([r[f"exit_{c}"].to_numpy() for c in ccodes], axis=1))
+            draw_rows.append(r[["replicate", "kernel_seed", "credscale", *PARAMS]])
+    shares = np.concatenate(share_rows) if share_rows else np.zeros((0, T, 3))
+    draws = pd.concat(draw_rows, ignore_index=True) if draw_rows else pd.DataFrame()
+    if outdir:
+        _atomic_json({**man, "complete": True}, outdir / "manifest.json")
+    return EnsembleResult(spec, ccodes, days, counts, shares, draws, runs, int(seed), man,
+                          np.concatenate(exits) if exits else None)
