@@ -95,7 +95,9 @@ def _plain(obj: Any) -> Any:
         return _plain(obj.item())
     if isinstance(obj, np.ndarray):
         return [_plain(x) for x in obj.tolist()]
-    if isinstance(obj, (dt.date, dt.datetime)):
+    if isinstance(obj, dt.datetime):
+        return obj.date().isoformat() if obj.time() == dt.time(0) and obj.tzinfo is None else obj.isoformat()
+    if isinstance(obj, dt.date):
         return obj.isoformat()
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in obj.items()}
@@ -170,6 +172,11 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
 _layout_lock = threading.Lock()
 
 
+def _centre(raw: dict) -> np.ndarray:
+    arr = np.array(list(raw.values()))
+    return np.median(arr, axis=0) if len(arr) else np.zeros(2)
+
+
 @lru_cache(maxsize=1)
 def _layout() -> dict[int, tuple[float, float]]:
     """Seeded spring layout of every state that is a member at some point of the timeline.
@@ -200,8 +207,17 @@ def _layout() -> dict[int, tuple[float, float]]:
                               if a in nodes and b in nodes)
     isolated = sorted(n for n in g if g.degree(n) == 0)
     g.remove_nodes_from(isolated)
-    pos = {n: (float(p[0]), float(p[1])) for n, p in
-           nx.spring_layout(g, seed=LAYOUT_SEED, weight="weight", iterations=200).items()}
+    raw = nx.spring_layout(g, seed=LAYOUT_SEED, weight="weight", iterations=200)
+    # the long-allied core packs tight while loosely tied states drift out: keep each state's angle
+    # and radial order but spread the radii evenly (rank-based); deterministic
+    centre = _centre(raw)
+    nodes_c = sorted(g, key=lambda n: (float(np.hypot(*(raw[n] - centre))), n))
+    pos = {}
+    for rank, n in enumerate(nodes_c):
+        dx, dy = raw[n] - centre
+        r = math.hypot(dx, dy)
+        target = 0.12 + 0.88 * (rank + 1) / len(nodes_c)
+        pos[n] = (dx / r * target, dy / r * target) if r > 0 else (0.0, 0.0)
     # states never tied to anyone in 1936-1955 (e.g. Ireland, Switzerland): a fixed outer ring
     for i, n in enumerate(isolated):
         a = 2 * math.pi * (i + 0.5) / max(len(isolated), 1)
