@@ -114,8 +114,7 @@ def _config_hash(spec: SimulationSpec, seed: int, runs: int, batch: int) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _write_batch(out: Path, res: dict, days: list, ccodes: list[int]) -> None:
-    b = res["first"] // max(res["count"], 1)
+def _write_batch(out: Path, res: dict, days: list, ccodes: list[int], b: int) -> None:
     T, n, _ = res["counts"].shape
     tt, ii, aa = np.meshgrid(np.arange(T), np.arange(n), np.arange(3), indexing="ij")
     counts = pd.DataFrame({"month": np.array([d.strftime("%Y-%m") for d in days])[tt.ravel()],
@@ -137,6 +136,17 @@ def _write_batch(out: Path, res: dict, days: list, ccodes: list[int]) -> None:
     reps = pd.DataFrame(cols)
     _atomic_parquet(counts, out / f"counts-{b:05d}.parquet")
     _atomic_parquet(reps, out / f"replicates-{b:05d}.parquet")
+
+
+def _batch_complete(out: Path, b: int, count: int, n_counts: int) -> bool:
+    """Both files of batch ``b`` exist and are readable Parquet with the expected row counts."""
+    import pyarrow.parquet as pq
+
+    try:
+        return (pq.read_metadata(out / f"counts-{b:05d}.parquet").num_rows == n_counts
+                and pq.read_metadata(out / f"replicates-{b:05d}.parquet").num_rows == count)
+    except (OSError, ValueError):
+        return False
 
 
 def _backend_iter(inputs: SimInputs, seed: int, jobs: list[tuple[int, int]], workers: int | None,
@@ -213,9 +223,9 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
                     f"{outdir} holds a different run (config {old.get('config')}); use a new --out or "
                     "remove it.")
             if resume and old.get("config") == man["config"]:
-                for p in outdir.glob("counts-*.parquet"):
-                    b = int(p.stem.split("-")[1])
-                    if (outdir / f"replicates-{b:05d}.parquet").exists():
+                expected = dict(enumerate(c for _, c in jobs))
+                for b, count in expected.items():
+                    if _batch_complete(outdir, b, count, len(days) * len(ccodes) * 3):
                         done_batches.add(b)
         _atomic_json({**man, "complete": False}, mpath)
     todo = [j for j in jobs if (j[0] // batch_size) not in done_batches]
@@ -227,7 +237,7 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
         res["init"] = inputs.init_side
         b = res["first"] // batch_size
         if outdir:
-            _write_batch(outdir, res, days, ccodes)
+            _write_batch(outdir, res, days, ccodes, b)
             res.pop("sides", None)
         results[b] = res
         done += 1

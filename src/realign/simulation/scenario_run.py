@@ -1,0 +1,219 @@
+"""Run a scenario file (:mod:`realign.events.scenario`) as an ensemble of the simulation engine.
+
+The adapter maps a validated :class:`~realign.events.scenario.Scenario` onto a
+:class:`~realign.simulation.engine.SimulationSpec`:
+
+* ``[scenario] start`` is the simulation start day (the system, CINC and fitted models are
+  those known then); ``horizon_months`` monthly steps follow, observed on the 15th of each
+  month *after* the start month (the engine's convention: month 0 is the start state).
+* ``[[events]]`` become ``(slug, outcome)`` or ``(slug, "custom", {side: (capability, credibility)})``.
+* ``[model.params]`` names are the choice model's own weights
+  (:data:`realign.models.choice.PARAMS`: affinity, bandwagon, exposure, stay, neutral), or the
+  scenario format's descriptive aliases (:data:`PARAM_ALIASES`): ``affinity_weight``,
+  ``bandwagoning``, ``balancing`` (= -bandwagon), ``exposure_weight``, ``switching_cost``,
+  ``neutral_utility``. A weight given here is fixed for every replicate (no draw).
+* Two settings act on the engine inputs rather than on one weight: ``temperature`` (tau > 0;
+  every utility is divided by tau, i.e. the fitted weights, their covariance and any fixed
+  override are scaled by 1/tau - the fitted uncertainty is kept) and ``credibility_decay``
+  (delta in [0, 1); a credibility shock keeps ``1 - delta`` of its size each month instead of
+  the engine default ``1 - CREDIBILITY_RETENTION``). Both are recorded in the manifest and in
+  ``out/scenario.json``; an output directory written with different settings is refused.
+
+Any name the engine cannot honour is an :class:`~realign.errors.InputFileError` naming the
+file, line and ``model.params.<name>`` field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from realign.errors import InputFileError, InvalidParameterError
+from realign.events.scenario import Scenario, load_scenario, locate_fields
+from realign.models.choice import CREDIBILITY_RETENTION, PARAMS
+from realign.simulation import engine as _engine
+from realign.simulation.engine import SimInputs, SimulationSpec, prepare
+from realign.simulation.ensemble import EnsembleResult, _atomic_json, replicate_seeds, run_ensemble
+
+__all__ = ["PARAM_ALIASES", "SCENARIO_PARAMS", "spec_from_scenario", "engine_settings", "prepare_scenario",
+           "run_scenario"]
+
+#: Scenario-file parameter name -> (choice-model weight, sign).
+PARAM_ALIASES: dict[str, tuple[str, float]] = {
+    "affinity_weight": ("affinity", 1.0),
+    "bandwagoning": ("bandwagon", 1.0),
+    "balancing": ("bandwagon", -1.0),
+    "exposure_weight": ("exposure", 1.0),
+    "switching_cost": ("stay", 1.0),
+    "neutral_utility": ("neutral", 1.0),
+}
+_SETTINGS = ("temperature", "credibility_decay")
+#: Every ``[model.params]`` name a scenario may use with this engine.
+SCENARIO_PARAMS = frozenset(PARAMS) | frozenset(PARAM_ALIASES) | frozenset(_SETTINGS)
+_MODELS = frozenset({"alignment_choice"})
+_RETENTION_LOCK = threading.Lock()
+
+
+def _field_error(scenario: Scenario, fld: str, msg: str) -> InputFileError:
+    line = None
+    if scenario.path:
+        try:
+            line = locate_fields(Path(scenario.path).read_text(encoding="utf-8")).get(fld)
+        except OSError:
+            line = None
+    return InputFileError(msg, path=scenario.path or "<scenario>", line=line, field=fld)
+
+
+def _load(path_or_scenario: str | Path | Scenario) -> Scenario:
+    if isinstance(path_or_scenario, Scenario):
+        return path_or_scenario
+    return load_scenario(path_or_scenario, allowed_params=SCENARIO_PARAMS, allowed_models=_MODELS)
+
+
+def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
+    """The :class:`SimulationSpec` of a scenario (engine weights only; see :func:`engine_settings`).
+
+    Raises :class:`InputFileError` (file, line, field) for a model or parameter the engine
+    cannot run, or a horizon beyond the engine's limit.
+    """
+    sc = _load(scenario)
+    if sc.model not in _MODELS:
+        raise _field_error(sc, "model.name", f"the simulation engine runs model 'alignment_choice', not {sc.model!r}")
+    params: dict[str, float] = {}
+    origin: dict[str, str] = {}
+    for name, value in sc.params.items():
+        fld = f"model.params.{name}"
+        if name in _SETTINGS:
+            continue
+        if name in PARAMS:
+            target, sign = name, 1.0
+        elif name in PARAM_ALIASES:
+            target, sign = PARAM_ALIASES[name]
+        else:
+            known = ", ".join(sorted(SCENARIO_PARAMS))
+            raise _field_error(sc, fld, f"unknown model parameter {name!r} for the simulation engine; known: {known}")
+        if not math.isfinite(float(value)):
+            raise _field_error(sc, fld, f"parameter {name!r} must be a finite number, got {value!r}")
+        if target in params:
+            raise _field_error(sc, fld, f"parameter {name!r} sets the weight {target!r} already set by "
+                                        f"{origin[target]!r}; give it once")
+        params[target] = sign * float(value)
+        origin[target] = name
+    engine_settings(sc)  # validate the settings too
+    events = []
+    for ev in sc.events:
+        if ev.outcome == "custom":
+            eff = {int(s): (float(e.capability), float(e.credibility)) for s, e in (ev.effects or {}).items()}
+            events.append((ev.id, "custom", eff))
+        else:
+            events.append((ev.id, ev.outcome))
+    try:
+        return SimulationSpec(start=sc.start, months=sc.horizon_months, events=tuple(events), params=params,
+                              states=tuple(sc.states) if sc.states else None)
+    except InvalidParameterError as exc:
+        if not isinstance(sc.horizon_months, int) or not 1 <= sc.horizon_months <= 240:
+            raise _field_error(sc, "scenario.horizon_months",
+                               f"the simulation engine runs 1..240 months, got {sc.horizon_months!r}") from None
+        raise _field_error(sc, "model.params", str(exc)) from None
+
+
+def engine_settings(scenario: Scenario | str | Path) -> dict[str, float]:
+    """``{"temperature": tau, "credibility_retention": r}`` of a scenario (defaults 1 and the engine's)."""
+    sc = _load(scenario)
+    tau = float(sc.params.get("temperature", 1.0))
+    if not (math.isfinite(tau) and 0 < tau <= 100):
+        raise _field_error(sc, "model.params.temperature", f"'temperature' must be in (0, 100], got {tau!r}")
+    if "credibility_decay" in sc.params:
+        delta = float(sc.params["credibility_decay"])
+        if not (math.isfinite(delta) and 0 <= delta < 1):
+            raise _field_error(sc, "model.params.credibility_decay",
+                               f"'credibility_decay' (monthly loss of a credibility shock) must be in [0, 1), "
+                               f"got {delta!r}")
+        retention = 1.0 - delta
+    else:
+        retention = CREDIBILITY_RETENTION
+    return {"temperature": tau, "credibility_retention": retention}
+
+
+def _apply_temperature(inputs: SimInputs, tau: float) -> SimInputs:
+    if tau == 1.0:
+        return inputs
+    return replace(inputs, theta=inputs.theta / tau, theta_cov=inputs.theta_cov / tau**2, fixed=inputs.fixed / tau)
+
+
+def prepare_scenario(scenario: Scenario | str | Path) -> SimInputs:
+    """Kernel inputs of a scenario: :func:`~realign.simulation.engine.prepare` plus its engine settings."""
+    sc = _load(scenario)
+    spec = spec_from_scenario(sc)
+    st = engine_settings(sc)
+    if st["credibility_retention"] == CREDIBILITY_RETENTION:
+        inputs = prepare(spec)
+    else:
+        # the engine reads its module-level retention when it builds the credibility path
+        with _RETENTION_LOCK:
+            saved = _engine.CREDIBILITY_RETENTION
+            _engine.CREDIBILITY_RETENTION = st["credibility_retention"]
+            try:
+                inputs = prepare(spec)
+            finally:
+                _engine.CREDIBILITY_RETENTION = saved
+    return _apply_temperature(inputs, st["temperature"])
+
+
+def _check_int(name: str, value, lo: int) -> None:
+    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < lo:
+        raise InvalidParameterError(f"The '{name}' parameter must be an int >= {lo}. Got {value!r} instead.")
+
+
+def run_scenario(path_or_scenario: str | Path | Scenario, *, runs: int | None = None, seed: int | None = None,
+                 out: str | Path | None = None, workers: int | None = 0, scheduler: str | None = None,
+                 dask: bool = False, progress: Callable[[int, int], None] | None = None, batch_size: int = 500,
+                 resume: bool = True, inputs: SimInputs | None = None) -> EnsembleResult:
+    """Run a scenario's ensemble; its ``[seeds]`` runs and seed apply unless ``runs``/``seed`` are given.
+
+    ``out``, ``workers``, ``scheduler``, ``dask``, ``progress``, ``batch_size`` and ``resume`` are
+    passed to :func:`~realign.simulation.ensemble.run_ensemble`. ``inputs`` (from
+    :func:`prepare_scenario`) skips the preparation. The manifest gains ``scenario_file``
+    (the scenario as a dict, and its path) and ``engine_settings``.
+    """
+    sc = _load(path_or_scenario)
+    runs = sc.runs if runs is None else runs
+    seed = sc.seed if seed is None else seed
+    if not isinstance(runs, int | np.integer) or isinstance(runs, bool) or not 1 <= runs <= 1_000_000:
+        raise InvalidParameterError(f"The 'runs' parameter must be an int in [1, 1000000]. Got {runs!r} instead.")
+    _check_int("seed", seed, 0)
+    replicate_seeds(int(seed), 0)
+    spec = spec_from_scenario(sc)
+    settings = engine_settings(sc)
+    side = {"scenario": sc.to_dict(), "path": sc.path, "engine_settings": settings}
+    outdir = Path(out) if out else None
+    if outdir is not None:
+        sidecar = outdir / "scenario.json"
+        if resume and sidecar.exists():
+            try:
+                old = json.loads(sidecar.read_text())
+            except (OSError, ValueError):
+                old = None
+            if old is None or old.get("engine_settings") != settings:
+                was = None if old is None else old.get("engine_settings")
+                raise InvalidParameterError(f"{outdir} holds a run with other engine settings ({was} vs {settings}); "
+                                            "use a new --out or remove it.")
+        outdir.mkdir(parents=True, exist_ok=True)
+    inputs = inputs if inputs is not None else prepare_scenario(sc)
+    if outdir is not None and (not resume or not (outdir / "scenario.json").exists()):
+        _atomic_json(side, outdir / "scenario.json")  # before any batch, so a killed run keeps it
+    res = run_ensemble(spec, runs=int(runs), seed=int(seed), out=outdir, batch_size=batch_size, workers=workers,
+                       scheduler=scheduler, dask=dask, resume=resume, progress=progress, inputs=inputs)
+    res.manifest = {**res.manifest, "scenario_file": {"path": sc.path, "scenario": sc.to_dict()},
+                    "engine_settings": settings}
+    if outdir is not None:
+        _atomic_json(side, outdir / "scenario.json")
+        _atomic_json({**res.manifest, "complete": True}, outdir / "manifest.json")
+    return res
+
