@@ -20,7 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/realign consequences stalingrad --out reports/stalingrad
+	$(BIN)/realign consequences stalingrad --runs 2000 --seed 0 --out reports/stalingrad
 
 # Debian's chromium for the Playwright browser tests (never a downloaded browser).
 chromium:
