@@ -261,7 +261,8 @@ def _blocs_1955() -> dict:
         lab = {c: k for k, grp in enumerate(coal) for c in grp}
         agree = sum((lab[c] == 0) == (members[c] == members[coal[0][0]]) for c in ids)
         rows["landscape_1955"] = {"states": ids, "coalitions": coal, "exact": bool(m.exact_),
-                                  "agreement": agree / len(ids), "n": len(ids), "truth": dict(zip(ids, truth, strict=True)),
+                                  "agreement": agree / len(ids), "n": len(ids),
+                                  "truth": dict(zip(ids, truth, strict=True)),
                                   "n_minima": len(m.minima_),
                                   "data_used": "CINC 1955 shares; propensities from wars before 1955-06-01"}
     except Exception as exc:  # the landscape is an extra; its absence must not sink the report

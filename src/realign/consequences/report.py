@@ -78,7 +78,8 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
         if r["ccode"] not in NEUTRALS and not r["history_events"]:
             continue
         moves = "; ".join(f"{h['date']} {h['kind']} {h['counterpart'] or ''}".strip() for h in r["history_events"][:4])
-        rows.append(f"| {r['name']} | {_pct(r['p_allies_end']['factual'])} | {_pct(r['p_allies_end']['counterfactual'])}"
+        pa = r["p_allies_end"]
+        rows.append(f"| {r['name']} | {_pct(pa['factual'])} | {_pct(pa['counterfactual'])}"
                     f" | {['not fighting', 'allies', 'axis'][r['history_side_end']]} | {moves or '—'} |")
     rows.append("")
     rows.append(m["neutrals_drift"]["note"] + ".")
@@ -131,8 +132,8 @@ def render_markdown(c: Consequences, figure_dir: str | None = None) -> str:
     for h in c.historical["changes"]:
         lines.append(f"| {h['date']} | {h['name']} | {h['kind']} | {h['counterpart'] or ''} | "
                      f"{'yes' if h['verified'] else 'UNVERIFIED'} | {h['source']} |")
-    lines += ["", "Data: COW State System v2016, NMC v7.0, Inter-State War v4.0, ATOP 5.1, COW contiguity 3.2, MID 4.3, "
-              "V-Dem via isard, WWII events table (see `realign data cite`)."]
+    lines += ["", "Data: COW State System v2016, NMC v7.0, Inter-State War v4.0, ATOP 5.1, COW contiguity 3.2, "
+              "MID 4.3, V-Dem via isard, WWII events table (see `realign data cite`)."]
     return "\n".join(lines) + "\n"
 
 
