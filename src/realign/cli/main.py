@@ -25,6 +25,7 @@ _COMMAND_MODULES = [
     "realign.cli.system_cmds",
     "realign.cli.models_cmds",
     "realign.cli.events_cmds",
+    "realign.cli.simulate_cmds",
     "realign.cli.consequences_cmds",
     "realign.cli.essay_cmds",
     "realign.cli.web_cmds",

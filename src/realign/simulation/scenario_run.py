@@ -41,8 +41,8 @@ from realign.simulation import engine as _engine
 from realign.simulation.engine import SimInputs, SimulationSpec, prepare
 from realign.simulation.ensemble import EnsembleResult, _atomic_json, replicate_seeds, run_ensemble
 
-__all__ = ["PARAM_ALIASES", "SCENARIO_PARAMS", "spec_from_scenario", "engine_settings", "prepare_scenario",
-           "run_scenario"]
+__all__ = ["PARAM_ALIASES", "SCENARIO_PARAMS", "load_for_engine", "spec_from_scenario", "engine_settings",
+           "prepare_scenario", "run_scenario"]
 
 #: Scenario-file parameter name -> (choice-model weight, sign).
 PARAM_ALIASES: dict[str, tuple[str, float]] = {
@@ -70,7 +70,8 @@ def _field_error(scenario: Scenario, fld: str, msg: str) -> InputFileError:
     return InputFileError(msg, path=scenario.path or "<scenario>", line=line, field=fld)
 
 
-def _load(path_or_scenario: str | Path | Scenario) -> Scenario:
+def load_for_engine(path_or_scenario: str | Path | Scenario) -> Scenario:
+    """Load a scenario file accepting every name in :data:`SCENARIO_PARAMS` (a Scenario passes through)."""
     if isinstance(path_or_scenario, Scenario):
         return path_or_scenario
     return load_scenario(path_or_scenario, allowed_params=SCENARIO_PARAMS, allowed_models=_MODELS)
@@ -82,7 +83,7 @@ def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
     Raises :class:`InputFileError` (file, line, field) for a model or parameter the engine
     cannot run, or a horizon beyond the engine's limit.
     """
-    sc = _load(scenario)
+    sc = load_for_engine(scenario)
     if sc.model not in _MODELS:
         raise _field_error(sc, "model.name", f"the simulation engine runs model 'alignment_choice', not {sc.model!r}")
     params: dict[str, float] = {}
@@ -125,7 +126,7 @@ def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
 
 def engine_settings(scenario: Scenario | str | Path) -> dict[str, float]:
     """``{"temperature": tau, "credibility_retention": r}`` of a scenario (defaults 1 and the engine's)."""
-    sc = _load(scenario)
+    sc = load_for_engine(scenario)
     tau = float(sc.params.get("temperature", 1.0))
     if not (math.isfinite(tau) and 0 < tau <= 100):
         raise _field_error(sc, "model.params.temperature", f"'temperature' must be in (0, 100], got {tau!r}")
@@ -149,7 +150,7 @@ def _apply_temperature(inputs: SimInputs, tau: float) -> SimInputs:
 
 def prepare_scenario(scenario: Scenario | str | Path) -> SimInputs:
     """Kernel inputs of a scenario: :func:`~realign.simulation.engine.prepare` plus its engine settings."""
-    sc = _load(scenario)
+    sc = load_for_engine(scenario)
     spec = spec_from_scenario(sc)
     st = engine_settings(sc)
     if st["credibility_retention"] == CREDIBILITY_RETENTION:
@@ -182,7 +183,7 @@ def run_scenario(path_or_scenario: str | Path | Scenario, *, runs: int | None = 
     :func:`prepare_scenario`) skips the preparation. The manifest gains ``scenario_file``
     (the scenario as a dict, and its path) and ``engine_settings``.
     """
-    sc = _load(path_or_scenario)
+    sc = load_for_engine(path_or_scenario)
     runs = sc.runs if runs is None else runs
     seed = sc.seed if seed is None else seed
     if not isinstance(runs, int | np.integer) or isinstance(runs, bool) or not 1 <= runs <= 1_000_000:
