@@ -227,6 +227,8 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
                 for b, count in expected.items():
                     if _batch_complete(outdir, b, count, len(days) * len(ccodes) * 3):
                         done_batches.add(b)
+        for stale in outdir.glob("tmp*.tmp"):  # left by a run killed mid-write; never read
+            stale.unlink(missing_ok=True)
         _atomic_json({**man, "complete": False}, mpath)
     todo = [j for j in jobs if (j[0] // batch_size) not in done_batches]
     done = len(jobs) - len(todo)
