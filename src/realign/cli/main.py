@@ -29,6 +29,7 @@ _COMMAND_MODULES = [
     "realign.cli.consequences_cmds",
     "realign.cli.essay_cmds",
     "realign.cli.web_cmds",
+    "realign.cli.validate_cmds",
 ]
 
 for _mod in _COMMAND_MODULES:
