@@ -230,6 +230,34 @@ def _metrics(ev, fac: EnsembleResult, cf: EnsembleResult, truth, member, hist, h
             "neutrals_drift": drift, "ussr_standing": ussr, "us_uk_support": sup, "postwar_blocs": blocs}, notes
 
 
+def _hindsight(ev, start: dt.date, months: int, fac: EnsembleResult, truth, member, kw: dict) -> dict:
+    """A third arm beyond the information cut-off: later catalogue battles as they happened.
+
+    Not a forecast (it uses knowledge after the cut-off); it shows how much of the record the
+    later war's battles explain in the model.
+    """
+    from realign.events.catalogue import list_events
+
+    end = fac.days[-1]
+    later = [s for s in list_events() if s != ev.slug and start < load_event(s).end <= end
+             and load_event(s).war == ev.war]
+    if not later:
+        return {"events": [], "note": "no later catalogue battles inside the horizon"}
+    spec = SimulationSpec(start=start, months=months, events=((ev.slug, "historical"),
+                                                              *((s, "historical") for s in later)), war=ev.war)
+    res = run_ensemble(spec, **kw)
+    pos = {c: i for i, c in enumerate(res.ccodes)}
+    mlist = [d.strftime("%Y-%m") for d in res.days]
+    t45 = mlist.index("1945-01") if "1945-01" in mlist else len(mlist) - 1
+    core = np.isin(np.array(res.ccodes), CORES[WWII])
+    mask = member & ~core[None, :]
+    return {"events": later,
+            "p_left_axis_by_1945_01": {state_name(c): round(float(1 - res.p_side[t45, pos[c], 2]), 4)
+                                       for c in MINOR_AXIS if c in pos},
+            "brier": brier(res.p_side, truth, mask),
+            "note": "uses battles after the information cut-off (hindsight), so it is not a forecast"}
+
+
 def prepare_init(res: EnsembleResult) -> np.ndarray:
     s = System.at(res.spec.start).war_sides(res.spec.war)
     return np.array([s.get(c, 0) for c in res.ccodes])
@@ -293,6 +321,7 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
     truth, member = observed_sides(list(fac.days), fac.ccodes, ev.war)
     hshares = _history_shares(list(fac.days))
     metrics, notes = _metrics(ev, fac, cf, truth, member, hist, hshares)
+    metrics["hindsight"] = _hindsight(ev, start, months, fac, truth, member, kw)
     notes.insert(0, f"Information cut-off {start}: sides and CINC known then; choice weights fitted on WWI and on "
                     f"WWII months up to {start}; propensity weights on wars before 1939-09-01.")
     return Consequences(ev, fac, cf, hist, truth, member, metrics, hshares, notes)

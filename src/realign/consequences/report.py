@@ -46,13 +46,21 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
         f"persistence baseline {b['persistence']:.4f}, counterfactual {b['counterfactual']:.4f} "
         f"({'the model beats persistence' if s['beats_persistence'] else 'the model does NOT beat persistence'}).",
     ]))
-    rows = ["| state | record: left the Axis | P(left by 1945-01) factual | counterfactual | model median exit |",
-            "|---|---|---|---|---|"]
+    hs = m.get("hindsight", {})
+    hp = hs.get("p_left_axis_by_1945_01", {})
+    rows = ["| state | record: left the Axis | P(left by 1945-01) factual | counterfactual | "
+            "with later battles (hindsight) | model median exit |",
+            "|---|---|---|---|---|---|"]
     for r in m["axis_cohesion"]["minor_allies"]:
         rows.append(f"| {r['name']} | {r['historical_exit'] or 'not in window'} | "
                     f"{_pct(r['p_left_axis_by_1945_01']['factual'])} | "
                     f"{_pct(r['p_left_axis_by_1945_01']['counterfactual'])} | "
+                    f"{_pct(hp[r['name']]) if r['name'] in hp else '—'} | "
                     f"{r['model_median_exit_month'] or 'after the horizon (<50% exit)'} |")
+    if hs.get("events"):
+        rows.append("")
+        rows.append(f"Hindsight arm: the factual run plus the later catalogue battles as they happened "
+                    f"({', '.join(hs['events'])}); Brier {hs['brier']:.4f}. {hs['note'].capitalize()}.")
     coh = m["axis_cohesion"]
     from realign.data.names import state_name
 
