@@ -13,9 +13,11 @@ Start it with ``realign serve`` (binds to 127.0.0.1 by default) or
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import importlib
+import json
 import math
 import threading
 from collections.abc import Callable
@@ -27,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -156,9 +158,38 @@ def _system(d: dt.date):
     return System.at(d)
 
 
-@lru_cache(maxsize=2048)
-def _system_dict(d: dt.date) -> dict:
-    return _system(d).to_dict()
+@lru_cache(maxsize=4096)
+def _system_json(d: dt.date) -> bytes:
+    """The contract JSON of one day, serialised once (hot path of the dashboard and the load bench)."""
+    return _dumps(_system(d).to_dict())
+
+
+def _dumps(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def _json_response(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
+def warm_up(*, background: bool = True) -> None:
+    """Load the bundled tables now (once, not in every concurrent first request) and build the
+    network layout and the timeline's history (in a background thread unless ``background=False``)."""
+    from realign.system.tables import tables
+
+    tables()
+    _system(DASHBOARD_START)
+
+    def rest() -> None:
+        layout()
+        capability(DASHBOARD_START.year, DASHBOARD_END.year, "month")
+        with _history_lock:
+            _events_by_state()
+
+    if background:
+        threading.Thread(target=rest, name="realign-warm-up", daemon=True).start()
+    else:
+        rest()
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -236,6 +267,99 @@ def _position(ccode: int, pos: dict[int, tuple[float, float]]) -> tuple[float, f
     # outside the timeline's union (dates outside 1936-1955): a fixed spot on an outer ring
     a = (ccode * 2.399963) % (2 * math.pi)
     return (round(1.25 * math.cos(a), 4), round(1.25 * math.sin(a), 4))
+
+
+@lru_cache(maxsize=1024)
+def _network_json(d: dt.date) -> bytes:
+    """Nodes, signed edges and stable positions of one day (see ``GET /api/network``)."""
+    s = _system(d)
+    g = _graph(d)
+    pos = layout()
+    sides = s.war_sides(WWII)
+    wars: dict[int, list[int]] = {}
+    for w, c in zip(s.wars["war"].astype(int), s.wars["ccode"].astype(int), strict=True):
+        wars.setdefault(c, []).append(w)
+    nodes = []
+    for n, a in g.nodes(data=True):
+        x, y = _position(int(n), pos)
+        nodes.append({"ccode": int(n), "name": a["name"], "stateabb": a["stateabb"], "cinc": _plain(a["cinc"]),
+                      "major_power": a["major_power"], "side": _side_label(sides.get(int(n))),
+                      "wars": sorted(set(wars.get(int(n), []))), "x": x, "y": y})
+    edges = [{"source": int(u), "target": int(v), "sign": int(a["sign"]), "kinds": list(a["kinds"])}
+             for u, v, a in g.edges(data=True)]
+    return _dumps({"date": d.isoformat(), "nodes": nodes, "edges": edges,
+                   "layout": {"algorithm": "networkx.spring_layout over the 1936-1955 union of positive ties, "
+                                           "radii spread by rank", "seed": LAYOUT_SEED},
+                   "legend": {"allies": "WWII side 1", "axis": "WWII side 2", "neutral": "not at war in WWII"},
+                   "coverage": s.coverage, "source": SOURCES_NOTE})
+
+
+@lru_cache(maxsize=512)
+def _graph(d: dt.date):
+    return _system(d).to_networkx()
+
+
+_history_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _events_by_state() -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for c in _timeline_history():
+        out.setdefault(int(c["ccode"]), []).append(c)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _state_json(code: int, d: dt.date) -> tuple[int, bytes]:
+    """Detail panel of one state on one day: (HTTP status, JSON body); see ``GET /api/state/{ccode}``."""
+    from realign.data.names import state_name
+
+    name = state_name(code)
+    s = _system(d)
+    with _history_lock:
+        events = _events_by_state().get(code, [])
+    if code not in s:
+        return 404, _dumps({"detail": f"{name} ({code}) is not a COW system member on {d}.",
+                            "ccode": code, "name": name, "events": events})
+    row = s.states[s.states["ccode"] == code].iloc[0]
+    g = _graph(d)
+    names = dict(zip(s.states["ccode"].astype(int), s.states["name"], strict=True))
+    ties = []
+    for other in sorted(g.neighbors(code)):
+        e = g.edges[code, other]
+        ties.append({"ccode": int(other), "name": names.get(int(other)), "sign": int(e["sign"]),
+                     "kinds": list(e["kinds"])})
+    alliance_rows = []
+    if s.alliances is not None:
+        a = s.alliances[(s.alliances["ccode1"] == code) | (s.alliances["ccode2"] == code)]
+        for r in a.itertuples():
+            other = int(r.ccode2 if r.ccode1 == code else r.ccode1)
+            kinds = [k for k in ("defense", "offense", "neutral", "nonagg", "consul") if getattr(r, k)]
+            alliance_rows.append({"ccode": other, "name": names.get(other), "kinds": kinds,
+                                  "source": r.source})
+    wars = [{"war": int(r.war), "war_name": r.war_name, "side": int(r.side),
+             "side_label": _side_label(int(r.side)) if int(r.war) == WWII else f"side {int(r.side)}",
+             "start": _plain(r.start), "end": _plain(r.end)}
+            for r in s.wars[s.wars["ccode"] == code].itertuples()]
+    return 200, _dumps({
+        "date": d.isoformat(), "ccode": code, "name": name, "stateabb": row["stateabb"],
+        "cinc": _plain(row["cinc"]), "cinc_year": None if row["cinc_year"] != row["cinc_year"]
+        else int(row["cinc_year"]),
+        "milex": _plain(row["milex"]), "milper": _plain(row["milper"]), "tpop": _plain(row["tpop"]),
+        "major_power": bool(row["major_power"]), "wwii_side": _side_label(s.side(code, WWII)),
+        "wars": wars, "allies": alliance_rows, "ties": ties, "events": events,
+        "sources": _dataset_sources("states", "nmc", "majors", "war_participants", "atop", "ww2_events"),
+    })
+
+
+_capability_lock = threading.Lock()
+
+
+def capability(start: int, end: int, freq: str) -> list[dict]:
+    """Coalition shares series (computed once per span; concurrent first callers wait for it)."""
+    with _capability_lock:
+        return _capability(start, end, freq)
 
 
 @lru_cache(maxsize=32)
@@ -347,7 +471,13 @@ def create_app() -> FastAPI:
     """Build the FastAPI app: the dashboard page, its static files and the JSON API."""
     import realign
 
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        warm_up(background=True)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="realign",
         version=realign.__version__,
         docs_url=None,  # the Swagger/ReDoc pages load assets from a CDN: schema only (/openapi.json)
@@ -425,8 +555,10 @@ def create_app() -> FastAPI:
                  "date": "1944-10-01", "states": [{"ccode": 360, "name": "Romania", "cinc": 0.00733,
                                                    "major_power": False, "wars": [{"war": 139, "side": 1}],
                                                    "allies": [2, 200, 365]}]}}}}})
-    def api_system(date: str = Query(..., description="Day, YYYY-MM-DD.", examples=["1944-10-01"])) -> dict:
-        return _system_dict(_date(date))
+    async def api_system(date: str = Query(..., description="Day, YYYY-MM-DD.", examples=["1944-10-01"])
+                         ) -> Response:
+        # async on purpose: a snapshot is a few ms of CPU (and cached), a thread hop costs more
+        return _json_response(_system_json(_date(date)))
 
     @app.get("/api/history", tags=["system"], summary="Every dated change after a date, with sources",
              description="The JSON of `realign history --format json` (`after`, `until`, `changes`) plus "
@@ -465,28 +597,9 @@ def create_app() -> FastAPI:
                                                   "cinc": 0.0075, "major_power": False, "side": "axis",
                                                   "wars": [139], "x": 0.31, "y": -0.12}],
                  "edges": [{"source": 255, "target": 360, "sign": 1, "kinds": ["war 139:same side"]}]}}}}})
-    def api_network(date: str = Query(..., description="Day, YYYY-MM-DD.", examples=["1942-11-19"])) -> dict:
-        d = _date(date)
-        s = _system(d)
-        g = s.to_networkx()
-        pos = layout()
-        sides = s.war_sides(WWII)
-        wars: dict[int, list[int]] = {}
-        for w, c in zip(s.wars["war"].astype(int), s.wars["ccode"].astype(int), strict=True):
-            wars.setdefault(c, []).append(w)
-        nodes = []
-        for n, a in g.nodes(data=True):
-            x, y = _position(int(n), pos)
-            nodes.append({"ccode": int(n), "name": a["name"], "stateabb": a["stateabb"], "cinc": _plain(a["cinc"]),
-                          "major_power": a["major_power"], "side": _side_label(sides.get(int(n))),
-                          "wars": sorted(set(wars.get(int(n), []))), "x": x, "y": y})
-        edges = [{"source": int(u), "target": int(v), "sign": int(a["sign"]), "kinds": list(a["kinds"])}
-                 for u, v, a in g.edges(data=True)]
-        return {"date": d.isoformat(), "nodes": nodes, "edges": edges,
-                "layout": {"algorithm": "networkx.spring_layout over the 1936-1955 union of positive ties",
-                           "seed": LAYOUT_SEED},
-                "legend": {"allies": "WWII side 1", "axis": "WWII side 2", "neutral": "not at war in WWII"},
-                "coverage": s.coverage, "source": SOURCES_NOTE}
+    def api_network(date: str = Query(..., description="Day, YYYY-MM-DD.", examples=["1942-11-19"])
+                    ) -> Response:
+        return _json_response(_network_json(_date(date)))
 
     @app.get("/api/capability", tags=["dashboard"], summary="WWII coalition CINC shares over time",
              description="Share of the system's total CINC held by each WWII side (war 139) on the 1st of "
@@ -507,7 +620,7 @@ def create_app() -> FastAPI:
                                      "use freq=year for longer spans.")
         return {"start": start, "end": end, "freq": freq, "war": WWII,
                 "sides": {"allies": 1, "axis": 2},
-                "series": _capability(start, end, freq),
+                "series": capability(start, end, freq),
                 "source": "CINC shares: COW National Material Capabilities v7.0 (yearly, Singer, Bremer & "
                           "Stuckey 1972); sides: COW Inter-State War v4.0 participation spells (day)."}
 
@@ -528,42 +641,9 @@ def create_app() -> FastAPI:
 
         d = _date(date)
         code = int(ccode) if ccode.strip().lstrip("-").isdigit() else resolve(ccode, d)
-        name = state_name(code)
-        s = _system(d)
-        events = [c for c in _timeline_history() if c["ccode"] == code]
-        if code not in s:
-            return JSONResponse(status_code=404, content={
-                "detail": f"{name} ({code}) is not a COW system member on {d}.",
-                "ccode": code, "name": name, "events": events})
-        row = s.states[s.states["ccode"] == code].iloc[0]
-        g = s.to_networkx()
-        names = dict(zip(s.states["ccode"].astype(int), s.states["name"], strict=True))
-        ties = []
-        for other in sorted(g.neighbors(code)):
-            e = g.edges[code, other]
-            ties.append({"ccode": int(other), "name": names.get(int(other)), "sign": int(e["sign"]),
-                         "kinds": list(e["kinds"])})
-        alliance_rows = []
-        if s.alliances is not None:
-            a = s.alliances[(s.alliances["ccode1"] == code) | (s.alliances["ccode2"] == code)]
-            for r in a.itertuples():
-                other = int(r.ccode2 if r.ccode1 == code else r.ccode1)
-                kinds = [k for k in ("defense", "offense", "neutral", "nonagg", "consul") if getattr(r, k)]
-                alliance_rows.append({"ccode": other, "name": names.get(other), "kinds": kinds,
-                                      "source": r.source})
-        wars = [{"war": int(r.war), "war_name": r.war_name, "side": int(r.side),
-                 "side_label": _side_label(int(r.side)) if int(r.war) == WWII else f"side {int(r.side)}",
-                 "start": _plain(r.start), "end": _plain(r.end)}
-                for r in s.wars[s.wars["ccode"] == code].itertuples()]
-        return {
-            "date": d.isoformat(), "ccode": code, "name": name, "stateabb": row["stateabb"],
-            "cinc": _plain(row["cinc"]), "cinc_year": None if row["cinc_year"] != row["cinc_year"]
-            else int(row["cinc_year"]),
-            "milex": _plain(row["milex"]), "milper": _plain(row["milper"]), "tpop": _plain(row["tpop"]),
-            "major_power": bool(row["major_power"]), "wwii_side": _side_label(s.side(code, WWII)),
-            "wars": wars, "allies": alliance_rows, "ties": ties, "events": events,
-            "sources": _dataset_sources("states", "nmc", "majors", "war_participants", "atop", "ww2_events"),
-        }
+        state_name(code)  # unknown codes: 422
+        status, payload = _state_json(code, d)
+        return Response(content=payload, status_code=status, media_type="application/json")
 
     # ------------------------------------------------------------------ events, landscape, what-if
     @app.get("/api/events", tags=["what-if"], summary="Catalogue of battles that can be flipped",
