@@ -78,7 +78,9 @@ def check_essay(text: str, *, event: str | None = None, classifier: str = "auto"
         from realign.essay import embed
 
         todo = [i for i, s in enumerate(segs) if not s.heading and (classifier == "embedding" or kinds[i][0] is None)]
-        for i, (k, sim) in zip(todo, embed.classify([segs[i].text for i in todo]), strict=True):
+        threshold = embed.AUTO_THRESHOLD if classifier == "auto" else embed.THRESHOLD
+        found = embed.classify([segs[i].text for i in todo], threshold)
+        for i, (k, sim) in zip(todo, found, strict=True):
             if k is not None:
                 kinds[i] = (k, min(1.0, sim), "embedding")
         notes.append("Claim kinds: keyword rules" + (", with the all-MiniLM-L6-v2 embedding model for sentences "

@@ -395,7 +395,7 @@ _TOWARD = re.compile(
 _AWAY = re.compile(
     r"(?i)\b(?:distanc\w*\s+(?:\w+\s+)?from|abandon\w*|turn\w*\s+against|br(?:oke|eak\w*)\s+(?:off\s+)?"
     r"(?:\w+\s+)?(?:relations\s+)?with|left|desert\w*|away from|reconsider\w*|reassess\w*|re-?evaluat\w*|"
-    r"commitments? to|limits of its alliance with)\b")
+    r"commitments? to|limits of its alliance with|declar\w* war on)\b")
 _ADVERSARY = re.compile(r"(?i)\b(?:against|combating|fighting|versus|victory over|war on)\s+(?:the\s+)?(?:\w+\s+)?$")
 _AGENT = re.compile(r"(?i)\b(?:from|by)\s+(?:the\s+)?(?:\w+\s+)?$")
 _JOINS = re.compile(r"(?i)\b(?:join\w*|switch\w*|chang\w* sides|went over|defect\w*|entered|declar\w* war)\b")

@@ -15,9 +15,11 @@ import tomllib
 from functools import cache
 from importlib import resources
 
-__all__ = ["available", "classify", "prototypes", "THRESHOLD"]
+__all__ = ["available", "classify", "prototypes", "THRESHOLD", "AUTO_THRESHOLD"]
 
-THRESHOLD = 0.45
+THRESHOLD = 0.4
+#: In ``auto`` mode the model only fills gaps the rules left, so it must be surer.
+AUTO_THRESHOLD = 0.5
 
 
 def available() -> bool:
@@ -50,8 +52,8 @@ def _model():  # noqa: ANN202 - the SentenceTransformer type is optional
     return model, kinds, emb
 
 
-def classify(sentences: list[str]) -> list[tuple[str | None, float]]:
-    """(kind, similarity) per sentence; kind is None below :data:`THRESHOLD`."""
+def classify(sentences: list[str], threshold: float = THRESHOLD) -> list[tuple[str | None, float]]:
+    """(kind, similarity) per sentence; kind is None below ``threshold``."""
     if not sentences:
         return []
     model, kinds, proto = _model()
@@ -61,5 +63,5 @@ def classify(sentences: list[str]) -> list[tuple[str | None, float]]:
     for row in sims:
         i = int(row.argmax())
         s = float(row[i])
-        out.append((kinds[i] if s >= THRESHOLD else None, round(s, 3)))
+        out.append((kinds[i] if s >= threshold else None, round(s, 3)))
     return out

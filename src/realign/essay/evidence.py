@@ -205,6 +205,7 @@ def facts() -> tuple[Fact, ...]:
     return tuple(sorted(out, key=lambda f: (f.date, f.ccode, f.kind)))
 
 
+@cache
 def _share_at(date: dt.date, war: int = 139) -> dict[int, float]:
     from realign.system.snapshot import System
 
