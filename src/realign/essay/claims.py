@@ -424,7 +424,7 @@ def _target(text: str, mentions: list[Mention]) -> tuple[str | int | None, bool,
             if not after:
                 continue
             t = after[0]
-            if re.search(r"(?i)\bamong\b", text[m.end():t.start]):
+            if re.search(r"(?i)\bamong\b|[,;:]", text[m.end():t.start]):  # "among", or another clause
                 continue  # "re-evaluation of ties among the Allies" is no move away from them
             value: str | int = t.group if t.group else t.ccodes[0]
             if t.group == "neutrals":
