@@ -48,6 +48,9 @@ MAX_RUNS = 500
 #: Essay text limit (characters) and request body limit (bytes, checked before parsing).
 MAX_ESSAY_CHARS = 200_000
 MAX_BODY_BYTES = 256 * 1024
+#: Ensembles computed at the same time (others wait up to ENSEMBLE_WAIT_S, then get 503).
+MAX_CONCURRENT_ENSEMBLES = 2
+ENSEMBLE_WAIT_S = 120.0
 #: States in one scenario request.
 MAX_SCENARIO_STATES = 80
 #: Months of history per request, and years of monthly capability series per request.
@@ -708,10 +711,22 @@ def create_app() -> FastAPI:
         except RealignError as exc:
             raise HTTPException(404, str(exc)) from None
 
+    ensemble_slots = threading.BoundedSemaphore(MAX_CONCURRENT_ENSEMBLES)
+
     @lru_cache(maxsize=32)
-    def _consequences(slug: str, runs: int, seed: int) -> dict:
+    def _consequences_cached(slug: str, runs: int, seed: int) -> dict:
         fn = _optional("realign.consequences", "consequences", "Consequences are")
-        return _plain(fn(slug, runs=runs, seed=seed))
+        if not ensemble_slots.acquire(timeout=ENSEMBLE_WAIT_S):
+            raise HTTPException(503, f"The server is busy with {MAX_CONCURRENT_ENSEMBLES} ensemble runs; "
+                                     "try again in a minute.")
+        try:
+            return _plain(fn(slug, runs=runs, seed=seed))
+        finally:
+            ensemble_slots.release()
+
+    def _consequences(slug: str, runs: int, seed: int) -> dict:
+        # errors (503 missing stage or busy, 422 bad input) are raised, so never cached
+        return _consequences_cached(slug, runs, seed)
 
     @app.get("/api/consequences/{event}", tags=["what-if"], summary="Consequences of a catalogue event",
              description=f"Factual vs counterfactual (reversed outcome) ensembles: P(side) per state and "
