@@ -443,6 +443,21 @@ def test_every_route_is_documented_in_openapi(app, client):
         assert needed in paths
 
 
+def test_every_api_endpoint_has_an_example(app, client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, ops in paths.items():
+        if not path.startswith("/api"):
+            continue
+        for method, op in ops.items():
+            ok = op["responses"].get("200", {}).get("content", {}).get("application/json", {})
+            assert "example" in ok or "examples" in ok, f"{method.upper()} {path} has no 200 example"
+            for p in op.get("parameters", []):
+                assert p.get("example") is not None or p.get("examples") or p["schema"].get("examples") \
+                    or p["schema"].get("default") is not None or p["schema"].get("enum") \
+                    or any("enum" in x for x in p["schema"].get("anyOf", [])), \
+                    f"{method.upper()} {path} parameter {p['name']} has no example"
+
+
 def test_every_route_is_in_the_readme_section(app):
     doc = (REPO / "docs" / "web.md").read_text(encoding="utf-8")
     for r in app.routes:

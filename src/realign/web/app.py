@@ -632,7 +632,19 @@ def create_app() -> FastAPI:
              description="Detail panel: CINC and its components, major-power status, wars and sides, "
                          "allies with alliance kinds, and every recorded change for the state 1936-1955 "
                          "(from `history`) with its source. `ccode` may also be a name (resolved on the day).",
-             responses={**ERROR_RESPONSES, 404: {"description": "Not a system member on that day.",
+             responses={**ERROR_RESPONSES, 200: {"content": {"application/json": {"example": {
+                 "date": "1944-09-15", "ccode": 360, "name": "Romania", "stateabb": "ROM", "cinc": 0.0082,
+                 "cinc_year": 1944, "major_power": False, "wwii_side": "allies",
+                 "wars": [{"war": 139, "war_name": "World War II", "side": 1, "side_label": "allies",
+                           "start": "1944-09-09", "end": "1945-05-07"}],
+                 "allies": [{"ccode": 640, "name": "Turkey", "kinds": ["neutral", "nonagg"],
+                             "source": "ATOP 5.1 (year)"}],
+                 "events": [{"date": "1944-09-09", "ccode": 360, "name": "Romania", "kind": "side_change",
+                             "counterpart": "World War II (war 139)", "source": "COW Inter-State War v4.0",
+                             "verified": True}],
+                 "sources": [{"dataset": "nmc", "title": "COW National Material Capabilities",
+                              "version": "7.0", "unit": "state-year"}]}}}},
+                        404: {"description": "Not a system member on that day.",
                                                  "content": {"application/json": {"example": {
                                                      "detail": "Austria (305) is not a COW system member "
                                                                "on 1940-01-01."}}}}})
