@@ -41,7 +41,9 @@ def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
 
 def run_batch(inputs: SimInputs, seed: int, first: int, count: int) -> dict:
     """Simulate replicates ``first .. first+count-1`` of a run (picklable; used by every backend)."""
-    seeds = np.random.SeedSequence(int(seed)).spawn(first + count)[first:]
+    # child r of SeedSequence(seed) is SeedSequence(seed, spawn_key=(r,)): built directly, not by spawning
+    # first + count children per batch (quadratic in the run size)
+    seeds = [np.random.SeedSequence(int(seed), spawn_key=(r,)) for r in range(first, first + count)]
     sides, shares, draws = simulate(inputs, seeds)
     R, T, n = sides.shape
     counts = np.zeros((T, n, 3), dtype=np.int64)
