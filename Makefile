@@ -13,8 +13,11 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# torch: the CPU build pinned first (the essay check's embedding model needs it; an unpinned torch
+# would pull several GB of CUDA packages).
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e ".[research,web,test]"
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[research,web,test,essay]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -171,7 +171,9 @@ def dyad_factors(date: str | dt.date, ccodes: list[int], *, half_life: float = 2
 @cache
 def training_pairs(before: dt.date, min_participants: int = 3) -> pd.DataFrame:
     """Pairs of participants in multi-state wars started before ``before``: factors at the war's start
-    (the first day both were in it, minus one day) and ``same`` (1 same side, 0 opposite)."""
+    (the day before it began) and ``same`` (1 same side, 0 opposite). Only participants that had
+    entered the war before ``before`` count, with the side of their first spell, so a cut-off inside a
+    war never reveals later entries or switches."""
     w = _war_spells()
     starts = w.groupby("war")["start"].min()
     rows = []
@@ -179,6 +181,8 @@ def training_pairs(before: dt.date, min_participants: int = 3) -> pd.DataFrame:
         if start.date() >= before:
             continue
         part = w[w["war"] == war].sort_values("start").drop_duplicates("ccode")
+        # only what was known before the cut-off: participants (and their sides) that had joined by then
+        part = part[part["start"].dt.date < before]
         if len(part) < min_participants:
             continue
         codes = part["ccode"].astype(int).tolist()
