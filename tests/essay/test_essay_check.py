@@ -172,3 +172,12 @@ def test_real_essay_every_sentence_has_a_verdict() -> None:
         assert s["reasons"], s["text"]
         if s["verdict"] in ("supported", "predates", "later", "contradicted"):
             assert s["evidence"], s["text"]
+
+
+def test_severe_is_not_severing() -> None:
+    """'severe' (an adjective) must not read as 'sever' (breaking an alliance)."""
+    from realign.essay.claims import rule_kind
+
+    kind, _ = rule_kind("The defeat led to a severe depletion of military resources.")
+    assert kind != "alliance_broken"
+    assert rule_kind("Romania severed relations with Germany.")[0] == "alliance_broken"

@@ -355,7 +355,7 @@ _RULES: dict[str, list[str]] = {
         r"\btemporary alliance\b", r"\bstrengthen\w* partnerships\b", r"\bsolidified alliances\b",
     ],
     "alliance_broken": [
-        r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b", r"\bsever\w*\b",
+        r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b", r"\bsever(?:s|ed|ing|ance)?\b",
         r"\bdenounc\w*\b", r"\bcollapse of the (?:Axis|alliance)", r"\bfragmentation of the\b",
         r"\bleft the (?:Axis|alliance|pact)\b", r"\bwithdr[ae]w\w* from the (?:Axis|alliance|pact|war)\b",
         r"\bcollapse of the Axis alliance\b",
