@@ -65,6 +65,7 @@ def dask_times(inputs, runs: int, batch: int, seed: int, repeat: int) -> tuple[f
     so that a change in the machine's load hits both alike."""
     from distributed import Client, LocalCluster, wait
 
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     clusters = {}
     try:
         for n in (1, 2):
