@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import os
 import time
+import warnings
 
 from realign.simulation.engine import SimulationSpec, prepare
 from realign.simulation.ensemble import run_batch, run_ensemble
@@ -66,6 +67,7 @@ def dask_times(inputs, runs: int, batch: int, seed: int, repeat: int) -> tuple[f
     from distributed import Client, LocalCluster, wait
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Port .* is already in use")  # another cluster's HTTP port
     clusters = {}
     try:
         for n in (1, 2):
