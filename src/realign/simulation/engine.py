@@ -35,6 +35,9 @@ class SimulationSpec:
     (slug, "custom", {side: (capability, credibility)}). ``params``: overrides of the choice
     weights (names in :data:`realign.models.choice.PARAMS`) fixed for every replicate.
     ``credibility_sd``: stated prior on the size of battle credibility effects (lognormal sd).
+    ``credibility_retention``: share of a credibility shock kept each month (model assumption,
+    default 0.944, a half-life of about a year). ``temperature``: divides the choice weights, their
+    covariance and any overrides (tau > 1 makes choices noisier) while keeping the fitted uncertainty.
     """
 
     start: dt.date
@@ -45,6 +48,8 @@ class SimulationSpec:
     war: int = WWII
     credibility_sd: float = 0.25
     fit_end: str | None = None
+    credibility_retention: float = CREDIBILITY_RETENTION
+    temperature: float = 1.0
 
     def __post_init__(self):
         if not isinstance(self.months, int) or not 1 <= self.months <= 240:
@@ -52,13 +57,19 @@ class SimulationSpec:
         unknown = set(self.params) - set(PARAMS)
         if unknown:
             raise InvalidParameterError(f"Unknown model parameter(s) {sorted(unknown)}; known: {', '.join(PARAMS)}.")
+        if not 0 <= self.credibility_retention <= 1:
+            raise InvalidParameterError("The 'credibility_retention' parameter must be in [0, 1]. "
+                                        f"Got {self.credibility_retention!r} instead.")
+        if not 0 < self.temperature <= 100:
+            raise InvalidParameterError(f"The 'temperature' parameter must be in (0, 100]. Got {self.temperature!r}.")
 
     def to_dict(self) -> dict:
         return {"start": self.start.isoformat(), "months": self.months,
                 "events": [list(e[:2]) + ([{str(k): list(v) for k, v in e[2].items()}] if len(e) > 2 else [])
                            for e in self.events],
                 "params": dict(self.params), "states": list(self.states) if self.states else None,
-                "war": self.war, "credibility_sd": self.credibility_sd, "fit_end": self.fit_end}
+                "war": self.war, "credibility_sd": self.credibility_sd, "fit_end": self.fit_end,
+                "credibility_retention": self.credibility_retention, "temperature": self.temperature}
 
 
 @dataclass(frozen=True)
@@ -158,7 +169,7 @@ def prepare(spec: SimulationSpec) -> SimInputs:
             if side in (1, 2):
                 for t, d in enumerate(days):
                     m = (d.year - ev.end.year) * 12 + d.month - ev.end.month
-                    cred[t, side] += x.credibility * CREDIBILITY_RETENTION ** m
+                    cred[t, side] += x.credibility * spec.credibility_retention ** m
     for ev, eff, st in _event_effects(spec):
         for t, d in enumerate(days):
             if ev.end > d:
@@ -166,17 +177,17 @@ def prepare(spec: SimulationSpec) -> SimInputs:
             m = (d.year - ev.end.year) * 12 + d.month - ev.end.month
             for side, (capm, credd) in eff.items():
                 if side in (1, 2):
-                    cred[t, side] += credd * CREDIBILITY_RETENTION ** max(m, 0)
+                    cred[t, side] += credd * spec.credibility_retention ** max(m, 0)
                     for cc in ev.sides.get(side, ()):
                         if cc in pos:
                             cap[t, pos[cc]] *= st.get(cc, capm)
     fixed = np.full(5, np.nan)
     for k, v in spec.params.items():
-        fixed[PARAMS.index(k)] = float(v)
+        fixed[PARAMS.index(k)] = float(v) / spec.temperature
     names = list(pmodel.coef_)[1:]
     return SimInputs(
         ccodes=np.array(ccodes), days=tuple(days), w=w, F=F, L=L, core=core, init_side=init, cap_mult=cap,
-        cred=cred, theta=choice.theta_.copy(), theta_cov=choice.cov_.copy(),
+        cred=cred, theta=choice.theta_ / spec.temperature, theta_cov=choice.cov_ / spec.temperature**2,
         pcoef=np.array([pmodel.coef_[k] for k in names]), pcoef_se=np.array([pmodel.se_[k] for k in names]),
         fixed=fixed, credibility_sd=float(spec.credibility_sd),
     )

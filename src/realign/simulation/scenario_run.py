@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +35,6 @@ import numpy as np
 from realign.errors import InputFileError, InvalidParameterError
 from realign.events.scenario import Scenario, load_scenario, locate_fields
 from realign.models.choice import CREDIBILITY_RETENTION, PARAMS
-from realign.simulation import engine as _engine
 from realign.simulation.engine import SimInputs, SimulationSpec, prepare
 from realign.simulation.ensemble import EnsembleResult, _atomic_json, replicate_seeds, run_ensemble
 
@@ -57,7 +54,6 @@ _SETTINGS = ("temperature", "credibility_decay")
 #: Every ``[model.params]`` name a scenario may use with this engine.
 SCENARIO_PARAMS = frozenset(PARAMS) | frozenset(PARAM_ALIASES) | frozenset(_SETTINGS)
 _MODELS = frozenset({"alignment_choice"})
-_RETENTION_LOCK = threading.Lock()
 
 
 def _field_error(scenario: Scenario, fld: str, msg: str) -> InputFileError:
@@ -106,7 +102,7 @@ def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
                                         f"{origin[target]!r}; give it once")
         params[target] = sign * float(value)
         origin[target] = name
-    engine_settings(sc)  # validate the settings too
+    st = engine_settings(sc)  # validates the settings too
     events = []
     for ev in sc.events:
         if ev.outcome == "custom":
@@ -116,7 +112,8 @@ def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
             events.append((ev.id, ev.outcome))
     try:
         return SimulationSpec(start=sc.start, months=sc.horizon_months, events=tuple(events), params=params,
-                              states=tuple(sc.states) if sc.states else None)
+                              states=tuple(sc.states) if sc.states else None,
+                              credibility_retention=st["credibility_retention"], temperature=st["temperature"])
     except InvalidParameterError as exc:
         if not isinstance(sc.horizon_months, int) or not 1 <= sc.horizon_months <= 240:
             raise _field_error(sc, "scenario.horizon_months",
@@ -142,29 +139,9 @@ def engine_settings(scenario: Scenario | str | Path) -> dict[str, float]:
     return {"temperature": tau, "credibility_retention": retention}
 
 
-def _apply_temperature(inputs: SimInputs, tau: float) -> SimInputs:
-    if tau == 1.0:
-        return inputs
-    return replace(inputs, theta=inputs.theta / tau, theta_cov=inputs.theta_cov / tau**2, fixed=inputs.fixed / tau)
-
-
 def prepare_scenario(scenario: Scenario | str | Path) -> SimInputs:
-    """Kernel inputs of a scenario: :func:`~realign.simulation.engine.prepare` plus its engine settings."""
-    sc = load_for_engine(scenario)
-    spec = spec_from_scenario(sc)
-    st = engine_settings(sc)
-    if st["credibility_retention"] == CREDIBILITY_RETENTION:
-        inputs = prepare(spec)
-    else:
-        # the engine reads its module-level retention when it builds the credibility path
-        with _RETENTION_LOCK:
-            saved = _engine.CREDIBILITY_RETENTION
-            _engine.CREDIBILITY_RETENTION = st["credibility_retention"]
-            try:
-                inputs = prepare(spec)
-            finally:
-                _engine.CREDIBILITY_RETENTION = saved
-    return _apply_temperature(inputs, st["temperature"])
+    """Kernel inputs of a scenario (its temperature and credibility decay are part of the spec)."""
+    return prepare(spec_from_scenario(load_for_engine(scenario)))
 
 
 def _check_int(name: str, value, lo: int) -> None:
