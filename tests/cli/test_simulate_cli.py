@@ -77,7 +77,7 @@ def test_json_contract_on_the_bundled_example():
         assert set(probs) == {"allies", "axis", "neutral"} and abs(sum(probs.values()) - 1) < 1e-3
     man = doc["manifest"]
     assert man["runs"] == 200 and man["seed"] == 19430202, "seed from the scenario file"
-    assert man["engine_settings"]["credibility_retention"] == pytest.approx(0.9)
+    assert man["engine_settings"]["credibility_retention"] == pytest.approx(0.944)
     assert man["scenario_file"]["path"] == str(example_scenario("stalingrad_historical"))
 
 

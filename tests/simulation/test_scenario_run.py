@@ -10,8 +10,6 @@ import pytest
 
 from realign.errors import InputFileError, InvalidParameterError
 from realign.events.scenario import Scenario, example_scenario, load_scenario
-from realign.models.choice import CREDIBILITY_RETENTION
-from realign.simulation import engine
 from realign.simulation.scenario_run import (
     PARAM_ALIASES,
     SCENARIO_PARAMS,
@@ -80,7 +78,7 @@ def test_bundled_example_maps_to_a_spec(historical):
     assert spec.events == (("stalingrad", "historical"), ("el_alamein", "historical"), ("kursk", "historical"),
                            ("normandy", "historical"), ("bagration", "historical"))
     assert spec.params == {} and spec.states is None
-    assert engine_settings(sc) == {"temperature": 1.0, "credibility_retention": pytest.approx(0.9)}
+    assert engine_settings(sc) == {"temperature": 1.0, "credibility_retention": pytest.approx(0.944)}
     # a scenario loaded with the parser's own defaults maps the same way
     assert spec_from_scenario(load_scenario(historical)) == spec
 
@@ -150,7 +148,6 @@ def test_parser_errors_come_first(tmp_path):
 def test_temperature_scales_utilities_and_decay_sets_retention(tmp_path, hist_inputs):
     p = write(tmp_path, "temperature = 2.0\ncredibility_decay = 0.0\nstay = 3.0\n", months=34)
     inp = prepare_scenario(p)
-    assert engine.CREDIBILITY_RETENTION == CREDIBILITY_RETENTION, "the engine's retention is restored"
     np.testing.assert_allclose(inp.theta, hist_inputs.theta / 2)
     np.testing.assert_allclose(inp.theta_cov, hist_inputs.theta_cov / 4)
     assert inp.fixed[3] == 1.5 and np.isnan(inp.fixed[[0, 1, 2, 4]]).all()
@@ -167,7 +164,7 @@ def test_run_uses_the_scenario_seeds_unless_overridden(historical, hist_inputs):
     res = run_scenario(historical, inputs=hist_inputs)
     sc = load_for_engine(historical)
     assert res.runs == sc.runs == 200 and res.seed == sc.seed
-    assert res.manifest["engine_settings"]["credibility_retention"] == pytest.approx(0.9)
+    assert res.manifest["engine_settings"]["credibility_retention"] == pytest.approx(0.944)
     assert res.manifest["scenario_file"]["scenario"]["scenario"]["name"] == sc.name
     again = run_scenario(historical, inputs=hist_inputs)
     np.testing.assert_array_equal(res.counts, again.counts)
