@@ -35,12 +35,12 @@ from scipy.optimize import minimize
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
-from realign.models.propensity import fitted_model
+from realign.models.propensity import fitted_model, land_contiguity
 from realign.system.history import add_months
 from realign.system.snapshot import WWII, System
 
-__all__ = ["PARAMS", "CORE", "ChoiceContext", "AlignmentChoice", "utilities", "probabilities", "build_panel",
-           "month_days", "credibility_path"]
+__all__ = ["PARAMS", "CORE", "known_cinc", "ChoiceContext", "AlignmentChoice", "utilities", "probabilities",
+           "build_panel", "month_days", "credibility_path", "fitted_choice"]
 
 PARAMS = ("affinity", "bandwagon", "exposure", "stay", "neutral")
 #: Coalition cores whose side is given, not chosen, per COW war: WWII (139) USA, UK, Germany,
@@ -161,21 +161,20 @@ class Panel:
     ccodes: list[int]
 
 
-def _context(d: dt.date, ccodes: list[int], propensity_before: dt.date, war: int = WWII) -> ChoiceContext:
+def known_cinc(d: dt.date, ccodes: list[int]) -> np.ndarray:
+    """CINC a contemporary could know on ``d``: the previous year's before July, else the current year's.
+
+    COW measures are annual averages (model assumption); a missing value counts as 0 capability.
+    """
     nmc = load_shared("nmc")
-    # information available on d: the latest complete year of CINC before d's year (d.year - 1)
-    # when d is before mid-year, else d.year (COW measures are annual averages; model assumption).
     year = d.year - 1 if d.month < 7 else d.year
-    w = nmc[nmc["year"] == year].set_index("ccode")["cinc"].reindex(ccodes).fillna(0).to_numpy(float)
+    return nmc[nmc["year"] == year].set_index("ccode")["cinc"].reindex(ccodes).fillna(0).to_numpy(float)
+
+
+def _context(d: dt.date, ccodes: list[int], propensity_before: dt.date, war: int = WWII) -> ChoiceContext:
+    w = known_cinc(d, ccodes)
     P = fitted_model(propensity_before).propensity(d, ccodes)
-    cont = load_shared("contiguity")
-    ts = pd.Timestamp(d)
-    pos = {c: i for i, c in enumerate(ccodes)}
-    c = cont[(cont["start"] <= ts) & (cont["end"] >= ts) & (cont["conttype"] == 1)
-             & cont["ccode1"].isin(pos) & cont["ccode2"].isin(pos)]
-    L = np.zeros((len(ccodes), len(ccodes)))
-    L[c["ccode1"].map(pos).to_numpy(), c["ccode2"].map(pos).to_numpy()] = 1
-    L = np.maximum(L, L.T)
+    L = land_contiguity(d, ccodes)
     core = np.isin(np.array(ccodes), CORES.get(war, ()))
     return ChoiceContext(np.array(ccodes), w, P, L, core)
 

@@ -36,8 +36,8 @@ from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
 
-__all__ = ["FACTORS", "dyad_factors", "PropensityModel", "training_pairs", "landscape_inputs_for_date",
-           "fit_logistic"]
+__all__ = ["FACTORS", "dyad_factors", "land_contiguity", "PropensityModel", "training_pairs",
+           "landscape_inputs_for_date", "fit_logistic", "fitted_model"]
 
 FACTORS = ("defense", "other_pact", "regime", "war_same", "war_opposed", "mid_opposed", "contiguous",
            "territory", "religion")
@@ -86,6 +86,19 @@ def _decayed_pairs(rows: pd.DataFrame, key: str, side: str, idx: dict[int, int],
     return same, opp
 
 
+def land_contiguity(date: str | dt.date, ccodes: list[int]) -> np.ndarray:
+    """Symmetric 0/1 matrix: direct land or river contiguity (COW 3.2 conttype 1) in force on ``date``."""
+    d = parse_date(date)
+    idx = _pair_index([int(c) for c in ccodes])
+    cont = load_shared("contiguity")
+    ts = pd.Timestamp(d)
+    c = cont[(cont["start"] <= ts) & (cont["end"] >= ts) & (cont["conttype"] == 1)
+             & cont["ccode1"].isin(idx) & cont["ccode2"].isin(idx)]
+    land = np.zeros((len(idx), len(idx)))
+    land[c["ccode1"].map(idx).to_numpy(), c["ccode2"].map(idx).to_numpy()] = 1
+    return np.maximum(land, land.T)
+
+
 def dyad_factors(date: str | dt.date, ccodes: list[int], *, half_life: float = 25.0) -> dict[str, np.ndarray]:
     """Symmetric (n, n) factor matrices for the states ``ccodes`` on ``date`` (see module docstring).
 
@@ -132,14 +145,7 @@ def dyad_factors(date: str | dt.date, ccodes: list[int], *, half_life: float = 2
     f["war_same"], f["war_opposed"] = _decayed_pairs(_war_spells(), "war", "side", idx, d, half_life)
     _, f["mid_opposed"] = _decayed_pairs(_mids(), "dispnum", "sidea", idx, d, half_life)
 
-    # contiguity (land) that day
-    cont = load_shared("contiguity")
-    ts = pd.Timestamp(d)
-    c = cont[(cont["start"] <= ts) & (cont["end"] >= ts) & (cont["conttype"] == 1)
-             & cont["ccode1"].isin(idx) & cont["ccode2"].isin(idx)]
-    land = np.zeros((n, n))
-    land[c["ccode1"].map(idx).to_numpy(), c["ccode2"].map(idx).to_numpy()] = 1
-    f["contiguous"] = np.maximum(land, land.T)
+    f["contiguous"] = land_contiguity(d, ccodes)
 
     # territorial transfers between the two, before the date
     tc = load_shared("territorial_change")

@@ -18,8 +18,8 @@ import numpy as np
 
 from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
-from realign.models.choice import CORES, CREDIBILITY_RETENTION, PARAMS, fitted_choice, month_days
-from realign.models.propensity import FACTORS, dyad_factors, fitted_model
+from realign.models.choice import CORES, CREDIBILITY_RETENTION, PARAMS, fitted_choice, known_cinc, month_days
+from realign.models.propensity import FACTORS, dyad_factors, fitted_model, land_contiguity
 from realign.system.snapshot import WWII, System
 
 __all__ = ["SimulationSpec", "SimInputs", "prepare", "simulate", "SIDE_LABELS"]
@@ -124,12 +124,7 @@ def prepare(spec: SimulationSpec) -> SimInputs:
     if missing:
         raise InvalidParameterError(f"States not in the system on {start}: {missing}.")
     days = month_days(start, spec.months)
-    # CINC: the latest year whose data a contemporary could know (model assumption, as in fitting)
-    year = start.year - 1 if start.month < 7 else start.year
-    from realign.data.store import load_shared
-
-    nmc = load_shared("nmc")
-    w = nmc[nmc["year"] == year].set_index("ccode")["cinc"].reindex(ccodes).fillna(0).to_numpy(float)
+    w = known_cinc(start, ccodes)  # the CINC a contemporary could know (as in fitting)
     fit_end = spec.fit_end or start.isoformat()
     choice = fitted_choice(fit_end)
     pmodel = fitted_model(dt.date(1939, 9, 1) if spec.war == WWII else start)
@@ -137,18 +132,8 @@ def prepare(spec: SimulationSpec) -> SimInputs:
     F = np.stack([np.where(np.isnan(f[k]), pmodel.means_[k], f[k]) for k in FACTORS])
     for k in range(F.shape[0]):
         np.fill_diagonal(F[k], 0)
-    from realign.data.store import load_shared as _ls
-
-    cont = _ls("contiguity")
-    import pandas as pd
-
-    ts = pd.Timestamp(start)
+    L = land_contiguity(start, ccodes)
     pos = {c: i for i, c in enumerate(ccodes)}
-    c = cont[(cont["start"] <= ts) & (cont["end"] >= ts) & (cont["conttype"] == 1)
-             & cont["ccode1"].isin(pos) & cont["ccode2"].isin(pos)]
-    L = np.zeros((len(ccodes), len(ccodes)))
-    L[c["ccode1"].map(pos).to_numpy(), c["ccode2"].map(pos).to_numpy()] = 1
-    L = np.maximum(L, L.T)
     sides = s.war_sides(spec.war)
     init = np.array([sides.get(cc, 0) for cc in ccodes], dtype=np.int64)
     core = np.isin(np.array(ccodes), CORES.get(spec.war, ()))
