@@ -38,7 +38,7 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
         f"Event: **{ev.name}** ({ev.start} to {ev.end}); information cut-off {c.factual.spec.start}; "
         f"{c.factual.runs} replicates per arm, seed {c.factual.seed}; horizon {b['months']}.",
         "Factual = the battle as it happened (catalogue effects); counterfactual = the outcome reversed "
-        f"(catalogue assumption: {ev.reversed_assumption})",
+        f"(catalogue assumption: {ev.reversed_assumption.removeprefix('assumption: ')})",
         "P(left the Axis by 1945-01), factual vs counterfactual: " + "; ".join(
             f"{k} {_pct(v['factual'])} vs {_pct(v['counterfactual'])}" for k, v in s["p_left_axis_by_1945_01"].items())
         + ".",
