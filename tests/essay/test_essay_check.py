@@ -181,3 +181,16 @@ def test_severe_is_not_severing() -> None:
     kind, _ = rule_kind("The defeat led to a severe depletion of military resources.")
     assert kind != "alliance_broken"
     assert rule_kind("Romania severed relations with Germany.")[0] == "alliance_broken"
+
+
+def test_undirected_change_in_cooperation_is_not_a_contradiction() -> None:
+    """'strained the collaboration' names a change; Italy's declaration of war on Japan (1945-07-14) is one."""
+    from realign.essay import check_essay
+
+    strained = check_essay("After Stalingrad, the war strained the military collaboration between Italy and Japan.",
+                           event="stalingrad", classifier="rules")["sentences"][0]
+    grew = check_essay("After Stalingrad, Italy and Japan strengthened their military collaboration.",
+                       event="stalingrad", classifier="rules")["sentences"][0]
+    assert strained["verdict"] == "supported" and strained["states"] == [325, 740]
+    assert grew["verdict"] == "contradicted"
+    assert any(e["date"] == "1945-07-14" for e in grew["evidence"])

@@ -92,6 +92,13 @@ def _conf(base: float, claim: Claim, fs: list[Fact]) -> float:
     return round(min(0.95, max(0.05, c)), 2)
 
 
+_UNDIRECTED = re.compile(r"(?i)\b(?:affect\w*|impact\w*|influenc\w*|shap\w*|strain\w*|undermin\w*|weaken\w*)\b")
+_GROWTH = re.compile(r"(?i)\b(?:increas\w*|grew|grow\w*|bolster\w*|strengthen\w*|expand\w*|provid\w*|deepen\w*)\b")
+
+#: Below this confidence an opposing fact is reported but the verdict stays ``no_evidence``.
+MIN_CONTRADICTION = 0.6
+
+
 def _decide(claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact],
             what: str) -> Judgement:
     """The shared decision: in period -> supported; before the cause -> predates; ..."""
@@ -129,9 +136,16 @@ def _decide(claim: Claim, event: EventRef | None, matches: list[Fact], opposites
         return Judgement("predates", _conf(0.8, claim, pre), ev, reasons)
     if opp:
         add(opp, "opposite of the claim", 6)
+        conf = _conf(0.75, claim, opp)
+        if conf < MIN_CONTRADICTION:
+            # a weak link (vague sentence, states named in passing) must not brand prose as false
+            reasons.append(f"The record shows {opp[0].what} on {opp[0].date}, which runs against a reading of the "
+                           f"claim, but the sentence is too loosely tied to it (confidence {conf:.2f}) to call it "
+                           "contradicted.")
+            return Judgement("no_evidence", conf, ev, reasons)
         reasons.append(f"The record shows the opposite of the claim ({what}): "
                        f"{opp[0].what} on {opp[0].date}.")
-        return Judgement("contradicted", _conf(0.75, claim, opp), ev, reasons)
+        return Judgement("contradicted", conf, ev, reasons)
     if post:
         add(post, "after the claimed period", 5)
         first = min(post, key=lambda f: f.date)
@@ -328,6 +342,9 @@ def _support(claim: Claim, event: EventRef | None, F: tuple[Fact, ...]) -> Judge
     if len(a) >= 2:
         ms = [f for f in F if f.ccode in a and ok(f) and f.partners & (a - {f.ccode})]
         opp = [f for f in F if f.ccode in a and f.kind in _HOSTILE_KINDS and f.partners & (a - {f.ccode})]
+        if _UNDIRECTED.search(claim.text) and not _GROWTH.search(claim.text):
+            # "affecting their ... collaboration": a change of unstated direction; a break is such a change
+            return _decide(claim, event, ms + opp, [], "a change in cooperation between the named states")
     else:
         ms = [f for f in F if (f.ccode in a or f.partners & a) and ok(f)]
         opp = [f for f in F if f.ccode in a and f.kind == "aid_terminated"]
