@@ -91,11 +91,12 @@ def test_same_seed_identical_output_other_seed_differs(small):
     assert json.loads(a.stdout)["manifest"]["runs"] == 60
 
 
-def test_process_workers_give_the_same_output(small):
-    a = run(small, "--format", "json", "--batch-size", 20)
-    b = run(small, "--format", "json", "--batch-size", 20, "--workers", 2)
-    assert a.exit_code == b.exit_code == 0, b.stderr
-    assert json.loads(a.stdout)["p_side"] == json.loads(b.stdout)["p_side"]
+def test_in_process_local_processes_and_dask_workers_give_the_same_output(small):
+    a = run(small, "--format", "json", "--batch-size", 20, "--processes", 0)
+    b = run(small, "--format", "json", "--batch-size", 20)  # default: local processes, one per core
+    c = run(small, "--format", "json", "--batch-size", 20, "--workers", 2)  # a Dask LocalCluster
+    assert a.exit_code == b.exit_code == c.exit_code == 0, (b.stderr, c.stderr)
+    assert json.loads(a.stdout)["p_side"] == json.loads(b.stdout)["p_side"] == json.loads(c.stdout)["p_side"]
 
 
 def test_csv_and_table(small):

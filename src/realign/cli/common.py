@@ -64,3 +64,31 @@ def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, max_
     console.print(table)
     if max_rows is not None and len(df) > max_rows:
         console.print(f"... {len(df) - max_rows} more rows (use --format csv for all)")
+
+
+# ---------------------------------------------------------------------------- where ensembles run
+PROCESSES_OPTION = typer.Option(
+    None, "--processes", help="Local worker processes (default: one per core; 0 = in this process).")
+WORKERS_OPTION = typer.Option(None, "--workers", help="Start a Dask LocalCluster with N workers and run there.")
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster (scheduler ADDRESS).")
+
+
+def execution(processes: int | None, workers: int | None, scheduler: str | None) -> dict:
+    """``run_ensemble`` keyword arguments for the CLI's --processes / --workers / --scheduler options.
+
+    Default: local processes, one per core. ``--workers N`` starts a Dask LocalCluster of N workers;
+    ``--scheduler ADDRESS`` uses a running Dask cluster.
+    """
+    import os
+
+    from realign.errors import InvalidParameterError
+
+    for name, v in (("processes", processes), ("workers", workers)):
+        if v is not None and v < 0:
+            raise InvalidParameterError(f"The '{name}' parameter must be an int >= 0. Got {v!r} instead.")
+    if scheduler:
+        return {"scheduler": scheduler, "workers": workers, "dask": True}
+    if workers:
+        return {"workers": workers, "dask": True, "scheduler": None}
+    n = os.cpu_count() or 1 if processes is None else processes
+    return {"workers": n if n > 1 else 0, "dask": False, "scheduler": None}

@@ -8,7 +8,16 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from realign.cli.common import console, domain_errors, err_console, print_json
+from realign.cli.common import (
+    PROCESSES_OPTION,
+    SCHEDULER_OPTION,
+    WORKERS_OPTION,
+    console,
+    domain_errors,
+    err_console,
+    execution,
+    print_json,
+)
 
 
 class ReportFormat(enum.StrEnum):
@@ -24,9 +33,9 @@ def consequences_cmd(
     fmt: ReportFormat = typer.Option(ReportFormat.md, "--format", "-f", help="md (stdout), html or json."),
     out: Path = typer.Option(None, "--out", "-o", help="Write report.md/.html/.json and figures into this folder."),
     months: int = typer.Option(None, "--months", help="Horizon in months (default: to the end of the war)."),
-    workers: int = typer.Option(0, "--workers", help="Local processes (0 = in-process); with --dask a LocalCluster."),
-    dask: bool = typer.Option(False, "--dask", help="Run batches on a Dask LocalCluster of --workers workers."),
-    scheduler: str = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler."),
+    processes: int = PROCESSES_OPTION,
+    workers: int = WORKERS_OPTION,
+    scheduler: str = SCHEDULER_OPTION,
 ) -> None:
     """What did EVENT do to the international system, and what if it had gone the other way?"""
     from realign.consequences.compute import consequences
@@ -44,8 +53,8 @@ def consequences_cmd(
                 bar.update(tasks[arm], completed=done)
 
             prep = bar.add_task("fitting models and preparing inputs", total=None)
-            c = consequences(event, runs=runs, seed=seed, months=months, workers=workers, dask=dask,
-                             scheduler=scheduler, progress=progress)
+            c = consequences(event, runs=runs, seed=seed, months=months, progress=progress,
+                             **execution(processes, workers, scheduler))
             bar.remove_task(prep)
         if out is not None:
             paths = write_report(c, out)

@@ -9,7 +9,19 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
+from realign.cli.common import (
+    FORMAT_OPTION,
+    PROCESSES_OPTION,
+    SCHEDULER_OPTION,
+    WORKERS_OPTION,
+    Format,
+    console,
+    domain_errors,
+    err_console,
+    execution,
+    print_frame,
+    print_json,
+)
 
 #: A run shows its progress bar once it has lasted this long (seconds).
 PROGRESS_AFTER = 1.0
@@ -99,10 +111,9 @@ def simulate_cmd(
     seed: int = typer.Option(None, "--seed", help="Root seed (default: the scenario's [seeds] seed)."),
     out: Path = typer.Option(None, "--out", "-o", help="Stream batches to this folder (Parquet + manifest); "
                                                        "an interrupted run resumes from it."),
-    workers: int = typer.Option(0, "--workers", help="Local processes (0 = in-process); with --dask the "
-                                                     "LocalCluster size."),
-    scheduler: str = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler."),
-    dask: bool = typer.Option(False, "--dask", help="Run batches on a Dask LocalCluster of --workers workers."),
+    processes: int = PROCESSES_OPTION,
+    workers: int = WORKERS_OPTION,
+    scheduler: str = SCHEDULER_OPTION,
     batch_size: int = typer.Option(500, "--batch-size", help="Replicates per batch (one Parquet file each)."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -113,13 +124,14 @@ def simulate_cmd(
         sc = load_for_engine(_scenario_path(scenario))
         # validate the scenario and the cheap arguments before the (seconds-long) preparation
         spec_from_scenario(sc)
-        _check_args(sc, runs, seed, workers, batch_size)
+        _check_args(sc, runs, seed, batch_size)
+        where = execution(processes, workers, scheduler)
         with err_console.status("fitting models and preparing inputs ..."):
             inputs = prepare_scenario(sc)
         bar = _LazyBar(enabled=True)
         try:
-            res = run_scenario(sc, runs=runs, seed=seed, out=out, workers=workers, scheduler=scheduler, dask=dask,
-                               progress=bar, batch_size=batch_size, inputs=inputs)
+            res = run_scenario(sc, runs=runs, seed=seed, out=out, progress=bar, batch_size=batch_size,
+                               inputs=inputs, **where)
         finally:
             bar.close()
         if fmt is Format.json:
@@ -132,15 +144,13 @@ def simulate_cmd(
                 console.print(f"wrote {out}", highlight=False)
 
 
-def _check_args(sc, runs, seed, workers, batch_size) -> None:
+def _check_args(sc, runs, seed, batch_size) -> None:
     from realign.errors import InvalidParameterError
 
     if runs is not None and not 1 <= runs <= 1_000_000:
         raise InvalidParameterError(f"The 'runs' parameter must be an int in [1, 1000000]. Got {runs!r} instead.")
     if seed is not None and seed < 0:
         raise InvalidParameterError(f"The 'seed' parameter must be an int >= 0. Got {seed!r} instead.")
-    if workers is not None and workers < 0:
-        raise InvalidParameterError(f"The 'workers' parameter must be an int >= 0. Got {workers!r} instead.")
     if batch_size < 1:
         raise InvalidParameterError(f"The 'batch_size' parameter must be an int >= 1. Got {batch_size!r} instead.")
 
