@@ -169,6 +169,11 @@ def _candidates(key: str) -> tuple[tuple[int, ...], str, float, list[str]]:
     return (), "", 0.0, suggestions
 
 
+def _ambiguous(name: str, when: str, codes: list[int] | tuple[int, ...], hint: str) -> AmbiguousStateError:
+    opts = ", ".join(f"{state_name(c)} ({c})" for c in codes)
+    return AmbiguousStateError(f"{name!r} is ambiguous {when}: {opts}. {hint}", candidates=[str(c) for c in codes])
+
+
 def resolve_detail(name: str | int, date: str | dt.date | None = None) -> Resolution:
     """Resolve a state name/alias/demonym/COW abbreviation (or a ccode) on a date.
 
@@ -202,27 +207,18 @@ def resolve_detail(name: str | int, date: str | dt.date | None = None) -> Resolu
             c = members[0]
             return Resolution(c, state_name(c), True, matched, score, qualifier)
         if len(members) > 1:
-            opts = ", ".join(f"{state_name(c)} ({c})" for c in members)
-            raise AmbiguousStateError(
-                f"{name!r} is ambiguous on {d}: {opts}. Use a more specific name or the ccode.",
-                candidates=[str(c) for c in members],
-            )
+            raise _ambiguous(name, f"on {d}", members, "Use a more specific name or the ccode.")
         # Not a member that day (occupied, exile government, before entry): nearest spell wins.
         def gap(c: int) -> int:
             return min(min(abs((s - d).days), abs((e - d).days)) for s, e in _spells()[c])
 
         ranked = sorted(codes, key=gap)
         if len(ranked) > 1 and gap(ranked[0]) == gap(ranked[1]):
-            opts = ", ".join(f"{state_name(c)} ({c})" for c in ranked)
-            raise AmbiguousStateError(f"{name!r} is ambiguous on {d}: {opts}.", candidates=ranked)
+            raise _ambiguous(name, f"on {d}", ranked, "Use a more specific name or the ccode.")
         c = ranked[0]
         return Resolution(c, state_name(c), False, matched, score, qualifier)
     if len(codes) > 1:
-        opts = ", ".join(f"{state_name(c)} ({c})" for c in codes)
-        raise AmbiguousStateError(
-            f"{name!r} is ambiguous without a date: {opts}. Give a date or the ccode.",
-            candidates=[str(c) for c in codes],
-        )
+        raise _ambiguous(name, "without a date", codes, "Give a date or the ccode.")
     c = codes[0]
     return Resolution(c, state_name(c), True, matched, score, qualifier)
 
