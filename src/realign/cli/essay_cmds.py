@@ -32,7 +32,8 @@ def check_essay_cmd(
     from realign.essay import check_essay_file, render_html, render_markdown
 
     with domain_errors():
-        result = check_essay_file(file, event=event, classifier="rules" if rules_only else "auto")
+        with err_console.status(f"checking {file.name} against the dated record ..."):
+            result = check_essay_file(file, event=event, classifier="rules" if rules_only else "auto")
         if fmt is EssayFormat.json and out is None:
             print_json(result)
             return
@@ -45,8 +46,23 @@ def check_essay_cmd(
         if out is None:
             sys.stdout.write(text)
         else:
-            out.write_text(text, encoding="utf-8")
+            _atomic_write(out, text)
             err_console.print(f"wrote {out} ({len(result['sentences'])} sentences)", highlight=False)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and rename: a failed run never leaves half a report."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def register(app: typer.Typer) -> None:
