@@ -165,7 +165,9 @@ def _backend_iter(inputs: SimInputs, seed: int, jobs: list[tuple[int, int]], wor
                                    dashboard_address=None)
             client = Client(cluster)
         try:
-            big = client.scatter(inputs, broadcast=True)
+            # hash=False: a key of this client's own, so another (or an earlier, closing) client of the same
+            # scheduler scattering identical inputs cannot release them under us ("lost dependencies")
+            big = client.scatter(inputs, broadcast=True, hash=False)
             futs = [client.submit(run_batch, big, seed, f, c, pure=False) for f, c in jobs]
             for fut in d_as_completed(futs):
                 yield fut.result()
