@@ -75,3 +75,9 @@ def test_resolver_never_crashes_on_arbitrary_text(text):
         resolve(text, "1942-01-01")
     except UnknownStateError:
         pass
+
+
+def test_non_ascii_digits_are_names_not_codes():
+    """'²' passes str.isdigit() but is no ccode: a clear UnknownStateError, never a ValueError from int()."""
+    with pytest.raises(UnknownStateError):
+        resolve("²", "1942-01-01")

@@ -182,7 +182,7 @@ def resolve_detail(name: str | int, date: str | dt.date | None = None) -> Resolu
     :class:`UnknownStateError` (with candidates) or :class:`AmbiguousStateError`.
     """
     d = parse_date(date)
-    if isinstance(name, int) or (isinstance(name, str) and name.strip().isdigit()):
+    if isinstance(name, int) or (isinstance(name, str) and name.strip().isascii() and name.strip().isdigit()):
         code = int(name)
         cow = state_name(code)
         return Resolution(code, cow, is_member(code, d) if d else True, str(name), 100.0)
