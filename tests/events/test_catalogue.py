@@ -19,6 +19,7 @@ from realign.events.catalogue import (
     events_table,
     list_events,
     load_event,
+    load_event_file,
 )
 
 REQUIRED = {"fall_of_france", "barbarossa", "pearl_harbor", "midway", "el_alamein", "stalingrad", "kursk",
@@ -91,7 +92,7 @@ def test_every_number_has_a_source(slug):
         used |= set(f["sources"])
     for m in d["milper"]:
         assert m["sources"] == ["cow-nmc"] and m["thousands"] > 0
-    for key in ("dates_sources",):
+    for key in ("dates_sources", "outcome_known_sources"):
         assert d[key] and set(d[key]) <= ids
     assert d["outcome"]["sources"] and set(d["outcome"]["sources"]) <= ids
     for side in d["sides"].values():
@@ -101,7 +102,7 @@ def test_every_number_has_a_source(slug):
     for c in d.get("contingents", []):
         assert set(c["sources"]) <= ids
     # every listed source is used somewhere
-    used |= set(d["dates_sources"]) | set(d["outcome"]["sources"])
+    used |= set(d["dates_sources"]) | set(d["outcome"]["sources"]) | set(d["outcome_known_sources"])
     used |= {s for side in d["sides"].values() for s in side["sources"]}
     used |= {s for e in d["effects"].values() for s in e["losses_sources"]}
     used |= {s for c in d.get("contingents", []) for s in c["sources"]}
@@ -170,11 +171,11 @@ def test_milper_matches_cow_nmc():
 
 
 @pytest.mark.skipif(not (SHARED / "cow_war" / "Inter-StateWarData_v4.0.csv").exists(), reason="shared COW war data")
-def test_sides_agree_with_cow_war_139():
-    war = pd.read_csv(SHARED / "cow_war" / "Inter-StateWarData_v4.0.csv", lineterminator="\r")
-    war = war[war.WarNum == 139]
+def test_sides_agree_with_cow_war_data():
+    wars = pd.read_csv(SHARED / "cow_war" / "Inter-StateWarData_v4.0.csv", lineterminator="\r")
     for slug in ALL:
         ev = load_event(slug)
+        war = wars[wars.WarNum == ev.war]
         for side, members in ev.sides.items():
             for cc in members:
                 rows = war[(war.ccode == cc) & (war.Side == side)]
@@ -202,7 +203,9 @@ def test_load_event_aliases_and_errors():
 def test_events_table_and_frames():
     t = events_table()
     assert len(t) == len(list_events()) and t.slug.is_unique
-    assert {"slug", "start", "end", "winner", "allies_capability", "axis_credibility"} <= set(t.columns)
+    assert {"slug", "start", "end", "outcome_known", "winner", "allies_capability", "axis_credibility",
+            "side1_capability", "side2_credibility"} <= set(t.columns)
+    assert t.side1_capability.notna().all() and t.side2_credibility.notna().all()
     row = t.set_index("slug").loc["stalingrad"]
     assert row.winner_label == "allies" and row.axis_credibility < 0
     lf = load_event("stalingrad").losses_frame()
@@ -217,3 +220,67 @@ def test_effects_for():
     with pytest.raises(InvalidParameterError):
         ev.effects_for("sideways")
     assert ev.side_of(255) == 2 and ev.side_of(999) is None
+
+
+# ----------------------------------------------------------------------------- outcome_known
+
+
+def test_outcome_known_on_every_event():
+    for slug in ALL:
+        ev = load_event(slug)
+        raw = _raw(slug)
+        assert "outcome_known" in raw, slug  # stated explicitly in every file
+        assert ev.outcome_known == raw["outcome_known"] and ev.outcome_known >= ev.start
+        assert ev.outcome_known_note and ev.outcome_known_sources, slug
+        if ev.outcome_known != ev.end:
+            assert not ev.outcome_known_note.startswith("same as end"), slug
+    assert load_event("stalingrad").outcome_known.isoformat() == "1943-02-02"
+    assert load_event("fall_of_france").outcome_known.isoformat() == "1940-06-22"
+    assert load_event("barbarossa").outcome_known.isoformat() == "1941-12-05"
+    d = load_event("fall_of_france").to_dict()
+    assert d["outcome_known"] == "1940-06-22" and d["outcome_known_sources"]
+
+
+def _write(tmp_path, slug: str, text: str):
+    p = tmp_path / f"{slug}.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _stalingrad_text() -> str:
+    return resources.files("realign.events").joinpath("catalogue", "stalingrad.toml").read_text(encoding="utf-8")
+
+
+def test_outcome_known_defaults_to_end(tmp_path):
+    lines = [ln for ln in _stalingrad_text().splitlines() if not ln.startswith("outcome_known")]
+    ev = load_event_file(_write(tmp_path, "draft", "\n".join(lines) + "\n"))
+    assert "outcome_known" not in ev.raw
+    assert ev.outcome_known == ev.end == load_event("stalingrad").end
+    assert ev.outcome_known_sources == tuple(ev.raw["dates_sources"])
+    assert load_event_file(_write(tmp_path, "same", _stalingrad_text())) == load_event("stalingrad")
+
+
+@pytest.mark.parametrize("value, words", [
+    ("1942-08-22", "must be on or after 'start' (1942-08-23)"),
+    ('"1943-02-02"', "must be a TOML date"),
+    ("1943-02-02T10:00:00", "must be a TOML date"),
+])
+def test_outcome_known_is_validated(tmp_path, value, words):
+    text = _stalingrad_text().replace("outcome_known = 1943-02-02", f"outcome_known = {value}")
+    p = _write(tmp_path, "bad_known", text)
+    with pytest.raises(InvalidParameterError) as exc:
+        load_event_file(p)
+    msg = str(exc.value)
+    assert str(p) in msg and "'outcome_known'" in msg and words in msg
+
+
+def test_outcome_known_sources_and_side_labels_are_validated(tmp_path):
+    text = _stalingrad_text().replace('outcome_known_sources = ["tass-stalingrad", "mw-stalingrad"]',
+                                      'outcome_known_sources = ["nowhere"]')
+    with pytest.raises(InvalidParameterError, match="outcome_known_sources.*nowhere"):
+        load_event_file(_write(tmp_path, "bad_src", text))
+    text = _stalingrad_text().replace('label = "axis"', 'label = "central_powers"')
+    with pytest.raises(InvalidParameterError, match=r"sides\.2\.label.*'axis'.*139"):
+        load_event_file(_write(tmp_path, "bad_label", text))
+    with pytest.raises(InvalidParameterError, match="cannot be read"):
+        load_event_file(tmp_path / "nope.toml")

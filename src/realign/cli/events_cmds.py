@@ -22,11 +22,12 @@ def list_cmd(fmt: Format = FORMAT_OPTION) -> None:
     with domain_errors():
         df = events_table()
         if fmt is Format.table:
-            df = df[["slug", "start", "end", "winner_label", "allies_capability", "allies_credibility",
-                     "axis_capability", "axis_credibility"]].rename(columns={
-                         "winner_label": "winner", "allies_capability": "allies cap",
-                         "allies_credibility": "allies cred",
-                         "axis_capability": "axis cap", "axis_credibility": "axis cred"})
+            # side-numbered columns: the same for every COW war (WWII allies/axis, WWI entente/central_powers)
+            df = df[["slug", "start", "end", "outcome_known", "winner_label",
+                     "side1_capability", "side1_credibility", "side2_capability", "side2_credibility"]].rename(
+                columns={"outcome_known": "known", "winner_label": "winner",
+                         "side1_capability": "s1 cap", "side1_credibility": "s1 cred",
+                         "side2_capability": "s2 cap", "side2_credibility": "s2 cred"})
         print_frame(df, fmt, title="realign event catalogue (effects are model assumptions)")
 
 
@@ -48,6 +49,12 @@ def show_cmd(
             return
         console.print(f"[bold]{ev.name}[/] ({ev.slug})  {ev.start} .. {ev.end}  {ev.theatre}, "
                       f"COW war {ev.war} ({ev.war_name})", highlight=False)
+        known = f"  outcome known: {ev.outcome_known}"
+        if ev.outcome_known_note:
+            known += f" - {ev.outcome_known_note}"
+        if ev.outcome_known_sources:
+            known += f" [{', '.join(ev.outcome_known_sources)}]"
+        console.print(known, highlight=False, soft_wrap=True)
         for side, members in ev.sides.items():
             console.print(f"  side {side} ({ev.side_labels[side]}): {', '.join(map(str, members))}", highlight=False)
         console.print(f"  outcome: side {ev.winner} ({ev.side_labels[ev.winner]}) - {ev.result}", highlight=False)

@@ -1,11 +1,15 @@
 """Catalogue of battles as shocks to the international system (package data, one TOML per event).
 
 Each file in ``realign/events/catalogue/<slug>.toml`` holds one event: dates, belligerents by
-side as COW state numbers (``ccode``) with COW side numbers (WWII, war 139: side 1 = Allies,
-side 2 = Axis), the outcome, sourced losses (``low``/``high`` ranges, never a single figure
-where sources disagree), destroyed formations, the COW NMC military personnel used to scale
-the losses, and the *effects* of the event on each side: a multiplicative change of
-capability and an additive change of credibility, each with the model assumption behind it.
+side as COW state numbers (``ccode``) with COW side numbers and labels (:data:`WAR_SIDES`:
+WWII, war 139: side 1 = ``allies``, side 2 = ``axis``; WWI, war 106: side 1 = ``entente``,
+side 2 = ``central_powers``), the outcome, the date by which the outcome was known to
+contemporaries (``outcome_known``, the default information cut-off of a consequences run;
+``end`` when the file leaves it out; never before ``start``), sourced losses (``low``/``high``
+ranges, never a single figure where sources disagree), destroyed formations, the COW NMC
+military personnel used to scale the losses, and the *effects* of the event on each side: a
+multiplicative change of capability and an additive change of credibility, each with the model
+assumption behind it.
 
 The effect rules are model assumptions, stated once here and repeated in every file's
 ``basis`` text so that a reader of one file sees how its numbers were made:
@@ -33,6 +37,8 @@ Examples
 [255, 310, 325, 360]
 >>> ev.winner
 1
+>>> str(ev.outcome_known)
+'1943-02-02'
 >>> "stalingrad" in list_events()
 True
 """
@@ -40,11 +46,13 @@ True
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -59,6 +67,8 @@ __all__ = [
     "Source",
     "SIDE_TOTAL",
     "LOSS_CATEGORIES",
+    "WAR_SIDES",
+    "load_event_file",
     "list_events",
     "load_event",
     "events_table",
@@ -94,6 +104,12 @@ LOSS_CATEGORIES = frozenset({
     "carriers_sunk",
     "submarines_lost",
 })
+
+#: COW war number -> {COW side number: side label} accepted in catalogue files.
+WAR_SIDES: Mapping[int, Mapping[int, str]] = {
+    106: {1: "entente", 2: "central_powers"},   # World War I (COW Inter-State War Data v4.0)
+    139: {1: "allies", 2: "axis"},               # World War II
+}
 
 _PKG = "realign.events"
 _DIR = "catalogue"
@@ -187,6 +203,14 @@ class Event:
     missing: tuple[str, ...] = ()
     notes: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Date by which the outcome was known to contemporaries (``end`` when not given).
+    outcome_known: _dt.date = None  # type: ignore[assignment]  # set to ``end`` in __post_init__
+    outcome_known_note: str = ""
+    outcome_known_sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.outcome_known is None:
+            object.__setattr__(self, "outcome_known", self.end)
 
     @property
     def loser(self) -> int:
@@ -235,8 +259,10 @@ class Event:
 
         return {
             "slug": self.slug, "name": self.name, "aliases": list(self.aliases),
-            "start": self.start.isoformat(), "end": self.end.isoformat(), "theatre": self.theatre,
-            "war": self.war, "war_name": self.war_name, "summary": self.summary,
+            "start": self.start.isoformat(), "end": self.end.isoformat(),
+            "outcome_known": self.outcome_known.isoformat(), "outcome_known_note": self.outcome_known_note,
+            "outcome_known_sources": list(self.outcome_known_sources),
+            "theatre": self.theatre, "war": self.war, "war_name": self.war_name, "summary": self.summary,
             "sides": {str(k): {"label": self.side_labels[k], "ccodes": list(v)} for k, v in self.sides.items()},
             "outcome": {"winner": self.winner, "result": self.result},
             "losses": [
@@ -370,10 +396,15 @@ def events_table() -> pd.DataFrame:
         ev = _all_events()[slug]
         row: dict[str, Any] = {
             "slug": ev.slug, "name": ev.name, "start": ev.start.isoformat(), "end": ev.end.isoformat(),
+            "outcome_known": ev.outcome_known.isoformat(),
             "theatre": ev.theatre, "war": ev.war, "winner": ev.winner,
             "winner_label": ev.side_labels[ev.winner],
         }
-        for side in sorted(ev.sides):
+        for side in sorted(ev.sides):  # by side number (same columns for every war) ...
+            row[f"side{side}_label"] = ev.side_labels[side]
+            row[f"side{side}_capability"] = ev.effects[side].capability
+            row[f"side{side}_credibility"] = ev.effects[side].credibility
+        for side in sorted(ev.sides):  # ... and by the war's side label (allies, axis, entente, ...)
             lab = ev.side_labels[side]
             row[f"{lab}_ccodes"] = " ".join(str(c) for c in ev.sides[side])
             row[f"{lab}_capability"] = ev.effects[side].capability
@@ -392,7 +423,56 @@ def _eff(d: Mapping[str, Any]) -> dict[int, Effect]:
             for k, v in d.items()}
 
 
-def _parse_event(d: dict[str, Any], slug: str) -> Event:
+def load_event_file(path: str | os.PathLike[str]) -> Event:
+    """Parse and validate one catalogue TOML file outside the package (e.g. a draft).
+
+    Raises :class:`~realign.errors.InvalidParameterError` naming the file and the field.
+    """
+    p = Path(path)
+    try:
+        d = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidParameterError(f"Catalogue file {p} cannot be read: {exc}") from exc
+    return _parse_event(d, p.stem, where=str(p))
+
+
+def _check(d: Mapping[str, Any], where: str) -> None:
+    """Field checks that name the file and the field (dates, war and side labels)."""
+    start, end = d.get("start"), d.get("end")
+    for key, val in (("start", start), ("end", end)):
+        if type(val) is not _dt.date:
+            raise InvalidParameterError(
+                f"Catalogue file {where}: field {key!r} must be a TOML date (YYYY-MM-DD). Got {val!r} instead.")
+    if end < start:
+        raise InvalidParameterError(
+            f"Catalogue file {where}: field 'end' ({end}) must be on or after 'start' ({start}).")
+    if "outcome_known" in d:
+        ok = d["outcome_known"]
+        if type(ok) is not _dt.date:
+            raise InvalidParameterError(
+                f"Catalogue file {where}: field 'outcome_known' must be a TOML date (YYYY-MM-DD) on or after "
+                f"'start' ({start}). Got {ok!r} instead.")
+        if ok < start:
+            raise InvalidParameterError(
+                f"Catalogue file {where}: field 'outcome_known' ({ok}) must be on or after 'start' ({start}).")
+    ids = {s.get("id") for s in d.get("sources", [])}
+    bad = [s for s in d.get("outcome_known_sources", []) if s not in ids]
+    if bad:
+        raise InvalidParameterError(
+            f"Catalogue file {where}: field 'outcome_known_sources' names unknown source id(s) {bad}.")
+    war = d.get("war")
+    if war in WAR_SIDES:
+        for k, v in d.get("sides", {}).items():
+            want = WAR_SIDES[war].get(int(k))
+            if want is None or v.get("label") != want:
+                raise InvalidParameterError(
+                    f"Catalogue file {where}: field 'sides.{k}.label' must be {want!r} for COW war {war} "
+                    f"(sides {dict(WAR_SIDES[war])}). Got {v.get('label')!r} instead.")
+
+
+def _parse_event(d: dict[str, Any], slug: str, where: str | None = None) -> Event:
+    where = where or f"{slug}.toml"
+    _check(d, where)
     try:
         sides = {int(k): tuple(int(c) for c in v["ccodes"]) for k, v in d["sides"].items()}
         labels = {int(k): str(v["label"]) for k, v in d["sides"].items()}
@@ -416,6 +496,9 @@ def _parse_event(d: dict[str, Any], slug: str) -> Event:
             sources=tuple(Source(s["id"], s["citation"], s["url"]) for s in d["sources"]),
             contingents=tuple(dict(c) for c in d.get("contingents", [])),
             missing=tuple(d.get("missing", [])), notes=d.get("notes", ""), raw=d,
+            outcome_known=d.get("outcome_known", d["end"]),
+            outcome_known_note=str(d.get("outcome_known_note", "")),
+            outcome_known_sources=tuple(d.get("outcome_known_sources", d.get("dates_sources", []))),
         )
     except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - guarded by tests
-        raise InvalidParameterError(f"Catalogue file {slug}.toml is malformed: {exc!r}") from exc
+        raise InvalidParameterError(f"Catalogue file {where} is malformed: {exc!r}") from exc
