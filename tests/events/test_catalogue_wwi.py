@@ -120,3 +120,26 @@ def test_wwi_bad_outcome_known_names_the_field(tmp_path):
     p.write_text(text.replace('label = "entente"', 'label = "allies"'), encoding="utf-8")
     with pytest.raises(InvalidParameterError, match=r"sides\.1\.label.*'entente'.*106"):
         load_event_file(p)
+
+
+def test_brusilov_facts():
+    ev = load_event("Brusilov offensive")
+    assert ev.start.isoformat() == "1916-06-04" and ev.end.isoformat() == "1916-09-20"
+    assert ev.sides[1] == (365,) and {300, 255, 640} == set(ev.sides[2])
+    assert ev.winner == 1 and ev.effects[1].credibility > 0
+    assert ev.start < ev.outcome_known < ev.end
+    m640 = next(m for m in ev.milper if m["ccode"] == 640)
+    assert m640["note"] and "-9" in m640["note"]  # COW missing, filled and said so
+
+
+def test_caporetto_facts():
+    ev = load_event("Twelfth Battle of the Isonzo")
+    assert ev.slug == "caporetto"
+    assert ev.start.isoformat() == "1917-10-24" and ev.end.isoformat() == "1917-11-19"
+    assert ev.sides[1] == (325,) and set(ev.sides[2]) == {300, 255}
+    assert ev.side_of(325) == ev.loser == 1  # Italy lost Caporetto
+    assert ev.effects[1].credibility < 0 < ev.effects[2].credibility
+    assert any("2nd Army" in f.name and f.ccode == 325 for f in ev.formations)
+    assert ev.outcome_known.isoformat() == "1917-10-27"
+    captured = [r for r in ev.losses if r.ccode == 325 and r.category == "captured"]
+    assert captured and captured[0].low >= 265000
