@@ -143,3 +143,23 @@ def test_caporetto_facts():
     assert ev.outcome_known.isoformat() == "1917-10-27"
     captured = [r for r in ev.losses if r.ccode == 325 and r.category == "captured"]
     assert captured and captured[0].low >= 265000
+
+
+def test_dobro_pole_facts():
+    ev = load_event("Vardar offensive")
+    assert ev.slug == "dobro_pole"
+    assert ev.start.isoformat() == "1918-09-15" and ev.end.isoformat() == "1918-09-29"
+    assert ev.side_of(355) == 2 and ev.side_labels[2] == "central_powers"  # Bulgaria on the Central Powers side
+    assert {220, 345, 200, 350, 325} == set(ev.sides[1]) and 255 in ev.sides[2]
+    assert ev.winner == 1 and ev.effects[1].credibility > 0
+    assert ev.outcome_known.isoformat() == "1918-09-26"  # armistice request at Salonika
+    assert any(f.side == 2 for f in ev.formations)
+    total = [r for r in ev.losses if r.side == 1 and r.ccode == SIDE_TOTAL and r.category == "casualties"]
+    parts = [r for r in ev.losses if r.side == 1 and r.ccode != SIDE_TOTAL and r.category == "casualties"]
+    assert total[0].low == sum(r.low for r in parts) == 17295
+
+
+def test_all_five_wwi_events_present_in_date_order():
+    assert set(WWI) <= set(list_events())
+    wwi = [s for s in list_events() if s in WWI]
+    assert wwi == ["gallipoli", "gorlice_tarnow", "brusilov", "caporetto", "dobro_pole"]

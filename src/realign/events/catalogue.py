@@ -333,6 +333,8 @@ def list_events() -> list[str]:
     """Slugs of all catalogue events, sorted by start date.
 
     >>> list_events()[0]
+    'gallipoli'
+    >>> [s for s in list_events() if load_event(s).war == 139][0]
     'fall_of_france'
     """
     return [ev.slug for ev in sorted(_all_events().values(), key=lambda e: (e.start, e.slug))]
