@@ -37,8 +37,13 @@ def source(rel: str) -> Path:
     return p
 
 
-def write_table(name: str, df: pd.DataFrame, *, sources: list[str], meta: dict) -> None:
-    """Write ``tables/<name>.parquet`` (zstd) atomically and update the manifest entry."""
+def write_table(name: str, df: pd.DataFrame, *, sources: list[str], meta: dict,
+                local_sources: list[str] | None = None, build_script: str | None = None) -> None:
+    """Write ``tables/<name>.parquet`` (zstd) atomically and update the manifest entry.
+
+    ``sources`` are files under the source directory; ``local_sources`` are files kept in this
+    repository (paths relative to the project root, e.g. ``data-raw/fronts.toml``). Both are hashed.
+    """
     TABLES.mkdir(parents=True, exist_ok=True)
     out = TABLES / f"{name}.parquet"
     df = df.reset_index(drop=True)
@@ -55,8 +60,9 @@ def write_table(name: str, df: pd.DataFrame, *, sources: list[str], meta: dict) 
             "rows": int(len(df)),
             "columns": list(map(str, df.columns)),
             "sha256": sha256(out),
-            "sources": [{"path": s, "sha256": sha256(source(s))} for s in sources],
-            "build_script": f"data-raw/build_{name}.py",
+            "sources": [{"path": s, "sha256": sha256(source(s))} for s in sources]
+            + [{"path": s, "sha256": sha256(ROOT / s)} for s in (local_sources or [])],
+            "build_script": build_script or f"data-raw/build_{name}.py",
         }
     )
     manifest[name] = entry

@@ -57,3 +57,12 @@ def test_add_months_clips_day():
 
     assert add_months(dt.date(1943, 1, 31), 1) == dt.date(1943, 2, 28)
     assert add_months(dt.date(1943, 2, 2), 24) == dt.date(1945, 2, 2)
+
+
+def test_front_rows_appear_in_history():
+    h = history("1943-07-01", 2)
+    sicily = h.changes[(h.changes.ccode == 325) & (h.changes.kind == "landing")]
+    assert [d.isoformat() for d in sicily.date] == ["1943-07-10"]
+    r = sicily.iloc[0]
+    assert r.source.startswith("http") and bool(r.verified)
+    assert "United States of America" in r.counterpart

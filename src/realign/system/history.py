@@ -3,7 +3,9 @@
 Every change of side, war entry or exit, pact joined, relations broken or established,
 armistice, takeover, state-system exit and major-power change in a window after a date, each
 dated and sourced (COW Inter-State War v4.0 participant spells, COW state system and majors,
-the WWII events table, and COW alliances when the user imported them).
+the WWII events table, the sourced fronts table (enemy forces on home territory, landings,
+occupation by an ally, capitals threatened and taken; WWI and WWII), and COW alliances when the
+user imported them).
 """
 
 from __future__ import annotations
@@ -85,6 +87,21 @@ def _event_changes(lo: dt.date, hi: dt.date) -> tuple[list[dict], int]:
         for r in e[e["ccode"].notna()].itertuples()
     ]
     return rows, uncoded
+
+
+def _front_changes(lo: dt.date, hi: dt.date) -> list[dict]:
+    """Rows of the ``fronts`` table whose start falls in the window (kind = the front kind)."""
+    f = load_shared("fronts")
+    f = f[_in(f["start"], lo, hi)]
+    s = load_shared("states").sort_values("start")
+    names = dict(zip(s.ccode, s.statenme, strict=True))
+    rows = []
+    for r in f.itertuples():
+        by = [names.get(int(c), c) for c in str(r.by_ccodes).split(",") if c]
+        rows.append({"date": r.start.date(), "ccode": int(r.ccode), "name": r.state, "kind": r.kind,
+                     "counterpart": ", ".join(by) or None,
+                     "source": str(r.urls).split(";")[0], "verified": True})
+    return rows
 
 
 def _system_changes(lo: dt.date, hi: dt.date) -> list[dict]:
@@ -169,7 +186,7 @@ def history(after: str | dt.date, months: int = 24, *, states: Iterable[int | st
     if not FIRST_DAY <= lo <= LAST_DAY:
         raise InvalidParameterError(f"Date {lo} is outside the data ({FIRST_DAY} to {LAST_DAY}).")
     hi = add_months(lo, months)
-    rows = _war_changes(lo, hi) + _system_changes(lo, hi) + _alliance_changes(lo, hi)
+    rows = _war_changes(lo, hi) + _system_changes(lo, hi) + _alliance_changes(lo, hi) + _front_changes(lo, hi)
     ev, uncoded = _event_changes(lo, hi)
     rows += ev
     df = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
