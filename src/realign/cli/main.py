@@ -27,6 +27,7 @@ _COMMAND_MODULES = [
     "realign.cli.events_cmds",
     "realign.cli.simulate_cmds",
     "realign.cli.consequences_cmds",
+    "realign.cli.forecast_cmds",
     "realign.cli.essay_cmds",
     "realign.cli.web_cmds",
     "realign.cli.validate_cmds",

@@ -86,7 +86,7 @@ def network_figure(c) -> bytes:
     fig, axes = plt.subplots(1, 2, figsize=(11, 5))
     for ax, g, d in zip(axes, graphs, days, strict=True):
         s = System.at(d)
-        sides = s.war_sides(139)
+        sides = s.war_sides(c.event.war)
         keep = [n for n in g.nodes if g.degree(n) > 0]
         h = g.subgraph(keep)
         colors = [COLORS["allies"] if sides.get(n) == 1 else COLORS["axis"] if sides.get(n) == 2 else COLORS["neutral"]

@@ -28,90 +28,124 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def _iv(d: dict) -> str:
+    return f"{d['mean']:.2f} [90%: {d['p05']:.0f}-{d['p95']:.0f}]"
+
+
 def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
     m = c.metrics
     s = m["summary"]
     ev = c.event
+    fac = c.factual
+    lab = s["labels"]
     out: list[tuple[str, list[str]]] = []
     b = m["brier"]
-    out.append(("Summary", [
-        f"Event: **{ev.name}** ({ev.start} to {ev.end}); information cut-off {c.factual.spec.start}; "
-        f"{c.factual.runs} replicates per arm, seed {c.factual.seed}; horizon {b['months']}.",
-        "Factual = the battle as it happened (catalogue effects); counterfactual = the outcome reversed "
-        f"(catalogue assumption: {ev.reversed_assumption.removeprefix('assumption: ')})",
-        "P(left the Axis by 1945-01), factual vs counterfactual: " + "; ".join(
-            f"{k} {_pct(v['factual'])} vs {_pct(v['counterfactual'])}" for k, v in s["p_left_axis_by_1945_01"].items())
-        + ".",
-        f"Brier score on monthly sides {b['months']} ({b['cells']} state-months): model {b['factual']:.4f}, "
-        f"persistence baseline {b['persistence']:.4f}, counterfactual {b['counterfactual']:.4f} "
-        f"({'the model beats persistence' if s['beats_persistence'] else 'the model does NOT beat persistence'}).",
-    ]))
-    hs = m.get("hindsight", {})
-    hp = hs.get("p_left_axis_by_1945_01", {})
-    rows = ["| state | record: left the Axis | P(left by 1945-01) factual | counterfactual | "
-            "with later battles (hindsight) | model median exit |",
-            "|---|---|---|---|---|---|"]
-    for r in m["axis_cohesion"]["minor_allies"]:
-        rows.append(f"| {r['name']} | {r['historical_exit'] or 'not in window'} | "
-                    f"{_pct(r['p_left_axis_by_1945_01']['factual'])} | "
-                    f"{_pct(r['p_left_axis_by_1945_01']['counterfactual'])} | "
-                    f"{_pct(hp[r['name']]) if r['name'] in hp else '—'} | "
-                    f"{r['model_median_exit_month'] or 'after the horizon (<50% exit)'} |")
-    if hs.get("events"):
-        rows.append("")
-        rows.append(f"Hindsight arm: the factual run plus the later catalogue battles as they happened "
-                    f"({', '.join(hs['events'])}); Brier {hs['brier']:.4f}. {hs['note'].capitalize()}.")
-    coh = m["axis_cohesion"]
-    from realign.data.names import state_name
+    head = [
+        f"Event: **{ev.name}** ({ev.start} to {ev.end}); information cut-off {fac.spec.at} (the date its outcome was "
+        f"known); {fac.runs} simulated futures per arm, seed {fac.spec.seed}; horizon {b['months']}.",
+        "Factual = the battle as it happened; counterfactual = its outcome reversed (catalogue assumption: "
+        f"{ev.reversed_assumption.removeprefix('assumption: ')}); hindsight = the factual arm given the recorded "
+        "fronts and later battles (not a forecast).",
+        "The chain: battle -> credibility and capability -> the campaign (when enemy forces reach each state, by a "
+        "contact hazard fitted before the cut-off) -> each state's monthly exit/join hazard (fitted across "
+        f"{len(m['fit']['wars'])} COW wars) -> contagion between neighbours.",
+    ]
+    ex = s.get("expected_exits") or {}
+    for month, e in ex.items():
+        head.append(f"Expected exits of Germany's five minor allies by {month}: factual {_iv(e['factual'])}, "
+                    f"counterfactual {_iv(e['counterfactual'])}, hindsight {_iv(e['hindsight'])}; record "
+                    f"{e['record']}.")
+    head.append(f"Brier score on monthly sides {b['months']} ({b['cells']} state-months): model {b['factual']:.4f}, "
+                f"persistence {b['persistence']:.4f} (skill {b['skill_vs_persistence']:+.1%}), counterfactual "
+                f"{b['counterfactual']:.4f}, hindsight {b['hindsight']:.4f}.")
+    out.append(("Summary", head))
+    if "axis_cohesion" in m:
+        coh = m["axis_cohesion"]
+        rows = ["| state | record: left the Axis | P(left by 1945-01) factual | counterfactual | hindsight | "
+                "model exit month: median [90%] | months off |", "|---|---|---|---|---|---|---|"]
+        for r in coh["minor_allies"]:
+            p, e = r["p_left_by"], r["exit_month"]
+            rows.append(f"| {r['name']} | {r['historical_exit'] or 'not in window'} | {_pct(p['factual'])} | "
+                        f"{_pct(p['counterfactual'])} | {_pct(p['hindsight'])} | "
+                        f"{e['median'] or 'after the horizon'} [{e['p05'] or '-'} .. {e['p95'] or 'after'}] | "
+                        f"{r['months_off'] if r['months_off'] is not None else '-'} |")
+        from realign.data.names import state_name
 
-    rows.append("")
-    rows.append("Order of exits, record: " + " → ".join(state_name(x) for x in coh["historical_order"])
-                + "; model (mean exit time): " + " → ".join(state_name(x) for x in coh["model_order"])
-                + f" (Spearman {coh['order_spearman']:.2f}).")
-    e = coh["expected_axis_members_1945_01"]
-    rows.append(f"Expected minor allies still with Germany in 1945-01: factual {e['factual']:.2f}, counterfactual "
-                f"{e['counterfactual']:.2f}, record {e['history']}.")
-    out.append(("Axis cohesion: the minor allies' exits", rows))
+        rows += ["", "Order of exits, record: " + " → ".join(state_name(x) for x in coh["historical_order"])
+                 + "; model (mean exit time, censored at the horizon): "
+                 + " → ".join(state_name(x) for x in coh["model_order"])
+                 + f" (Spearman {coh['order_spearman']:.2f}). Median exit within 4 months of the record: "
+                 f"{coh['median_within_4_months']} of {len(coh['minor_allies'])}."]
+        out.append(("Axis cohesion: the minor allies' exits", rows))
+    if "wwi_changes" in m:
+        w = m["wwi_changes"]
+        rows = [f"Recorded entries, exits and side changes within {w['window_months']} months of the cut-off "
+                f"(to {w['window_end']}), with the forecast probability of a change in that window:", "",
+                "| state | record | P(change) factual | counterfactual | hindsight |", "|---|---|---|---|---|"]
+        for r in w["states"].values():
+            rec = "; ".join(f"{h['date']} {h['kind']}" for h in r["record"])
+            p = r["p_change_within_window"]
+            rows.append(f"| {r['name']} | {rec} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
+                        f"{_pct(p['hindsight'])} |")
+        if not w["states"]:
+            rows.append("| (no recorded change in the window) | | | | |")
+        out.append(("Recorded changes after the battle", rows))
+    if "channels" in m:
+        ch = m["channels"]
+        rows = [f"Factual minus counterfactual expected exits by {ch['month']}: "
+                f"{ch['difference_expected_exits']:+.2f}.",
+                "", "| channel | share of the difference (exits) |", "|---|---|"]
+        rows += [f"| {k} | {v:+.2f} |" for k, v in ch["channels"].items()]
+        rows += ["", ch["note"] + "."]
+        out.append(("How the outcome acts: channel decomposition", rows))
     iso = m["germany_isolation"]
-    out.append(("Germany's isolation", [
-        f"Capability share aligned with Germany: start {iso['factual_mean'][0]:.3f} (model) / "
-        f"{iso['history'][0]:.3f} (record); end of horizon factual {iso['factual_mean'][-1]:.3f} "
-        f"[90%: {iso['factual_p05'][-1]:.3f}-{iso['factual_p95'][-1]:.3f}], counterfactual "
-        f"{iso['counterfactual_mean'][-1]:.3f}, record {iso['history'][-1]:.3f}.",
-        iso["note"] + ".",
-    ]))
-    rows = ["| state | P(allies) at end, factual | counterfactual | record at end | recorded moves in window |",
-            "|---|---|---|---|---|"]
-    for r in m["neutrals_drift"]["states"]:
-        if r["ccode"] not in NEUTRALS and not r["history_events"]:
-            continue
-        moves = "; ".join(f"{h['date']} {h['kind']} {h['counterpart'] or ''}".strip() for h in r["history_events"][:4])
-        pa = r["p_allies_end"]
-        rows.append(f"| {r['name']} | {_pct(pa['factual'])} | {_pct(pa['counterfactual'])}"
-                    f" | {['not fighting', 'allies', 'axis'][r['history_side_end']]} | {moves or '—'} |")
-    rows.append("")
-    rows.append(m["neutrals_drift"]["note"] + ".")
-    out.append(("Neutrals' drift", rows))
-    u = m["ussr_standing"]
-    out.append(("The USSR's standing", [
-        f"States at war on the Allied side (the USSR's co-belligerents), start → end: factual "
-        f"{u['expected_allied_states']['factual'][0]:.1f} → {u['expected_allied_states']['factual'][-1]:.1f}, "
-        f"counterfactual {u['expected_allied_states']['counterfactual'][-1]:.1f}, record "
-        f"{u['expected_allied_states']['history'][0]} → {u['expected_allied_states']['history'][-1]}.",
-    ]))
-    sup = m["us_uk_support"]
-    rows = [f"- {h['date']}: {h['name']} — {h['kind']} — {h['counterpart']} ({h['source']})" for h in sup["history"]]
-    out.append(("US and British support for the USSR", rows + ["", sup["note"] + "."]))
-    bl = m["postwar_blocs"]
-    rows = ["NATO founders/joiners (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["nato"]) + ".",
-            "Warsaw Pact (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["warsaw_pact"]) + "."]
-    ls = bl.get("landscape_1955", {})
-    if "agreement" in ls:
-        rows.append(f"Landscape global minimum on 1955 data ({ls['n']} bloc members, exact={ls['exact']}): "
-                    f"{_pct(ls['agreement'])} of states placed with their actual bloc ({ls['data_used']}).")
-    elif ls:
-        rows.append(f"Landscape prediction unavailable: {ls.get('error')}.")
-    out.append(("Post-war blocs (to 1955)", rows))
+    rows = ["| year | model: side-2 capability share (mean) | record | difference |", "|---|---|---|---|"]
+    rows += [f"| {y} | {v['model']:.3f} | {v['record']:.3f} | {v['difference']:+.3f} |"
+             for y, v in iso["yearly"].items()]
+    rows += ["", f"Capability share of side 2 ({lab[2]}) at the end of the horizon: factual "
+             f"{iso['factual_mean'][-1]:.3f} [90%: {iso['factual_p05'][-1]:.3f}-{iso['factual_p95'][-1]:.3f}], "
+             f"counterfactual {iso['counterfactual_mean'][-1]:.3f}, record {iso['history'][-1]:.3f}.",
+             iso["note"] + "."]
+    out.append(("Germany's isolation: capability paths", rows))
+    if "neutrals_drift" in m:
+        rows = ["| state | P(allies) at end, factual | counterfactual | record at end | recorded moves in window |",
+                "|---|---|---|---|---|"]
+        for r in m["neutrals_drift"]["states"]:
+            if r["ccode"] not in NEUTRALS and not r["history_events"]:
+                continue
+            moves = "; ".join(f"{h['date']} {h['kind']} {h['counterpart'] or ''}".strip()
+                              for h in r["history_events"][:4])
+            pa = r["p_allies_end"]
+            rows.append(f"| {r['name']} | {_pct(pa['factual'])} | {_pct(pa['counterfactual'])}"
+                        f" | {['not fighting', 'allies', 'axis'][r['history_side_end']]} | {moves or '—'} |")
+        rows += ["", m["neutrals_drift"]["note"] + "."]
+        out.append(("Neutrals' drift", rows))
+        sup = m["us_uk_support"]
+        rows = [f"- {h['date']}: {h['name']} — {h['kind']} — {h['counterpart']} ({h['source']})"
+                for h in sup["history"]]
+        out.append(("US and British support for the USSR", rows + ["", sup["note"] + "."]))
+        bl = m["postwar_blocs"]
+        rows = ["NATO founders/joiners (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["nato"]) + ".",
+                "Warsaw Pact (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["warsaw_pact"]) + "."]
+        ls = bl.get("landscape_1955", {})
+        if "agreement" in ls:
+            rows.append(f"Landscape global minimum on 1955 data ({ls['n']} bloc members, exact={ls['exact']}): "
+                        f"{_pct(ls['agreement'])} of states placed with their actual bloc ({ls['data_used']}).")
+        elif ls:
+            rows.append(f"Landscape prediction unavailable: {ls.get('error')}.")
+        rows.append("Post-war bloc formation (1949-1955) is beyond the simulated horizon: shown from the record, not "
+                    "attributed to the battle.")
+        out.append(("Post-war blocs (to 1955)", rows))
+    fit = m["fit"]
+    rows = [f"Hazards fitted on COW wars {', '.join(map(str, fit['wars']))}; share of capability lost under enemy "
+            f"contact (calibrated before the cut-off): {fit['contact_loss']:.3f}.", "",
+            "| hazard | term | coefficient | SE | 95% interval |", "|---|---|---|---|---|"]
+    for k in ("exit", "join", "contact"):
+        for r in fit[k]["table"]:
+            rows.append(f"| {k} (n={fit[k]['n_obs']}, events={fit[k]['n_events']}"
+                        f"{', ridge' if fit[k]['penalised'] else ''}) | {r['term']} | {r['coef']:+.2f} | "
+                        f"{r['se']:.2f} | {r['lo95']:+.2f} .. {r['hi95']:+.2f} |")
+    out.append(("What the model was fitted on", rows))
     out.append(("Where the model and the record disagree", [f"- {n}" for n in c.notes]))
     return out
 

@@ -135,7 +135,7 @@ def credibility_path(days: list[dt.date], events: list[tuple[object, str]] | Non
     from realign.events.catalogue import list_events, load_event
 
     if events is None:
-        events = [(load_event(s), "historical") for s in list_events()]
+        events = [(ev, "historical") for ev in map(load_event, list_events()) if ev.war == WWII]
     out = np.zeros((len(days), 3))
     for t, d in enumerate(days):
         for ev, outcome in events:

@@ -1,0 +1,185 @@
+"""Monthly features of the alignment hazard, as pure array functions shared by fitting and simulation.
+
+The same functions compute the features of the observed panel (one "run": the record) and of every
+simulated run, so a fitted coefficient means the same thing in both. All arrays are (R, n): R runs
+(1 for the record) by n states; months are absolute month numbers (``year * 12 + month - 1``).
+
+State ``i`` on side ``s`` (COW side 1 or 2; ``o`` the other side), at month ``t``:
+
+* ``contact``            enemy ground forces (or a landing) on i's home territory (fronts table);
+* ``contact_months``     log(1 + months since i's first contact), 0 if never;
+* ``neighbour_contact``  a land neighbour (COW contiguity type 1) on i's side has enemy forces on its soil;
+* ``enemy_neighbour``    a land neighbour is fighting on side ``o``;
+* ``share_own``          side s's capability / (side 1 + side 2), capabilities = CINC x multipliers;
+* ``share_trend``        change of ``share_own`` over the last :data:`TREND_MONTHS` months;
+* ``credibility``        decayed battle credibility of s minus that of o (catalogue effects);
+* ``neighbour_left``     a land neighbour left side s within the last :data:`RECENT` months (contagion);
+* ``partner_left``       any other state left side s within the last :data:`RECENT` months;
+* ``affinity_gap``       affinity to o's members minus affinity to s's members (see :func:`affinity_index`);
+* ``war_months``         log(1 + months i has been on side s);
+* ``no_fronts``          1 when the fronts table does not cover i in this war (contact features are then
+  0 because they are unknown, not because there was no contact).
+
+Joining side ``a`` (from neutrality): ``share_side``, ``affinity_gap`` (a minus o),
+``neighbour_joined`` (a land neighbour joined a recently), ``neighbour_on_side``,
+``neighbour_enemy`` (a land neighbour fights against a), ``left_other`` (i itself left o
+recently: the second half of a switch), ``credibility`` (a minus o), ``war_months`` (since the
+war began).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["EXIT_FEATURES", "JOIN_FEATURES", "CONTACT_FEATURES", "RECENT", "TREND_MONTHS", "MonthState",
+           "Static", "exit_features", "join_features", "contact_features", "month_number", "shares",
+           "affinity_index"]
+
+EXIT_FEATURES = ("contact", "contact_months", "neighbour_contact", "enemy_neighbour", "share_own", "share_trend",
+                 "credibility", "neighbour_left", "partner_left", "affinity_gap", "war_months", "no_fronts")
+JOIN_FEATURES = ("share_side", "affinity_gap", "neighbour_joined", "neighbour_on_side", "neighbour_enemy",
+                 "left_other", "credibility", "war_months")
+CONTACT_FEATURES = ("enemy_neighbour", "neighbour_contact", "share_own", "share_trend", "credibility",
+                    "war_months")
+#: Months a neighbour's change counts as recent (contagion window; model assumption).
+RECENT = 3
+#: Months over which a coalition's capability trend is measured (model assumption).
+TREND_MONTHS = 6
+
+
+def month_number(d: dt.date) -> int:
+    """Absolute month number ``year * 12 + month - 1``."""
+    return d.year * 12 + d.month - 1
+
+
+def affinity_index(factors: dict[str, np.ndarray]) -> np.ndarray:
+    """Dyadic affinity from documented factors (no fitted weights, so no leakage across wars).
+
+    ``defense + 0.5 * other_pact + war_same - war_opposed`` (ATOP pacts of the previous year; earlier
+    COW wars on the same / opposite side, decayed), missing factors as 0. The hazard's coefficient
+    on the affinity gap scales it. Model assumption.
+    """
+    def f(k: str) -> np.ndarray:
+        return np.nan_to_num(factors[k], nan=0.0)
+
+    a = f("defense") + 0.5 * f("other_pact") + f("war_same") - f("war_opposed")
+    np.fill_diagonal(a, 0.0)
+    return a
+
+
+@dataclass(frozen=True)
+class Static:
+    """What does not change during a run: the states, land contiguity, affinity, cores, join risk set."""
+
+    ccodes: tuple[int, ...]
+    L: np.ndarray          # (n, n) land contiguity 0/1
+    A: np.ndarray          # (n, n) affinity index
+    core: np.ndarray       # (n,) bool: side given, not chosen (coalition cores)
+    relevant: np.ndarray   # (n,) bool: at risk of joining when neutral
+    fronts: np.ndarray     # (n,) bool: the fronts table covers this state in this war
+    war_start: int         # month number of the war's start
+
+
+@dataclass
+class MonthState:
+    """Dynamic state of R runs at one month (all (R, n) unless noted)."""
+
+    side: np.ndarray            # int: 0 neutral / out, 1, 2
+    contact: np.ndarray         # bool
+    first_contact: np.ndarray   # int month, -1 never
+    side_since: np.ndarray      # int month the current side began
+    left_from: np.ndarray       # int side last left (0 none)
+    left_month: np.ndarray      # int month of that change (-999 none)
+    joined_to: np.ndarray       # int side last joined (0 none)
+    join_month: np.ndarray      # int
+    share_hist: list            # list of (R, 3) capability shares, one per month so far
+
+    def copy(self) -> MonthState:
+        return MonthState(*(getattr(self, k).copy() for k in ("side", "contact", "first_contact", "side_since",
+                                                              "left_from", "left_month", "joined_to",
+                                                              "join_month")), list(self.share_hist))
+
+
+def shares(side: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """(R, 3) capability of sides 1 and 2 as a share of the two together (column 0 unused)."""
+    s = np.zeros((side.shape[0], 3))
+    for a in (1, 2):
+        s[:, a] = ((side == a) * w).sum(axis=1)
+    tot = s[:, 1] + s[:, 2]
+    s[:, 1:] /= np.where(tot > 0, tot, 1.0)[:, None]
+    return s
+
+
+def _any_neighbour(L: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return (mask.astype(float) @ L.T) > 0
+
+
+def _affinity_to(A: np.ndarray, side: np.ndarray, w: np.ndarray, a: int) -> np.ndarray:
+    m = (side == a) * w
+    num = m @ A.T
+    den = m.sum(axis=1, keepdims=True) - m  # members other than i
+    return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+
+
+def _trend(ms: MonthState) -> np.ndarray:
+    now = ms.share_hist[-1]
+    then = ms.share_hist[max(0, len(ms.share_hist) - 1 - TREND_MONTHS)]
+    return now - then
+
+
+def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int) -> np.ndarray:
+    """(R, n, len(EXIT_FEATURES)) features of leaving one's side at month ``t`` (rows of belligerents)."""
+    side = ms.side
+    R, n = side.shape
+    own = np.clip(side, 1, 2)
+    other = 3 - own
+    sh = ms.share_hist[-1]
+    tr = _trend(ms)
+    rows = np.arange(R)[:, None]
+    X = np.zeros((R, n, len(EXIT_FEATURES)))
+    contact = ms.contact & st.fronts[None, :]
+    X[..., 0] = contact
+    X[..., 1] = np.where(ms.first_contact >= 0, np.log1p(np.maximum(t - ms.first_contact, 0)), 0.0) * st.fronts[None, :]
+    for a in (1, 2):
+        on = own == a
+        X[..., 2] += on * _any_neighbour(st.L, (side == a) & contact)
+        X[..., 3] += on * _any_neighbour(st.L, side == 3 - a)
+        recent = (ms.left_from == a) & (t - ms.left_month <= RECENT)
+        X[..., 7] += on * _any_neighbour(st.L, recent)
+        X[..., 8] += on * ((recent.sum(axis=1, keepdims=True) - recent) > 0)
+        X[..., 9] += on * (_affinity_to(st.A, side, w, 3 - a) - _affinity_to(st.A, side, w, a))
+    X[..., 4] = sh[rows, own]
+    X[..., 5] = tr[rows, own]
+    X[..., 6] = cred[rows, own] - cred[rows, other]
+    X[..., 10] = np.log1p(np.maximum(t - ms.side_since, 0))
+    X[..., 11] = ~st.fronts
+    return X
+
+
+def join_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int) -> np.ndarray:
+    """(R, n, 2, len(JOIN_FEATURES)) features of joining side 1 (index 0) or side 2 (index 1)."""
+    side = ms.side
+    R, n = side.shape
+    sh = ms.share_hist[-1]
+    X = np.zeros((R, n, 2, len(JOIN_FEATURES)))
+    for k, a in enumerate((1, 2)):
+        o = 3 - a
+        X[:, :, k, 0] = sh[:, a][:, None]
+        X[:, :, k, 1] = _affinity_to(st.A, side, w, a) - _affinity_to(st.A, side, w, o)
+        X[:, :, k, 2] = _any_neighbour(st.L, (ms.joined_to == a) & (t - ms.join_month <= RECENT))
+        X[:, :, k, 3] = _any_neighbour(st.L, side == a)
+        X[:, :, k, 4] = _any_neighbour(st.L, side == o)
+        X[:, :, k, 5] = (ms.left_from == o) & (t - ms.left_month <= RECENT)
+        X[:, :, k, 6] = (cred[:, a] - cred[:, o])[:, None]
+        X[:, :, k, 7] = np.log1p(max(t - st.war_start, 0))
+    return X
+
+
+def contact_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int) -> np.ndarray:
+    """(R, n, len(CONTACT_FEATURES)) features of enemy forces reaching i's territory this month."""
+    X = exit_features(st, ms, w, cred, t)
+    idx = [EXIT_FEATURES.index(k) for k in CONTACT_FEATURES]
+    return X[..., idx]

@@ -1,0 +1,457 @@
+"""Discrete-time alignment hazards fitted across wars: leaving a side, joining one, enemy contact.
+
+Event-history logits on monthly state observations (Beck, Katz & Tucker 1998, "Taking Time
+Seriously", *AJPS* 42(4)), fitted with statsmodels (standard errors from the observed information):
+
+* **exit**: a belligerent outside the coalition cores leaves its side (armistice, exit or switch)
+  the next month;
+* **join**: a neutral at risk (a land/sea neighbour of a belligerent, or a major power) joins a side
+  the next month (one row per side);
+* **contact**: enemy ground forces reach a belligerent's home territory the next month (wars with
+  fronts coverage only; drives the campaign projection in :mod:`realign.simulation.campaign`).
+
+Observations come from every COW inter-state war (v4.0) with at least three participants. What is
+*not* a choice is left out, by stated rules: the coalition cores (:data:`realign.models.choice.CORES`
+for the world wars; elsewhere the largest-CINC participant of each side); states already at war in
+the war's first :data:`ORIGIN_DAYS` days (the war's origin); entries within 30 days of an attack
+(WWII events table) or of enemy forces reaching the state's territory (fronts); exits by conquest
+(system exit, or the capital taken within :data:`CONQUEST_DAYS` days before); exits within 7 days of
+the end of the war or of an enemy core's exit (the war ending, not a choice). Features are in
+:mod:`realign.models.features`; each uses only what was dated by the observation day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from realign.data.store import load_shared
+from realign.errors import InvalidParameterError
+from realign.models.choice import CORES, CREDIBILITY_RETENTION
+from realign.models.features import (
+    CONTACT_FEATURES,
+    EXIT_FEATURES,
+    JOIN_FEATURES,
+    MonthState,
+    Static,
+    affinity_index,
+    contact_features,
+    exit_features,
+    join_features,
+    month_number,
+    shares,
+)
+from realign.system.information import InformationSet, known_nmc_year
+
+__all__ = ["HazardModel", "war_panel", "multistate_wars", "fit_hazards", "Hazards", "credibility_at",
+           "event_credibility", "war_static", "observation_days", "ORIGIN_DAYS", "CONQUEST_DAYS",
+           "initial_state", "advance", "training_rows"]
+
+ORIGIN_DAYS = 14
+#: A contact counts in a month if it was in force at any time in the 30 days before the observation
+#: day (so a short incursion between two monthly observations is not lost).
+CONTACT_WINDOW_DAYS = 30
+CONQUEST_DAYS = 45
+FEATURES = {"exit": EXIT_FEATURES, "join": JOIN_FEATURES, "contact": CONTACT_FEATURES}
+
+
+# ----------------------------------------------------------------------------- record helpers
+
+def multistate_wars(min_participants: int = 3) -> list[int]:
+    """COW inter-state wars with at least ``min_participants`` states."""
+    w = load_shared("war_participants")
+    n = w.groupby("war")["ccode"].nunique()
+    return sorted(int(x) for x in n[n >= min_participants].index)
+
+
+def observation_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The 15th of every month from ``start``'s month (or the next, if start is after the 15th) to ``end``."""
+    d = dt.date(start.year, start.month, 15)
+    if start.day > 15:
+        d = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 15)
+    out = []
+    while d <= end:
+        out.append(d)
+        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 15)
+    return out
+
+
+def event_credibility(events: list, outcomes: dict[str, str] | None = None) -> list[tuple[dt.date, dict[int, float]]]:
+    """(date the outcome was known, {side: credibility change}) for catalogue events."""
+    outcomes = outcomes or {}
+    out = []
+    for ev in events:
+        eff = ev.reversed_effects if outcomes.get(ev.slug) == "reversed" else ev.effects
+        out.append((getattr(ev, "outcome_known", ev.end), {int(s): float(e.credibility) for s, e in eff.items()
+                                                           if int(s) in (1, 2)}))
+    return out
+
+
+def credibility_at(effects: list[tuple[dt.date, dict[int, float]]], d: dt.date,
+                   retention: float = CREDIBILITY_RETENTION) -> np.ndarray:
+    """(3,) credibility of sides 1 and 2 on ``d``: known effects decayed by ``retention`` a month."""
+    c = np.zeros(3)
+    for known, eff in effects:
+        if known > d:
+            continue
+        m = (d.year - known.year) * 12 + d.month - known.month
+        for s, x in eff.items():
+            c[s] += x * retention ** max(m, 0)
+    return c
+
+
+def _cores(war: int, spells: pd.DataFrame, start: dt.date) -> set[int]:
+    if war in CORES:
+        return set(CORES[war])
+    nmc = load_shared("nmc")
+    cinc = nmc[nmc["year"] == known_nmc_year(start)].set_index("ccode")["cinc"]
+    out = set()
+    for _, g in spells.groupby("side"):
+        cc = g["ccode"].astype(int).unique()
+        out.add(int(max(cc, key=lambda c: float(cinc.get(c, 0.0) or 0.0))))
+    return out
+
+
+def _members(d: dt.date) -> set[int]:
+    s = load_shared("states")
+    ts = pd.Timestamp(d)
+    return set(s[(s["start"] <= ts) & (s["end"] >= ts)]["ccode"].astype(int))
+
+
+def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = None) -> tuple[Static, list[int]]:
+    """States of a war's panel (participants, their land/sea neighbours, major powers) and static inputs."""
+    from realign.models.propensity import dyad_factors, land_contiguity
+
+    spells = info.war_spells(war) if spells is None else spells
+    start = spells["start"].min().date()
+    part = set(spells["ccode"].astype(int))
+    c = load_shared("contiguity")
+    ts = pd.Timestamp(start)
+    live = c[(c["start"] <= ts) & (c["end"] >= ts) & (c["conttype"] <= 3)]
+    near = set(live[live["ccode1"].isin(part)]["ccode2"].astype(int)) | set(
+        live[live["ccode2"].isin(part)]["ccode1"].astype(int))
+    maj = load_shared("majors")
+    majors = set(maj[(maj["start"] <= ts) & (maj["end"] >= ts)]["ccode"].astype(int))
+    ccodes = sorted(part | ((near | majors) & _members(start)))
+    L = land_contiguity(start, ccodes)
+    A = affinity_index(dyad_factors(start, ccodes))
+    cores = _cores(war, spells, start)
+    cov = info.front_coverage()
+    fronts = np.isin(ccodes, cov[cov["war"] == war]["ccode"].astype(int).tolist())
+    st = Static(tuple(ccodes), L, A, np.isin(ccodes, sorted(cores)), np.ones(len(ccodes), dtype=bool), fronts,
+                month_number(start))
+    return st, ccodes
+
+
+# ----------------------------------------------------------------------------- observed panel
+
+def _active(frame: pd.DataFrame, d: dt.date, window_days: int = 0) -> pd.DataFrame:
+    """Rows in force on ``d``, or at any time in the ``window_days`` before it."""
+    ts = pd.Timestamp(d)
+    return frame[(frame["start"] <= ts) & (frame["end"].isna() | (frame["end"] >= ts - pd.Timedelta(days=window_days)))]
+
+
+def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
+    """Observed monthly rows of one war, known on ``info.at``: features, outcome ``y`` and ``use``.
+
+    One row per (state, month, kind) with ``kind`` in exit / join1 / join2 / contact. ``use`` is
+    False for observations that are not choices (see the module docstring) and ``reason`` says why.
+    """
+    spells = info.war_spells(war)
+    if spells.empty:
+        return pd.DataFrame()
+    st, ccodes = war_static(war, info, spells)
+    start = spells["start"].min().date()
+    ends = spells["end"].dropna()
+    war_end = min(info.at, ends.max().date()) if len(ends) == len(spells) else info.at
+    days = observation_days(start, war_end)
+    if len(days) < 2:
+        return pd.DataFrame()
+    fronts = info.fronts(war)
+    contact_rows = fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))]
+    capitals = fronts[fronts["kind"] == "capital_taken"]
+    attacked = load_shared("ww2_events")
+    attacked = attacked[(attacked["kind"] == "attacked") & attacked["counterpart_ccode"].notna()]
+    effects = event_credibility(info.events(war))
+    nmc = info.nmc()
+    cores = set(np.array(ccodes)[st.core].tolist())
+    core_exits = {int(r.ccode): r.end.date() for r in spells.itertuples()
+                  if int(r.ccode) in cores and pd.notna(r.end)}
+    side_of_core = {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores}
+    real_end = ends.max().date() if len(ends) == len(spells) else None
+
+    observe = _observer(ccodes, spells, contact_rows, nmc)
+    obs = [observe(d) for d in days]
+    ms = initial_state(obs[0], month_number(days[0]), month_number(start))
+    rows = []
+    for k in range(len(days) - 1):
+        d, d1 = days[k], days[k + 1]
+        t = month_number(d)
+        side, contact, mem, w = obs[k]
+        side1, contact1, mem1, _ = obs[k + 1]
+        ms.side = side[None, :].copy()
+        ms.contact = contact[None, :].copy()
+        ms.share_hist.append(shares(ms.side, w[None, :]))
+        cred = credibility_at(effects, d)[None, :]
+        Xe = exit_features(st, ms, w[None, :], cred, t)[0]
+        Xj = join_features(st, ms, w[None, :], cred, t)[0]
+        Xc = contact_features(st, ms, w[None, :], cred, t)[0]
+        for i, c in enumerate(ccodes):
+            if not (mem[i] and mem1[i]) and side[i] == 0:
+                continue
+            base = {"war": war, "ccode": c, "date": pd.Timestamp(d)}
+            if side[i] in (1, 2):
+                use, reason = True, ""
+                if st.core[i]:
+                    use, reason = False, "core"
+                elif not mem1[i]:
+                    use, reason = False, "conquest (left the system)"
+                elif side1[i] != side[i]:
+                    ex = spells[(spells["ccode"] == c) & (spells["side"] == side[i])]["end"].dropna()
+                    exd = ex[ex <= pd.Timestamp(d1)].max() if len(ex) else pd.NaT
+                    exd = exd.date() if pd.notna(exd) else d1
+                    # the capital fell to the enemy in the CONQUEST_DAYS before the exit (not after it)
+                    cap = capitals[(capitals["ccode"] == c) & (capitals["start"] <= pd.Timestamp(exd))
+                                   & (capitals["start"] >= pd.Timestamp(exd - dt.timedelta(days=CONQUEST_DAYS)))]
+                    enemy_core_end = [e for cc, e in core_exits.items() if side_of_core[cc] != side[i]]
+                    if len(cap):
+                        use, reason = False, "conquest (capital taken)"
+                    elif real_end and (real_end - exd).days <= 7:
+                        use, reason = False, "war end"
+                    elif any(0 <= (exd - e).days <= 7 for e in enemy_core_end):
+                        use, reason = False, "war end (enemy core left)"
+                rows.append({**base, "kind": "exit", "side": int(side[i]), "y": int(side1[i] != side[i]),
+                             "use": use, "reason": reason, **dict(zip(EXIT_FEATURES, Xe[i], strict=True))})
+                if st.fronts[i] and not contact[i]:
+                    rows.append({**base, "kind": "contact", "side": int(side[i]), "y": int(contact1[i]),
+                                 "use": bool(mem1[i]), "reason": "",
+                                 **dict(zip(CONTACT_FEATURES, Xc[i], strict=True))})
+            elif side[i] == 0 and mem[i] and mem1[i] and st.relevant[i] and not st.core[i]:
+                for j, a in enumerate((1, 2)):
+                    y = int(side1[i] == a)
+                    use, reason = True, ""
+                    if y:
+                        ent = spells[(spells["ccode"] == c) & (spells["side"] == a)]["start"]
+                        ent = ent[(ent > pd.Timestamp(d)) & (ent <= pd.Timestamp(d1))]
+                        e0 = ent.min() if len(ent) else pd.Timestamp(d1)
+                        if (e0 - pd.Timestamp(start)).days <= ORIGIN_DAYS:
+                            use, reason = False, "war origin"
+                        att = attacked[(attacked["counterpart_ccode"] == c)
+                                       & (attacked["date"] <= e0 + pd.Timedelta(days=3))
+                                       & (attacked["date"] >= e0 - pd.Timedelta(days=30))]
+                        inv = contact_rows[(contact_rows["ccode"] == c)
+                                           & (contact_rows["start"] <= e0 + pd.Timedelta(days=3))
+                                           & (contact_rows["start"] >= e0 - pd.Timedelta(days=30))]
+                        if len(att) or len(inv):
+                            use, reason = False, "forced entry (attacked or invaded)"
+                    rows.append({**base, "kind": f"join{a}", "side": 0, "y": y, "use": use, "reason": reason,
+                                 **dict(zip(JOIN_FEATURES, Xj[i, j], strict=True))})
+        advance(ms, side[None, :], side1[None, :], contact1[None, :], month_number(d1))
+    return pd.DataFrame(rows)
+
+
+def _observer(ccodes: list[int], spells: pd.DataFrame, contact_rows: pd.DataFrame, nmc: pd.DataFrame):
+    """A function day -> (sides, contact, system membership, known CINC) from the record, for ``ccodes``."""
+    pos = {c: i for i, c in enumerate(ccodes)}
+    n = len(ccodes)
+
+    def observe(d: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        side = np.zeros(n, dtype=np.int64)
+        for r in _active(spells, d).itertuples():
+            if int(r.ccode) in pos:
+                side[pos[int(r.ccode)]] = int(r.side)
+        contact = np.zeros(n, dtype=bool)
+        for r in _active(contact_rows, d, CONTACT_WINDOW_DAYS).itertuples():
+            if int(r.ccode) in pos:
+                contact[pos[int(r.ccode)]] = True
+        mem = np.isin(ccodes, sorted(_members(d)))
+        cinc = nmc[nmc["year"] == known_nmc_year(d)].set_index("ccode")["cinc"]
+        w = np.array([float(cinc.get(c, 0.0)) if pd.notna(cinc.get(c, np.nan)) else 0.0 for c in ccodes])
+        return side, contact, mem, w
+
+    return observe
+
+
+def initial_state(obs0: tuple, t0: int, war_start: int) -> MonthState:
+    """A one-run :class:`MonthState` from the first observation (sides began at the war's start)."""
+    side, contact = obs0[0][None, :], obs0[1][None, :]
+    n = side.shape[1]
+    return MonthState(side=side.copy(), contact=contact.copy(), first_contact=np.where(contact, t0, -1),
+                      side_since=np.full((1, n), war_start), left_from=np.zeros((1, n), dtype=np.int64),
+                      left_month=np.full((1, n), -999), joined_to=np.zeros((1, n), dtype=np.int64),
+                      join_month=np.full((1, n), -999), share_hist=[])
+
+
+def advance(ms: MonthState, side: np.ndarray, side1: np.ndarray, contact1: np.ndarray, t1: int) -> None:
+    """Update ``ms`` in place for the transition ``side`` -> ``side1`` observed at month ``t1`` (all (R, n))."""
+    changed = side1 != side
+    left = changed & (side > 0)
+    joined = changed & (side1 > 0)
+    ms.left_from[left] = side[left]
+    ms.left_month[left] = t1
+    ms.joined_to[joined] = side1[joined]
+    ms.join_month[joined] = t1
+    ms.side_since[changed] = t1
+    newc = contact1 & (ms.first_contact < 0)
+    ms.first_contact[newc] = t1
+    ms.side = side1.copy()
+    ms.contact = contact1.copy()
+
+
+@cache
+def _panel_cached(war: int, at: dt.date) -> pd.DataFrame:
+    return war_panel(war, InformationSet(at))
+
+
+# ----------------------------------------------------------------------------- estimator
+
+@dataclass
+class HazardModel:
+    """One discrete-time logit hazard: ``P(event next month) = expit(b0 + x @ b)``.
+
+    ``kind`` is exit, join or contact; fitted with statsmodels (MLE, observed-information SEs).
+    If the MLE does not exist (separation: an event never or always happens at some covariate
+    value) a ridge penalty ``ridge`` is added and the covariance comes from the penalised Hessian.
+    """
+
+    kind: str
+    ridge: float = 1.0
+    coef_: np.ndarray | None = None
+    cov_: np.ndarray | None = None
+    names_: tuple[str, ...] = ()
+    n_obs_: int = 0
+    n_events_: int = 0
+    penalised_: bool = False
+    wars_: list[int] = field(default_factory=list)
+
+    def fit(self, rows: pd.DataFrame) -> HazardModel:
+        if self.kind not in FEATURES:
+            raise InvalidParameterError(f"HazardModel kind must be one of {sorted(FEATURES)}. Got {self.kind!r}.")
+        kinds = ("join1", "join2") if self.kind == "join" else (self.kind,)
+        r = rows[rows["kind"].isin(kinds) & rows["use"]] if len(rows) else rows
+        names = FEATURES[self.kind]
+        if len(r) == 0 or r["y"].sum() == 0:
+            raise InvalidParameterError(f"No {self.kind} events to fit the hazard on.")
+        X = np.column_stack([np.ones(len(r)), r[list(names)].to_numpy(float)])
+        y = r["y"].to_numpy(float)
+        # drop constant columns (e.g. no_fronts when every war has fronts) but keep their slot at 0
+        keep = np.r_[True, X[:, 1:].std(axis=0) > 0]
+        coef, cov, pen = _logit(X[:, keep], y, self.ridge)
+        full = np.zeros(X.shape[1])
+        fcov = np.zeros((X.shape[1], X.shape[1]))
+        full[keep] = coef
+        fcov[np.ix_(keep, keep)] = cov
+        self.coef_, self.cov_, self.names_ = full, fcov, ("intercept", *names)
+        self.n_obs_, self.n_events_, self.penalised_ = len(r), int(y.sum()), pen
+        self.wars_ = sorted(int(x) for x in r["war"].unique())
+        return self
+
+    def predict_proba(self, X: np.ndarray, coef: np.ndarray | None = None) -> np.ndarray:
+        """Event probability for feature array ``X`` (..., k) with ``coef`` (default fitted; (R, k+1) allowed)."""
+        b = self.coef_ if coef is None else coef
+        if b.ndim == 1:
+            z = b[0] + X @ b[1:]
+        else:  # per-run coefficients: X (R, ..., k), b (R, k+1)
+            z = b[:, 0].reshape((-1,) + (1,) * (X.ndim - 2)) + np.einsum("r...k,rk->r...", X, b[:, 1:])
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """Coefficient draws (size, k+1) from the fitted normal uncertainty."""
+        return rng.multivariate_normal(self.coef_, self.cov_, size=size, method="eigh")
+
+    def table(self) -> pd.DataFrame:
+        se = np.sqrt(np.clip(np.diag(self.cov_), 0, None))
+        return pd.DataFrame({"term": self.names_, "coef": self.coef_, "se": se,
+                             "lo95": self.coef_ - 1.96 * se, "hi95": self.coef_ + 1.96 * se})
+
+
+def _logit(X: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    import statsmodels.api as sm
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = sm.Logit(y, X).fit(method="newton", maxiter=100, disp=0)
+        coef = np.asarray(res.params)
+        cov = np.asarray(res.cov_params())
+        if res.mle_retvals.get("converged", False) and np.all(np.abs(coef) < 12) and np.all(np.isfinite(cov)) \
+                and np.all(np.diag(cov) < 100):
+            return coef, cov, False
+    except Exception:  # noqa: BLE001 - statsmodels raises several kinds on separation; fall back below
+        pass
+    # penalised (ridge on slopes) Newton iterations; Laplace covariance from the penalised Hessian
+    b = np.zeros(X.shape[1])
+    P = ridge * np.eye(X.shape[1])
+    P[0, 0] = 0.0
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(X @ b, -40, 40)))
+        g = X.T @ (y - p) - P @ b
+        H = (X * (p * (1 - p))[:, None]).T @ X + P
+        step = np.linalg.solve(H, g)
+        b += step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    p = 1 / (1 + np.exp(-np.clip(X @ b, -40, 40)))
+    H = (X * (p * (1 - p))[:, None]).T @ X + P
+    return b, np.linalg.inv(H), True
+
+
+@dataclass
+class Hazards:
+    """The three fitted hazards and what they were fitted on."""
+
+    exit: HazardModel
+    join: HazardModel
+    contact: HazardModel
+    wars: list[int]
+    until: dt.date
+    n_changes: int
+
+
+def training_rows(at: dt.date, target_war: int | None, *, leave_out: bool = False,
+                  wars: list[int] | None = None) -> pd.DataFrame:
+    """Rows to fit on: every multi-state war known on ``at`` (or all, ``leave_out=True``) plus ``target_war``
+    observed up to ``at`` (its rows whose outcome month is on or before ``at``).
+
+    ``leave_out=True`` is the leave-the-war-out design of the rolling-origin validation: the other
+    wars in full, whatever their dates, and the evaluated war only before the origin.
+    """
+    from realign.system.snapshot import LAST_DAY
+
+    wars = wars or multistate_wars()
+    frames = []
+    ended = load_shared("war_participants").groupby("war")["end"].max()
+    for w in wars:
+        if w == target_war:
+            continue
+        done = pd.notna(ended.get(w)) and ended[w].date() < at
+        full = _panel_cached(w, LAST_DAY if (leave_out or done) else at)
+        if len(full):
+            if not leave_out:
+                full = full[full["date"] < pd.Timestamp(at)]
+            frames.append(full)
+    if target_war is not None:
+        # the war's rows whose outcome (next month's observation) was known by ``at``, for the states a
+        # contemporary would have put in the panel then; each row's features use only data dated by its
+        # own observation day (see war_panel), so the full panel can be cut instead of rebuilt.
+        tw = _panel_cached(target_war, LAST_DAY)
+        if len(tw):
+            _, known_states = war_static(target_war, InformationSet(at))
+            frames.append(tw[(tw["date"] <= pd.Timestamp(at - dt.timedelta(days=31)))
+                             & tw["ccode"].isin(known_states)])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def fit_hazards(at: dt.date, target_war: int | None, *, leave_out: bool = False) -> Hazards:
+    """Fit the exit, join and contact hazards on what is known on ``at`` (see :func:`training_rows`)."""
+    rows = training_rows(at, target_war, leave_out=leave_out)
+    ex = HazardModel("exit").fit(rows)
+    jo = HazardModel("join").fit(rows)
+    co = HazardModel("contact").fit(rows)
+    used = rows[rows["use"] & (rows["kind"] != "contact")]
+    return Hazards(ex, jo, co, sorted(int(x) for x in rows["war"].unique()), at, int(used["y"].sum()))

@@ -1,0 +1,36 @@
+"""Campaign projection: when enemy ground forces reach each belligerent's territory after a cut-off.
+
+Fronts move as a fitted function of the balance, not by hand: each month a belligerent not yet in
+contact is reached with the probability given by the **contact hazard**
+(:class:`realign.models.hazard.HazardModel` ``kind="contact"``), a logit in whether a land
+neighbour fights on the enemy side, whether a land neighbour on its own side already has enemy
+forces on its soil (the front spreading), its coalition's capability share and trend, the balance
+of battle credibility, and months at war. It is fitted only on months before the cut-off (WWI in
+full when forecasting WWII; the target war up to the cut-off), so a battle's outcome moves later
+contact through capability and credibility, never through a date set for a state.
+
+Contacts, once made, last until the end of the run (model assumption: no liberation inside the
+horizon), and neutrals are never invaded in the projection (invasions of neutrals are forced
+entries, outside the choice model; stated).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from realign.models.features import MonthState, Static, contact_features
+from realign.models.hazard import HazardModel
+
+__all__ = ["contact_step"]
+
+
+def contact_step(model: HazardModel, coef: np.ndarray, st: Static, ms: MonthState, w: np.ndarray,
+                 cred: np.ndarray, t: int, rng: np.random.Generator) -> np.ndarray:
+    """New contact array (R, n): current contacts plus this month's projected onsets."""
+    if not st.fronts.any():
+        return ms.contact.copy()
+    X = contact_features(st, ms, w, cred, t)
+    p = model.predict_proba(X, coef)
+    at_risk = (ms.side > 0) & ~ms.contact & st.fronts[None, :]
+    onset = at_risk & (rng.random(p.shape) < p)
+    return ms.contact | onset

@@ -1,0 +1,338 @@
+"""Forecast a war's alignments month by month from what was known on a date (``realign forecast``).
+
+The chain the project models, each link fitted or stated:
+
+1. **capability** (:mod:`realign.simulation.capability`): CINC trend from the NMC years known,
+   times battle effects, times the share kept while enemy forces hold home territory;
+2. **campaign** (:mod:`realign.simulation.campaign`): enemy contact spreads by the fitted contact hazard;
+3. **credibility**: decayed battle effects of the catalogue events known (a scenario may reverse one);
+4. **choice** (:mod:`realign.models.hazard`): each state outside the cores leaves its side or joins
+   one by the exit / join hazards fitted across wars, with contagion from neighbours' changes.
+
+Every run draws all hazard coefficients from their fitted normal uncertainty. Inputs come through an
+:class:`~realign.system.information.InformationSet`, so without hindsight nothing dated after the
+cut-off is read. States do not enter or leave the system during a run (model assumption).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from realign.data.names import parse_date
+from realign.errors import InvalidParameterError
+from realign.models.features import MonthState, exit_features, join_features, month_number, shares
+from realign.models.hazard import (
+    Hazards,
+    _observer,
+    advance,
+    credibility_at,
+    event_credibility,
+    fit_hazards,
+    initial_state,
+    observation_days,
+    war_static,
+)
+from realign.simulation.campaign import contact_step
+from realign.simulation.capability import calibrate_contact_loss, project_cinc
+from realign.system.information import InformationSet, known_nmc_year
+
+__all__ = ["ForecastSpec", "ForecastResult", "run_forecast", "side_labels", "CHANNELS", "fitted_hazards"]
+
+CHANNELS = ("fronts", "capability", "credibility", "contagion")
+MAX_RUNS = 200_000
+
+
+def side_labels(war: int) -> dict[int, str]:
+    """{0: 'neutral', 1: label, 2: label} from the catalogue's war side labels (else side1/side2)."""
+    try:
+        from realign.events.catalogue import WAR_SIDES
+
+        lab = WAR_SIDES.get(war, {})
+    except ImportError:  # pragma: no cover - older catalogue
+        lab = {}
+    return {0: "neutral", 1: lab.get(1, "side1"), 2: lab.get(2, "side2")}
+
+
+@dataclass(frozen=True)
+class ForecastSpec:
+    """What to forecast. ``events``: ((slug, "historical" | "reversed"), ...) outcome overrides.
+
+    ``channels``: switch a mechanism off (``{"fronts": False}`` freezes contacts at the cut-off,
+    ``capability`` holds CINC at the last known year, ``credibility`` zeroes battle credibility,
+    ``contagion`` zeroes the neighbour/partner change features). ``cred_override``: a (T, 3)
+    credibility path used instead of the computed one for the decisions (``"decide"``) or the
+    campaign (``"front"``): the channel decomposition of a counterfactual uses it.
+    """
+
+    war: int
+    at: dt.date
+    until: dt.date
+    runs: int = 1000
+    seed: int = 0
+    hindsight: bool = False
+    events: tuple = ()
+    channels: tuple = CHANNELS
+    cred_override: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        at, until = parse_date(self.at), parse_date(self.until)
+        object.__setattr__(self, "at", at)
+        object.__setattr__(self, "until", until)
+        if not isinstance(self.runs, int) or not 1 <= self.runs <= MAX_RUNS:
+            raise InvalidParameterError(f"The 'runs' parameter must be an int in [1, {MAX_RUNS}]. Got {self.runs!r}.")
+        if until <= at:
+            raise InvalidParameterError(f"'until' ({until}) must be after 'at' ({at}).")
+        if (until.year - at.year) * 12 + until.month - at.month > 240:
+            raise InvalidParameterError("A forecast covers at most 240 months.")
+        bad = set(self.channels) - set(CHANNELS)
+        if bad:
+            raise InvalidParameterError(f"Unknown channel(s) {sorted(bad)}; known: {', '.join(CHANNELS)}.")
+        for e in self.events:
+            if len(e) != 2 or e[1] not in ("historical", "reversed"):
+                raise InvalidParameterError(f"Each event must be (slug, 'historical' | 'reversed'). Got {e!r}.")
+
+
+@dataclass
+class ForecastResult:
+    """Simulated sides (R, T, n) int8, contacts (R, T, n) bool, side capability shares of the system (R, T, 3)."""
+
+    spec: ForecastSpec
+    ccodes: list[int]
+    days: list[dt.date]
+    sides: np.ndarray
+    contact: np.ndarray
+    shares: np.ndarray
+    init_side: np.ndarray
+    hazards: Hazards
+    contact_loss: float
+    notes: list[str]
+    info_reads: list
+    credibility: np.ndarray | None = None  # (T, 3) battle credibility path used for the decisions
+
+    @property
+    def runs(self) -> int:
+        return self.spec.runs
+
+    @property
+    def months(self) -> list[str]:
+        return [d.strftime("%Y-%m") for d in self.days]
+
+    @property
+    def p_side(self) -> np.ndarray:
+        """(T, n, 3) probability of each side (neutral / side 1 / side 2)."""
+        return np.stack([(self.sides == a).mean(axis=0) for a in (0, 1, 2)], axis=-1)
+
+    def exit_month(self, side: int) -> np.ndarray:
+        """(R, n) index of the first month a state is no longer on ``side`` (-1 never; only states starting on it)."""
+        off = self.sides != side
+        first = np.where(off.any(axis=1), off.argmax(axis=1), -1)
+        return np.where(self.init_side[None, :] == side, first, -1)
+
+    def to_dict(self, ndigits: int = 4) -> dict:
+        """The ``realign forecast --format json`` contract."""
+        lab = side_labels(self.spec.war)
+        p = self.p_side
+        p_side = {str(c): {m: {lab[a]: round(float(p[t, i, a]), ndigits) for a in (1, 2, 0)}
+                           for t, m in enumerate(self.months)} for i, c in enumerate(self.ccodes)}
+        cap = {lab[a]: {m: round(float(self.shares[:, t, a].mean()), ndigits) for t, m in enumerate(self.months)}
+               for a in (1, 2, 0)}
+        h = self.hazards
+        return {"war": self.spec.war, "at": self.spec.at.isoformat(), "until": self.spec.until.strftime("%Y-%m"),
+                "p_side": p_side, "capability_share": cap,
+                "fit": {"wars": h.wars, "until": h.until.isoformat(), "n_changes": h.n_changes},
+                "manifest": self.manifest()}
+
+    def manifest(self) -> dict:
+        s = self.spec
+        h = self.hazards
+        return {"runs": s.runs, "seed": s.seed, "hindsight": s.hindsight,
+                "information": ("recorded fronts and catalogue battles after the cut-off are used (hindsight)"
+                                if s.hindsight else f"nothing dated after {s.at} is read"),
+                "events": [list(e) for e in s.events], "channels": list(s.channels),
+                "contact_loss": round(self.contact_loss, 4),
+                "hazards": {k: {"n_obs": m.n_obs_, "n_events": m.n_events_, "penalised": m.penalised_,
+                                "coef": {n: round(float(v), 4) for n, v in zip(m.names_, m.coef_, strict=True)}}
+                            for k, m in (("exit", h.exit), ("join", h.join), ("contact", h.contact))},
+                "notes": self.notes}
+
+
+@cache
+def fitted_hazards(at: dt.date, war: int, leave_out: bool = True) -> Hazards:
+    """Hazards fitted on the other wars and on ``war`` up to ``at`` (cached per process).
+
+    ``leave_out=True`` (default): every other multi-state war in full (the cross-war structural
+    fit the validation uses); ``False``: only wars and months dated before ``at``.
+    """
+    return fit_hazards(at, war, leave_out=leave_out)
+
+
+@cache
+def _contact_loss(at: dt.date) -> tuple[float, tuple]:
+    loss, rows = calibrate_contact_loss(InformationSet(at))
+    return loss, tuple(tuple(sorted(r.items())) for r in rows)
+
+
+def _start_state(war: int, info: InformationSet, ccodes: list[int], st) -> tuple[MonthState, np.ndarray]:
+    """The record's state on ``info.at`` (sides, contacts and the change history up to then)."""
+    spells = info.war_spells(war)
+    fronts = info.fronts(war)
+    contact_rows = fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))]
+    observe = _observer(ccodes, spells, contact_rows, info.nmc())
+    start = spells["start"].min().date()
+    days = [d for d in observation_days(start, info.at)] + [info.at]
+    obs = [observe(d) for d in days]
+    ms = initial_state(obs[0], month_number(days[0]), month_number(start))
+    for k in range(1, len(days)):
+        advance(ms, obs[k - 1][0][None, :], obs[k][0][None, :], obs[k][1][None, :], month_number(days[k]))
+    return ms, obs[-1][2]
+
+
+def _multipliers(events: list, days: list[dt.date], ccodes: list[int], after_year: int,
+                 outcomes: dict[str, str]) -> np.ndarray:
+    """(T, n) capability multipliers of catalogue events that ended after the last known NMC year."""
+    pos = {c: i for i, c in enumerate(ccodes)}
+    m = np.ones((len(days), len(ccodes)))
+    for ev in events:
+        if ev.end.year <= after_year:
+            continue  # already in the known annual CINC (model assumption)
+        eff = ev.reversed_effects if outcomes.get(ev.slug) == "reversed" else ev.effects
+        st_eff = ev.reversed_state_effects if outcomes.get(ev.slug) == "reversed" else ev.state_effects
+        for side, members in ev.sides.items():
+            for c in members:
+                if c in pos and side in eff:
+                    f = st_eff[c].capability if c in st_eff else eff[side].capability
+                    for t, d in enumerate(days):
+                        if d >= ev.end:
+                            m[t, pos[c]] *= f
+    return m
+
+
+@cache
+def _prepared(war: int, at: dt.date, hindsight: bool) -> tuple:
+    """Static inputs, the record's state on ``at`` and the reads made (cached: arms of a run share them)."""
+    info = InformationSet(at, hindsight=hindsight)
+    st, ccodes = war_static(war, info)
+    ms0, member = _start_state(war, info, ccodes, st)
+    return info, st, ccodes, ms0, member
+
+
+@cache
+def _capability(at: dt.date, days: tuple, ccodes: tuple, trend: bool) -> tuple[np.ndarray, float]:
+    """(T, n) projected (or held) CINC and the CINC share of the states outside the panel."""
+    info = InformationSet(at)
+    if trend:
+        base = project_cinc(info, list(days), list(ccodes))
+    else:
+        held = project_cinc(info, [dt.date(known_nmc_year(at), 7, 15)], list(ccodes))
+        base = np.repeat(held, len(days), axis=0)
+    rest = max(0.0, 1.0 - float(project_cinc(info, [days[0]], list(ccodes)).sum()))
+    return base, rest
+
+
+def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
+    """Simulate ``spec.runs`` futures of ``spec.war`` from ``spec.at`` to ``spec.until``."""
+    info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
+    hz = fitted_hazards(spec.at, spec.war)
+    n = len(ccodes)
+    days = [d for d in observation_days(spec.at + dt.timedelta(days=1), spec.until)]
+    if not days:
+        raise InvalidParameterError(f"No monthly observation day (the 15th) between {spec.at} and {spec.until}.")
+    T, R = len(days), spec.runs
+    on = set(spec.channels)
+    notes = []
+    base, rest = _capability(spec.at, tuple(days), tuple(ccodes), "capability" in on)
+    outcomes = {s: o for s, o in spec.events}
+    events = info.events(spec.war)
+    if spec.hindsight:
+        notes.append("hindsight: recorded fronts and catalogue battles after the cut-off are used")
+    mult = _multipliers(events, days, ccodes, known_nmc_year(spec.at), outcomes)
+    loss, _ = _contact_loss(spec.at)
+    cred = np.array([credibility_at(event_credibility(events, outcomes), d) for d in days])
+    if "credibility" not in on:
+        cred[:] = 0.0
+    cred_decide = spec.cred_override.get("decide", cred)
+    cred_front = spec.cred_override.get("front", cred)
+
+    rng = np.random.default_rng(np.random.SeedSequence(spec.seed))
+    b_exit = hz.exit.sample(rng, R)
+    b_join = hz.join.sample(rng, R)
+    b_cont = hz.contact.sample(rng, R)
+
+    ms = MonthState(*(np.repeat(getattr(ms0, k), R, axis=0) for k in (
+        "side", "contact", "first_contact", "side_since", "left_from", "left_month", "joined_to", "join_month")),
+        share_hist=[np.repeat(h, R, axis=0) for h in ms0.share_hist[-7:]])
+    # contact observed in the record (hindsight) for each forecast day
+    rec_contact = None
+    if spec.hindsight and st.fronts.any():
+        fr = info.fronts(spec.war)
+        rows = fr[fr["kind"].isin(("enemy_ground_forces", "landing"))]
+        obs = _observer(ccodes, info.war_spells(spec.war), rows, info.nmc())
+        rec_contact = np.array([obs(d)[1] for d in days])
+    init_side = ms0.side[0].copy()
+    core = st.core[None, :]
+    relevant = (st.relevant & member)[None, :]
+    out_side = np.zeros((R, T, n), dtype=np.int8)
+    out_contact = np.zeros((R, T, n), dtype=bool)
+    out_share = np.zeros((R, T, 3))
+    prev_day = spec.at
+    for k, d in enumerate(days):
+        t = month_number(prev_day)
+        w = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)
+        sh = shares(ms.side, w)
+        ms.share_hist.append(sh)
+        cd = np.repeat(cred_decide[k][None, :], R, axis=0)
+        cf = np.repeat(cred_front[k][None, :], R, axis=0)
+        # 1. decisions on this month's state
+        Xe = exit_features(st, ms, w, cd, t)
+        Xj = join_features(st, ms, w, cd, t)
+        if "contagion" not in on:
+            Xe[..., 7:9] = 0.0
+            Xj[..., 2] = 0.0
+        pe = hz.exit.predict_proba(Xe, b_exit)
+        pj = np.stack([hz.join.predict_proba(Xj[:, :, j], b_join) for j in (0, 1)], axis=-1)
+        u = rng.random((R, n))
+        new = ms.side.copy()
+        bell = (ms.side > 0) & ~core
+        new[bell & (u < pe)] = 0
+        neut = (ms.side == 0) & ~core & relevant
+        tot = pj.sum(axis=-1)
+        scale = np.where(tot > 1, 1 / np.maximum(tot, 1e-12), 1.0)
+        p1, p2 = pj[..., 0] * scale, pj[..., 1] * scale
+        new[neut & (u < p1)] = 1
+        new[neut & (u >= p1) & (u < p1 + p2)] = 2
+        # 2. the campaign: contacts next month
+        if rec_contact is not None:
+            contact = np.repeat(rec_contact[k][None, :], R, axis=0)
+        elif "fronts" in on:
+            contact = contact_step(hz.contact, b_cont, st, ms, w, cf, t, rng)
+        else:
+            contact = ms.contact.copy()
+        advance(ms, ms.side, new, contact, month_number(d))
+        w1 = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)
+        tot_sys = w1.sum(axis=1) + rest
+        for a in (0, 1, 2):
+            out_share[:, k, a] = ((ms.side == a) * w1).sum(axis=1) / tot_sys
+        out_side[:, k] = ms.side
+        out_contact[:, k] = ms.contact
+        prev_day = d
+        if progress:
+            progress(k + 1, T)
+    return ForecastResult(spec, ccodes, days, out_side, out_contact, out_share, init_side, hz, loss, notes,
+                          list(info.reads), cred)
+
+
+def capability_table(res: ForecastResult) -> pd.DataFrame:
+    """Projected side capability shares (mean and 90% interval) per month."""
+    lab = side_labels(res.spec.war)
+    rows = []
+    for t, m in enumerate(res.months):
+        for a in (1, 2):
+            x = res.shares[:, t, a]
+            rows.append({"month": m, "side": lab[a], "mean": float(x.mean()), "p05": float(np.quantile(x, 0.05)),
+                         "p95": float(np.quantile(x, 0.95))})
+    return pd.DataFrame(rows)
