@@ -18,13 +18,20 @@ State ``i`` on side ``s`` (COW side 1 or 2; ``o`` the other side), at month ``t`
 * ``affinity_gap``       affinity to o's members minus affinity to s's members (see :func:`affinity_index`);
 * ``war_months``         log(1 + months i has been on side s);
 * ``no_fronts``          1 when the fronts table does not cover i in this war (contact features are then
-  0 because they are unknown, not because there was no contact).
+  0 because they are unknown, not because there was no contact);
+* ``contact_losing``     contact while i's coalition holds less than half of the two sides' capability
+  (invaded *and* on the weaker side: occupied members of a stronger coalition, such as Belgium and
+  Serbia in WWI, fought on; model assumption).
 
 Joining side ``a`` (from neutrality): ``share_side``, ``affinity_gap`` (a minus o),
 ``neighbour_joined`` (a land neighbour joined a recently), ``neighbour_on_side``,
 ``neighbour_enemy`` (a land neighbour fights against a), ``left_other`` (i itself left o
 recently: the second half of a switch), ``credibility`` (a minus o), ``war_months`` (since the
-war began).
+war began), ``recent_war`` (i's own inter-state wars before this one, each weighted
+``0.5 ** (years since it ended / 10)``; Siverson & Starr 1991 on the diffusion of war) and
+``revanchism`` (territory i lost to a state now fighting side o, COW Territorial Change, each
+transfer weighted ``0.5 ** (years ago / 25)``, capped at 1; Vasquez 1993, *The War Puzzle*, on
+territorial issues).
 """
 
 from __future__ import annotations
@@ -39,9 +46,10 @@ __all__ = ["EXIT_FEATURES", "JOIN_FEATURES", "CONTACT_FEATURES", "RECENT", "TREN
            "affinity_index"]
 
 EXIT_FEATURES = ("contact", "contact_months", "neighbour_contact", "enemy_neighbour", "share_own", "share_trend",
-                 "credibility", "neighbour_left", "partner_left", "affinity_gap", "war_months", "no_fronts")
+                 "credibility", "neighbour_left", "partner_left", "affinity_gap", "war_months", "no_fronts",
+                 "contact_losing")
 JOIN_FEATURES = ("share_side", "affinity_gap", "neighbour_joined", "neighbour_on_side", "neighbour_enemy",
-                 "left_other", "credibility", "war_months")
+                 "left_other", "credibility", "war_months", "recent_war", "revanchism")
 CONTACT_FEATURES = ("enemy_neighbour", "neighbour_contact", "share_own", "share_trend", "credibility",
                     "war_months")
 #: Months a neighbour's change counts as recent (contagion window; model assumption).
@@ -81,6 +89,8 @@ class Static:
     relevant: np.ndarray   # (n,) bool: at risk of joining when neutral
     fronts: np.ndarray     # (n,) bool: the fronts table covers this state in this war
     war_start: int         # month number of the war's start
+    recent_war: np.ndarray | None = None  # (n,) decayed count of i's earlier inter-state wars
+    lost: np.ndarray | None = None        # (n, n) decayed territory i lost to j before the war
 
 
 @dataclass
@@ -156,6 +166,7 @@ def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
     X[..., 6] = cred[rows, own] - cred[rows, other]
     X[..., 10] = np.log1p(np.maximum(t - ms.side_since, 0))
     X[..., 11] = ~st.fronts
+    X[..., 12] = X[..., 0] * (X[..., 4] < 0.5)
     return X
 
 
@@ -175,6 +186,10 @@ def join_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
         X[:, :, k, 5] = (ms.left_from == o) & (t - ms.left_month <= RECENT)
         X[:, :, k, 6] = (cred[:, a] - cred[:, o])[:, None]
         X[:, :, k, 7] = np.log1p(max(t - st.war_start, 0))
+        if st.recent_war is not None:
+            X[:, :, k, 8] = st.recent_war[None, :]
+        if st.lost is not None:
+            X[:, :, k, 9] = np.minimum(1.0, (side == o).astype(float) @ st.lost.T)
     return X
 
 

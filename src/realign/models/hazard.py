@@ -144,8 +144,31 @@ def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = Non
     cov = info.front_coverage()
     fronts = np.isin(ccodes, cov[cov["war"] == war]["ccode"].astype(int).tolist())
     st = Static(tuple(ccodes), L, A, np.isin(ccodes, sorted(cores)), np.ones(len(ccodes), dtype=bool), fronts,
-                month_number(start))
+                month_number(start), _recent_war(ccodes, start), _territory_lost(ccodes, start))
     return st, ccodes
+
+
+def _recent_war(ccodes: list[int], start: dt.date, half_life: float = 10.0) -> np.ndarray:
+    """Per state: its inter-state wars that ended before ``start``, each weighted 0.5 ** (years ago / half_life)."""
+    w = load_shared("war_participants")
+    w = w[w["end"].notna() & (w["end"] < pd.Timestamp(start))]
+    last = w.groupby(["war", "ccode"])["end"].max().reset_index()
+    years = (pd.Timestamp(start) - last["end"]).dt.days / 365.25
+    last = last.assign(weight=0.5 ** (years / half_life))
+    tot = last.groupby("ccode")["weight"].sum()
+    return np.array([float(tot.get(c, 0.0)) for c in ccodes])
+
+
+def _territory_lost(ccodes: list[int], start: dt.date, half_life: float = 25.0) -> np.ndarray:
+    """(n, n): territory i lost to j (COW Territorial Change) before ``start``'s year, decayed by age."""
+    tc = load_shared("territorial_change")
+    tc = tc[(tc["year"] < start.year) & tc["gainer"].isin(ccodes) & tc["loser"].isin(ccodes)]
+    pos = {c: i for i, c in enumerate(ccodes)}
+    out = np.zeros((len(ccodes), len(ccodes)))
+    for r in tc.itertuples():
+        if r.gainer != r.loser:
+            out[pos[int(r.loser)], pos[int(r.gainer)]] += 0.5 ** ((start.year - r.year) / half_life)
+    return out
 
 
 # ----------------------------------------------------------------------------- observed panel

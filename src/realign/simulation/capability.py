@@ -44,7 +44,8 @@ def decimal_year(d: dt.date) -> float:
 
 def _growth(frame: pd.DataFrame, last: int) -> pd.DataFrame:
     """Per ccode and component: last known value and yearly log-growth over the trend window."""
-    win = frame[(frame["year"] > last - TREND_YEARS) & (frame["year"] <= last)]
+    alive = set(frame.loc[frame["year"] == last, "ccode"])  # members in the last known year only
+    win = frame[(frame["year"] > last - TREND_YEARS) & (frame["year"] <= last) & frame["ccode"].isin(alive)]
     out = {}
     for c in COMPONENTS:
         v = win.pivot_table(index="ccode", columns="year", values=c, aggfunc="first")

@@ -59,7 +59,8 @@ def rolling_origin(war: int, *, horizon: int = 3, runs: int = 200, seed: int = 0
     """One row per (origin, state): forecast P(change within ``horizon`` months), truth, and flags."""
     name, first, last, region = WARS[war]
     days = observation_days(first, last)
-    origins = origins or [d for d in days if add_months(d, horizon) <= last + dt.timedelta(days=31)]
+    # every month of the war with at least one observation day after it (windows at the end are shorter)
+    origins = origins or [d for d in days if add_months(d, 1) <= last]
     rec = _record(war)
     side_at = rec.pivot_table(index="date", columns="ccode", values="side", aggfunc="max")
     nonchoice = rec[(rec["y"] == 1) & ~rec["use"]][["ccode", "date", "reason"]]

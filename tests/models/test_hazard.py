@@ -1,0 +1,121 @@
+"""Discrete-time hazards: recovery of known coefficients, separation, and facts of the observed panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from realign.errors import InvalidParameterError
+from realign.models.features import EXIT_FEATURES
+from realign.models.hazard import HazardModel, credibility_at, observation_days, war_panel
+from realign.system.information import InformationSet
+from realign.system.snapshot import LAST_DAY
+
+
+def _simulated(beta: np.ndarray, n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    k = len(EXIT_FEATURES)
+    X = rng.normal(size=(n, k))
+    z = beta[0] + X @ beta[1:]
+    y = rng.random(n) < 1 / (1 + np.exp(-z))
+    df = pd.DataFrame(X, columns=list(EXIT_FEATURES))
+    return df.assign(kind="exit", use=True, y=y.astype(int), war=1)
+
+
+def test_recovers_known_coefficients_on_a_simulated_panel():
+    k = len(EXIT_FEATURES)
+    beta = np.r_[-2.0, np.linspace(-1, 1, k)]
+    m = HazardModel("exit").fit(_simulated(beta, 40_000, 0))
+    se = np.sqrt(np.diag(m.cov_))
+    assert not m.penalised_
+    z = np.abs(m.coef_ - beta) / se
+    assert (z < 4).all(), (m.coef_, beta)
+    # the 95% intervals cover the truth for nearly every coefficient
+    assert ((m.coef_ - 1.96 * se <= beta) & (beta <= m.coef_ + 1.96 * se)).mean() >= 0.75
+
+
+def test_separation_falls_back_to_a_penalised_fit():
+    df = _simulated(np.r_[-1.0, np.zeros(len(EXIT_FEATURES))], 400, 1)
+    df["y"] = (df["contact"] > 0).astype(int)  # perfectly separated
+    m = HazardModel("exit").fit(df)
+    assert m.penalised_ and np.isfinite(m.coef_).all() and np.isfinite(m.cov_).all()
+    assert m.coef_[1 + EXIT_FEATURES.index("contact")] > 1
+
+
+def test_no_events_is_a_clear_error():
+    df = _simulated(np.r_[-1.0, np.zeros(len(EXIT_FEATURES))], 50, 2).assign(y=0)
+    with pytest.raises(InvalidParameterError, match="No exit events"):
+        HazardModel("exit").fit(df)
+    with pytest.raises(InvalidParameterError):
+        HazardModel("bogus").fit(df)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 8))
+def test_predict_proba_per_run_matches_single(runs, n):
+    rng = np.random.default_rng(runs * 10 + n)
+    m = HazardModel("exit")
+    m.coef_ = rng.normal(size=len(EXIT_FEATURES) + 1)
+    X = rng.normal(size=(runs, n, len(EXIT_FEATURES)))
+    b = np.repeat(m.coef_[None, :], runs, axis=0)
+    np.testing.assert_allclose(m.predict_proba(X, b), m.predict_proba(X))
+    assert ((m.predict_proba(X) > 0) & (m.predict_proba(X) < 1)).all()
+
+
+@pytest.fixture(scope="module")
+def wwii():
+    return war_panel(139, InformationSet(LAST_DAY))
+
+
+def _row(panel, ccode, date, kind="exit"):
+    r = panel[(panel["ccode"] == ccode) & (panel["date"] == pd.Timestamp(date)) & (panel["kind"] == kind)]
+    assert len(r) == 1, (ccode, date, kind)
+    return r.iloc[0]
+
+
+def test_panel_records_the_minor_allies_exits_as_choices(wwii):
+    for ccode, month in ((325, "1943-08-15"), (360, "1944-08-15"), (355, "1944-08-15"), (375, "1944-09-15"),
+                         (310, "1945-01-15")):
+        r = _row(wwii, ccode, month)
+        assert r["y"] == 1 and r["use"], (ccode, r["reason"])
+
+
+def test_panel_contact_from_the_fronts_table(wwii):
+    assert _row(wwii, 325, "1943-08-15")["contact"] == 1  # Sicily, 1943-07-10
+    assert _row(wwii, 325, "1943-06-15")["contact"] == 0
+    assert _row(wwii, 360, "1944-04-15")["contact"] == 1  # Soviet forces across the Prut, 1944-03-28
+    assert _row(wwii, 360, "1944-04-15")["enemy_neighbour"] == 1  # the USSR borders Romania
+
+
+def test_panel_non_choices_are_flagged(wwii):
+    assert not _row(wwii, 290, "1939-09-15")["use"]  # Poland conquered
+    assert "conquest" in _row(wwii, 220, "1940-06-15")["reason"]  # Paris taken 1940-06-14
+    nor = wwii[(wwii["ccode"] == 385) & (wwii["y"] == 1) & wwii["kind"].str.startswith("join")]
+    assert len(nor) and not nor["use"].any()  # Norway was invaded
+    assert not _row(wwii, 255, "1944-06-15")["use"]  # Germany is a coalition core
+
+
+def test_panel_contagion_feature(wwii):
+    # Finland: Romania and Bulgaria (coalition partners) left in the last three months
+    assert _row(wwii, 375, "1944-09-15")["partner_left"] == 1
+    assert _row(wwii, 375, "1944-06-15")["partner_left"] == 0
+
+
+def test_credibility_decays():
+    eff = [(dt.date(1943, 2, 2), {1: 1.0, 2: -1.0})]
+    c0 = credibility_at(eff, dt.date(1943, 2, 15))
+    c12 = credibility_at(eff, dt.date(1944, 2, 15))
+    assert c0[1] == pytest.approx(1.0) and c0[2] == pytest.approx(-1.0)
+    assert 0 < c12[1] < c0[1] and credibility_at(eff, dt.date(1943, 1, 15)).tolist() == [0, 0, 0]
+
+
+def test_observation_days():
+    assert observation_days(dt.date(1939, 9, 1), dt.date(1939, 12, 1))[0] == dt.date(1939, 9, 15)
+    assert observation_days(dt.date(1939, 9, 20), dt.date(1939, 12, 31)) == [dt.date(1939, 10, 15),
+                                                                              dt.date(1939, 11, 15),
+                                                                              dt.date(1939, 12, 15)]
