@@ -13,14 +13,26 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
 from realign.errors import InvalidParameterError
 
-CASE_HELP = "Which case: wwii, wwi, 1872-1907, blocs1955, choice, or all."
+CASE_HELP = "Which case: wwii, wwi, 1872-1907, blocs1955, choice, forecast (slow: ~5 min), or all."
 
 
 def _fmt(x: object) -> str:
     return "n/a" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
+def _print_forecast(r: dict, fmt: Format) -> None:
+    console.rule(f"[bold]forecast[/]: {r.get('title', '')}")
+    print_frame(pd.DataFrame(r["confusion"]), fmt, title=f"Per war ({r['horizon_months']}-month horizon, "
+                                                          f"{r['runs']} runs per origin)")
+    print_frame(pd.DataFrame(r["per_state"]), fmt, title="Every recorded change: forecast made 1, 2, 3 months before")
+    for note in r.get("notes", []):
+        console.print(f"note: {note}", markup=False, highlight=False)
+
+
 def _print_case(name: str, r: dict, fmt: Format) -> None:
+    if name == "forecast":
+        _print_forecast(r, fmt)
+        return
     console.rule(f"[bold]{name}[/]: {r.get('title', '')}")
     console.print(f"accuracy [bold]{_fmt(r.get('accuracy'))}[/] over n = {r.get('n')}"
                   + (f" ({r['correct']} correct)" if "correct" in r else "")

@@ -21,7 +21,9 @@ State ``i`` on side ``s`` (COW side 1 or 2; ``o`` the other side), at month ``t`
   0 because they are unknown, not because there was no contact);
 * ``contact_losing``     contact while i's coalition holds less than half of the two sides' capability
   (invaded *and* on the weaker side: occupied members of a stronger coalition, such as Belgium and
-  Serbia in WWI, fought on; model assumption).
+  Serbia in WWI, fought on; model assumption);
+* ``capital_lost``       the enemy holds i's capital (fronts: capital taken): a government in exile
+  cannot negotiate an exit the way a government at home can.
 
 Joining side ``a`` (from neutrality): ``share_side``, ``affinity_gap`` (a minus o),
 ``neighbour_joined`` (a land neighbour joined a recently), ``neighbour_on_side``,
@@ -47,7 +49,7 @@ __all__ = ["EXIT_FEATURES", "JOIN_FEATURES", "CONTACT_FEATURES", "RECENT", "TREN
 
 EXIT_FEATURES = ("contact", "contact_months", "neighbour_contact", "enemy_neighbour", "share_own", "share_trend",
                  "credibility", "neighbour_left", "partner_left", "affinity_gap", "war_months", "no_fronts",
-                 "contact_losing")
+                 "contact_losing", "capital_lost")
 JOIN_FEATURES = ("share_side", "affinity_gap", "neighbour_joined", "neighbour_on_side", "neighbour_enemy",
                  "left_other", "credibility", "war_months", "recent_war", "revanchism")
 CONTACT_FEATURES = ("enemy_neighbour", "neighbour_contact", "share_own", "share_trend", "credibility",
@@ -106,11 +108,7 @@ class MonthState:
     joined_to: np.ndarray       # int side last joined (0 none)
     join_month: np.ndarray      # int
     share_hist: list            # list of (R, 3) capability shares, one per month so far
-
-    def copy(self) -> MonthState:
-        return MonthState(*(getattr(self, k).copy() for k in ("side", "contact", "first_contact", "side_since",
-                                                              "left_from", "left_month", "joined_to",
-                                                              "join_month")), list(self.share_hist))
+    capital: np.ndarray | None = None  # bool: the enemy holds i's capital (held as at the cut-off in runs)
 
 
 def shares(side: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -167,6 +165,8 @@ def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
     X[..., 10] = np.log1p(np.maximum(t - ms.side_since, 0))
     X[..., 11] = ~st.fronts
     X[..., 12] = X[..., 0] * (X[..., 4] < 0.5)
+    if ms.capital is not None:
+        X[..., 13] = ms.capital & st.fronts[None, :]
     return X
 
 

@@ -208,17 +208,18 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
     side_of_core = {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores}
     real_end = ends.max().date() if len(ends) == len(spells) else None
 
-    observe = _observer(ccodes, spells, contact_rows, nmc)
+    observe = _observer(ccodes, spells, contact_rows, nmc, capitals)
     obs = [observe(d) for d in days]
     ms = initial_state(obs[0], month_number(days[0]), month_number(start))
     rows = []
     for k in range(len(days) - 1):
         d, d1 = days[k], days[k + 1]
         t = month_number(d)
-        side, contact, mem, w = obs[k]
-        side1, contact1, mem1, _ = obs[k + 1]
+        side, contact, mem, w, capital = obs[k]
+        side1, contact1, mem1, _, _ = obs[k + 1]
         ms.side = side[None, :].copy()
         ms.contact = contact[None, :].copy()
+        ms.capital = capital[None, :].copy()
         ms.share_hist.append(shares(ms.side, w[None, :]))
         cred = credibility_at(effects, d)[None, :]
         Xe = exit_features(st, ms, w[None, :], cred, t)[0]
@@ -278,8 +279,9 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _observer(ccodes: list[int], spells: pd.DataFrame, contact_rows: pd.DataFrame, nmc: pd.DataFrame):
-    """A function day -> (sides, contact, system membership, known CINC) from the record, for ``ccodes``."""
+def _observer(ccodes: list[int], spells: pd.DataFrame, contact_rows: pd.DataFrame, nmc: pd.DataFrame,
+              capitals: pd.DataFrame | None = None):
+    """A function day -> (sides, contact, system membership, known CINC, capital held by the enemy), for ``ccodes``."""
     pos = {c: i for i, c in enumerate(ccodes)}
     n = len(ccodes)
 
@@ -295,7 +297,14 @@ def _observer(ccodes: list[int], spells: pd.DataFrame, contact_rows: pd.DataFram
         mem = np.isin(ccodes, sorted(_members(d)))
         cinc = nmc[nmc["year"] == known_nmc_year(d)].set_index("ccode")["cinc"]
         w = np.array([float(cinc.get(c, 0.0)) if pd.notna(cinc.get(c, np.nan)) else 0.0 for c in ccodes])
-        return side, contact, mem, w
+        capital = np.zeros(n, dtype=bool)
+        if capitals is not None:
+            for r in _active(capitals, d).itertuples():
+                i = pos.get(int(r.ccode))
+                takers = [pos[int(x)] for x in str(r.by_ccodes).split(",") if x.strip() and int(x) in pos]
+                if i is not None and side[i] > 0 and any(side[j] > 0 and side[j] != side[i] for j in takers):
+                    capital[i] = True
+        return side, contact, mem, w, capital
 
     return observe
 
@@ -307,7 +316,7 @@ def initial_state(obs0: tuple, t0: int, war_start: int) -> MonthState:
     return MonthState(side=side.copy(), contact=contact.copy(), first_contact=np.where(contact, t0, -1),
                       side_since=np.full((1, n), war_start), left_from=np.zeros((1, n), dtype=np.int64),
                       left_month=np.full((1, n), -999), joined_to=np.zeros((1, n), dtype=np.int64),
-                      join_month=np.full((1, n), -999), share_hist=[])
+                      join_month=np.full((1, n), -999), share_hist=[], capital=obs0[4][None, :].copy())
 
 
 def advance(ms: MonthState, side: np.ndarray, side1: np.ndarray, contact1: np.ndarray, t1: int) -> None:

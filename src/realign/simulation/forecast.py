@@ -182,13 +182,14 @@ def _start_state(war: int, info: InformationSet, ccodes: list[int], st) -> tuple
     spells = info.war_spells(war)
     fronts = info.fronts(war)
     contact_rows = fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))]
-    observe = _observer(ccodes, spells, contact_rows, info.nmc())
+    observe = _observer(ccodes, spells, contact_rows, info.nmc(), fronts[fronts["kind"] == "capital_taken"])
     start = spells["start"].min().date()
     days = [d for d in observation_days(start, info.at)] + [info.at]
     obs = [observe(d) for d in days]
     ms = initial_state(obs[0], month_number(days[0]), month_number(start))
     for k in range(1, len(days)):
         advance(ms, obs[k - 1][0][None, :], obs[k][0][None, :], obs[k][1][None, :], month_number(days[k]))
+    ms.capital = obs[-1][4][None, :].copy()
     return ms, obs[-1][2]
 
 
@@ -265,14 +266,17 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
 
     ms = MonthState(*(np.repeat(getattr(ms0, k), R, axis=0) for k in (
         "side", "contact", "first_contact", "side_since", "left_from", "left_month", "joined_to", "join_month")),
-        share_hist=[np.repeat(h, R, axis=0) for h in ms0.share_hist[-7:]])
+        share_hist=[np.repeat(h, R, axis=0) for h in ms0.share_hist[-7:]],
+        capital=np.repeat(ms0.capital, R, axis=0))
     # contact observed in the record (hindsight) for each forecast day
     rec_contact = None
     if spec.hindsight and st.fronts.any():
         fr = info.fronts(spec.war)
         rows = fr[fr["kind"].isin(("enemy_ground_forces", "landing"))]
-        obs = _observer(ccodes, info.war_spells(spec.war), rows, info.nmc())
-        rec_contact = np.array([obs(d)[1] for d in days])
+        obs = _observer(ccodes, info.war_spells(spec.war), rows, info.nmc(), fr[fr["kind"] == "capital_taken"])
+        rec = [obs(d) for d in days]
+        rec_contact = np.array([x[1] for x in rec])
+        rec_capital = np.array([x[4] for x in rec])
     init_side = ms0.side[0].copy()
     core = st.core[None, :]
     relevant = (st.relevant & member)[None, :]
@@ -308,6 +312,7 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         # 2. the campaign: contacts next month
         if rec_contact is not None:
             contact = np.repeat(rec_contact[k][None, :], R, axis=0)
+            ms.capital = np.repeat(rec_capital[k][None, :], R, axis=0)
         elif "fronts" in on:
             contact = contact_step(hz.contact, b_cont, st, ms, w, cf, t, rng)
         else:

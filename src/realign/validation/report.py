@@ -47,6 +47,24 @@ def _choice() -> dict[str, Any]:
     return choice.run()
 
 
+def _forecast() -> dict[str, Any]:
+    from realign.validation import forecast
+
+    r = forecast.evaluate()
+    wars = r["wars"]
+    r.update({
+        "case": "forecast", "accuracy": None, "n": sum(w["cells"] for w in wars.values()),
+        "confusion": [{"war": k, "name": w["name"], "origins": w["origins"], "cells": w["cells"],
+                       "changes": w["changes"], "auc": w["auc"], "brier": w["brier"],
+                       "brier_persistence": w["brier_persistence"],
+                       "skill_vs_persistence": w["brier_skill_vs_persistence"]} for k, w in wars.items()],
+        "per_state": [{"war": k, **row} for k, w in wars.items() for row in w["changes_table"]],
+        "data_used": {"fit": "every other multi-state COW inter-state war in full + the evaluated war before each "
+                             "origin", "inputs": "fronts, battles and CINC of the evaluated war gated at each origin"},
+    })
+    return r
+
+
 #: Case name -> (description, runner). Order is the order of ``run_all``.
 CASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "wwii": ("WWII sides from data up to 1939-09-01 (+1941, +1936 Axelrod & Bennett)", _wwii),
@@ -54,6 +72,8 @@ CASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "1872-1907": ("Great-power signed networks 1872-1907: balance and dynamics", _balance),
     "blocs1955": ("NATO vs Warsaw Pact from data before 1955-05-14", _blocs),
     "choice": ("Alignment-choice weights and one-step-ahead held-out check 1943-45", _choice),
+    "forecast": ("Rolling-origin 3-month forecasts of side changes, WWI and WWII Europe, leave-the-war-out",
+                 _forecast),
 }
 
 
