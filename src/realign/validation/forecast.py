@@ -139,10 +139,13 @@ def evaluate(wars: tuple[int, ...] = (106, 139), *, horizon: int = 3, runs: int 
         b_persist = float(np.mean(y)) if len(s) else float("nan")
         rate = float(np.mean(y))
         b_rate = float(np.mean((rate - y) ** 2)) if len(s) else float("nan")
+        bel = s["side"].to_numpy() > 0
         out["wars"][str(w)] = {
             "name": WARS[w][0], "origins": int(f["origin"].nunique()), "cells": int(len(s)),
             "changes": int(y.sum()), "excluded_cells": int((~f["scored"]).sum()),
             "auc": auc(p, y), "brier": b, "brier_persistence": b_persist,
+            "auc_belligerents": auc(p[bel], y[bel]), "changes_belligerents": int(y[bel].sum()),
+            "auc_neutrals": auc(p[~bel], y[~bel]), "changes_neutrals": int(y[~bel].sum()),
             "brier_skill_vs_persistence": 1 - b / b_persist if b_persist else float("nan"),
             "brier_in_sample_base_rate": b_rate,
             "changes_table": _changes_table(f, w, horizon),

@@ -55,7 +55,8 @@ def _forecast() -> dict[str, Any]:
     r.update({
         "case": "forecast", "accuracy": None, "n": sum(w["cells"] for w in wars.values()),
         "confusion": [{"war": k, "name": w["name"], "origins": w["origins"], "cells": w["cells"],
-                       "changes": w["changes"], "auc": w["auc"], "brier": w["brier"],
+                       "changes": w["changes"], "auc": w["auc"], "auc_belligerents": w["auc_belligerents"],
+                       "auc_neutrals": w["auc_neutrals"], "brier": w["brier"],
                        "brier_persistence": w["brier_persistence"],
                        "skill_vs_persistence": w["brier_skill_vs_persistence"]} for k, w in wars.items()],
         "per_state": [{"war": k, **row} for k, w in wars.items() for row in w["changes_table"]],
