@@ -22,6 +22,7 @@ __all__ = [
     "System",
     "resolve",
     "history",
+    "forecast",
     "RealignError",
     "InvalidParameterError",
     "UnknownStateError",
@@ -46,4 +47,8 @@ def __getattr__(name: str):  # lazy: importing realign stays cheap
         from realign.system.history import history
 
         return history
+    if name == "forecast":
+        from realign.simulation.forecast import forecast
+
+        return forecast
     raise AttributeError(f"module 'realign' has no attribute {name!r}")

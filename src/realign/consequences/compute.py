@@ -214,7 +214,8 @@ def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ..
         return _expected_exits(a, states, side, month)["mean"] - _expected_exits(b, states, side, month)["mean"]
 
     full = diff(fac, cf)
-    base = dict(war=fac.spec.war, at=fac.spec.at, until=fac.spec.until, runs=runs, seed=seed)
+    base = dict(war=fac.spec.war, at=fac.spec.at, until=fac.spec.until, runs=runs, seed=seed,
+                fit_until=fac.spec.fit_until)
     cf_ev = cf.spec.events
     out = {"month": month, "difference_expected_exits": full, "channels": {}}
     arms = {
@@ -333,6 +334,11 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
     step(2, "counterfactual")
     hind = run_forecast(ForecastSpec(**base, events=((ev.slug, "historical"),), hindsight=True))
     step(3, "hindsight")
+    # in-sample arms: the same information set, hazards fitted on the war through its end (an explanation of
+    # the record by the mechanism, not a forecast: it shows whether the mechanism fits once it can be estimated)
+    war_end = WAR_END[ev.war]
+    ins_f = run_forecast(ForecastSpec(**base, events=((ev.slug, "historical"),), fit_until=war_end))
+    ins_c = run_forecast(ForecastSpec(**base, events=((ev.slug, "reversed"),), fit_until=war_end))
     hist = history(at, max(1, _months_between(at.isoformat(), until.isoformat()) + 1)).to_dict()
     truth, member = observed_sides(list(fac.days), fac.ccodes, ev.war)
     hshares = _history_shares(list(fac.days), ev.war)
@@ -372,6 +378,18 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
                                     "order_spearman": rho, "expected_exits": expected,
                                     "median_within_4_months": int(sum(
                                         r["months_off"] is not None and abs(r["months_off"]) <= 4 for r in rows))}
+        ins_rows = _state_rows(ins_f, ins_c, hind, focus, hist, ref)
+        metrics["in_sample"] = {
+            "fit_until": war_end.isoformat(),
+            "p_left_by": {r["name"]: {k: r["p_left_by"][k] for k in ("factual", "counterfactual")} for r in ins_rows},
+            "median_exit": {r["name"]: r["exit_month"]["median"] for r in ins_rows},
+            "expected_exits": {m: {"factual": _expected_exits(ins_f, focus, side, m),
+                                   "counterfactual": _expected_exits(ins_c, focus, side, m)}
+                               for m in ("1944-06", "1945-01")},
+            "brier": _brier_block(ins_f, ins_c, hind, truth, member),
+            "exit_hazard": ins_f.hazards.exit.table().round(4).to_dict(orient="records"),
+            "note": "hazards fitted on every other war and on this war through its end (in-sample): how well the "
+                    "mechanism accounts for the record once the record can inform it; not a forecast"}
         metrics.update(_record_extras(fac, cf, hist, truth))
         for r in rows:
             if r["historical_exit"] and r["p_left_by"]["factual"] < 0.5:
@@ -398,6 +416,7 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
         expected = {}
     if decompose and ev.war == WWII:
         metrics["channels"] = _channels(ev, fac, cf, MINOR_AXIS, 2, "1945-01", runs, seed)
+        metrics["in_sample"]["channels"] = _channels(ev, ins_f, ins_c, MINOR_AXIS, 2, "1945-01", runs, seed)
     metrics["fit"] = {k: {"n_obs": m.n_obs_, "n_events": m.n_events_, "penalised": m.penalised_,
                           "table": m.table().round(4).to_dict(orient="records")}
                       for k, m in (("exit", fac.hazards.exit), ("join", fac.hazards.join),

@@ -77,6 +77,27 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
                  + f" (Spearman {coh['order_spearman']:.2f}). Median exit within 4 months of the record: "
                  f"{coh['median_within_4_months']} of {len(coh['minor_allies'])}."]
         out.append(("Axis cohesion: the minor allies' exits", rows))
+    if "in_sample" in m:
+        ins = m["in_sample"]
+        rows = [f"The same information set, with the hazards fitted on this war through {ins['fit_until']} as well "
+                "(in-sample: the record after the cut-off informs the weights, so this explains rather than "
+                "forecasts):", "", "| state | P(left by 1945-01) factual | counterfactual | model median exit |",
+                "|---|---|---|---|"]
+        for name, p in ins["p_left_by"].items():
+            rows.append(f"| {name} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
+                        f"{ins['median_exit'][name] or 'after the horizon'} |")
+        for month, e in ins["expected_exits"].items():
+            rows.append("")
+            rows.append(f"Expected exits by {month}: factual {_iv(e['factual'])}, counterfactual "
+                        f"{_iv(e['counterfactual'])}.")
+        b = ins["brier"]
+        rows.append(f"Brier {b['factual']:.4f} vs persistence {b['persistence']:.4f} "
+                    f"(skill {b['skill_vs_persistence']:+.1%}).")
+        if "channels" in ins:
+            ch = ins["channels"]
+            rows.append("Channels (in-sample): " + "; ".join(f"{k} {v:+.2f}" for k, v in ch["channels"].items())
+                        + f" of a factual-counterfactual difference of {ch['difference_expected_exits']:+.2f} exits.")
+        out.append(("The mechanism in-sample", rows))
     if "wwi_changes" in m:
         w = m["wwi_changes"]
         rows = [f"Recorded entries, exits and side changes within {w['window_months']} months of the cut-off "

@@ -41,7 +41,8 @@ from realign.simulation.campaign import contact_step
 from realign.simulation.capability import calibrate_contact_loss, project_cinc
 from realign.system.information import InformationSet, known_nmc_year
 
-__all__ = ["ForecastSpec", "ForecastResult", "run_forecast", "side_labels", "CHANNELS", "fitted_hazards"]
+__all__ = ["ForecastSpec", "ForecastResult", "run_forecast", "forecast", "side_labels", "CHANNELS", "fitted_hazards",
+           "capability_table"]
 
 CHANNELS = ("fronts", "capability", "credibility", "contagion")
 MAX_RUNS = 200_000
@@ -78,6 +79,7 @@ class ForecastSpec:
     events: tuple = ()
     channels: tuple = CHANNELS
     cred_override: dict = field(default_factory=dict, compare=False, hash=False)
+    fit_until: dt.date | None = None
 
     def __post_init__(self) -> None:
         at, until = parse_date(self.at), parse_date(self.until)
@@ -87,6 +89,8 @@ class ForecastSpec:
             raise InvalidParameterError(f"The 'runs' parameter must be an int in [1, {MAX_RUNS}]. Got {self.runs!r}.")
         if until <= at:
             raise InvalidParameterError(f"'until' ({until}) must be after 'at' ({at}).")
+        if self.fit_until is not None:
+            object.__setattr__(self, "fit_until", parse_date(self.fit_until))
         if (until.year - at.year) * 12 + until.month - at.month > 240:
             raise InvalidParameterError("A forecast covers at most 240 months.")
         bad = set(self.channels) - set(CHANNELS)
@@ -151,6 +155,7 @@ class ForecastResult:
         s = self.spec
         h = self.hazards
         return {"runs": s.runs, "seed": s.seed, "hindsight": s.hindsight,
+                "fit_until": (s.fit_until or s.at).isoformat(),
                 "information": ("recorded fronts and catalogue battles after the cut-off are used (hindsight)"
                                 if s.hindsight else f"nothing dated after {s.at} is read"),
                 "events": [list(e) for e in s.events], "channels": list(s.channels),
@@ -238,14 +243,17 @@ def _capability(at: dt.date, days: tuple, ccodes: tuple, trend: bool) -> tuple[n
 def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
     """Simulate ``spec.runs`` futures of ``spec.war`` from ``spec.at`` to ``spec.until``."""
     info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
-    hz = fitted_hazards(spec.at, spec.war)
+    notes: list[str] = []
+    hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
+    if spec.fit_until and spec.fit_until > spec.at:
+        notes.append(f"in-sample: hazards fitted on the war's months up to {spec.fit_until}, after the cut-off "
+                     f"{spec.at} (an explanation of the record, not a forecast)")
     n = len(ccodes)
     days = [d for d in observation_days(spec.at + dt.timedelta(days=1), spec.until)]
     if not days:
         raise InvalidParameterError(f"No monthly observation day (the 15th) between {spec.at} and {spec.until}.")
     T, R = len(days), spec.runs
     on = set(spec.channels)
-    notes = []
     base, rest = _capability(spec.at, tuple(days), tuple(ccodes), "capability" in on)
     outcomes = {s: o for s, o in spec.events}
     events = info.events(spec.war)
@@ -329,6 +337,20 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
             progress(k + 1, T)
     return ForecastResult(spec, ccodes, days, out_side, out_contact, out_share, init_side, hz, loss, notes,
                           list(info.reads), cred)
+
+
+def forecast(war: int, at: str | dt.date, until: str | dt.date, *, runs: int = 1000, seed: int = 0,
+             hindsight: bool = False, events: tuple = ()) -> ForecastResult:
+    """Forecast ``war`` from what was known on ``at`` to ``until`` (the Python face of ``realign forecast``).
+
+    Examples
+    --------
+    >>> r = forecast(139, "1943-02-02", "1943-04-30", runs=50)
+    >>> r.months[0], r.to_dict()["p_side"]["360"]["1943-02"]["axis"] > 0.5
+    ('1943-02', True)
+    """
+    return run_forecast(ForecastSpec(war=war, at=parse_date(at), until=parse_date(until), runs=runs, seed=seed,
+                                     hindsight=hindsight, events=tuple(events)))
 
 
 def capability_table(res: ForecastResult) -> pd.DataFrame:
