@@ -37,3 +37,29 @@ def test_rolling_origin_rows():
     assert swe["y"] == 0
     assert 255 not in set(f["ccode"])  # coalition cores are not scored
     assert f["ccode"].between(200, 399).all() or (f["ccode"] == 640).any()
+
+
+def test_forecast_case_shape(monkeypatch):
+    """The `forecast` validation case (slow, run by name only) on two origins per war."""
+    import realign.validation.forecast as fv
+    from realign.validation import SLOW_CASES, run
+
+    assert "forecast" in SLOW_CASES
+    orig = fv.rolling_origin
+
+    def few(war, **kw):
+        first = fv.WARS[war][1]
+        return orig(war, **{**kw, "runs": 20, "origins": [first, dt.date(first.year + 1, first.month, 15)]})
+
+    monkeypatch.setattr(fv, "rolling_origin", few)
+    monkeypatch.setattr(fv, "_one_war", lambda a: few(a[0], horizon=a[1], runs=a[2], seed=a[3]))
+    import functools
+
+    monkeypatch.setattr(fv, "evaluate", functools.partial(fv.evaluate, processes=1))
+    r = fv.evaluate()
+    assert set(r["wars"]) == {"106", "139"}
+    for w in r["wars"].values():
+        assert w["origins"] == 2 and w["cells"] > 0 and 0 <= w["brier"] <= 1
+        assert {"auc", "auc_belligerents", "auc_neutrals", "brier_skill_vs_persistence", "changes_table"} <= set(w)
+    case = run("forecast")
+    assert case["case"] == "forecast" and case["n"] > 0 and case["confusion"] and case["per_state"]

@@ -9,15 +9,16 @@ import pytest
 from typer.testing import CliRunner
 
 from realign.errors import InvalidParameterError
-from realign.validation import CASES, alliances1872, blocs1955, run, summary_rows, wwi, wwii
+from realign.validation import CASES, SLOW_CASES, alliances1872, blocs1955, run, summary_rows, wwi, wwii
 from realign.validation.common import match_and_score
 
 LANDSCAPE_CASES = ("wwii", "wwi", "blocs1955")
+FAST = [c for c in CASES if c not in SLOW_CASES]
 
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, dict]:
-    return {name: run(name) for name in CASES}
+    return {name: run(name) for name in FAST}
 
 
 # ------------------------------------------------------------------------------- real facts
@@ -124,7 +125,7 @@ def test_data_used_never_after_prediction_date(results, name):
 # ----------------------------------------------------------------------------------- scores
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name", FAST)
 def test_case_keys_and_ranges(results, name):
     r = results[name]
     for key in ("case", "title", "accuracy", "n", "confusion", "per_state", "data_used", "notes"):
@@ -210,7 +211,7 @@ def test_cli_json_and_bad_case(results):
     assert {"accuracy", "n", "confusion", "per_state", "data_used", "notes"} <= set(data)
     allj = runner.invoke(app, ["validate", "--format", "json"])
     assert allj.exit_code == 0
-    assert set(json.loads(allj.stdout)) == set(CASES)
+    assert set(json.loads(allj.stdout)) == set(FAST)
     bad = runner.invoke(app, ["validate", "--case", "wwiii"])
     assert bad.exit_code == 2
     assert "Unknown validation case" in bad.output

@@ -200,6 +200,31 @@ def _capability_block(fac: ForecastResult, cf: ForecastResult, hshares: list[dic
     return out
 
 
+#: States whose projected CINC the report sets beside the record (WWII; WWI uses the war's great powers).
+CAPABILITY_STATES = {139: (255, 740, 325, 365, 2, 200), 106: (255, 300, 640, 365, 200, 220, 2)}
+
+
+def _capability_paths(res: ForecastResult) -> dict:
+    """Per state and year: mean projected CINC (trend only, before battles and contact) and the record's CINC."""
+    from realign.simulation.forecast import _capability
+
+    nmc = load_shared("nmc")
+    base, _ = _capability(res.spec.at, tuple(res.days), tuple(res.ccodes), True)
+    out = {}
+    for c in CAPABILITY_STATES.get(res.spec.war, ()):
+        if c not in res.ccodes:
+            continue
+        i = res.ccodes.index(c)
+        years = {}
+        for y in sorted({m[:4] for m in res.months}):
+            idx = [t for t, m in enumerate(res.months) if m.startswith(y)]
+            rec = nmc[(nmc["ccode"] == c) & (nmc["year"] == int(y))]["cinc"]
+            years[y] = {"model": float(base[idx, i].mean()),
+                        "record": float(rec.iloc[0]) if len(rec) and pd.notna(rec.iloc[0]) else None}
+        out[state_name(c)] = years
+    return out
+
+
 def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ...], side: int, month: str,
               runs: int, seed: int) -> dict:
     """Factual-counterfactual difference in expected exits, and how much of it each channel carries.
@@ -352,6 +377,10 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
     metrics["germany_isolation"] = {**cap["germany_isolation"], "months": cap["months"], "note": cap["note"],
                                     "yearly": cap["yearly_side2"]}
     metrics["ussr_standing"] = {"allied_capability_share": cap["allied"], "months": cap["months"]}
+    metrics["capability_paths"] = {"states": _capability_paths(fac),
+                                   "note": "model: NMC components projected from the years known at the cut-off "
+                                           "(before battle effects and contact losses); record: COW NMC v7.0 CINC "
+                                           "of that year (known only afterwards)"}
     if ev.war == WWII:
         focus, side, ref = MINOR_AXIS, 2, "1945-01"
         rows = _state_rows(fac, cf, hind, focus, hist, ref)

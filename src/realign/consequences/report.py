@@ -127,6 +127,19 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
              f"{iso['factual_mean'][-1]:.3f} [90%: {iso['factual_p05'][-1]:.3f}-{iso['factual_p95'][-1]:.3f}], "
              f"counterfactual {iso['counterfactual_mean'][-1]:.3f}, record {iso['history'][-1]:.3f}.",
              iso["note"] + "."]
+    cp = m.get("capability_paths", {}).get("states", {})
+    if cp:
+        years = sorted({y for v in cp.values() for y in v})
+        rows += ["", "Projected CINC beside the record (each state's trend, before battle and contact effects):", "",
+                 "| state | " + " | ".join(f"{y} model | {y} record" for y in years) + " |",
+                 "|---|" + "---|" * (2 * len(years))]
+        for name, v in cp.items():
+            cells = []
+            for y in years:
+                r = v.get(y, {})
+                cells += [f"{r['model']:.3f}" if r else "-",
+                          f"{r['record']:.3f}" if r and r.get("record") is not None else "missing"]
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
     out.append(("Germany's isolation: capability paths", rows))
     if "neutrals_drift" in m:
         rows = ["| state | P(allies) at end, factual | counterfactual | record at end | recorded moves in window |",

@@ -353,6 +353,8 @@ class HazardModel:
 
     kind: str
     ridge: float = 1.0
+    war_sd: float = 1.0
+    war_shift_: tuple = (0.0, 0.0)
     coef_: np.ndarray | None = None
     cov_: np.ndarray | None = None
     names_: tuple[str, ...] = ()
@@ -361,7 +363,15 @@ class HazardModel:
     penalised_: bool = False
     wars_: list[int] = field(default_factory=list)
 
-    def fit(self, rows: pd.DataFrame) -> HazardModel:
+    def fit(self, rows: pd.DataFrame, target_war: int | None = None) -> HazardModel:
+        """Fit on ``rows`` (a panel from :func:`war_panel`); ``target_war`` gets its own shrunken baseline.
+
+        With ``target_war`` (and a prior sd :attr:`war_sd` > 0), the rows of that war get an extra
+        intercept shift with a normal prior N(0, war_sd^2) on the log-odds (partial pooling: the war's own
+        months before the cut-off move its baseline hazard away from the other wars' as far as their
+        evidence allows). The fitted shift is folded into ``coef_[0]`` (and its variance into
+        ``cov_``), so predictions are for the target war; ``war_shift_`` reports it.
+        """
         if self.kind not in FEATURES:
             raise InvalidParameterError(f"HazardModel kind must be one of {sorted(FEATURES)}. Got {self.kind!r}.")
         kinds = ("join1", "join2") if self.kind == "join" else (self.kind,)
@@ -373,7 +383,20 @@ class HazardModel:
         y = r["y"].to_numpy(float)
         # drop constant columns (e.g. no_fronts when every war has fronts) but keep their slot at 0
         keep = np.r_[True, X[:, 1:].std(axis=0) > 0]
-        coef, cov, pen = _logit(X[:, keep], y, self.ridge)
+        tw = (r["war"].to_numpy() == target_war) if target_war is not None and self.war_sd > 0 else None
+        self.war_shift_ = (0.0, 0.0)
+        if tw is not None and tw.any() and (~tw).any():
+            Xk = np.column_stack([X[:, keep], tw.astype(float)])
+            prior = np.zeros(Xk.shape[1])
+            prior[-1] = 1.0 / self.war_sd ** 2
+            theta, sig, pen = _penalised_logit(Xk, y, prior, self.ridge)
+            A = np.zeros((keep.sum(), Xk.shape[1]))
+            A[:, :-1] = np.eye(keep.sum())
+            A[0, -1] = 1.0  # the target war's intercept = pooled intercept + its shift
+            coef, cov = A @ theta, A @ sig @ A.T
+            self.war_shift_ = (float(theta[-1]), float(np.sqrt(max(sig[-1, -1], 0.0))))
+        else:
+            coef, cov, pen = _logit(X[:, keep], y, self.ridge)
         full = np.zeros(X.shape[1])
         fcov = np.zeros((X.shape[1], X.shape[1]))
         full[keep] = coef
@@ -416,10 +439,36 @@ def _logit(X: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, np.n
             return coef, cov, False
     except Exception:  # noqa: BLE001 - statsmodels raises several kinds on separation; fall back below
         pass
-    # penalised (ridge on slopes) Newton iterations; Laplace covariance from the penalised Hessian
+    prior = np.full(X.shape[1], float(ridge))
+    prior[0] = 0.0
+    b, cov = _newton(X, y, prior)
+    return b, cov, True
+
+
+def _penalised_logit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, ridge: float) -> tuple[np.ndarray, np.ndarray,
+                                                                                             bool]:
+    """MAP logit with normal priors of precision ``prior`` per coefficient (0 = flat); Laplace covariance.
+
+    Flat priors on the shared coefficients unless the fit separates (huge or non-finite estimates),
+    then the ridge is added on the slopes as in :func:`_logit`.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            b, cov = _newton(X, y, prior + 1e-8)
+        if np.all(np.abs(b) < 12) and np.all(np.isfinite(cov)) and np.all(np.diag(cov) < 100):
+            return b, cov, False
+    except np.linalg.LinAlgError:
+        pass
+    p2 = np.maximum(prior, float(ridge))
+    p2[0] = 0.0
+    b, cov = _newton(X, y, p2)
+    return b, cov, True
+
+
+def _newton(X: np.ndarray, y: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Newton iterations for a logit with independent normal priors (precision ``prior``)."""
     b = np.zeros(X.shape[1])
-    P = ridge * np.eye(X.shape[1])
-    P[0, 0] = 0.0
+    P = np.diag(prior)
     for _ in range(100):
         p = 1 / (1 + np.exp(-np.clip(X @ b, -40, 40)))
         g = X.T @ (y - p) - P @ b
@@ -430,7 +479,7 @@ def _logit(X: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, np.n
             break
     p = 1 / (1 + np.exp(-np.clip(X @ b, -40, 40)))
     H = (X * (p * (1 - p))[:, None]).T @ X + P
-    return b, np.linalg.inv(H), True
+    return b, np.linalg.inv(H)
 
 
 @dataclass
@@ -482,8 +531,8 @@ def training_rows(at: dt.date, target_war: int | None, *, leave_out: bool = Fals
 def fit_hazards(at: dt.date, target_war: int | None, *, leave_out: bool = False) -> Hazards:
     """Fit the exit, join and contact hazards on what is known on ``at`` (see :func:`training_rows`)."""
     rows = training_rows(at, target_war, leave_out=leave_out)
-    ex = HazardModel("exit").fit(rows)
-    jo = HazardModel("join").fit(rows)
-    co = HazardModel("contact").fit(rows)
+    ex = HazardModel("exit").fit(rows, target_war)
+    jo = HazardModel("join").fit(rows, target_war)
+    co = HazardModel("contact").fit(rows, target_war)
     used = rows[rows["use"] & (rows["kind"] != "contact")]
     return Hazards(ex, jo, co, sorted(int(x) for x in rows["war"].unique()), at, int(used["y"].sum()))

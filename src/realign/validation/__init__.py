@@ -18,6 +18,6 @@ date):
 ['wwii', 'wwi', '1872-1907', 'blocs1955', 'choice', 'forecast']
 """
 
-from realign.validation.report import CASES, run, run_all, summary_rows
+from realign.validation.report import CASES, SLOW_CASES, run, run_all, summary_rows
 
-__all__ = ["CASES", "run", "run_all", "summary_rows"]
+__all__ = ["CASES", "SLOW_CASES", "run", "run_all", "summary_rows"]
