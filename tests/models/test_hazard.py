@@ -44,14 +44,14 @@ def test_target_war_gets_a_shrunken_baseline_shift():
     beta = np.r_[-2.5, np.zeros(k)]
     other = _simulated(beta, 20_000, 3)
     target = _simulated(np.r_[-1.0, np.zeros(k)], 3_000, 4).assign(war=7)  # a war with a much higher baseline
-    m = HazardModel("exit").fit(pd.concat([other, target]), target_war=7)
+    m = HazardModel("exit", war_sd=1.0).fit(pd.concat([other, target]), target_war=7)
     shift, se = m.war_shift_
     assert 1.0 < shift < 2.0 and se > 0
     assert m.coef_[0] == pytest.approx(-1.0, abs=0.25)  # predictions are for the target war
     tight = HazardModel("exit", war_sd=0.005).fit(pd.concat([other, target]), target_war=7)
     assert abs(tight.war_shift_[0]) < 0.1  # a tight prior pools the war with the others
-    plain = HazardModel("exit").fit(other)
-    assert plain.war_shift_ == (0.0, 0.0)
+    plain = HazardModel("exit").fit(pd.concat([other, target]), target_war=7)
+    assert plain.war_shift_ == (0.0, 0.0)  # off by default
 
 
 def test_separation_falls_back_to_a_penalised_fit():

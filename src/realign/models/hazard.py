@@ -353,7 +353,7 @@ class HazardModel:
 
     kind: str
     ridge: float = 1.0
-    war_sd: float = 1.0
+    war_sd: float = 0.0
     war_shift_: tuple = (0.0, 0.0)
     coef_: np.ndarray | None = None
     cov_: np.ndarray | None = None
@@ -366,7 +366,8 @@ class HazardModel:
     def fit(self, rows: pd.DataFrame, target_war: int | None = None) -> HazardModel:
         """Fit on ``rows`` (a panel from :func:`war_panel`); ``target_war`` gets its own shrunken baseline.
 
-        With ``target_war`` (and a prior sd :attr:`war_sd` > 0), the rows of that war get an extra
+        With ``target_war`` and a prior sd ``war_sd`` > 0 (default 0: off, see docs/validation.md, design
+        iteration 6), the rows of that war get an extra
         intercept shift with a normal prior N(0, war_sd^2) on the log-odds (partial pooling: the war's own
         months before the cut-off move its baseline hazard away from the other wars' as far as their
         evidence allows). The fitted shift is folded into ``coef_[0]`` (and its variance into
