@@ -225,9 +225,20 @@ def _capability_paths(res: ForecastResult) -> dict:
     return out
 
 
+def _changes_within(res: ForecastResult, states: tuple[int, ...], end: dt.date) -> float:
+    """Expected number of ``states`` whose side changes (from the cut-off) by the observation day <= ``end``."""
+    idx = [res.ccodes.index(c) for c in states if c in res.ccodes]
+    t = max((k for k, d in enumerate(res.days) if d <= end), default=0)
+    moved = (res.sides[:, :t + 1, idx] != res.init_side[None, None, idx]).any(axis=1)
+    return float(moved.sum(axis=1).mean())
+
+
 def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ...], side: int, month: str,
-              runs: int, seed: int) -> dict:
+              runs: int, seed: int, metric=None) -> dict:
     """Factual-counterfactual difference in expected exits, and how much of it each channel carries.
+
+    ``metric(result) -> float`` replaces the default (expected exits of ``states`` from ``side`` by
+    ``month``), e.g. the expected number of WWI states that change side within the window.
 
     A channel is "switched off" by giving the counterfactual arm the factual arm's input for it
     (campaign: the contact hazard sees the factual credibility; decisions: the exit/join hazards
@@ -235,8 +246,10 @@ def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ..
     partner change features from both arms. The channel's share = full difference minus the
     difference with the channel off.
     """
+    metric = metric or (lambda r: _expected_exits(r, states, side, month)["mean"])
+
     def diff(a: ForecastResult, b: ForecastResult) -> float:
-        return _expected_exits(a, states, side, month)["mean"] - _expected_exits(b, states, side, month)["mean"]
+        return metric(a) - metric(b)
 
     full = diff(fac, cf)
     base = dict(war=fac.spec.war, at=fac.spec.at, until=fac.spec.until, runs=runs, seed=seed,
@@ -440,7 +453,13 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
             changed[str(c)] = {"name": state_name(c), "record": [h for h in rec_changes if h["ccode"] == c],
                                "p_change_within_window": p}
         metrics["wwi_changes"] = {"window_months": WWI_WINDOW_MONTHS, "window_end": win_end.isoformat(),
-                                  "states": changed}
+                                  "states": changed,
+                                  "expected_changes": {k: _changes_within(r, focus, win_end)
+                                                       for k, r in (("factual", fac), ("counterfactual", cf),
+                                                                    ("hindsight", hind))}}
+        if decompose:
+            metrics["channels"] = _channels(ev, fac, cf, focus, 0, win_end.strftime("%Y-%m"), runs, seed,
+                                            metric=lambda r: _changes_within(r, focus, win_end))
         side = 2
         expected = {}
     if decompose and ev.war == WWII:

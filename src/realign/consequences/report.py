@@ -110,10 +110,15 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
                         f"{_pct(p['hindsight'])} |")
         if not w["states"]:
             rows.append("| (no recorded change in the window) | | | | |")
+        e = w.get("expected_changes")
+        if e:
+            rows += ["", f"Expected number of states (outside the cores) changing side within the window: factual "
+                     f"{e['factual']:.2f}, counterfactual {e['counterfactual']:.2f}, hindsight {e['hindsight']:.2f}."]
         out.append(("Recorded changes after the battle", rows))
     if "channels" in m:
         ch = m["channels"]
-        rows = [f"Factual minus counterfactual expected exits by {ch['month']}: "
+        what = "expected exits" if "axis_cohesion" in m else "expected side changes"
+        rows = [f"Factual minus counterfactual {what} by {ch['month']}: "
                 f"{ch['difference_expected_exits']:+.2f}.",
                 "", "| channel | share of the difference (exits) |", "|---|---|"]
         rows += [f"| {k} | {v:+.2f} |" for k, v in ch["channels"].items()]
