@@ -68,3 +68,13 @@ def test_a_forecast_reads_nothing_after_its_cutoff():
     res = run_forecast(ForecastSpec(war=139, at=AT, until=dt.date(1943, 6, 30), runs=20, seed=1))
     assert res.info_reads, "the forecast must read through the information gate"
     assert all(latest is None or latest <= AT.isoformat() for _, latest in res.info_reads)
+
+
+def test_the_training_panel_of_the_war_reads_nothing_after_the_cutoff():
+    from realign.models.hazard import war_panel
+
+    info = InformationSet(AT)
+    panel = war_panel(139, info)
+    info.check()  # raises on any read dated after 1943-02-02
+    assert panel["date"].max() <= pd.Timestamp(AT)
+    assert 140 not in set(panel["ccode"])  # Brazil, a belligerent only from 1944, is not yet in the war's panel

@@ -518,14 +518,11 @@ def training_rows(at: dt.date, target_war: int | None, *, leave_out: bool = Fals
                 full = full[full["date"] < pd.Timestamp(at)]
             frames.append(full)
     if target_war is not None:
-        # the war's rows whose outcome (next month's observation) was known by ``at``, for the states a
-        # contemporary would have put in the panel then; each row's features use only data dated by its
-        # own observation day (see war_panel), so the full panel can be cut instead of rebuilt.
-        tw = _panel_cached(target_war, LAST_DAY)
+        # the evaluated war as known on ``at`` (built through the information gate), rows whose outcome (the
+        # next monthly observation) was known by then
+        tw = _panel_cached(target_war, at)
         if len(tw):
-            _, known_states = war_static(target_war, InformationSet(at))
-            frames.append(tw[(tw["date"] <= pd.Timestamp(at - dt.timedelta(days=31)))
-                             & tw["ccode"].isin(known_states)])
+            frames.append(tw[tw["date"] <= pd.Timestamp(at - dt.timedelta(days=31))])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
