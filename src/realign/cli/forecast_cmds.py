@@ -30,7 +30,9 @@ def _month_end(text: str) -> dt.date:
 
 def forecast_cmd(
     war: int = typer.Option(139, "--war", help="COW inter-state war number (139 World War II, 106 World War I)."),
-    at: str = typer.Option(..., "--at", help="Information cut-off YYYY-MM-DD: nothing dated later is read."),
+    at: str = typer.Option(..., "--at", help="Information cut-off YYYY-MM-DD: the war's sides, fronts, battles and CINC dated "
+                                        "later are not read; the hazards are fitted on the other wars and on this "
+                                        "war before it."),
     until: str = typer.Option(..., "--until", help="Last month forecast, YYYY-MM."),
     runs: int = typer.Option(1000, "--runs", "-r", help="Simulated futures."),
     seed: int = typer.Option(0, "--seed", help="Root seed; the same seed gives the same bytes."),
