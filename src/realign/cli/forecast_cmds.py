@@ -28,11 +28,13 @@ def _month_end(text: str) -> dt.date:
     return dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
 
 
+AT_HELP = ("Information cut-off YYYY-MM-DD: the war's sides, fronts, battles and CINC dated later are not read; "
+           "the hazards are fitted on the other wars and on this war before it.")
+
+
 def forecast_cmd(
     war: int = typer.Option(139, "--war", help="COW inter-state war number (139 World War II, 106 World War I)."),
-    at: str = typer.Option(..., "--at", help="Information cut-off YYYY-MM-DD: the war's sides, fronts, battles and CINC dated "
-                                        "later are not read; the hazards are fitted on the other wars and on this "
-                                        "war before it."),
+    at: str = typer.Option(..., "--at", help=AT_HELP),
     until: str = typer.Option(..., "--until", help="Last month forecast, YYYY-MM."),
     runs: int = typer.Option(1000, "--runs", "-r", help="Simulated futures."),
     seed: int = typer.Option(0, "--seed", help="Root seed; the same seed gives the same bytes."),
