@@ -362,6 +362,7 @@ class HazardModel:
     n_events_: int = 0
     penalised_: bool = False
     wars_: list[int] = field(default_factory=list)
+    events_with_: dict = field(default_factory=dict)
 
     def fit(self, rows: pd.DataFrame, target_war: int | None = None) -> HazardModel:
         """Fit on ``rows`` (a panel from :func:`war_panel`); ``target_war`` gets its own shrunken baseline.
@@ -405,6 +406,9 @@ class HazardModel:
         self.coef_, self.cov_, self.names_ = full, fcov, ("intercept", *names)
         self.n_obs_, self.n_events_, self.penalised_ = len(r), int(y.sum()), pen
         self.wars_ = sorted(int(x) for x in r["war"].unique())
+        ev = r[r["y"] == 1]
+        # how many events happened with each (binary or positive) feature present: what the data can teach
+        self.events_with_ = {k: int((ev[k] > 0).sum()) for k in names}
         return self
 
     def predict_proba(self, X: np.ndarray, coef: np.ndarray | None = None) -> np.ndarray:
