@@ -23,8 +23,8 @@ def _fmt(x: object) -> str:
 
 def _print_forecast(r: dict, fmt: Format) -> None:
     console.rule(f"[bold]forecast[/]: {r.get('title', '')}")
-    print_frame(pd.DataFrame(r["confusion"]), fmt, title=f"Per war ({r['horizon_months']}-month horizon, "
-                                                          f"{r['runs']} runs per origin)")
+    print_frame(pd.DataFrame(r["confusion"]).round(3), fmt, title=f"Per war ({r['horizon_months']}-month horizon, "
+                                                                   f"{r['runs']} runs per origin)")
     print_frame(pd.DataFrame(r["per_state"]), fmt, title="Every recorded change: forecast made 1, 2, 3 months before")
     for note in r.get("notes", []):
         console.print(f"note: {note}", markup=False, highlight=False)
