@@ -78,6 +78,8 @@ def test_disagreements_are_said_plainly(stalingrad):
     md = render_markdown(stalingrad)
     assert "Where the model and the record disagree" in md
     assert "channel decomposition" in md and "What the model was fitted on" in md
+    assert "Why the exits are missed ex ante" in md  # the report explains its misses from the fit sample
+    assert "The mechanism in-sample" in md
 
 
 def test_html_is_self_contained(stalingrad, tmp_path):
