@@ -87,8 +87,8 @@ def forecast_cmd(
         cap = out["capability_share"]
         console.print(f"Capability share, {res.months[0]} -> {res.months[-1]}: " + "; ".join(
             f"{k} {v[res.months[0]]:.3f} -> {v[res.months[-1]]:.3f}" for k, v in cap.items() if k != "neutral"))
-        console.print(f"Hazards fitted on {len(res.hazards.wars)} wars up to {res.hazards.until} "
-                      f"({res.hazards.n_changes} voluntary changes).", highlight=False)
+        console.print(f"Hazards fitted on {len(res.hazards.wars)} COW wars (war {war} only up to "
+                      f"{res.hazards.until}; {res.hazards.n_changes} voluntary changes).", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
