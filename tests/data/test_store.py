@@ -79,3 +79,15 @@ def test_ww2_events_keep_verification_and_sources():
     assert sourced.sum() == 279 and not ev.verified[~sourced].any()
     rom = ev[(ev.ccode == 360) & (ev.kind == "side_change")]
     assert rom.date.dt.strftime("%Y-%m-%d").tolist() == ["1944-08-23"]
+
+
+def test_where_cannot_read_other_files(tmp_path):
+    """Issue 12: the filter runs with DuckDB's external access disabled (no local file read or leaked)."""
+    secret = tmp_path / "secret.csv"
+    secret.write_text("token\nhunter2\n")
+    with pytest.raises(InvalidParameterError) as err:
+        store.query("nmc", f"year = 1942 AND (SELECT count(*) FROM read_csv('{secret}')) > 0")
+    assert "hunter2" not in str(err.value)
+    assert len(store.query("nmc", "year = 1942", limit=3)) == 3
+    with pytest.raises(InvalidParameterError, match="limit"):
+        store.query("nmc", limit=-5)

@@ -105,17 +105,27 @@ def cite(*names: str) -> str:
 
 
 def query(name: str, where: str | None = None, limit: int | None = None) -> pd.DataFrame:
-    """Rows of a table filtered by a DuckDB SQL ``WHERE`` expression (e.g. ``"year = 1942"``)."""
-    import duckdb
+    """Rows of a table filtered by a DuckDB SQL ``WHERE`` expression (e.g. ``"year = 1942"``).
 
+    The table is loaded first and DuckDB then runs with external access disabled, so an expression
+    cannot read or write any other file (``read_csv('/etc/passwd')`` is refused).
+    """
+    import duckdb
+    import pyarrow.parquet as pq
+
+    if limit is not None and int(limit) < 0:
+        raise InvalidParameterError(f"The 'limit' parameter must be >= 0. Got {limit!r}.")
     verify(name)
-    sql = f"SELECT * FROM read_parquet(?) {'WHERE ' + where if where else ''}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
     con = duckdb.connect()
     try:
-        return con.execute(sql, [str(table_path(name))]).df()
+        con.register("t", pq.read_table(table_path(name)))
+        con.execute("SET enable_external_access = false")
+        sql = f"SELECT * FROM t {'WHERE ' + where if where else ''}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return con.execute(sql).df()
     except duckdb.Error as exc:
-        raise InvalidParameterError(f"Bad --where expression for {name!r}: {exc}") from None
+        msg = str(exc).splitlines()[0][:300]
+        raise InvalidParameterError(f"Bad --where expression for {name!r}: {msg}") from None
     finally:
         con.close()
