@@ -100,3 +100,14 @@ def test_kway_and_fit_landscape():
     m2 = fit_landscape(sizes, p, k=2)
     assert m3.energy_ <= m2.energy_ + 1e-12
     assert all(x.basin is None for x in m3.minima_)
+
+
+def test_landscape_states_by_name_and_duplicates():
+    """Issue 12: --states accepts names; a repeated state is a clear error, not an IndexError."""
+    from realign.errors import InvalidParameterError
+    from realign.models.propensity import landscape_inputs_for_date
+
+    sizes, p, ids = landscape_inputs_for_date("1942-01-01", ["Romania", "Germany"])
+    assert sorted(ids) == [255, 360]
+    with pytest.raises(InvalidParameterError, match="more than once"):
+        landscape_inputs_for_date("1942-01-01", [2, 2, 200])

@@ -123,3 +123,16 @@ def test_coalition_shares(nov42):
     shares = nov42.coalition_shares(139)
     assert shares[1] > shares[2] > 0
     assert math.isclose(sum(shares.values()), 0.911, abs_tol=0.01)
+
+
+def test_names_and_missing_dates_are_handled():
+    """Issue 12: System.side("Romania") resolves the name; System.at(pd.NaT) is a clear error."""
+    import pandas as pd
+
+    from realign.errors import InvalidParameterError
+
+    s = System.at("1942-11-19")
+    assert s.side("Romania") == s.side(360) == 2
+    assert s.cinc("Germany") == s.cinc(255)
+    with pytest.raises(InvalidParameterError, match="NaT"):
+        System.at(pd.NaT)

@@ -176,7 +176,7 @@ def landscape_cmd(
                                   "(landscape_inputs_for_date), which is not available in this installation",
                                   highlight=False, soft_wrap=True)
                 raise typer.Exit(2) from None
-            state_list = [s.strip() for s in states.split(",") if s.strip()] if states else None
+            state_list = [s.strip() for s in states.split(",") if s.strip()] if states is not None else None
             s_arr, p_arr, ids = landscape_inputs_for_date(date, state_list)
             ids = list(ids)
         else:

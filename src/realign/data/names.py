@@ -17,7 +17,7 @@ from functools import cache
 import pandas as pd
 
 from realign.data.store import load_shared
-from realign.errors import AmbiguousStateError, UnknownStateError
+from realign.errors import AmbiguousStateError, InvalidParameterError, UnknownStateError
 
 __all__ = ["resolve", "resolve_detail", "Resolution", "state_name", "parse_date", "is_member"]
 
@@ -76,6 +76,8 @@ def parse_date(value: str | dt.date | pd.Timestamp | None) -> dt.date | None:
     """Parse ``YYYY-MM-DD`` (or a date/Timestamp) strictly; a clear error otherwise."""
     if value is None:
         return None
+    if value is pd.NaT:
+        raise InvalidParameterError("A date is required (YYYY-MM-DD); got NaT (a missing date).")
     if isinstance(value, pd.Timestamp):
         return value.date()
     if isinstance(value, dt.datetime):

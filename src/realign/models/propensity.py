@@ -374,8 +374,15 @@ def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = No
     d = parse_date(date)
     s = System.at(d)
     st = s.states.dropna(subset=["cinc"])
-    if states:
-        ids = [int(c) for c in states]
+    if states is not None:
+        from realign.data.names import resolve
+
+        ids = [resolve(c, d) if isinstance(c, str) else int(c) for c in states]
+        if not ids:
+            raise InvalidParameterError("The 'states' parameter names no state.")
+        dupes = sorted({c for c in ids if ids.count(c) > 1})
+        if dupes:
+            raise InvalidParameterError(f"States listed more than once: {dupes}.")
         unknown = [c for c in ids if c not in set(st["ccode"])]
         if unknown:
             raise InvalidParameterError(f"States not in the system (or without CINC) on {d}: {unknown}.")

@@ -183,18 +183,26 @@ class System:
                 out.setdefault(b, set()).add(a)
         return {k: sorted(v) for k, v in out.items()}
 
-    def allies(self, ccode: int) -> list[int]:
-        """States with any alliance obligation (ATOP, or COW if imported) with ``ccode`` that day."""
-        return self._allies.get(int(ccode), [])
+    def _code(self, state: int | str) -> int:
+        """A ccode from a COW number or a name/alias/demonym (resolved on the snapshot's date)."""
+        if isinstance(state, str):
+            from realign.data.names import resolve
 
-    def cinc(self, ccode: int) -> float:
+            return resolve(state, self.date)
+        return int(state)
+
+    def allies(self, ccode: int | str) -> list[int]:
+        """States with any alliance obligation (ATOP, or COW if imported) with ``ccode`` that day."""
+        return self._allies.get(self._code(ccode), [])
+
+    def cinc(self, ccode: int | str) -> float:
         """CINC of ``ccode`` for the snapshot's year (NaN when missing or not a member)."""
-        row = self.states.loc[self.states["ccode"] == int(ccode), "cinc"]
+        row = self.states.loc[self.states["ccode"] == self._code(ccode), "cinc"]
         return float(row.iloc[0]) if len(row) else float("nan")
 
-    def side(self, ccode: int, war: int = WWII) -> int | None:
-        """COW side of ``ccode`` in ``war`` that day, or None when it is not fighting in it."""
-        w = self.wars[(self.wars["war"] == war) & (self.wars["ccode"] == int(ccode))]
+    def side(self, ccode: int | str, war: int = WWII) -> int | None:
+        """COW side of ``ccode`` (a number or a name, e.g. ``"Romania"``) in ``war`` that day, or None."""
+        w = self.wars[(self.wars["war"] == war) & (self.wars["ccode"] == self._code(ccode))]
         return int(w["side"].iloc[0]) if len(w) else None
 
     def war_sides(self, war: int = WWII) -> dict[int, int]:
