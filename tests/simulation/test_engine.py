@@ -197,3 +197,17 @@ def test_minor_axis_allies_drift_away_and_more_after_the_real_stalingrad(flagshi
     assert not_axis_f[jan45] > not_axis_r[jan45], (MINOR_AXIS[ccode], not_axis_f[jan45], not_axis_r[jan45])
     # on the start day they are Axis members
     assert f.p_side[0, i, 2] > 0.9
+
+
+def test_spec_start_as_text_is_parsed_or_refused():
+    """Issue 12: SimulationSpec(start="1942-08-01") is read as a date; malformed text is a clear error."""
+    import datetime as dt
+
+    import pytest
+
+    from realign.errors import RealignError
+    from realign.simulation.engine import SimulationSpec
+
+    assert SimulationSpec(start="1942-08-01", months=3).start == dt.date(1942, 8, 1)
+    with pytest.raises(RealignError):
+        SimulationSpec(start="August 1942", months=3)

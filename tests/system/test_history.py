@@ -66,3 +66,14 @@ def test_front_rows_appear_in_history():
     r = sicily.iloc[0]
     assert r.source.startswith("http") and bool(r.verified)
     assert "United States of America" in r.counterpart
+
+
+def test_empty_state_filter_is_an_error():
+    """Issue 12: `--states ,,,` must not silently mean every state."""
+    import pytest
+
+    from realign.errors import InvalidParameterError
+    from realign.system.history import history
+
+    with pytest.raises(InvalidParameterError, match="names no state"):
+        history("1943-02-02", 6, states=[])

@@ -48,7 +48,7 @@ def history_cmd(
     from realign.system.history import history
 
     with domain_errors():
-        chosen = [s.strip() for s in states.split(",") if s.strip()] if states else None
+        chosen = [s.strip() for s in states.split(",") if s.strip()] if states is not None else None
         h = history(after, months, states=chosen)
         if fmt is Format.json:
             print_json(h.to_dict())

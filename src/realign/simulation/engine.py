@@ -52,6 +52,8 @@ class SimulationSpec:
     temperature: float = 1.0
 
     def __post_init__(self):
+        if not isinstance(self.start, dt.date):
+            object.__setattr__(self, "start", parse_date(self.start))  # "1942-08-01" is read, bad text is an error
         if not isinstance(self.months, int) or not 1 <= self.months <= 240:
             raise InvalidParameterError(f"The 'months' parameter must be an int in [1, 240]. Got {self.months!r}.")
         unknown = set(self.params) - set(PARAMS)

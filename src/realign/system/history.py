@@ -190,7 +190,11 @@ def history(after: str | dt.date, months: int = 24, *, states: Iterable[int | st
     ev, uncoded = _event_changes(lo, hi)
     rows += ev
     df = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-    if states:
+    if states is not None:
+        states = list(states)
+        if not states:
+            raise InvalidParameterError("The 'states' parameter names no state (give ccodes or names, or leave "
+                                        "it out).")
         codes = {resolve(s, lo) for s in states}
         df = df[df["ccode"].isin(codes)]
     order = {"war_exit": 0, "armistice": 1, "side_change": 2}
