@@ -54,3 +54,12 @@ def test_errors_exit_2(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\x01" * 20)
     r = runner.invoke(app, ["check-essay", str(binary)])
     assert r.exit_code == 2 and "binary" in r.output
+
+
+def test_out_in_a_missing_folder_is_named(tmp_path):
+    """Issue 12: --out in a folder that does not exist names that folder, not a temporary file."""
+    essay = tmp_path / "e.txt"
+    essay.write_text("Romania left the Axis in August 1944.", encoding="utf-8")
+    r = CliRunner().invoke(app, ["check-essay", str(essay), "--out", str(tmp_path / "nodir" / "r.md"), "--rules-only"])
+    assert r.exit_code == 2
+    assert "nodir" in r.output and ".tmp" not in r.output

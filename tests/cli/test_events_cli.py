@@ -69,3 +69,10 @@ def test_scenario_validate_missing_file_and_syntax(tmp_path):
     p.write_text('[scenario]\nname = "x\n', encoding="utf-8")
     r = runner.invoke(app, ["scenario", "validate", str(p)])
     assert r.exit_code == 2 and f"{p}:2" in r.output
+
+
+def test_scenario_validate_accepts_a_bundled_name():
+    """Issue 12: `scenario validate` takes the bundled names that `simulate` takes."""
+    r = CliRunner().invoke(app, ["scenario", "validate", "stalingrad_historical"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("OK:")

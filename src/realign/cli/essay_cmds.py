@@ -32,6 +32,10 @@ def check_essay_cmd(
     from realign.essay import check_essay_file, render_html, render_markdown
 
     with domain_errors():
+        if out is not None and not out.parent.is_dir():
+            from realign.errors import InvalidParameterError
+
+            raise InvalidParameterError(f"--out: the folder {str(out.parent)!r} does not exist.")
         with err_console.status(f"checking {file.name} against the dated record ..."):
             result = check_essay_file(file, event=event, classifier="rules" if rules_only else "auto")
         if fmt is EssayFormat.json and out is None:

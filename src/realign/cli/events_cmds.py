@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 from rich.table import Table
 
@@ -78,10 +76,12 @@ def show_cmd(
 
 
 @scenario_app.command("validate")
-def validate_cmd(file: Path = typer.Argument(..., help="Scenario TOML file.")) -> None:
+def validate_cmd(file: str = typer.Argument(..., help="Scenario TOML file (or a bundled example name, e.g. "
+                                                       "stalingrad_historical).")) -> None:
     """Check a scenario file; print OK or every problem (file:line, field) and exit 2."""
-    from realign.events.scenario import load_scenario, validate_scenario
+    from realign.events.scenario import load_scenario, scenario_path, validate_scenario
 
+    file = scenario_path(file)
     problems = validate_scenario(file)
     if problems:
         for p in problems:

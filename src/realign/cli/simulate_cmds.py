@@ -29,14 +29,9 @@ PROGRESS_AFTER = 1.0
 
 def _scenario_path(arg: str) -> Path:
     """A file path, or the name of a bundled example scenario (``stalingrad_historical``)."""
-    p = Path(arg)
-    if p.exists():
-        return p
-    from realign.events.scenario import example_scenario, list_example_scenarios
+    from realign.events.scenario import scenario_path
 
-    if arg.removesuffix(".toml") in list_example_scenarios():
-        return example_scenario(arg)
-    return p  # load_scenario names the missing file
+    return scenario_path(arg)
 
 
 class _LazyBar:

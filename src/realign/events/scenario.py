@@ -62,6 +62,7 @@ __all__ = [
     "Scenario",
     "ScenarioEvent",
     "example_scenario",
+    "scenario_path",
     "list_example_scenarios",
     "load_scenario",
     "locate_fields",
@@ -703,6 +704,20 @@ def list_example_scenarios() -> list[str]:
     """Names of the scenario files bundled with the package."""
     root = resources.files("realign.events").joinpath("scenarios")
     return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
+
+
+def scenario_path(arg: str | Path) -> Path:
+    """A scenario file path, or the path of a bundled example named ``arg`` (``stalingrad_historical``).
+
+    An existing file wins; otherwise a bundled example of that name; otherwise the path as given, so
+    that loading it names the missing file.
+    """
+    p = Path(arg)
+    if p.exists():
+        return p
+    if str(arg).removesuffix(".toml") in list_example_scenarios():
+        return example_scenario(str(arg))
+    return p
 
 
 def example_scenario(name: str) -> Path:
