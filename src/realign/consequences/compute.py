@@ -23,6 +23,7 @@ from realign.data.names import state_name
 from realign.data.store import load_shared
 from realign.events.catalogue import load_event
 from realign.models.choice import CORES, observed_sides
+from realign.models.features import month_number
 from realign.simulation.forecast import ForecastResult, ForecastSpec, run_forecast, side_labels
 from realign.system.history import history
 from realign.system.snapshot import WWII, System
@@ -116,9 +117,8 @@ def _expected_exits(res: ForecastResult, states: tuple[int, ...], side: int, mon
 
 
 def _months_between(a: str, b: str) -> int:
-    ya, ma = map(int, a[:7].split("-"))
-    yb, mb = map(int, b[:7].split("-"))
-    return (yb - ya) * 12 + mb - ma
+    """Calendar months from ``a`` to ``b`` (ISO dates or YYYY-MM)."""
+    return month_number(dt.date.fromisoformat(b[:7] + "-01")) - month_number(dt.date.fromisoformat(a[:7] + "-01"))
 
 
 def _state_rows(fac: ForecastResult, cf: ForecastResult, hind: ForecastResult, states: tuple[int, ...],

@@ -35,6 +35,7 @@ from scipy.optimize import minimize
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
+from realign.models.credibility import CREDIBILITY_RETENTION, credibility_at, event_credibility
 from realign.models.propensity import fitted_model, land_contiguity
 from realign.system.history import add_months
 from realign.system.snapshot import WWII, System
@@ -50,8 +51,6 @@ CORE = CORES[139]
 #: Panels the choice model is fitted on by default: WWI up to the eve of the general armistice,
 #: and WWII up to the end of Stalingrad (information up to 1943-02-02).
 DEFAULT_PANELS = ((106, "1914-07-28", "1918-11-10", "1914-07-28"), (139, "1939-09-01", "1943-02-02", "1939-09-01"))
-#: Month-on-month retention of a credibility shock (half-life ~ 12 months). Model assumption.
-CREDIBILITY_RETENTION = 0.944
 
 
 def month_days(start: dt.date, months: int) -> list[dt.date]:
@@ -136,17 +135,9 @@ def credibility_path(days: list[dt.date], events: list[tuple[object, str]] | Non
 
     if events is None:
         events = [(ev, "historical") for ev in map(load_event, list_events()) if ev.war == WWII]
-    out = np.zeros((len(days), 3))
-    for t, d in enumerate(days):
-        for ev, outcome in events:
-            if ev.end > d:
-                continue
-            eff = ev.reversed_effects if outcome == "reversed" else ev.effects
-            months = (d.year - ev.end.year) * 12 + d.month - ev.end.month
-            for side, e in eff.items():
-                if side in (1, 2):
-                    out[t, side] += e.credibility * retention ** max(months, 0)
-    return out
+    effects = [eff for (ev, outcome) in events
+               for eff in event_credibility([ev], {ev.slug: outcome}, dated="end")]
+    return np.array([credibility_at(effects, d, retention) for d in days]).reshape(len(days), 3)
 
 
 @dataclass(frozen=True)
@@ -167,7 +158,9 @@ def known_cinc(d: dt.date, ccodes: list[int]) -> np.ndarray:
     COW measures are annual averages (model assumption); a missing value counts as 0 capability.
     """
     nmc = load_shared("nmc")
-    year = d.year - 1 if d.month < 7 else d.year
+    from realign.system.information import known_nmc_year
+
+    year = known_nmc_year(d)
     return nmc[nmc["year"] == year].set_index("ccode")["cinc"].reindex(ccodes).fillna(0).to_numpy(float)
 
 

@@ -32,7 +32,8 @@ import pandas as pd
 
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
-from realign.models.choice import CORES, CREDIBILITY_RETENTION
+from realign.models.choice import CORES
+from realign.models.credibility import credibility_at, event_credibility
 from realign.models.features import (
     CONTACT_FEATURES,
     EXIT_FEATURES,
@@ -50,7 +51,7 @@ from realign.system.information import InformationSet, known_nmc_year
 
 __all__ = ["HazardModel", "war_panel", "multistate_wars", "fit_hazards", "Hazards", "credibility_at",
            "event_credibility", "war_static", "observation_days", "ORIGIN_DAYS", "CONQUEST_DAYS",
-           "initial_state", "advance", "training_rows"]
+           "initial_state", "advance", "training_rows", "observed_panel"]
 
 ORIGIN_DAYS = 14
 #: A contact counts in a month if it was in force at any time in the 30 days before the observation
@@ -79,30 +80,6 @@ def observation_days(start: dt.date, end: dt.date) -> list[dt.date]:
         out.append(d)
         d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 15)
     return out
-
-
-def event_credibility(events: list, outcomes: dict[str, str] | None = None) -> list[tuple[dt.date, dict[int, float]]]:
-    """(date the outcome was known, {side: credibility change}) for catalogue events."""
-    outcomes = outcomes or {}
-    out = []
-    for ev in events:
-        eff = ev.reversed_effects if outcomes.get(ev.slug) == "reversed" else ev.effects
-        out.append((getattr(ev, "outcome_known", ev.end), {int(s): float(e.credibility) for s, e in eff.items()
-                                                           if int(s) in (1, 2)}))
-    return out
-
-
-def credibility_at(effects: list[tuple[dt.date, dict[int, float]]], d: dt.date,
-                   retention: float = CREDIBILITY_RETENTION) -> np.ndarray:
-    """(3,) credibility of sides 1 and 2 on ``d``: known effects decayed by ``retention`` a month."""
-    c = np.zeros(3)
-    for known, eff in effects:
-        if known > d:
-            continue
-        m = (d.year - known.year) * 12 + d.month - known.month
-        for s, x in eff.items():
-            c[s] += x * retention ** max(m, 0)
-    return c
 
 
 def _cores(war: int, spells: pd.DataFrame, start: dt.date) -> set[int]:
@@ -338,6 +315,13 @@ def advance(ms: MonthState, side: np.ndarray, side1: np.ndarray, contact1: np.nd
 @cache
 def _panel_cached(war: int, at: dt.date) -> pd.DataFrame:
     return war_panel(war, InformationSet(at))
+
+
+def observed_panel(war: int, at: dt.date | None = None) -> pd.DataFrame:
+    """The war's observed panel as known on ``at`` (default: the whole record), cached per process."""
+    from realign.system.snapshot import LAST_DAY
+
+    return _panel_cached(war, at or LAST_DAY)
 
 
 # ----------------------------------------------------------------------------- estimator

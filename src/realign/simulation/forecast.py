@@ -261,7 +261,8 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         notes.append("hindsight: recorded fronts and catalogue battles after the cut-off are used")
     mult = _multipliers(events, days, ccodes, known_nmc_year(spec.at), outcomes)
     loss, _ = _contact_loss(spec.at)
-    cred = np.array([credibility_at(event_credibility(events, outcomes), d) for d in days])
+    effects = event_credibility(events, outcomes)
+    cred = np.array([credibility_at(effects, d) for d in days])
     if "credibility" not in on:
         cred[:] = 0.0
     cred_decide = spec.cred_override.get("decide", cred)

@@ -23,11 +23,9 @@ import pandas as pd
 
 from realign.data.names import state_name
 from realign.models.choice import CORES
-from realign.models.hazard import observation_days, war_panel
+from realign.models.hazard import observation_days, observed_panel
 from realign.simulation.forecast import ForecastSpec, run_forecast
 from realign.system.history import add_months
-from realign.system.information import InformationSet
-from realign.system.snapshot import LAST_DAY
 
 __all__ = ["rolling_origin", "evaluate", "auc", "WARS", "EUROPE"]
 
@@ -50,8 +48,8 @@ def auc(p: np.ndarray, y: np.ndarray) -> float:
 
 
 def _record(war: int) -> pd.DataFrame:
-    """The war's full observed panel (for truth and the non-choice flags)."""
-    return war_panel(war, InformationSet(LAST_DAY))
+    """The war's full observed panel (for truth and the non-choice flags; cached, shared with the fit)."""
+    return observed_panel(war)
 
 
 def rolling_origin(war: int, *, horizon: int = 3, runs: int = 200, seed: int = 0, origins: list[dt.date] | None = None,
