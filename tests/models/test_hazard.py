@@ -134,3 +134,23 @@ def test_observation_days():
     assert observation_days(dt.date(1939, 9, 20), dt.date(1939, 12, 31)) == [dt.date(1939, 10, 15),
                                                                               dt.date(1939, 11, 15),
                                                                               dt.date(1939, 12, 15)]
+
+
+def test_an_exit_between_the_last_15th_and_the_war_end_is_observed():
+    # the Ottoman armistice of Mudros (1918-10-30) falls after the last monthly observation (10-15) and
+    # before the general armistice (11-11): a choice, 12 days before the war's end
+    p = war_panel(106, InformationSet(LAST_DAY))
+    tur = p[(p["ccode"] == 640) & (p["kind"] == "exit") & (p["y"] == 1)]
+    assert len(tur) == 1 and tur["date"].iloc[0] == pd.Timestamp("1918-10-15") and bool(tur["use"].iloc[0])
+    # Germany, still at war on 11-11, leaves with the war's end: observed, and not a choice
+    ger = p[(p["ccode"] == 255) & (p["kind"] == "exit") & (p["y"] == 1)]
+    assert len(ger) == 1 and not bool(ger["use"].iloc[0])
+
+
+def test_exit_followed_by_absorption_is_not_a_choice():
+    # Bavaria, Baden and Wuerttemberg left the Franco-Prussian war in November 1870 and the system on
+    # 1871-01-18 (the German Empire): absorption, not a decision to leave the side
+    p = war_panel(58, InformationSet(LAST_DAY))
+    ex = p[(p["kind"] == "exit") & (p["y"] == 1) & p["ccode"].isin([245, 267, 271])]
+    assert len(ex) == 3 and not ex["use"].any()
+    assert set(ex["reason"]) == {"absorbed or conquered (left the system soon after)"}

@@ -35,7 +35,9 @@ def test_shares_sum_to_at_most_one_and_trends_follow_components():
 def test_projection_reads_no_later_nmc_year():
     info = InformationSet(AT)
     project_cinc(info, [dt.date(1945, 1, 15)], [255])
-    assert [r for r in info.reads if r[0] == "nmc"] == [("nmc", "1942-12-31")]
+    nmc_reads = [r for r in info.reads if r[0] == "nmc"]
+    assert nmc_reads and set(nmc_reads) == {("nmc", "1942-12-31")}
+    info.check()
 
 
 def test_contact_loss_is_calibrated_on_earlier_contacts_only():
@@ -46,3 +48,26 @@ def test_contact_loss_is_calibrated_on_earlier_contacts_only():
 
 def test_decimal_year():
     assert decimal_year(dt.date(1943, 7, 1)) == 1943 + 6.5 / 12
+
+
+def test_trend_rule_is_chosen_on_earlier_wars_only():
+    from realign.simulation.capability import TREND_GRID, calibrate_trend, trend_errors
+
+    info = InformationSet(AT)
+    err = trend_errors(info)
+    assert len(err) and int((err["year"] + err["h"]).max()) <= 1942  # no NMC year after the known one
+    assert set(err["years"]) <= {y for y, _ in TREND_GRID}
+    rule, tab = calibrate_trend(info)
+    assert rule in TREND_GRID
+    best = tab.loc[tab["mean_abs_error"].idxmin()]
+    assert best["years"] == rule[0]
+    assert all(r[0] == "nmc" and r[1] <= "1942-12-31" for r in info.reads if r[0] == "nmc")
+
+
+def test_uncapped_rule_projects_faster_change_than_a_tight_cap():
+    all_cc = sorted(load("nmc").query("year == 1942")["ccode"].astype(int))
+    day = [dt.date(1944, 7, 15)]
+    tight = project_cinc(InformationSet(AT), day, all_cc, (2, 0.2))[0]
+    loose = project_cinc(InformationSet(AT), day, all_cc, (2, None))[0]
+    usa = all_cc.index(2)
+    assert loose[usa] > tight[usa]  # US milex grew far faster than 20% a year in 1941-42

@@ -15,7 +15,8 @@ Observations come from every COW inter-state war (v4.0) with at least three part
 for the world wars; elsewhere the largest-CINC participant of each side); states already at war in
 the war's first :data:`ORIGIN_DAYS` days (the war's origin); entries within 30 days of an attack
 (WWII events table) or of enemy forces reaching the state's territory (fronts); exits by conquest
-(system exit, or the capital taken within :data:`CONQUEST_DAYS` days before); exits within 7 days of
+(system exit, the capital taken within :data:`CONQUEST_DAYS` days before, or the state leaving the
+system within :data:`ABSORBED_DAYS` days after); exits within 7 days of
 the end of the war or of an enemy core's exit (the war ending, not a choice). Features are in
 :mod:`realign.models.features`; each uses only what was dated by the observation day.
 """
@@ -58,6 +59,10 @@ ORIGIN_DAYS = 14
 #: day (so a short incursion between two monthly observations is not lost).
 CONTACT_WINDOW_DAYS = 30
 CONQUEST_DAYS = 45
+#: An exit followed within this many days by the state's departure from the system (Bavaria, Baden and
+#: Wuerttemberg left the Franco-Prussian war in November 1870 and the system on 1871-01-18, absorbed into
+#: the German Empire) is absorption or conquest, not a choice to leave the side (model assumption).
+ABSORBED_DAYS = 183
 FEATURES = {"exit": EXIT_FEATURES, "join": JOIN_FEATURES, "contact": CONTACT_FEATURES}
 
 
@@ -92,6 +97,13 @@ def _cores(war: int, spells: pd.DataFrame, start: dt.date) -> set[int]:
         cc = g["ccode"].astype(int).unique()
         out.add(int(max(cc, key=lambda c: float(cinc.get(c, 0.0) or 0.0))))
     return out
+
+
+def _system_exits(at: dt.date) -> dict[int, dt.date]:
+    """{ccode: last day of its final COW system-membership spell}, for spells that ended on or before ``at``."""
+    s = load_shared("states")
+    last = s.groupby("ccode")["end"].max()
+    return {int(c): e.date() for c, e in last.items() if pd.notna(e) and e.date() <= at}
 
 
 def _members(d: dt.date) -> set[int]:
@@ -170,6 +182,11 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
     ends = spells["end"].dropna()
     war_end = min(info.at, ends.max().date()) if len(ends) == len(spells) else info.at
     days = observation_days(start, war_end)
+    real_end = ends.max().date() if len(ends) == len(spells) else None
+    if real_end is not None and real_end < info.at and days and days[-1] < real_end:
+        # a last, shorter interval up to the day after the war's end, so that a change between the last
+        # 15th and the end (the Ottoman armistice of 1918-10-30) is observed rather than lost
+        days.append(real_end + dt.timedelta(days=1))
     if len(days) < 2:
         return pd.DataFrame()
     fronts = info.fronts(war)
@@ -183,7 +200,7 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
     core_exits = {int(r.ccode): r.end.date() for r in spells.itertuples()
                   if int(r.ccode) in cores and pd.notna(r.end)}
     side_of_core = {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores}
-    real_end = ends.max().date() if len(ends) == len(spells) else None
+    system_exit = _system_exits(info.at)
 
     observe = _observer(ccodes, spells, contact_rows, nmc, capitals)
     obs = [observe(d) for d in days]
@@ -220,8 +237,11 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
                     cap = capitals[(capitals["ccode"] == c) & (capitals["start"] <= pd.Timestamp(exd))
                                    & (capitals["start"] >= pd.Timestamp(exd - dt.timedelta(days=CONQUEST_DAYS)))]
                     enemy_core_end = [e for cc, e in core_exits.items() if side_of_core[cc] != side[i]]
+                    gone = system_exit.get(int(c))
                     if len(cap):
                         use, reason = False, "conquest (capital taken)"
+                    elif gone is not None and 0 <= (gone - exd).days <= ABSORBED_DAYS:
+                        use, reason = False, "absorbed or conquered (left the system soon after)"
                     elif real_end and (real_end - exd).days <= 7:
                         use, reason = False, "war end"
                     elif any(0 <= (exd - e).days <= 7 for e in enemy_core_end):

@@ -3,10 +3,13 @@
 Model (every step a stated assumption):
 
 1. **Trend.** Each COW NMC component (milex, milper, irst, pec, tpop, upop; Singer, Bremer &
-   Stuckey 1972) of every system member is projected log-linearly from its last
-   :data:`TREND_YEARS` known years (growth clipped to +/-:data:`MAX_GROWTH` a year; a component
-   with fewer than two positive years is held at its last value). CINC is then recomputed the COW
-   way: the mean over components of the state's share of the system total.
+   Stuckey 1972) of every system member is projected log-linearly from its last ``years`` known
+   years (yearly log-growth clipped to +/-``cap``; a component with fewer than two positive years
+   is held at its last value). CINC is then recomputed the COW way: the mean over components of
+   the state's share of the system total. ``years`` and ``cap`` are not set by hand:
+   :func:`calibrate_trend` picks them from :data:`TREND_GRID` by their error on every earlier COW
+   war, projecting each war year's coalition shares one and two years ahead from the years before
+   it; only NMC years known at the cut-off enter (the evaluated war's own earlier years included).
 2. **Battle losses.** Catalogue events multiply their belligerents' capability from the month the
    event ended (see :mod:`realign.events.catalogue`).
 3. **Territory lost to the enemy.** While enemy ground forces are on a state's home territory
@@ -24,14 +27,16 @@ import pandas as pd
 
 from realign.system.information import InformationSet, known_nmc_year
 
-__all__ = ["COMPONENTS", "TREND_YEARS", "MAX_GROWTH", "project_cinc", "calibrate_contact_loss",
+__all__ = ["COMPONENTS", "TREND_GRID", "project_cinc", "calibrate_trend", "trend_errors", "calibrate_contact_loss",
            "DEFAULT_CONTACT_LOSS", "decimal_year"]
 
 COMPONENTS = ("milex", "milper", "irst", "pec", "tpop", "upop")
-#: Years of the known record each component's trend is fitted on (model assumption).
-TREND_YEARS = 3
-#: Largest yearly log-growth a trend may extrapolate (model assumption: +/-40% a year).
-MAX_GROWTH = 0.4
+#: Candidate trend rules: (years of the known record the trend is fitted on, largest yearly
+#: log-growth extrapolated; None = no cap). :func:`calibrate_trend` chooses among them.
+TREND_GRID = tuple((y, c) for y in (2, 3, 5) for c in (0.2, 0.4, 0.7, 1.0, None))
+#: The rule used when no earlier war can be scored (fewer than :data:`MIN_TREND_CELLS` cells).
+DEFAULT_TREND = (3, 0.4)
+MIN_TREND_CELLS = 10
 #: Share of capability lost while enemy forces hold home territory when it cannot be calibrated
 #: (fewer than three pre-cut-off contacts with a record the following year). Model assumption.
 DEFAULT_CONTACT_LOSS = 0.2
@@ -42,47 +47,140 @@ def decimal_year(d: dt.date) -> float:
     return d.year + (d.month - 0.5) / 12
 
 
-def _growth(frame: pd.DataFrame, last: int) -> pd.DataFrame:
-    """Per ccode and component: last known value and yearly log-growth over the trend window."""
-    alive = set(frame.loc[frame["year"] == last, "ccode"])  # members in the last known year only
-    win = frame[(frame["year"] > last - TREND_YEARS) & (frame["year"] <= last) & frame["ccode"].isin(alive)]
+def _component_arrays(nmc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(ccodes, years, {component: (states, years) array with NaN where missing}) of an NMC frame."""
+    cc = np.sort(nmc["ccode"].astype(int).unique())
+    yrs = np.arange(int(nmc["year"].min()), int(nmc["year"].max()) + 1)
+    ci = np.searchsorted(cc, nmc["ccode"].astype(int).to_numpy())
+    yi = nmc["year"].astype(int).to_numpy() - yrs[0]
     out = {}
     for c in COMPONENTS:
-        v = win.pivot_table(index="ccode", columns="year", values=c, aggfunc="first")
-        lastv = v.ffill(axis=1).iloc[:, -1] if v.shape[1] else pd.Series(dtype=float)
-        pos = v.where(v > 0)
-        lo = pos.apply(lambda r: r.first_valid_index(), axis=1)
-        hi = pos.apply(lambda r: r.last_valid_index(), axis=1)
-        g = pd.Series(0.0, index=v.index)
-        ok = lo.notna() & hi.notna() & (hi != lo)
-        for cc in v.index[ok]:
-            g[cc] = np.log(pos.at[cc, hi[cc]] / pos.at[cc, lo[cc]]) / (hi[cc] - lo[cc])
-        out[c] = pd.DataFrame({"last": lastv, "growth": g.clip(-MAX_GROWTH, MAX_GROWTH)})
-    return pd.concat(out, axis=1)
+        a = np.full((len(cc), len(yrs)), np.nan)
+        a[ci, yi] = nmc[c].to_numpy(dtype=float)
+        out[c] = a
+    return cc, yrs, out
 
 
-def project_cinc(info: InformationSet, days: list[dt.date], ccodes: list[int]) -> np.ndarray:
-    """(len(days), len(ccodes)) CINC projected from the NMC years known on ``info.at``.
+def _growth_arrays(arr: np.ndarray, k: int, years: int) -> tuple[np.ndarray, np.ndarray]:
+    """Last known value (carried forward within the window) and uncapped yearly log-growth at column ``k``."""
+    win = arr[:, max(0, k - years + 1):k + 1]
+    last = pd.DataFrame(win).ffill(axis=1).to_numpy()[:, -1]
+    pos = np.where(win > 0, win, np.nan)
+    ok = ~np.isnan(pos)
+    n = ok.shape[1]
+    lo = np.where(ok.any(axis=1), ok.argmax(axis=1), -1)
+    hi = np.where(ok.any(axis=1), n - 1 - ok[:, ::-1].argmax(axis=1), -1)
+    good = (lo >= 0) & (hi > lo)
+    rows = np.arange(len(arr))
+    g = np.zeros(len(arr))
+    g[good] = np.log(pos[rows[good], hi[good]] / pos[rows[good], lo[good]]) / (hi[good] - lo[good])
+    return last, g
 
-    A state with no NMC record gets 0 (stated: it adds nothing to a coalition's capability).
-    """
-    nmc = info.nmc()
-    last = known_nmc_year(info.at)
-    g = _growth(nmc, last)
-    t = np.array([decimal_year(d) - (last + 0.5) for d in days])  # years after the last known mid-year
+
+def _project(arrays: tuple, last_year: int, t: np.ndarray, rule: tuple[int, float | None]) -> tuple[np.ndarray,
+                                                                                                   np.ndarray]:
+    """(ccodes alive in ``last_year``, (len(t), n) CINC) ``t`` years after ``last_year``'s mid-year."""
+    cc, yrs, comp = arrays
+    k = last_year - int(yrs[0])
+    alive = ~np.isnan(comp["tpop"][:, k]) | ~np.isnan(comp["milper"][:, k])
+    years, cap = rule
     shares = []
     for c in COMPONENTS:
-        base = g[(c, "last")].fillna(0).clip(lower=0).to_numpy()
-        gr = g[(c, "growth")].fillna(0).to_numpy()
-        x = base[None, :] * np.exp(np.outer(t, gr))  # (T, all states)
+        base, g = _growth_arrays(comp[c][alive], k, years)
+        if cap is not None:
+            g = np.clip(g, -cap, cap)
+        x = np.nan_to_num(np.clip(base, 0, None))[None, :] * np.exp(np.outer(t, g))
         tot = x.sum(axis=1, keepdims=True)
         shares.append(np.where(tot > 0, x / np.where(tot > 0, tot, 1), 0.0))
-    cinc = np.mean(shares, axis=0)
-    pos = {int(cc): k for k, cc in enumerate(g.index)}
+    return cc[alive], np.mean(shares, axis=0)
+
+
+def trend_errors(info: InformationSet) -> pd.DataFrame:
+    """Error of every rule in :data:`TREND_GRID` on the COW wars known on ``info.at``.
+
+    One cell per (war, origin year ``y``, horizon ``h`` in 1-2, rule) for every year ``y`` in which
+    the war was fought and ``y + h`` is still a war year with a known NMC record: the coalition share
+    ``side 1 / (side 1 + side 2)`` projected from the years up to ``y`` against the record of ``y + h``
+    (absolute error). Sides are the participants' COW sides (spells known on ``info.at``).
+    """
+    nmc = info.nmc()
+    known = known_nmc_year(info.at)
+    arrays = _component_arrays(nmc)
+    rec = nmc.set_index(["ccode", "year"])["cinc"]
+    spells = info.war_spells()
+    rows = []
+    proj_cache: dict = {}
+    for war, g in spells.groupby("war"):
+        y0, y1 = int(g["start"].min().year), int(g["end"].max().year) if g["end"].notna().all() else known
+        for y in range(y0, min(y1, known) + 1):
+            for h in (1, 2):
+                if y + h > min(y1, known) or y < int(arrays[1][0]) + 5:
+                    continue
+                sides = {a: g[(g["side"] == a) & (g["start"].dt.year <= y + h)]["ccode"].astype(int).unique()
+                         for a in (1, 2)}
+                if not len(sides[1]) or not len(sides[2]):
+                    continue
+                r = {a: sum(float(rec.get((c, y + h), np.nan)) for c in sides[a]) for a in (1, 2)}
+                if not all(np.isfinite(v) for v in r.values()) or r[1] + r[2] <= 0:
+                    continue
+                truth = r[1] / (r[1] + r[2])
+                for rule in TREND_GRID:
+                    key = (y, rule)
+                    if key not in proj_cache:
+                        proj_cache[key] = _project(arrays, y, np.array([1.0, 2.0]), rule)
+                    cc, cinc = proj_cache[key]
+                    pos = {int(c): i for i, c in enumerate(cc)}
+                    p = {a: sum(cinc[h - 1, pos[c]] for c in sides[a] if c in pos) for a in (1, 2)}
+                    if p[1] + p[2] <= 0:
+                        continue
+                    rows.append({"war": int(war), "year": y, "h": h, "years": rule[0], "cap": rule[1],
+                                 "error": abs(p[1] / (p[1] + p[2]) - truth)})
+    return pd.DataFrame(rows, columns=["war", "year", "h", "years", "cap", "error"])
+
+
+_TREND_CACHE: dict = {}
+
+
+def calibrate_trend(info: InformationSet) -> tuple[tuple[int, float | None], pd.DataFrame]:
+    """The trend rule of :data:`TREND_GRID` with the smallest mean error on earlier wars (see :func:`trend_errors`).
+
+    Returns ``((years, cap), table)``: the table gives each rule's mean error and number of cells.
+    Cached per known NMC year (the answer depends on nothing else).
+    """
+    known = known_nmc_year(info.at)
+    if known not in _TREND_CACHE:
+        err = trend_errors(info)
+        tab = (err.assign(cap=err["cap"].astype(object).where(err["cap"].notna(), "none"))
+               .groupby(["years", "cap"], sort=False)["error"].agg(["mean", "size"]).reset_index()
+               .rename(columns={"mean": "mean_abs_error", "size": "cells"}))
+        if tab.empty or int(tab["cells"].min()) < MIN_TREND_CELLS:
+            rule = DEFAULT_TREND
+        else:
+            best = tab.loc[tab["mean_abs_error"].idxmin()]
+            rule = (int(best["years"]), None if best["cap"] == "none" else float(best["cap"]))
+        _TREND_CACHE[known] = (rule, tab)
+    else:
+        info.nmc()  # log the read
+    return _TREND_CACHE[known]
+
+
+def project_cinc(info: InformationSet, days: list[dt.date], ccodes: list[int],
+                 rule: tuple[int, float | None] | None = None) -> np.ndarray:
+    """(len(days), len(ccodes)) CINC projected from the NMC years known on ``info.at``.
+
+    ``rule``: (years, cap) of the trend; default the one :func:`calibrate_trend` picks. A state with
+    no NMC record gets 0 (stated: it adds nothing to a coalition's capability).
+    """
+    rule = rule or calibrate_trend(info)[0]
+    nmc = info.nmc()
+    last = known_nmc_year(info.at)
+    t = np.array([decimal_year(d) - (last + 0.5) for d in days])  # years after the last known mid-year
+    cc, cinc = _project(_component_arrays(nmc), last, t, rule)
+    pos = {int(c): k for k, c in enumerate(cc)}
     out = np.zeros((len(days), len(ccodes)))
-    for j, cc in enumerate(ccodes):
-        if int(cc) in pos:
-            out[:, j] = cinc[:, pos[int(cc)]]
+    for j, c in enumerate(ccodes):
+        if int(c) in pos:
+            out[:, j] = cinc[:, pos[int(c)]]
     return out
 
 
@@ -91,7 +189,7 @@ def calibrate_contact_loss(info: InformationSet) -> tuple[float, list[dict]]:
 
     For each state whose first recorded contact (fronts: enemy ground forces or landing) began in
     year ``y`` with a known NMC record for ``y + 1``, compare that record with the trend projected
-    from the years before ``y`` (the same projection as :func:`project_cinc`). Returns the median
+    from the years before ``y`` (the trend rule calibrated at the cut-off, :func:`calibrate_trend`). Returns the median
     shortfall (clipped to [0, 0.8]) and the rows used; :data:`DEFAULT_CONTACT_LOSS` when fewer than
     three contacts qualify.
     """
@@ -100,13 +198,14 @@ def calibrate_contact_loss(info: InformationSet) -> tuple[float, list[dict]]:
     first = f.groupby(["war", "ccode"])["start"].min().reset_index()
     nmc = info.nmc()
     known_last = known_nmc_year(info.at)
+    rule = calibrate_trend(info)[0]
     rows = []
     for r in first.itertuples():
         y = r.start.year
         if y + 1 > known_last:
             continue
         sub = InformationSet(dt.date(y - 1, 12, 31))
-        proj = project_cinc(sub, [dt.date(y + 1, 7, 15)], [int(r.ccode)])[0, 0]
+        proj = project_cinc(sub, [dt.date(y + 1, 7, 15)], [int(r.ccode)], rule)[0, 0]
         rec = nmc[(nmc["ccode"] == r.ccode) & (nmc["year"] == y + 1)]["cinc"]
         if proj > 0 and len(rec) and pd.notna(rec.iloc[0]) and rec.iloc[0] > 0:
             rows.append({"war": int(r.war), "ccode": int(r.ccode), "first_contact": r.start.date().isoformat(),

@@ -62,6 +62,8 @@ def rolling_origin(war: int, *, horizon: int = 3, runs: int = 200, seed: int = 0
     rec = _record(war)
     side_at = rec.pivot_table(index="date", columns="ccode", values="side", aggfunc="max")
     nonchoice = rec[(rec["y"] == 1) & ~rec["use"]][["ccode", "date", "reason"]]
+    # changes by the date of the observation before them (covers the war's last, shorter interval too)
+    recorded = rec[(rec["y"] == 1) & rec["kind"].isin(("exit", "join1", "join2"))][["ccode", "date"]]
     rows = []
     for k, o in enumerate(origins):
         until = add_months(o, horizon)
@@ -77,7 +79,9 @@ def rolling_origin(war: int, *, horizon: int = 3, runs: int = 200, seed: int = 0
             later = [side_at.at[pd.Timestamp(d), c] if (pd.Timestamp(d) in side_at.index and c in side_at.columns)
                      else np.nan for d in win]
             known = [x for x in later if pd.notna(x)]
-            y = int(any(int(x) != s0 for x in known))
+            y = int(any(int(x) != s0 for x in known)
+                    or ((recorded["ccode"] == c) & (recorded["date"] >= pd.Timestamp(o))
+                        & (recorded["date"] < pd.Timestamp(until))).any())
             nc = nonchoice[(nonchoice["ccode"] == c) & (nonchoice["date"] >= pd.Timestamp(o) - pd.Timedelta(days=31))
                            & (nonchoice["date"] < pd.Timestamp(until))]
             rows.append({"war": war, "origin": o, "ccode": c, "name": state_name(c), "side": int(s0),
