@@ -154,3 +154,17 @@ def test_exit_followed_by_absorption_is_not_a_choice():
     ex = p[(p["kind"] == "exit") & (p["y"] == 1) & p["ccode"].isin([245, 267, 271])]
     assert len(ex) == 3 and not ex["use"].any()
     assert set(ex["reason"]) == {"absorbed or conquered (left the system soon after)"}
+
+
+def test_weakly_informative_prior_matches_the_mle_with_many_events_and_shrinks_with_few():
+    k = len(EXIT_FEATURES)
+    beta = np.r_[-2.0, np.linspace(-1, 1, k)]
+    big = _simulated(beta, 40_000, 1)
+    mle = HazardModel("exit").fit(big)
+    bayes = HazardModel("exit", prior_scale=2.5).fit(big)
+    np.testing.assert_allclose(bayes.coef_, mle.coef_, atol=0.02)
+    small = _simulated(beta, 300, 2)
+    m_small = HazardModel("exit").fit(small)
+    b_small = HazardModel("exit", prior_scale=2.5).fit(small)
+    assert np.abs(b_small.coef_[1:]).sum() < np.abs(m_small.coef_[1:]).sum()
+    assert np.all(np.diag(b_small.cov_) <= np.diag(m_small.cov_) + 1e-9)  # the prior adds information

@@ -33,7 +33,8 @@ war began), ``recent_war`` (i's own inter-state wars before this one, each weigh
 ``0.5 ** (years since it ended / 10)``; Siverson & Starr 1991 on the diffusion of war) and
 ``revanchism`` (territory i lost to a state now fighting side o, COW Territorial Change, each
 transfer weighted ``0.5 ** (years ago / 25)``, capped at 1; Vasquez 1993, *The War Puzzle*, on
-territorial issues).
+territorial issues) and ``major`` (i is a COW major power when the war began: major powers have
+interests beyond their region and join others' wars far more often; Siverson & Starr 1991, Kim 1991).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ EXIT_FEATURES = ("contact", "contact_months", "neighbour_contact", "enemy_neighb
                  "credibility", "neighbour_left", "partner_left", "affinity_gap", "war_months", "no_fronts",
                  "contact_losing", "capital_lost")
 JOIN_FEATURES = ("share_side", "affinity_gap", "neighbour_joined", "neighbour_on_side", "neighbour_enemy",
-                 "left_other", "credibility", "war_months", "recent_war", "revanchism")
+                 "left_other", "credibility", "war_months", "recent_war", "revanchism", "major")
 CONTACT_FEATURES = ("enemy_neighbour", "neighbour_contact", "share_own", "share_trend", "credibility",
                     "war_months")
 #: Months a neighbour's change counts as recent (contagion window; model assumption).
@@ -93,6 +94,7 @@ class Static:
     war_start: int         # month number of the war's start
     recent_war: np.ndarray | None = None  # (n,) decayed count of i's earlier inter-state wars
     lost: np.ndarray | None = None        # (n, n) decayed territory i lost to j before the war
+    major: np.ndarray | None = None       # (n,) bool: COW major power when the war began
 
 
 @dataclass
@@ -190,6 +192,8 @@ def join_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
             X[:, :, k, 8] = st.recent_war[None, :]
         if st.lost is not None:
             X[:, :, k, 9] = np.minimum(1.0, (side == o).astype(float) @ st.lost.T)
+        if st.major is not None:
+            X[:, :, k, 10] = st.major[None, :]
     return X
 
 

@@ -63,6 +63,8 @@ CONQUEST_DAYS = 45
 #: Wuerttemberg left the Franco-Prussian war in November 1870 and the system on 1871-01-18, absorbed into
 #: the German Empire) is absorption or conquest, not a choice to leave the side (model assumption).
 ABSORBED_DAYS = 183
+#: Prior scale of the fitted hazards (None: maximum likelihood; see :class:`HazardModel`).
+PRIOR_SCALE: float | None = None
 FEATURES = {"exit": EXIT_FEATURES, "join": JOIN_FEATURES, "contact": CONTACT_FEATURES}
 
 
@@ -133,7 +135,8 @@ def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = Non
     cov = info.front_coverage()
     fronts = np.isin(ccodes, cov[cov["war"] == war]["ccode"].astype(int).tolist())
     st = Static(tuple(ccodes), L, A, np.isin(ccodes, sorted(cores)), np.ones(len(ccodes), dtype=bool), fronts,
-                month_number(start), _recent_war(ccodes, start), _territory_lost(ccodes, start))
+                month_number(start), _recent_war(ccodes, start), _territory_lost(ccodes, start),
+                np.isin(ccodes, sorted(majors)))
     return st, ccodes
 
 
@@ -353,11 +356,17 @@ class HazardModel:
     ``kind`` is exit, join or contact; fitted with statsmodels (MLE, observed-information SEs).
     If the MLE does not exist (separation: an event never or always happens at some covariate
     value) a ridge penalty ``ridge`` is added and the covariance comes from the penalised Hessian.
+
+    ``prior_scale``: instead of the MLE, the posterior mode under the weakly informative default
+    prior of rstanarm (normal(0, ``prior_scale``) on each slope, autoscaled by 1/sd of its feature;
+    Gelman, Jakulin, Pittau & Su 2008, *Annals of Applied Statistics* 2(4) recommend 2.5), intercept
+    flat; Laplace covariance. Meant for few events per feature (Peduzzi et al. 1996).
     """
 
     kind: str
     ridge: float = 1.0
     war_sd: float = 0.0
+    prior_scale: float | None = None
     war_shift_: tuple = (0.0, 0.0)
     coef_: np.ndarray | None = None
     cov_: np.ndarray | None = None
@@ -401,6 +410,10 @@ class HazardModel:
             A[0, -1] = 1.0  # the target war's intercept = pooled intercept + its shift
             coef, cov = A @ theta, A @ sig @ A.T
             self.war_shift_ = (float(theta[-1]), float(np.sqrt(max(sig[-1, -1], 0.0))))
+        elif self.prior_scale:
+            sd = X[:, keep][:, 1:].std(axis=0)
+            coef, cov = _newton(X[:, keep], y, np.r_[0.0, (sd / float(self.prior_scale)) ** 2])
+            pen = False
         else:
             coef, cov, pen = _logit(X[:, keep], y, self.ridge)
         full = np.zeros(X.shape[1])
@@ -537,8 +550,8 @@ def training_rows(at: dt.date, target_war: int | None, *, leave_out: bool = Fals
 def fit_hazards(at: dt.date, target_war: int | None, *, leave_out: bool = False) -> Hazards:
     """Fit the exit, join and contact hazards on what is known on ``at`` (see :func:`training_rows`)."""
     rows = training_rows(at, target_war, leave_out=leave_out)
-    ex = HazardModel("exit").fit(rows, target_war)
-    jo = HazardModel("join").fit(rows, target_war)
-    co = HazardModel("contact").fit(rows, target_war)
+    ex = HazardModel("exit", prior_scale=PRIOR_SCALE).fit(rows, target_war)
+    jo = HazardModel("join", prior_scale=PRIOR_SCALE).fit(rows, target_war)
+    co = HazardModel("contact", prior_scale=PRIOR_SCALE).fit(rows, target_war)
     used = rows[rows["use"] & (rows["kind"] != "contact")]
     return Hazards(ex, jo, co, sorted(int(x) for x in rows["war"].unique()), at, int(used["y"].sum()))
