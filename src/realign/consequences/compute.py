@@ -24,8 +24,10 @@ from realign.data.store import load_shared
 from realign.events.catalogue import load_event
 from realign.models.choice import CORES, observed_sides
 from realign.models.features import month_number
+from realign.simulation.capability import calibrate_trend
 from realign.simulation.forecast import ForecastResult, ForecastSpec, run_forecast, side_labels
 from realign.system.history import history
+from realign.system.information import InformationSet
 from realign.system.snapshot import WWII, System
 
 __all__ = ["consequences", "Consequences", "MINOR_AXIS", "NEUTRALS", "LATIN_AMERICA", "brier", "WAR_END"]
@@ -450,19 +452,24 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
         tab = {t["term"]: t for t in exh.table().to_dict(orient="records")}
         cl = tab.get("contact_losing")
         if cl is not None:
+            k = exh.events_with_.get("contact_losing", 0)
+            prec = "no precedent" if k == 0 else f"{'one precedent' if k == 1 else f'{k} precedents'} only"
             notes.append(f"Why the exits are missed ex ante: of the {exh.n_events_} voluntary exits the exit "
                          f"hazard was fitted on (every other war, and this one before {at}), "
-                         f"{exh.events_with_.get('contact_losing', 0)} happened with enemy forces on the state's soil "
+                         f"{k} happened with enemy forces on the state's soil "
                          f"while its coalition was the weaker, and {exh.events_with_.get('contact', 0)} under enemy "
                          f"contact at all; the weight of contact while losing is {cl['coef']:+.2f} ± {cl['se']:.2f}. "
-                         f"The record before the cut-off holds no precedent to learn the mechanism from; the in-sample "
+                         f"The record before the cut-off holds {prec} to learn the mechanism from; the in-sample "
                          f"arm, whose weights also see 1943-45, shows it.")
         yr = metrics["germany_isolation"]["yearly"]
         for y in ("1943", "1944"):
             if y in yr and abs(yr[y]["difference"]) > 0.04:
+                yrs, cap = calibrate_trend(InformationSet(at))[0]
                 notes.append(f"Axis capability share {y}: model {yr[y]['model']:.3f}, record {yr[y]['record']:.3f} "
-                             f"({yr[y]['difference']:+.3f}): the NMC trend known at the cut-off (1940-42) shows no "
-                             f"German decline, and the model's allies rarely leave.")
+                             f"({yr[y]['difference']:+.3f}): the trend rule chosen on earlier wars (last {yrs} known "
+                             f"NMC years, growth capped at {cap if cap is not None else 'no cap'} a year) extrapolates "
+                             f"German components that were still rising in the figures known at the cut-off, and "
+                             f"the model's Axis allies rarely leave.")
         notes.append("Italy's contact came by sea from colonial North Africa (Sicily, 1943-07-10); COW state "
                      "contiguity has no colonies, so Italy has no enemy land neighbour in the campaign projection and "
                      "contact there comes only from the contact hazard's baseline.")
