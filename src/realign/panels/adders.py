@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from realign.errors import InvalidParameterError
-from realign.panels.core import NONDIRECTED, STATE_YEAR, cursor, panel_info, with_info
+from realign.panels.core import NONDIRECTED, STATE_YEAR, cursor, panel_info, with_columns, with_info
 from realign.panels.specs import SPECS, Spec
 
 __all__ = ["add_nmc", "add_atop", "add_cow_alliance", "add_democracy", "add_contiguity", "add_wars", "add_mids",
@@ -52,32 +52,35 @@ def _source(spec: Spec, grain: str, directed: bool, extra: dict | None) -> pd.Da
     return src
 
 
-def _code(*cols: np.ndarray) -> np.ndarray:
-    """One int64 key per (ccode[, ccode], year): ccodes are < 1000, years 1000-2999."""
-    key = np.zeros(len(cols[0]), dtype=np.int64)
-    for c in cols:
-        key = key * 3000 + np.asarray(c, dtype=np.int64)
+def _code(year: np.ndarray, *codes: np.ndarray) -> np.ndarray:
+    """One int64 key per (year, ccode[, ccode]), year-major so a panel ordered by year queries in order."""
+    key = np.asarray(year, dtype=np.int64)
+    for c in codes:
+        key = key * 1000 + np.asarray(c, dtype=np.int64)
     return key
 
 
 def _lookup(src_key: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Row of ``src_key`` matching each ``key`` (-1 when none); src keys are unique."""
+    if not len(src_key):
+        return np.full(len(key), -1, dtype=np.int64)
     order = np.argsort(src_key, kind="stable")
     sk = src_key[order]
-    pos = np.searchsorted(sk, key)
-    pos = np.minimum(pos, max(len(sk) - 1, 0))
-    hit = (sk[pos] == key) if len(sk) else np.zeros(len(key), dtype=bool)
-    return np.where(hit, order[pos] if len(sk) else 0, -1)
+    pos = np.minimum(np.searchsorted(sk, key), len(sk) - 1)
+    return np.where(sk[pos] == key, order[pos], -1)
 
 
-def _column(spec: Spec, col: str, src: pd.DataFrame, row: np.ndarray, inside: np.ndarray):
-    """Gathered values for one output column: zero-filled inside coverage if an event column, missing outside."""
+def _column(spec: Spec, col: str, src: pd.DataFrame, row: np.ndarray, outside: np.ndarray):
+    """Gathered values for one output column: zero-filled inside coverage if an event column, missing outside.
+
+    ``row`` = -1 (no source row) picks the appended fill value (0 for event columns, NaN otherwise).
+    """
     typ, zero, _ = spec.columns[col]
-    vals = pd.to_numeric(src[col]).to_numpy(dtype=np.float64, na_value=np.nan) if len(src) else np.zeros(0)
-    out = np.where(row >= 0, vals[np.maximum(row, 0)] if len(vals) else np.nan, np.nan)
+    vals = pd.to_numeric(src[col]).to_numpy(dtype=np.float64, na_value=np.nan)
     if zero:
-        out = np.where(np.isnan(out), 0.0, out)
-    out[~inside] = np.nan
+        vals = np.where(np.isnan(vals), 0.0, vals)
+    out = np.append(vals, 0.0 if zero else np.nan)[row]
+    out[outside] = np.nan
     if typ == "DOUBLE":
         return out
     mask = np.isnan(out)
@@ -86,21 +89,29 @@ def _column(spec: Spec, col: str, src: pd.DataFrame, row: np.ndarray, inside: np
 
 def _query(spec: Spec, unit: str, df: pd.DataFrame, extra: dict | None = None) -> dict[str, object]:
     """The spec's columns for every row of ``df``: a keyed gather from the source relation (vectorised)."""
-    year = df["year"].to_numpy().astype(np.int64)
+    try:
+        year = df["year"].to_numpy().astype(np.int64)
+        names = ("ccode",) if unit == STATE_YEAR else ("ccode1", "ccode2")
+        codes = [df[c].to_numpy().astype(np.int64) for c in names]
+    except (TypeError, ValueError):
+        raise InvalidParameterError("The panel's 'ccode'/'year' columns must be integers (COW codes, years).") from None
+    if len(year) and (year.min() < 1000 or year.max() > 2999 or min(c.min() for c in codes) < 0
+                      or max(c.max() for c in codes) > 999):
+        raise InvalidParameterError("The panel has years outside 1000-2999 or ccodes outside 0-999; "
+                                    "are they COW state numbers?")
     lo, hi = spec.coverage
-    inside = (year >= lo) & (year <= hi)
+    outside = np.flatnonzero((year < lo) | (year > hi))
     if unit == STATE_YEAR or spec.per_state:
         src = _source(spec, "state", True, extra)
-        sk = _code(src["ccode"].to_numpy(), src["year"].to_numpy())
+        sk = _code(src["year"].to_numpy(), src["ccode"].to_numpy())
+        rows = [_lookup(sk, _code(year, c)) for c in codes]
         if unit == STATE_YEAR:
-            row = _lookup(sk, _code(df["ccode"].to_numpy(), year))
-            return {c: _column(spec, c, src, row, inside) for c in spec.columns}
-        rows = [_lookup(sk, _code(df[f"ccode{i}"].to_numpy(), year)) for i in (1, 2)]
-        return {f"{c}{i}": _column(spec, c, src, rows[i - 1], inside) for c in spec.columns for i in (1, 2)}
+            return {c: _column(spec, c, src, rows[0], outside) for c in spec.columns}
+        return {f"{c}{i}": _column(spec, c, src, rows[i - 1], outside) for c in spec.columns for i in (1, 2)}
     src = _source(spec, "dyad", unit != NONDIRECTED, extra)
-    sk = _code(src["ccode1"].to_numpy(), src["ccode2"].to_numpy(), src["year"].to_numpy())
-    row = _lookup(sk, _code(df["ccode1"].to_numpy(), df["ccode2"].to_numpy(), year))
-    return {c: _column(spec, c, src, row, inside) for c in spec.columns}
+    sk = _code(src["year"].to_numpy(), src["ccode1"].to_numpy(), src["ccode2"].to_numpy())
+    row = _lookup(sk, _code(year, *codes))
+    return {c: _column(spec, c, src, row, outside) for c in spec.columns}
 
 
 def _apply(df: pd.DataFrame, name: str, *, extra: dict | None = None, citations: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -122,7 +133,7 @@ def _apply(df: pd.DataFrame, name: str, *, extra: dict | None = None, citations:
             who = "" if col == base else f" (state {col[-1]})"
             info["columns"][col] = f"{spec.columns[base][2]}{who}; {unit}; coverage {lo}-{hi}, missing outside"
         info["sources"] += list(spec.datasets)
-    out = pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1)
+    out = with_columns(df, new)
     info["extra_citations"] += list(citations)
     return with_info(out, info)
 
@@ -225,16 +236,17 @@ def add_peace_years(df: pd.DataFrame, event: str | None = None) -> pd.DataFrame:
     first = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
     t = (year - year[first]).astype("float64")
     t[np.isnan(e)] = np.nan
-    out = df.copy(deep=False)
-    info = panel_info(df)
+    new = {}
     for p, suffix in ((1, ""), (2, "2"), (3, "3")):
         col = f"{event}_peaceyrs{suffix}"
+        if col in df.columns:
+            raise InvalidParameterError(f"The panel already has column {col!r}; add peace-years only once.")
         vals = np.empty(len(order))
         vals[order] = t ** p
-        out[col] = vals
+        new[col] = vals
         info["columns"][col] = f"years since the last {event} (power {p}); {info['unit']}; missing where {event} is"
     info["extra_citations"].append(_CARTER_SIGNORINO)
-    return with_info(out, info)
+    return with_info(with_columns(df, new), info)
 
 
 def add_politically_relevant(df: pd.DataFrame, land_only: bool = False) -> pd.DataFrame:
@@ -249,10 +261,9 @@ def add_politically_relevant(df: pd.DataFrame, land_only: bool = False) -> pd.Da
     ct = tmp["conttype"].astype("Float64")
     contig = (ct == 1) if land_only else (ct >= 1)
     prd = (contig | (tmp["cowmaj1"] == 1) | (tmp["cowmaj2"] == 1)).astype("Int8")
-    out = df.copy(deep=False)
-    if "prd" in out.columns:
+    if "prd" in df.columns:
         raise InvalidParameterError("The panel already has a 'prd' column; add 'prd' only once.")
-    out["prd"] = prd.array
+    out = with_columns(df, {"prd": prd.array})
     info["columns"]["prd"] = ("politically relevant dyad (contiguous or a major power; 1/0); dyad-year; "
                               "coverage 1816-2016, missing outside")
     info["sources"] += ["contiguity", "majors"]

@@ -94,6 +94,14 @@ def with_info(df: pd.DataFrame, info: dict) -> pd.DataFrame:
     return df
 
 
+def with_columns(df: pd.DataFrame, new: dict[str, object]) -> pd.DataFrame:
+    """A shallow copy of ``df`` with ``new`` columns added without copying their arrays (pandas would)."""
+    out = df.copy(deep=False)
+    for col, values in new.items():
+        out[col] = pd.Series(values, index=df.index, copy=False)
+    return out
+
+
 def _years(start: int, end: int) -> tuple[int, int]:
     for name, v in (("start", start), ("end", end)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
@@ -131,16 +139,28 @@ def state_years(start: int = FIRST_YEAR, end: int = LAST_YEAR) -> pd.DataFrame:
 
 
 def dyad_sql(spells: str, start: int, end: int, directed: bool) -> str:
-    """SQL for the dyad-years of a spells relation (ccode, start, end dates): a shared day in the year."""
+    """SQL for the dyad-years of a spells relation (ccode, start, end dates): a shared day in the year.
+
+    Rows are neither deduplicated nor ordered here (see :func:`dyad_frame`, which does both in one sort).
+    """
     order = "<>" if directed else "<"
     return f"""
         WITH s AS (SELECT ccode::INTEGER AS ccode, start::DATE AS st, "end"::DATE AS en FROM {spells}),
         p AS (SELECT a.ccode AS c1, b.ccode AS c2, greatest(a.st, b.st) AS ov_st, least(a.en, b.en) AS ov_en
               FROM s a JOIN s b ON a.ccode {order} b.ccode AND a.st <= b.en AND b.st <= a.en)
-        SELECT DISTINCT c1 AS ccode1, c2 AS ccode2, y::INTEGER AS year
+        SELECT c1 AS ccode1, c2 AS ccode2, y::INTEGER AS year
         FROM (SELECT c1, c2, unnest(range(greatest(year(ov_st), {start}), least(year(ov_en), {end}) + 1)) AS y
-              FROM p)
-        ORDER BY year, ccode1, ccode2"""
+              FROM p)"""
+
+
+def dyad_frame(cur, spells: str, start: int, end: int, directed: bool) -> pd.DataFrame:
+    """Distinct dyad-years of a spells relation, ordered by (year, ccode1, ccode2) (one int64 sort in numpy)."""
+    got = cur.execute(dyad_sql(spells, start, end, directed)).fetchnumpy()
+    key = (got["year"].astype(np.int64) * 1000 + got["ccode1"]) * 1000 + got["ccode2"]
+    key.sort()
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
+    return pd.DataFrame({"ccode1": (key // 1000 % 1000).astype(np.int32), "ccode2": (key % 1000).astype(np.int32),
+                         "year": (key // 1_000_000).astype(np.int32)})
 
 
 def dyad_years(start: int = FIRST_YEAR, end: int = LAST_YEAR, directed: bool = True) -> pd.DataFrame:
@@ -159,7 +179,7 @@ def dyad_years(start: int = FIRST_YEAR, end: int = LAST_YEAR, directed: bool = T
     start, end = _years(start, end)
     if not isinstance(directed, bool):
         raise InvalidParameterError(f"The 'directed' parameter must be a bool. Got {directed!r} instead.")
-    df = cursor().execute(dyad_sql("states", start, end, directed)).df()
+    df = dyad_frame(cursor(), "states", start, end, directed)
     cols = {"ccode1": "COW state number (first state)", "ccode2": "COW state number (second state)",
             "year": "calendar year"}
     return with_info(df, {"unit": DIRECTED if directed else NONDIRECTED, "sources": ["states"], "columns": cols})

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from realign.errors import InvalidParameterError
-from realign.panels.core import STATE_YEAR, cursor, panel_info, with_info
+from realign.panels.core import STATE_YEAR, cursor, panel_info, with_columns, with_info
 
 __all__ = ["portfolio_scores", "portfolio_levels", "similarity_at", "add_sscore", "SCORE_COLUMNS"]
 
@@ -215,9 +215,8 @@ def add_sscore(df: pd.DataFrame) -> pd.DataFrame:
         ok = (i >= 0) & (j >= 0)
         for col in SCORE_COLUMNS:
             result[col][rows[ok]] = scores[col][i[ok], j[ok]]
-    out = df.copy(deep=False)
+    out = with_columns(df, result)
     for col in SCORE_COLUMNS:
-        out[col] = result[col]
         info["columns"][col] = f"{_DESCRIBE[col]}; {info['unit']}; coverage 1816-2016 (ATOP 1815-2018), NaN outside"
     info["sources"] += ["atop", "states", "nmc"]
     info["extra_citations"] += [_SIGNORINO_RITTER, _HAGE]
