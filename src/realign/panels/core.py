@@ -170,11 +170,12 @@ def dyad_years(start: int = FIRST_YEAR, end: int = LAST_YEAR, directed: bool = T
 
     Examples
     --------
-    >>> d = dyad_years(1942, 1942, directed=False)
-    >>> len(d) == 53 * 52 // 2
-    False
-    >>> bool(((d.ccode1 == 255) & (d.ccode2 == 325)).any())
-    True
+    Germany left the system on 1945-05-08 and Poland re-entered on 1945-06-28: both were members
+    in 1945, but never on the same day, so (255, 290, 1945) is not a dyad-year.
+
+    >>> d = dyad_years(1945, 1945, directed=False)
+    >>> bool(((d.ccode1 == 255) & (d.ccode2 == 290)).any()), bool(((d.ccode1 == 255) & (d.ccode2 == 325)).any())
+    (False, True)
     """
     start, end = _years(start, end)
     if not isinstance(directed, bool):
