@@ -61,13 +61,37 @@ def _code(year: np.ndarray, *codes: np.ndarray) -> np.ndarray:
 
 
 def _lookup(src_key: np.ndarray, key: np.ndarray) -> np.ndarray:
-    """Row of ``src_key`` matching each ``key`` (-1 when none); src keys are unique."""
-    if not len(src_key):
-        return np.full(len(key), -1, dtype=np.int64)
+    """Row of ``src_key`` matching each ``key`` (-1 when none); src keys are unique.
+
+    When the panel's keys are strictly increasing (a panel from :func:`dyad_years` or :func:`state_years`),
+    the smaller source is searched in the panel (a merge join: |source| log |panel| comparisons);
+    otherwise the panel is searched in the sorted source.
+    """
+    row = np.full(len(key), -1, dtype=np.int64)
+    if not len(src_key) or not len(key):
+        return row
+    if len(key) > 1 and bool(np.all(key[1:] > key[:-1])):
+        pos = np.minimum(np.searchsorted(key, src_key), len(key) - 1)
+        hit = key[pos] == src_key
+        row[pos[hit]] = np.flatnonzero(hit)
+        return row
     order = np.argsort(src_key, kind="stable")
     sk = src_key[order]
     pos = np.minimum(np.searchsorted(sk, key), len(sk) - 1)
     return np.where(sk[pos] == key, order[pos], -1)
+
+
+_Y0, _Y1 = 1700, 2100  # dense state-year lookup range
+
+
+def _state_rows(src: pd.DataFrame, year: np.ndarray, ccode: np.ndarray) -> np.ndarray:
+    """Source row for each (year, ccode) from a dense year x ccode table (-1 when none): one gather."""
+    table = np.full((_Y1 - _Y0) * 1000, -1, dtype=np.int64)
+    sy = src["year"].to_numpy().astype(np.int64)
+    ok = (sy >= _Y0) & (sy < _Y1)
+    table[(sy[ok] - _Y0) * 1000 + src["ccode"].to_numpy().astype(np.int64)[ok]] = np.flatnonzero(ok)
+    inside = (year >= _Y0) & (year < _Y1)
+    return np.where(inside, table[np.where(inside, (year - _Y0) * 1000 + ccode, 0)], -1)
 
 
 def _column(spec: Spec, col: str, src: pd.DataFrame, row: np.ndarray, outside: np.ndarray):
@@ -103,8 +127,7 @@ def _query(spec: Spec, unit: str, df: pd.DataFrame, extra: dict | None = None) -
     outside = np.flatnonzero((year < lo) | (year > hi))
     if unit == STATE_YEAR or spec.per_state:
         src = _source(spec, "state", True, extra)
-        sk = _code(src["year"].to_numpy(), src["ccode"].to_numpy())
-        rows = [_lookup(sk, _code(year, c)) for c in codes]
+        rows = [_state_rows(src, year, c) for c in codes]
         if unit == STATE_YEAR:
             return {c: _column(spec, c, src, rows[0], outside) for c in spec.columns}
         return {f"{c}{i}": _column(spec, c, src, rows[i - 1], outside) for c in spec.columns for i in (1, 2)}

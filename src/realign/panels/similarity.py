@@ -96,7 +96,7 @@ def _cross(lv: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray
     k = LEVELS - 1
     v = sp.csr_matrix(np.concatenate([lv == a for a in range(1, LEVELS)]).astype(np.float64))  # (3N) x N
     cnt = np.stack([(lv == a).sum(1) for a in range(LEVELS)]).astype(np.float64)  # cnt[a, i]
-    c = np.empty((LEVELS, LEVELS, n, n))
+    c = np.empty((LEVELS, LEVELS, n, n), dtype=np.float32)  # counts <= N: exact in float32, half the traffic
     c[1:, 1:] = (v @ v.T).toarray().reshape(k, n, k, n).transpose(0, 2, 1, 3)
     for a in range(1, LEVELS):
         c[a, 0] = cnt[a][:, None] - c[a, 1:].sum(0)
@@ -104,7 +104,7 @@ def _cross(lv: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray
     c[0, 0] = n - c[1:].sum((0, 1)) - c[0, 1:].sum(0)
     lows = [(a, b, min(a, b)) for a in range(1, LEVELS) for b in range(1, LEVELS)]
     row = lv.sum(1).astype(np.float64)
-    dist = row[:, None] + row[None, :] - 2.0 * sum(m * c[a, b] for a, b, m in lows)
+    dist = row[:, None] + row[None, :] - 2.0 * sum(m * c[a, b] for a, b, m in lows).astype(np.float64)
     dist_w = None
     if w is not None:
         cw = (v.multiply(w[None, :]).tocsr() @ v.T).toarray().reshape(k, n, k, n).transpose(0, 2, 1, 3)
@@ -128,15 +128,16 @@ def _tau_b(c: np.ndarray, n: int) -> np.ndarray:
     r = c.sum(1)  # r[a, i, j]: members where i has level a
     s = c.sum(0)
     n0 = n * (n - 1) / 2.0
-    n1 = (r * (r - 1) / 2.0).sum(0)
-    n2 = (s * (s - 1) / 2.0).sum(0)
+    n1 = (r * (r - 1) / 2.0).sum(0, dtype=np.float64)  # pair counts < 2**24: exact in float32 before this
+    n2 = (s * (s - 1) / 2.0).sum(0, dtype=np.float64)
     den = np.sqrt((n0 - n1) * (n0 - n2))
-    return np.where(den > 0, (p - q) / np.where(den > 0, den, 1.0), np.nan)
+    diff = p.astype(np.float64) - q
+    return np.where(den > 0, diff / np.where(den > 0, den, 1.0), np.nan)
 
 
 def _kappa(c: np.ndarray, n: int) -> np.ndarray:
-    po = sum(c[a, a] for a in range(LEVELS)) / n
-    pe = (c.sum(1) * c.sum(0)).sum(0) / (n * n)
+    po = sum(c[a, a] for a in range(LEVELS)).astype(np.float64) / n
+    pe = (c.sum(1) * c.sum(0)).sum(0, dtype=np.float64) / (n * n)
     return np.where(pe < 1.0, (po - pe) / np.where(pe < 1.0, 1.0 - pe, 1.0), np.nan)
 
 
