@@ -115,3 +115,18 @@ def test_portfolio_scores_rejects_bad_input():
         portfolio_scores(np.zeros((2, 3)))
     with pytest.raises(InvalidParameterError, match="0..3"):
         portfolio_scores(np.full((2, 2), 4))
+
+
+def test_state_similarity_for_a_state_detail_view():
+    from realign.panels import state_similarity
+
+    s = state_similarity("1942-11-19", "Germany")
+    assert 325 in s.ccode.head(5).tolist()  # Italy among Germany's closest alignments
+    assert s.s_unweighted.is_monotonic_decreasing and 255 not in s.ccode.tolist()
+    with pytest.raises(InvalidParameterError, match="not a COW system member"):
+        state_similarity("1942-11-19", 290)  # Poland was not a member in 1942
+
+
+def test_public_namespace_imports():
+    for name in ps.__all__:
+        assert getattr(ps, name) is not None

@@ -37,7 +37,7 @@ import pandas as pd
 from realign.errors import InvalidParameterError
 from realign.panels.core import STATE_YEAR, cursor, panel_info, with_columns, with_info
 
-__all__ = ["portfolio_scores", "portfolio_levels", "similarity_at", "add_sscore", "SCORE_COLUMNS"]
+__all__ = ["portfolio_scores", "portfolio_levels", "similarity_at", "state_similarity", "add_sscore", "SCORE_COLUMNS"]
 
 SCORE_COLUMNS = ("s_unweighted", "s_weighted", "tau_b", "kappa")
 LEVELS = 4  # 0 none, 1 consultation/entente, 2 neutrality/non-aggression, 3 defense/offense
@@ -283,3 +283,22 @@ _HAGE = """@article{hage2011choice,
   title = {Choice or Circumstance? Adjusting Measures of Foreign Policy Similarity for Chance Agreement},
   journal = {Political Analysis}, volume = {19}, number = {3}, pages = {287--305}, year = {2011}
 }"""
+
+
+def state_similarity(date: str | dt.date, state: int | str) -> pd.DataFrame:
+    """One state's S, weighted S, tau-b and kappa with every other member on ``date`` (for a state detail view).
+
+    ``state`` is a COW code or a name resolved on that date. Rows: ``ccode``, the four scores; sorted by
+    ``s_unweighted`` descending (closest alignment first). Raises :class:`InvalidParameterError` when the
+    state is not a system member that day.
+    """
+    from realign.data.names import resolve
+
+    code = resolve(state, date) if isinstance(state, str) else int(state)
+    pairs = similarity_at(date)
+    mine = pairs[(pairs.ccode1 == code) | (pairs.ccode2 == code)]
+    if mine.empty:
+        raise InvalidParameterError(f"State {state!r} is not a COW system member on {date}.")
+    other = np.where(mine.ccode1.to_numpy() == code, mine.ccode2.to_numpy(), mine.ccode1.to_numpy())
+    out = pd.DataFrame({"ccode": other, **{c: mine[c].to_numpy() for c in SCORE_COLUMNS}})
+    return out.sort_values("s_unweighted", ascending=False, kind="stable").reset_index(drop=True)
