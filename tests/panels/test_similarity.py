@@ -12,7 +12,7 @@ from scipy.stats import kendalltau
 
 from realign import panels as ps
 from realign.errors import InvalidParameterError
-from realign.panels.similarity import SCORE_COLUMNS, _yearly_inputs, portfolio_scores, yearly_scores
+from realign.panels.similarity import SCORE_COLUMNS, _yearly_inputs, condensed_index, portfolio_scores, yearly_scores
 
 
 @st.composite
@@ -67,12 +67,16 @@ def test_real_1942_portfolios_against_scipy():
             for a, b in ((r.ccode1, r.ccode2), (r.ccode2, r.ccode1)):
                 lv[pos[a], pos[b]] = max(lv[pos[a], pos[b]], level)
     np.fill_diagonal(lv, 3)
-    for a, b in ((255, 325), (255, 740), (2, 200), (2, 255), (365, 200), (255, 255)):
+    def score(col, a, b):
+        return scores[col][condensed_index(np.array([pos[a]]), np.array([pos[b]]), len(codes))[0]]
+
+    for a, b in ((255, 325), (255, 740), (2, 200), (2, 255), (365, 200), (255, 255), (740, 255)):
         i, j = pos[a], pos[b]
-        assert scores["tau_b"][i, j] == pytest.approx(kendalltau(lv[i], lv[j]).statistic)
-        assert scores["s_unweighted"][i, j] == pytest.approx(1 - 2 * np.abs(lv[i] - lv[j]).sum() / (3 * len(codes)))
+        assert score("tau_b", a, b) == pytest.approx(kendalltau(lv[i], lv[j]).statistic)
+        assert score("s_unweighted", a, b) == pytest.approx(1 - 2 * np.abs(lv[i] - lv[j]).sum() / (3 * len(codes)))
+        assert score("kappa", a, b) == pytest.approx(_kappa(lv[i], lv[j]))
     # Axis partners are more alike than Germany and the USA
-    assert scores["s_unweighted"][pos[255], pos[325]] > scores["s_unweighted"][pos[255], pos[2]]
+    assert score("s_unweighted", 255, 325) > score("s_unweighted", 255, 2)
 
 
 def test_add_sscore_on_dyad_years_is_symmetric_and_bounded():

@@ -74,17 +74,32 @@ def portfolio_scores(levels: np.ndarray, weights: np.ndarray | None = None) -> d
     if lv.size and (lv.min() < 0 or lv.max() >= LEVELS):
         raise InvalidParameterError("The 'levels' parameter must hold alliance levels 0..3.")
     n = lv.shape[0]
+    iu, ju = np.triu_indices(n)
+    tri = pair_scores(lv, weights, iu, ju)
+    out = {}
+    for col in SCORE_COLUMNS:
+        full = np.empty((n, n))
+        full[iu, ju] = tri[col]
+        full[ju, iu] = tri[col]
+        out[col] = full
+    return out
+
+
+def pair_scores(lv: np.ndarray, weights: np.ndarray | None, i: np.ndarray, j: np.ndarray) -> dict[str, np.ndarray]:
+    """The four scores for the portfolio pairs (i[k], j[k]) of ``lv`` (1-D arrays; no input checks)."""
+    n = lv.shape[0]
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
     use_w = w is not None and w.shape == (n,) and not np.isnan(w).any() and w.sum() > 0
-    c, dist, dist_w = _cross(lv, w if use_w else None)
+    c, dist, dist_w = _cross(lv, w if use_w else None, i, j)
     with np.errstate(invalid="ignore", divide="ignore"):
         return {"s_unweighted": 1.0 - 2.0 * dist / (3.0 * n),
-                "s_weighted": 1.0 - 2.0 * dist_w / (3.0 * w.sum()) if use_w else np.full((n, n), np.nan),
+                "s_weighted": 1.0 - 2.0 * dist_w / (3.0 * w.sum()) if use_w else np.full(len(i), np.nan),
                 "tau_b": _tau_b(c, n), "kappa": _kappa(c, n)}
 
 
-def _cross(lv: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Cross-tab c[a, b, i, j] and the (weighted) L1 distances of all portfolio pairs, via one sparse product.
+def _cross(lv: np.ndarray, w: np.ndarray | None, i: np.ndarray, j: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Cross-tab c[a, b, k] and the (weighted) L1 distances of the pairs k = (i[k], j[k]), via one sparse product.
 
     Alliance matrices are sparse, so only the levels 1..3 are multiplied (V V^T with V the stacked level
     indicators); the level-0 cells follow from the row counts. |x - y| = x + y - 2 min(x, y) gives the
@@ -93,23 +108,26 @@ def _cross(lv: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray
     import scipy.sparse as sp
 
     n = lv.shape[0]
-    k = LEVELS - 1
-    v = sp.csr_matrix(np.concatenate([lv == a for a in range(1, LEVELS)]).astype(np.float64))  # (3N) x N
-    cnt = np.stack([(lv == a).sum(1) for a in range(LEVELS)]).astype(np.float64)  # cnt[a, i]
-    c = np.empty((LEVELS, LEVELS, n, n), dtype=np.float32)  # counts <= N: exact in float32, half the traffic
-    c[1:, 1:] = (v @ v.T).toarray().reshape(k, n, k, n).transpose(0, 2, 1, 3)
+    v = sp.csr_matrix(np.concatenate([lv == a for a in range(1, LEVELS)]).astype(np.float32))  # (3N) x N
+    cnt = np.stack([(lv == a).sum(1) for a in range(LEVELS)]).astype(np.float32)  # cnt[a, i]
+    g = (v @ v.T).toarray()
+    c = np.empty((LEVELS, LEVELS, len(i)), dtype=np.float32)  # counts <= N: exact in float32
     for a in range(1, LEVELS):
-        c[a, 0] = cnt[a][:, None] - c[a, 1:].sum(0)
-        c[0, a] = cnt[a][None, :] - c[1:, a].sum(0)
+        for b in range(1, LEVELS):
+            c[a, b] = g[(a - 1) * n + i, (b - 1) * n + j]
+    for a in range(1, LEVELS):
+        c[a, 0] = cnt[a][i] - c[a, 1:].sum(0)
+        c[0, a] = cnt[a][j] - c[1:, a].sum(0)
     c[0, 0] = n - c[1:].sum((0, 1)) - c[0, 1:].sum(0)
     lows = [(a, b, min(a, b)) for a in range(1, LEVELS) for b in range(1, LEVELS)]
     row = lv.sum(1).astype(np.float64)
-    dist = row[:, None] + row[None, :] - 2.0 * sum(m * c[a, b] for a, b, m in lows).astype(np.float64)
+    dist = row[i] + row[j] - 2.0 * sum(m * c[a, b] for a, b, m in lows).astype(np.float64)
     dist_w = None
     if w is not None:
-        cw = (v.multiply(w[None, :]).tocsr() @ v.T).toarray().reshape(k, n, k, n).transpose(0, 2, 1, 3)
+        gw = (v.multiply(w[None, :]).tocsr() @ v.T).toarray()
         roww = (lv * w[None, :]).sum(1)
-        dist_w = roww[:, None] + roww[None, :] - 2.0 * sum(m * cw[a - 1, b - 1] for a, b, m in lows)
+        common = sum(m * gw[(a - 1) * n + i, (b - 1) * n + j] for a, b, m in lows)
+        dist_w = roww[i] + roww[j] - 2.0 * common
     return c, dist, dist_w
 
 
@@ -162,7 +180,10 @@ def _yearly_inputs(years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def yearly_scores(year: int, members: pd.DataFrame, ties: pd.DataFrame) -> tuple[np.ndarray, dict]:
-    """(ccodes, score matrices) for one year from its members (ccode, cinc) and ATOP ties (c1, c2, flags)."""
+    """(ccodes, scores) for one year from its members (ccode, cinc) and ATOP ties (c1, c2, flags).
+
+    Scores are condensed over the pairs i <= j of ``np.triu_indices(N)``; see :func:`condensed_index`.
+    """
     codes = members["ccode"].to_numpy()
     n = len(codes)
     pos = np.full(1000, -1, dtype=np.int64)
@@ -176,7 +197,14 @@ def yearly_scores(year: int, members: pd.DataFrame, ties: pd.DataFrame) -> tuple
         lv[j[ok], i[ok]] = level
     np.fill_diagonal(lv, 3)
     weights = members["cinc"].to_numpy(dtype=np.float64) if NMC_YEARS[0] <= year <= NMC_YEARS[1] else None
-    return codes, portfolio_scores(lv, weights)
+    iu, ju = np.triu_indices(n)
+    return codes, pair_scores(lv, weights, iu, ju)
+
+
+def condensed_index(i: np.ndarray, j: np.ndarray, n: int) -> np.ndarray:
+    """Position of the pair (i, j) (either order) in the row-major upper triangle with diagonal of an N x N matrix."""
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    return lo * n - lo * (lo - 1) // 2 + (hi - lo)
 
 
 def add_sscore(df: pd.DataFrame) -> pd.DataFrame:
@@ -214,8 +242,9 @@ def add_sscore(df: pd.DataFrame) -> pd.DataFrame:
         pos[codes] = np.arange(len(codes))
         i, j = pos[np.clip(c1[rows], 0, 999)], pos[np.clip(c2[rows], 0, 999)]
         ok = (i >= 0) & (j >= 0)
+        k = condensed_index(i[ok], j[ok], len(codes))
         for col in SCORE_COLUMNS:
-            result[col][rows[ok]] = scores[col][i[ok], j[ok]]
+            result[col][rows[ok]] = scores[col][k]
     out = with_columns(df, result)
     for col in SCORE_COLUMNS:
         info["columns"][col] = f"{_DESCRIBE[col]}; {info['unit']}; coverage 1816-2016 (ATOP 1815-2018), NaN outside"
