@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from realign import panels as ps
 from realign.errors import InvalidParameterError
@@ -129,3 +131,22 @@ def test_cow_alliance_adder_after_import(shared_dir, user_data):
     st = ps.add_cow_alliance(ps.state_years(1942, 1942)).set_index("ccode")
     partners = raw[(raw.ccode1 == 255) & (raw.defense == 1) & (raw.dyad_st_year <= 1942) & (raw.dyad_end_year >= 1942)]
     assert st.loc[255, "cow_defense_n"] == partners.ccode2.nunique() >= 1
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(1900, 1915), st.sampled_from([0, 1, None])),
+                min_size=1, max_size=40, unique_by=lambda r: (r[0], r[1])))
+def test_peace_years_equal_a_plain_loop(rows):
+    frame = pd.DataFrame({"ccode": [r[0] for r in rows], "year": [r[1] for r in rows],
+                          "war_onset": pd.array([r[2] for r in rows], dtype="Int8")})
+    got = ps.add_peace_years(frame, event="war_onset")["war_onset_peaceyrs"].tolist()
+    expect = {}
+    for code in sorted({r[0] for r in rows}):
+        t, last_year, last_event = None, None, None
+        for _, y, e in sorted(r for r in rows if r[0] == code):
+            restart = last_year is None or y != last_year + 1 or last_event != 0
+            t = 0 if restart else t + 1
+            expect[(code, y)] = None if e is None else t
+            last_year, last_event = y, e
+    for (code, y, _), g in zip(rows, got, strict=True):
+        assert (pd.isna(g) and expect[(code, y)] is None) or g == expect[(code, y)]
