@@ -31,6 +31,7 @@ _COMMAND_MODULES = [
     "realign.cli.essay_cmds",
     "realign.cli.web_cmds",
     "realign.cli.validate_cmds",
+    "realign.cli.panel_cmds",
 ]
 
 for _mod in _COMMAND_MODULES:
