@@ -229,9 +229,25 @@ def find_states(text: str, date: dt.date, group_date: dt.date | None = None) -> 
 
 # ---------------------------------------------------------------------------- period
 def _add_months(d: dt.date, months: int) -> dt.date:
-    from realign.system.history import add_months
+    """``d`` plus ``months`` calendar months, clamped to the calendar's range (year 1 to 9999).
 
-    return add_months(d, months)
+    Essays may say "within 10000 years" and events may sit near year 1 or 9999: the period is then
+    open-ended in practice, so it is clamped rather than raising ``OverflowError``.
+    """
+    total = d.year * 12 + (d.month - 1) + months
+    if total >= 9999 * 12 + 12:
+        return dt.date.max
+    if total < 12:
+        return dt.date.min
+    year, m0 = divmod(total, 12)
+    month = m0 + 1
+    last = 31 if month == 12 else (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(d.day, last))
+
+
+def _minus_days(d: dt.date, days: int) -> dt.date:
+    """``d`` minus ``days`` days, never before 0001-01-01."""
+    return d - dt.timedelta(days=days) if (d - dt.date.min).days >= days else dt.date.min
 
 
 def _year_span(y: int, part: str | None = None, month: int | None = None) -> tuple[dt.date, dt.date]:
@@ -309,11 +325,12 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
         return Period(None, None, "none")
     m = _BEFORE.search(text)
     if m:
-        return Period(dt.date(event.start.year - 5, event.start.month, 1), event.start - dt.timedelta(days=1),
+        return Period(_add_months(event.start.replace(day=1), -60), _minus_days(event.start, 1),
                       "before", m.group(0))
     m = _WITHIN.search(text)
     if m:
-        n = int(m.group(1)) if m.group(1).isdigit() else _NUM[m.group(1).lower()]
+        # a bounded count: "within 10000000000 years" is open-ended, not an overflow
+        n = min(int(m.group(1)[:6]), 99_999) if m.group(1).isdigit() else _NUM[m.group(1).lower()]
         months = {"year": 12 * n, "month": n, "week": max(1, n // 4)}[m.group(2).lower()]
         return Period(event.end, _add_months(event.end, months), "soon", m.group(0))
     m = _SOON.search(text)

@@ -108,7 +108,7 @@ def _decide(claim: Claim, event: EventRef | None, matches: list[Fact], opposites
     consequence = event is not None and p.basis != "before" and (p.start is None or p.start >= event.start)
     pre = [f for f in matches if event is not None and f.date < event.start] if consequence else []
     post = [f for f in matches if p.end is not None and f.date > p.end]
-    hi = p.end + _GRACE if p.end else None
+    hi = (p.end + _GRACE if p.end <= dt.date.max - _GRACE else dt.date.max) if p.end else None
     opp = [f for f in opposites if _in(f, p.start, hi)]
     ev: list[dict[str, str]] = []
     reasons: list[str] = []
