@@ -19,10 +19,11 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from realign.data.names import ALIASES, resolve
 from realign.data.store import load_shared
@@ -198,32 +199,46 @@ def _resolve_key(key: str, date: dt.date) -> int | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _resolve_cached(key: str, date: dt.date) -> int | None:
+    return _resolve_key(key, date)
+
+
+@lru_cache(maxsize=256)
+def _group_members_cached(group: str, date: dt.date) -> tuple[int, ...]:
+    return group_members(group, date)
+
+
 def find_states(text: str, date: dt.date, group_date: dt.date | None = None) -> list[Mention]:
     """States and groups named in ``text``, resolved on ``date`` (groups on ``group_date``), in order."""
     rx, _ = _name_regex()
     out: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a mention already sits: overlap test in O(match length)
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
     for g, pat in _GROUPS:
         for m in pat.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if not free(m.start(), m.end()):
                 continue
             gd = group_date if group_date and g in ("axis", "allies") else date
-            out.append(Mention(m.group(0), m.start(), m.end(), group_members(g, gd), g))
-            taken.append((m.start(), m.end()))
+            out.append(Mention(m.group(0), m.start(), m.end(), _group_members_cached(g, gd), g))
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for m in rx.finditer(text):
         word = m.group(0)
-        if any(a < m.end() and m.start() < b for a, b in taken):
+        if not free(m.start(), m.end()):
             continue
         if not word[0].isupper():
             continue
         if len(word.replace(".", "")) <= 3 and word.replace(".", "") != word.replace(".", "").upper():
             continue  # "Us" is not the United States; "US"/"UK" are
         key = re.sub(r"\s+", " ", word.lower())
-        code = _resolve_key(key, date)
+        code = _resolve_cached(key, date)
         if code is None:
             continue
         out.append(Mention(word, m.start(), m.end(), (code,)))
-        taken.append((m.start(), m.end()))
+        taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return sorted(out, key=lambda x: x.start)
 
 
@@ -435,12 +450,13 @@ def rule_kind(text: str) -> tuple[str | None, float]:
 def _target(text: str, mentions: list[Mention]) -> tuple[str | int | None, bool, Mention | None]:
     """The side or state a shift goes toward (or away from, ``away=True``) and its mention."""
     best: tuple[int, str | int, bool, Mention] | None = None
+    starts = [x.start for x in mentions]  # mentions are sorted by start
     for rx, away in ((_TOWARD, False), (_AWAY, True)):
         for m in rx.finditer(text):
-            after = [x for x in mentions if x.start >= m.end() and x.start - m.end() <= 60]
-            if not after:
+            i = bisect.bisect_left(starts, m.end())
+            if i == len(mentions) or mentions[i].start - m.end() > 60:
                 continue
-            t = after[0]
+            t = mentions[i]
             if re.search(r"(?i)\bamong\b|[,;:]", text[m.end():t.start]):  # "among", or another clause
                 continue  # "re-evaluation of ties among the Allies" is no move away from them
             value: str | int = t.group if t.group else t.ccodes[0]
