@@ -23,7 +23,9 @@ from realign.essay.claims import parse_claim
 from realign.essay.event import EventRef, detect_event, resolve_event
 from realign.essay.report import render_html, render_markdown
 from realign.essay.sentences import segments, split_sentences
-from realign.essay.verdict import VERDICTS, judge
+from realign.essay.change import combine, judge_part
+from realign.essay.structure import ClaimPart, parse_structure
+from realign.essay.verdict import VERDICTS, Judgement, judge
 
 __all__ = ["check_essay", "check_essay_file", "render_markdown", "render_html", "split_sentences",
            "VERDICTS", "MAX_SENTENCES", "MAX_BYTES"]
@@ -94,6 +96,11 @@ def check_essay(text: str, *, event: str | None = None, classifier: str = "auto"
         if k is None:
             claim.kind = None
         j = judge(claim, ev)
+        parts = parse_structure(s.text, claim.mentions) if not s.heading else []
+        for part in parts:
+            judge_part(part, claim, j, ev)
+        if parts:
+            j = _sentence_judgement(j, parts)
         p = claim.period
         out.append({
             "index": i,
@@ -108,9 +115,22 @@ def check_essay(text: str, *, event: str | None = None, classifier: str = "auto"
             "reasons": (claim.reasons if j.verdict != "not_checkable" else []) + j.reasons,
             "method": method,
             "heading": s.heading,
+            "claims": [c.to_dict() for c in parts],
         })
     result: dict[str, Any] = {"event": ev.slug if ev else None, "sentences": out, "notes": notes}
     return result
+
+
+def _sentence_judgement(base: Judgement, parts: list[ClaimPart]) -> Judgement:
+    """The sentence verdict: the most severe of its claims' verdicts, with that claim's reason and evidence."""
+    verdict = combine([c.verdict or "not_checkable" for c in parts])
+    if verdict == base.verdict and len(parts) == 1 and parts[0].reason in base.reasons:
+        return base
+    lead = next(c for c in parts if (c.verdict or "not_checkable") == verdict)
+    conf = base.confidence if verdict == base.verdict else (0.6 if verdict == "not_checkable" else 0.7)
+    reasons = [lead.reason] + [f"Claim {i + 1} ({c.direction or c.assertion}): {c.verdict}." for i, c in
+                               enumerate(parts) if len(parts) > 1]
+    return Judgement(verdict, conf, lead.evidence or (base.evidence if verdict == base.verdict else []), reasons)
 
 
 def _read(path: Path) -> tuple[str, list[str]]:

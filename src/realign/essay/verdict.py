@@ -57,6 +57,8 @@ class Judgement:
     confidence: float
     evidence: list[dict[str, str]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: every fact of the claimed kind found (any date): the before/after rate test counts these
+    matches: list[Fact] = field(default_factory=list, repr=False)
 
 
 def _in(f: Fact, lo: dt.date | None, hi: dt.date | None) -> bool:
@@ -101,6 +103,14 @@ MIN_CONTRADICTION = 0.6
 
 def _decide(claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact],
             what: str) -> Judgement:
+    """The shared decision (see :func:`_decide_inner`), keeping every matching fact for the rate test."""
+    j = _decide_inner(claim, event, matches, opposites, what)
+    j.matches = _dedupe(_sorted(matches))
+    return j
+
+
+def _decide_inner(claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact],
+                  what: str) -> Judgement:
     """The shared decision: in period -> supported; before the cause -> predates; ..."""
     p = claim.period
     matches, opposites = _dedupe(_sorted(matches)), _dedupe(_sorted(opposites))
