@@ -107,7 +107,8 @@ def main() -> None:
     write_table("ww2_series", df, sources=[], local_sources=["data-raw/ww2_series.toml"], meta={
         "version": "realign ww2_series 1.0, compiled 2026-12 from sources read",
         "citation": CITE,
-        "title": "Dated WWII series for change claims: Arctic convoys, US aid to the USSR, Japan's approaches to Moscow",
+        "title": "Dated WWII series for change claims: Arctic convoys, US aid to the USSR, Japan's approaches "
+                 "to Moscow",
         "unit": "dated fact (sailing, approach) or period (pause, count, total, trend); day resolution unless "
                 "precision is 'month'",
         "coverage": f"{df['date'].min().date()}/{df['end'].max().date()}; series {', '.join(SERIES)}",

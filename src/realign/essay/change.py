@@ -89,7 +89,9 @@ def _count(fs: list[Fact], lo: dt.date, hi: dt.date) -> int:
 def _set(part: ClaimPart, verdict: str, reason: str, evidence: list[dict[str, str]] | None = None,
          before_after: dict | None = None) -> None:
     part.verdict, part.reason = verdict, reason
-    part.evidence = (evidence or [])[:8]
+    seen: set[tuple[str, str]] = set()
+    part.evidence = [e for e in (evidence or []) if (e["date"], e["what"]) not in seen
+                     and not seen.add((e["date"], e["what"]))][:8]
     part.before_after = before_after
 
 
@@ -200,7 +202,7 @@ def _support_change(part: ClaimPart, claim: Claim, event: EventRef) -> None:
         else:
             results.append(("no_evidence", f"No dated support from {name} to the USSR in the bundled data.", [], fig))
     if not results:
-        _set(part, "no_evidence", "No earlier support found to compare with; the claim of a beginning stands unchecked.")
+        _set(part, "no_evidence", "No donor state named: nothing to compare before and after the event.")
         return
     worst = min(results, key=lambda x: _SEVERITY.index(x[0]))
     _set(part, *worst)

@@ -3,7 +3,7 @@
 * States: the dated resolver's names, aliases and demonyms, matched exactly (never fuzzily) on
   capitalised words; groups ("Axis", "Allies", "Eastern Bloc", "NATO", "neutral countries")
   expand to their members on the period's date, from the bundled data.
-* Period: explicit dates, months and years; relative phrases ("in the wake of", "post-war",
+* Period: explicit dates, months and years; relative phrases ("soon after", "post-war",
   "by 1955", "within two years", "before the battle") resolved against the cause event.
 * Kind: keyword rules, always available (an optional embedding classifier lives in
   :mod:`realign.essay.embed`).
@@ -287,7 +287,8 @@ _MONTH_YEAR = re.compile(rf"(?i)\b(?:(early|mid|late)[\s-]+)?(?:({_MONTH_RX})\s+
 _BY_YEAR = re.compile(r"(?i)\b(?:by|until|up to|through)\s+(?:the\s+end\s+of\s+)?(1[89]\d\d|20[0-2]\d)\b")
 _WITHIN = re.compile(r"(?i)\bwithin\s+(a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)"
                      r"\s+(year|month|week)s?\b")
-_SOON = re.compile(r"(?i)\b(soon after|shortly after|immediately|in the wake of|in the immediate aftermath|"
+# "in the wake of" is a synonym of "after"/"following" (same default period, same verdict: issue 11), not "soon"
+_SOON = re.compile(r"(?i)\b(soon after|shortly after|immediately|in the immediate aftermath|"
                    r"in the months after|in the months following|within months|quickly|at once|"
                    r"in the weeks after|right after|hard on the heels)\b")
 _POSTWAR = re.compile(r"(?i)\b(post-?war|after the war|aftermath of (?:world war ii|the war|the second world war)|"
