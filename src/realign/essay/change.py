@@ -143,8 +143,15 @@ def _partner_departures(base: Judgement, event: EventRef) -> list[Fact]:
                                                                                    "allies" in f.away)]
 
 
-def _donors(part: ClaimPart, claim: Claim) -> list[int]:
-    donors = [a for a in part.actors if a != 365]
+def _donors(part: ClaimPart, claim: Claim, event: EventRef | None = None) -> list[int]:
+    """States giving support: named actors other than the USSR that were on the Allied side (or the US/UK for
+    "the Allies"); "diverting German resources" does not make Germany a donor."""
+    from realign.essay.claims import side_label
+
+    ref = event.start if event else dt.date(1942, 1, 1)
+    donors = [a for a in part.actors if a != 365 and side_label(a, ref) in ("allies", None)
+              and a not in claim.adversaries]
+    donors = [a for a in donors if side_label(a, ref) == "allies" or a in _ALLIES_DONORS]
     if not donors and ("allies" in part.groups or "allies" in claim.groups):
         donors = list(_ALLIES_DONORS)
     return donors
@@ -159,7 +166,7 @@ def _support_change(part: ClaimPart, claim: Claim, event: EventRef) -> None:
     """Support by each donor to the USSR before vs after the event; the claim takes the worst donor verdict."""
     before, after = _windows(event)
     results: list[tuple[str, str, list[dict[str, str]], dict | None]] = []
-    for d in _donors(part, claim):
+    for d in _donors(part, claim, event):
         ev_facts = _support_facts(d)
         rows = [r for r in series_rows() if d in r["ccodes"] and r["counterpart"] == 365]
         pre = [f for f in ev_facts if f.date < event.start]
@@ -179,17 +186,17 @@ def _support_change(part: ClaimPart, claim: Claim, event: EventRef) -> None:
                 results.append(("predates", f"Support from {name} to the USSR did not begin after the event: it "
                                 f"was already given from {first} (before {event.start}).", pre_ev, fig))
             continue
-        if pauses and part.supply:
+        if rises:
+            r = rises[0]
+            fig["before"]["value"], fig["after"]["value"] = "limited (1941-42)", "rose steeply (1943)"
+            results.append(("supported", f"A source states a rise after the event: {r['what']}. The rise is dated, "
+                            "its cause is the source's, not the battle.", [_series_item(r)] + pre_ev, fig))
+        elif pauses and part.supply:
             p = pauses[0]
             fig["after"]["value"] = f"pause {p['date']} to {p['end']}"
             results.append(("contradicted", f"The record shows a pause, not an increase, after the event: "
                             f"{p['what']} ({p['date']} to {p['end']}); support from {name} had been under way "
                             f"since {first}.", [_series_item(p, "after the event")] + pre_ev, fig))
-        elif rises:
-            r = rises[0]
-            fig["before"]["value"], fig["after"]["value"] = "limited (1941-42)", "rose steeply (1943)"
-            results.append(("supported", f"A source states a rise after the event: {r['what']}. The rise is dated, "
-                            "its cause is the source's, not the battle.", [_series_item(r)] + pre_ev, fig))
         elif pauses:
             results.append(("no_evidence", f"No dated series of this kind of cooperation; the supply convoys of "
                             f"{name} paused after the event ({pauses[0]['date']} to {pauses[0]['end']}).",
@@ -255,7 +262,7 @@ def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
         return False
     side, s, e = spells[0]
     others = [f for f in facts() if a in f.partners and f.ccode != a and lo <= f.date <= hi
-              and f.kind in {"treaty_denounced", "relations_broken", "declared_war"}]
+              and f.kind == "treaty_denounced"]
     approaches = [r for r in series_rows() if a in r["ccodes"] and r["kind"] == "approach" and lo <= r["date"] <= hi]
     label = {1: "Allied", 2: "Axis"}.get(side, str(side))
     ev = [{"date": s.isoformat(), "what": f"{_nm(a)} fought on side {side} ({label}) of World War II from {s} to {e}, "
@@ -322,7 +329,7 @@ def judge_part(part: ClaimPart, claim: Claim, base: Judgement, event: EventRef |
         _from_base(part, base)
         return
     if part.domain == "support" and part.direction in ("increase", "begin") and part.governs and \
-            _donors(part, claim) and (
+            _donors(part, claim, event) and (
             365 in part.actors or 365 in part.counterpart or 365 in claim.states):
         _support_change(part, claim, event)
         return
