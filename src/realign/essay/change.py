@@ -37,9 +37,11 @@ WINDOW_MONTHS = 12
 _SEVERITY = ("contradicted", "predates", "later", "no_evidence", "supported", "not_checkable")
 _SUPPORT_EVENT_KINDS = {"aid_extended", "treaty_signed", "bases_granted", "transit_granted", "conference"}
 _ALLIANCE_KINDS = {"side_change", "pact_joined", "armistice", "relations_broken", "treaty_denounced", "war_exit",
-                   "neutrality_declared"}
+                   "neutrality_declared", "declared_war", "war_entry"}
 _ALLIES_DONORS = (2, 200)
 _SURRENDER = dt.date(1945, 8, 14)
+#: Capitals an essay uses for their governments in diplomatic claims ("approached Moscow").
+_CAPITALS = {"Moscow": 365, "Washington": 2, "London": 200, "Berlin": 255, "Tokyo": 740, "Rome": 325}
 #: Regions an essay names, as COW code ranges (Eastern Europe: Poland 290 to Bulgaria 355 and Romania 360).
 _REGIONS = {"eastern europe": frozenset(range(290, 364)), "balkans": frozenset(range(339, 364))}
 #: Generic before/after windows for causal claims matched on the events record (months).
@@ -118,7 +120,7 @@ def _rate_test(part: ClaimPart, base: Judgement, event: EventRef, matches: list[
     fig = _figure("matching dated facts (count)", before, b, after, a)
     first = [f for f in ms if before[0] <= f.date <= before[1]]
     if b and a <= b * (1 + MARGIN):
-        ev = [f.evidence("before the event") for f in first[:3]] + base.evidence[:3]
+        ev = [f.evidence("before the event") for f in first[:1] + first[-2:]] + base.evidence[:3]  # first, latest
         _set(part, "predates", f"The same activity was already under way before the event at a similar rate: {b} "
              f"matching fact(s) in the {RATE_MONTHS} months before {event.start} vs {a} in the {RATE_MONTHS} "
              f"months after {event.end} (a rise needs more than +{MARGIN:.0%}); first before: {first[0].date}, "
@@ -239,6 +241,7 @@ def _nearest_actor(part: ClaimPart, claim: Claim) -> int | None:
 def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
     """Alliance change by the actor after the event; False when the record cannot decide (caller falls back)."""
     from realign.essay.claims import _war_spells
+    from realign.essay.evidence import opposite
     from realign.essay.verdict import _nm
 
     a = _nearest_actor(part, claim)
@@ -252,14 +255,37 @@ def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
         return False
     changes = [f for f in facts() if f.ccode == a and f.kind in _ALLIANCE_KINDS and lo <= f.date <= hi
                and (f.away or f.toward or f.kind == "pact_joined")]
+    target = claim.target if part.direction in ("join", "change_alliance") else None
+    if target is not None and changes:
+        # a claimed direction ("joined the Axis"): only a move that way supports it; a move the other way refutes it
+        other = opposite(target) if isinstance(target, str) else None
+        toward = [f for f in changes if target in f.toward]
+        against = [f for f in changes if target in f.away or (other is not None and other in f.toward)
+                   or (isinstance(target, int) and target in f.hostile)]
+        if toward:
+            changes = toward
+        elif against:
+            _set(part, "contradicted", f"{_nm(a)} moved the other way in the period: {against[0].what} on "
+                 f"{against[0].date}.", [f.evidence("opposite of the claim") for f in against[:4]])
+            return True
+        else:
+            return False
     if changes:
-        _set(part, "supported", f"{_nm(a)} changed its alignment in the period: {changes[0].what} on "
-             f"{changes[0].date}.", [f.evidence("in the claimed period") for f in changes[:4]])
+        reason = f"{_nm(a)} changed its alignment in the period: {changes[0].what} on {changes[0].date}."
+        ev = [f.evidence("in the claimed period") for f in changes[:4]]
+        _set(part, "supported", reason, ev)
+        if part.assertion in ("causation", "change"):
+            # already under way? the same moves by the same state before the event, at a similar rate
+            lead = changes[0]  # without a named side, "the same move" is one in the direction of the found change
+            same = [f for f in facts() if f.ccode == a and f.kind in _ALLIANCE_KINDS
+                    and (target in f.toward if target is not None
+                         else bool(f.away & lead.away or f.toward & lead.toward))]
+            _rate_test(part, Judgement("supported", 0.7, ev, [reason]), event, matches=same)
         return True
     # fighting on one side from the start of the period to its end (or to the general surrender, 1945-08-14)
     spells = [(side, s, e) for c, side, s, e in _war_spells(139) if c == a and s <= lo and e >= min(hi, _SURRENDER)]
     if not spells:
-        return False
+        return _neutral_join(part, claim, event, a, hi)
     side, s, e = spells[0]
     others = [f for f in facts() if a in f.partners and f.ccode != a and lo <= f.date <= hi
               and f.kind == "treaty_denounced"]
@@ -282,12 +308,44 @@ def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
     return True
 
 
+def _neutral_join(part: ClaimPart, claim: Claim, event: EventRef, a: int, hi: dt.date) -> bool:
+    """A state outside the war said to join a side: the record's moves of that state the other way, from the
+    battle's start on (Sweden ending German transit in August 1943 contradicts "Sweden joined the Axis")."""
+    from realign.essay.claims import _war_spells
+    from realign.essay.evidence import opposite
+    from realign.essay.verdict import _nm
+
+    side = claim.target if isinstance(claim.target, str) else None
+    if part.direction not in ("join", "change_alliance") or side not in ("axis", "allies"):
+        return False
+    if any(c == a for c, _, s, e in _war_spells(139) if s <= hi and e >= event.start):
+        return False  # at war during part of the period: the general record decides
+    toward = [f for f in facts() if f.ccode == a and event.start <= f.date <= hi and side in f.toward]
+    if toward:
+        return False
+    away = [f for f in facts() if f.ccode == a and event.start <= f.date <= hi
+            and (side in f.away or opposite(side) in f.toward or bool(f.away & _members(side, event)))]
+    if not away:
+        return False
+    _set(part, "contradicted", f"{_nm(a)} stayed out of the war and the record shows it moving away from the "
+         f"{side.capitalize()}, not joining: {away[0].what} on {away[0].date}.",
+         [f.evidence("opposite of the claim") for f in away[:3]])
+    return True
+
+
+def _members(side: str, event: EventRef) -> frozenset:
+    from realign.essay.claims import group_members
+
+    return frozenset(group_members(side, event.start))
+
+
 def _approach(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
     a = _nearest_actor(part, claim)
     if a is None:
         return False
     rows = [r for r in series_rows() if a in r["ccodes"] and r["kind"] == "approach"]
     targets = set(part.counterpart) or {c for c in claim.states if c != a}
+    targets |= {code for city, code in _CAPITALS.items() if re.search(rf"\b{city}\b", part.text)}
     hit = [r for r in rows if r["counterpart"] in targets]
     if not hit:
         if rows:

@@ -380,6 +380,7 @@ _RULES: dict[str, list[str]] = {
         r"\bshift\w*\s+(?:in\s+)?(?:its\s+|their\s+)?(?:alliances?|allegiances?|loyalt\w+|diplomatic stance|"
         r"foreign policy)", r"\b(?:shifting|changing|altering|shifts in)\s+(?:\w+\s+)?alliances\b",
         r"\ballegiance\w*\b", r"\breorientation\b", r"\bdeclar\w*\s+war\b", r"\bdrew closer\b",
+        r"\b(?:sign\w*|conclud\w*|accept\w*)\s+(?:an?\s+|the\s+)?armistice\b",
         r"\bdiplomatic avenues\b", r"\bpositions? regarding\b", r"\bshift\w* in (?:its|their) diplomatic",
     ],
     "alliance_formed": [
@@ -390,7 +391,7 @@ _RULES: dict[str, list[str]] = {
     "alliance_broken": [
         r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b", r"\bsever(?:s|ed|ing|ance)?\b",
         r"\bdenounc\w*\b", r"\bcollapse of the (?:Axis|alliance)", r"\bfragmentation of the\b",
-        r"\bleft the (?:Axis|alliance|pact)\b", r"\bwithdr[ae]w\w* from the (?:Axis|alliance|pact|war)\b",
+        r"\bleft the (?:Axis|alliance|pact|war)\b", r"\bwithdr[ae]w\w* from the (?:Axis|alliance|pact|war)\b",
         r"\bcollapse of the Axis alliance\b",
     ],
     "bloc_formation": [
@@ -424,7 +425,7 @@ _COMPILED = {k: [re.compile(p) for p in v] for k, v in _RULES.items()}
 _TOWARD = re.compile(
     r"(?i)\b(?:switch\w*|went over|go(?:es)? over|mov\w*|turn\w*|join\w*|sid(?:e|ed|ing) with|"
     r"align\w*(?:\s+more\s+closely)?\s+with|drew closer to|towards?|rapprochement with|defect\w* to|"
-    r"favou?ring|avenues with|partnerships? with|entered)\b")
+    r"favou?ring|avenues with|partnerships? with|entered|armistice with)\b")
 _AWAY = re.compile(
     r"(?i)\b(?:distanc\w*\s+(?:\w+\s+)?from|abandon\w*|turn\w*\s+against|br(?:oke|eak\w*)\s+(?:off\s+)?"
     r"(?:\w+\s+)?(?:relations\s+)?with|left|desert\w*|away from|reconsider\w*|reassess\w*|re-?evaluat\w*|"

@@ -79,7 +79,8 @@ _DOMAINS: list[tuple[str, re.Pattern[str]]] = [(d, re.compile(p, re.IGNORECASE))
                    r"\bfear\b|\bpride\b|\bisolationis\w*"),
     ("approach", _DIRECTION_RX[5][1].pattern),
     ("isolation", r"\bisolat(?!ionis)\w*\b|\bcornered\b"),
-    ("alliance", r"\balliances?\b|\ballegiances?\b|\bsides\b|\bpact\b|\brealign\w*\b|\breorientation\b|"
+    ("alliance", r"\balliances?\b|\ballegiances?\b|\bsides?\b|\bpact\b|\bAxis\b|\bAllie[ds]\b|\barmistice\b|"
+                 r"\bthe war\b|\brealign\w*\b|\breorientation\b|"
                  r"\bpartners?\b|\bdiplomatic stance\b|\bforeign polic\w*\b|\bdefect\w*\b|\bswitch\w*\b"),
     ("support", r"\bsupport(?:s|ed|ing)?\b|\baid\b|\bassistance\b|\bsuppl(?:y|ies)\b|\bLend-?Lease\b|\bconvoys?\b|"
                 r"\bcooperation\b|\bcoordination\b|\bcollaboration\b|\bbolstering\b|\boperations that complemented\b"),
