@@ -400,7 +400,7 @@ def judge_part(part: ClaimPart, claim: Claim, base: Judgement, event: EventRef |
     consequence = claim.period.basis not in ("before",) and (claim.period.start is None
                                                              or claim.period.start >= event.start)
     if part.verdict == "supported" and part.assertion in ("causation", "change") and consequence and base.matches:
-        if part.domain == "isolation":
+        if part.domain == "isolation" or part.direction in ("leave", "isolate"):
             # isolation grows when partners leave: declarations by states already on the other side do not count
             _rate_test(part, base, event, _partner_departures(base, event))
         else:

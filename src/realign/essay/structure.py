@@ -43,7 +43,7 @@ _DIRECTION_RX: list[tuple[str, re.Pattern[str]]] = [(d, re.compile(p, re.IGNOREC
     ("change_alliance", r"\b(?:chang|shift|alter)\w*\s+(?:\w+\s+)?(?:alliances?|allegiances?|sides|partners)\b|"
                         r"\bswitch\w*\b|\brealign\w*\b|\breorientation\b|\bdefect\w*\b|"
                         r"\bshift\w*\s+in\s+(?:its|their)\s+(?:diplomatic|foreign)"),
-    ("break", r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b|\bsever\w*\b|"
+    ("break", r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b|\bsever(?:s|ed|ing|ance)?\b|"
               r"\bdenounc\w*\b"),
     ("leave", r"\bleft the\b|\bwithdr[ae]w\w*\b|\babandon\w*\b|\bdistanc\w*\b|\bdesert\w*\b"),
     ("join", r"\bjoin\w*\b|\bsid(?:e|ed|ing) with\b|\bentered the war\b"),
