@@ -233,6 +233,9 @@ def _nearest_actor(part: ClaimPart, claim: Claim) -> int | None:
     cands = [m for m in claim.mentions if m.group is None and m.ccodes[0] in part.actors]
     targets = {m.ccodes[0] for m in claim.mentions if m.group is None and m.start >= at
                and _TOWARD.search(sentence[at + len(part.action):m.start])}
+    inside = [m for m in cands if at < m.start < at + len(part.action)]  # "altering Japan's alliances"
+    if inside:
+        return inside[0].ccodes[0]
     before = [m for m in cands if at - 60 <= m.start <= at and not _PREP.search(sentence[max(0, m.start - 16):m.start])
               and m.ccodes[0] not in targets]
     return max(before, key=lambda m: m.start).ccodes[0] if before else None

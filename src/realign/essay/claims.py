@@ -293,6 +293,8 @@ _SOON = re.compile(r"(?i)\b(soon after|shortly after|immediately|in the immediat
                    r"in the weeks after|right after|hard on the heels)\b")
 _POSTWAR = re.compile(r"(?i)\b(post-?war|after the war|aftermath of (?:world war ii|the war|the second world war)|"
                       r"after world war ii|cold war)\b")
+_SHAPES = re.compile(r"(?i)\b(?:shap\w*|influenc\w*|groundwork for|foreshadow\w*|set the stage for|"
+                     r"trajectory for|pav\w* the way for)\s+(?:\w+\s+){0,3}$")
 _EVENTUAL = re.compile(r"(?i)\b(eventual|eventually|ultimately|in the end|in time)\b")
 _LONG = re.compile(r"(?i)\b(decades|long-term|long term|contemporary|today|modern|present day|enduring)\b")
 _BEFORE = re.compile(r"(?i)\b(before|prior to|ahead of|on the eve of)\s+(the\s+)?(battle|stalingrad|victory|defeat|"
@@ -356,6 +358,8 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
     if m:
         return Period(event.end, _add_months(war_end, 12 * POSTWAR_YEARS), "long", m.group(0))
     m = _POSTWAR.search(text)
+    if m and _SHAPES.search(text[max(0, m.start() - 40):m.start()]):
+        m = None  # "would shape post-war diplomacy": a later consequence, not the period of the claim itself
     if m:
         return Period(war_end, _add_months(war_end, 12 * POSTWAR_YEARS), "postwar", m.group(0))
     m = _LONG.search(text)

@@ -35,16 +35,16 @@ DIRECTIONS = ("increase", "decrease", "begin", "pause", "change_alliance", "brea
 ASSERTIONS = ("causation", "change", "state", "general")
 ANCHORS = ("explicit", "response", "following", "tide", "before", "none")
 
-_SPLIT = re.compile(r";\s+|,\s+(?:while|whereas|but)\s+|,?\s+(?=(?:as seen in|such as|for example|for instance|"
-                    r"e\.g\.)\s)", re.IGNORECASE)
+_SPLIT = re.compile(r";\s+|,?\s+(?:while|whereas)\s+|,\s+but\s+|,?\s+and\s+(?=[a-z]+ing\s)|"
+                    r",?\s+(?=(?:as seen in|such as|for example|for instance|e\.g\.)\s)", re.IGNORECASE)
 _EXAMPLE = re.compile(r"(?i)^(?:as seen in|such as|for example|for instance|e\.g\.)\s")
 
 _DIRECTION_RX: list[tuple[str, re.Pattern[str]]] = [(d, re.compile(p, re.IGNORECASE)) for d, p in [
-    ("change_alliance", r"\b(?:chang|shift|alter)\w*\s+(?:\w+\s+)?(?:alliances?|allegiances?|sides|partners)\b|"
+    ("change_alliance", r"\b(?:chang|shift|alter)\w*\s+(?:[\w’']+\s+)?(?:alliances?|allegiances?|sides|partners)\b|"
                         r"\bswitch\w*\b|\brealign\w*\b|\breorientation\b|\bdefect\w*\b|"
                         r"\bshift\w*\s+in\s+(?:its|their)\s+(?:diplomatic|foreign)"),
-    ("break", r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b|\bsever(?:s|ed|ing|ance)?\b|"
-              r"\bdenounc\w*\b"),
+    ("break", r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b|"
+              r"\bsever(?:s|ed|ing|ance)?\b|\bdenounc\w*\b"),
     ("leave", r"\bleft the\b|\bwithdr[ae]w\w*\b|\babandon\w*\b|\bdistanc\w*\b|\bdesert\w*\b"),
     ("join", r"\bjoin\w*\b|\bsid(?:e|ed|ing) with\b|\bentered the war\b"),
     ("isolate", r"\bisolat\w*\b|\bcornered\b"),
@@ -53,7 +53,8 @@ _DIRECTION_RX: list[tuple[str, re.Pattern[str]]] = [(d, re.compile(p, re.IGNOREC
                  r"\bexplor\w*\s+(?:\w+\s+)?(?:diplomatic\s+)?avenues\b"),
     ("pause", r"\bsuspend\w*\b|\bpaus\w*\b|\bhalt\w*\b|\binterrupt\w*\b"),
     ("decrease", r"\bdecreas\w*\b|\breduc\w*\b|\bdeclin\w*\b|\bdiminish\w*\b|\bdwindl\w*\b|\bcut back\b"),
-    ("begin", r"\bbe(?:gan|gin\w*|gun)\b|\bstart\w*\b|\binitiat\w*\b|\blaunch\w*\b|\bfor the first time\b"),
+    ("begin", r"\bbe(?:gan|gin\w*|gun)\b|\bstart\w*\b|\binitiat\w*\b|\blaunch\w*\b|\bfor the first time\b|"
+              r"\bforg(?:e|ed|ing)\s+(?:\w+\s+){0,2}(?:alliance|partnership)"),
     ("increase", r"\bincreas\w*\b|\bheighten\w*\b|\bgreater\b|\bgr[eo]w\w*\b|\bintensif\w*\b|\bbolster\w*\b|"
                  r"\bstrengthen\w*\b|\benhanc\w*\b|\bexpand\w*\b|\bboost\w*\b|\bstepped up\b|\brising\b|\brose\b|"
                  r"\bdeepen\w*\b|\bescalat\w*\b|\bmore\s+(?:aid|support|supplies|cooperation)\b"),
