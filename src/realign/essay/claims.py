@@ -293,8 +293,9 @@ _SOON = re.compile(r"(?i)\b(soon after|shortly after|immediately|in the immediat
                    r"in the weeks after|right after|hard on the heels)\b")
 _POSTWAR = re.compile(r"(?i)\b(post-?war|after the war|aftermath of (?:world war ii|the war|the second world war)|"
                       r"after world war ii|cold war)\b")
-_SHAPES = re.compile(r"(?i)\b(?:shap\w*|influenc\w*|groundwork for|foreshadow\w*|set the stage for|"
-                     r"trajectory for|pav\w* the way for)\s+(?:\w+\s+){0,3}$")
+# "would shape post-war diplomacy" (the post-war thing is shaped, not claimed); "laid the groundwork for post-war
+# realignments" keeps its post-war period (the realignments are the claim)
+_SHAPES = re.compile(r"(?i)\b(?:shap\w*|influenc\w*)\s+(?:\w+\s+){0,3}$")
 _EVENTUAL = re.compile(r"(?i)\b(eventual|eventually|ultimately|in the end|in time)\b")
 _LONG = re.compile(r"(?i)\b(decades|long-term|long term|contemporary|today|modern|present day|enduring)\b")
 _BEFORE = re.compile(r"(?i)\b(before|prior to|ahead of|on the eve of)\s+(the\s+)?(battle|stalingrad|victory|defeat|"
