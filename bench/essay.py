@@ -45,5 +45,19 @@ def main() -> None:
               f"check {len(r['sentences']):>5,d} in {t2 - t1:6.2f} s")
 
 
+def bench_state_matching() -> None:
+    """find_states alone on long runs of state names (was quadratic: 25/50/100 kB took 2.7/12.6/53 s)."""
+    import datetime as dt
+
+    from realign.essay.claims import find_states
+
+    for n in (25_000, 100_000, 2_000_000):
+        text = _sized("Romania Bulgaria Hungary Finland Japan Turkey Italy ", n)
+        t0 = time.perf_counter()
+        found = find_states(text, dt.date(1943, 2, 2))
+        print(f"find_states {n:>9,d} B  {len(found):>7,d} mentions  {time.perf_counter() - t0:6.2f} s")
+
+
 if __name__ == "__main__":
+    bench_state_matching()
     main()
