@@ -236,3 +236,19 @@ def test_held_out_alamein_agreement_at_least_80_percent() -> None:
     for s in r["sentences"]:
         if s["verdict"] == "supported":
             assert any(e["date"] >= "1942-10-23" for e in s["evidence"]), s["text"]
+
+
+def test_same_input_same_output_across_hash_seeds() -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json,sys; from realign.essay import check_essay; "
+            f"print(json.dumps(check_essay({' '.join(SENTENCES)!r}, event={STALINGRAD!r}, classifier='rules')))")
+    outs = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        outs.append(json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                              check=True).stdout))
+    assert outs[0] == outs[1]

@@ -72,6 +72,27 @@ def check_essay(text: str, *, event: str | None = None, classifier: str = "auto"
         notes.append(f"Bounded run: the text has {len(segs)} sentences; only the first {max_sentences} "
                      "were checked.")
         segs = segs[:max_sentences]
+    kinds = _kinds(segs, classifier, notes)
+    out = []
+    long_cut = 0
+    for i, (s, (k, score, method)) in enumerate(zip(segs, kinds, strict=True)):
+        if progress and i % 50 == 0:
+            progress("checking", i, len(segs))
+        text_i = s.text if len(s.text) <= MAX_SENTENCE_CHARS else s.text[:MAX_SENTENCE_CHARS]
+        long_cut += text_i is not s.text
+        out.append(_check_sentence(i, s, text_i, k, score, method, ev))
+    if progress:
+        progress("checking", len(segs), len(segs))
+    if long_cut:
+        notes.append(f"{long_cut} sentence(s) longer than {MAX_SENTENCE_CHARS:,} characters (no sentence end): only "
+                     f"their first {MAX_SENTENCE_CHARS:,} characters were checked.")
+    notes.append(_claims_summary(out))
+    result: dict[str, Any] = {"event": ev.slug if ev else None, "sentences": out, "notes": notes}
+    return result
+
+
+def _kinds(segs: list, classifier: str, notes: list[str]) -> list[tuple[str | None, float, str]]:
+    """Claim kind per sentence: keyword rules, then the embedding model where asked and installed."""
     kinds: list[tuple[str | None, float, str]] = []
     use_embed = False
     if classifier != "rules":
@@ -100,46 +121,37 @@ def check_essay(text: str, *, event: str | None = None, classifier: str = "auto"
                                                      else " replaced by the all-MiniLM-L6-v2 embedding model."))
     else:
         notes.append("Claim kinds: keyword rules (embedding model not in use).")
-    out = []
-    long_cut = 0
-    for i, (s, (k, score, method)) in enumerate(zip(segs, kinds, strict=True)):
-        if progress and i % 50 == 0:
-            progress("checking", i, len(segs))
-        text_i = s.text if len(s.text) <= MAX_SENTENCE_CHARS else s.text[:MAX_SENTENCE_CHARS]
-        long_cut += text_i is not s.text
-        claim = parse_claim(text_i, ev, kind=k, kind_score=score, method=method, heading=s.heading)
-        if k is None:
-            claim.kind = None
-        j = judge(claim, ev)
-        parts = parse_structure(text_i, claim.mentions) if not s.heading else []
-        for part in parts:
-            judge_part(part, claim, j, ev)
-        if parts:
-            j = _sentence_judgement(j, parts)
-        p = claim.period
-        out.append({
-            "index": i,
-            "text": s.text,
-            "states": [int(c) for c in claim.states],
-            "period": {"start": p.start.isoformat() if p.start else None,
-                       "end": p.end.isoformat() if p.end else None},
-            "kind": claim.kind,
-            "verdict": j.verdict,
-            "confidence": float(j.confidence),
-            "evidence": j.evidence,
-            "reasons": (claim.reasons if j.verdict != "not_checkable" else []) + j.reasons,
-            "method": method,
-            "heading": s.heading,
-            "claims": [c.to_dict() for c in parts],
-        })
-    if progress:
-        progress("checking", len(segs), len(segs))
-    if long_cut:
-        notes.append(f"{long_cut} sentence(s) longer than {MAX_SENTENCE_CHARS:,} characters (no sentence end): only "
-                     f"their first {MAX_SENTENCE_CHARS:,} characters were checked.")
-    notes.append(_claims_summary(out))
-    result: dict[str, Any] = {"event": ev.slug if ev else None, "sentences": out, "notes": notes}
-    return result
+    return kinds
+
+
+def _check_sentence(i: int, s: Any, text_i: str, k: str | None, score: float, method: str,
+                    ev: EventRef | None) -> dict[str, Any]:
+    """One sentence of the contract: the sentence-level judgement, then its claims and their verdicts."""
+    claim = parse_claim(text_i, ev, kind=k, kind_score=score, method=method, heading=s.heading)
+    if k is None:
+        claim.kind = None
+    j = judge(claim, ev)
+    parts = parse_structure(text_i, claim.mentions) if not s.heading else []
+    for part in parts:
+        judge_part(part, claim, j, ev)
+    if parts:
+        j = _sentence_judgement(j, parts)
+    p = claim.period
+    return {
+        "index": i,
+        "text": s.text,
+        "states": [int(c) for c in claim.states],
+        "period": {"start": p.start.isoformat() if p.start else None,
+                   "end": p.end.isoformat() if p.end else None},
+        "kind": claim.kind,
+        "verdict": j.verdict,
+        "confidence": float(j.confidence),
+        "evidence": j.evidence,
+        "reasons": (claim.reasons if j.verdict != "not_checkable" else []) + j.reasons,
+        "method": method,
+        "heading": s.heading,
+        "claims": [c.to_dict() for c in parts],
+    }
 
 
 def _claims_summary(sentences: list[dict[str, Any]]) -> str:

@@ -78,7 +78,7 @@ _DOMAINS: list[tuple[str, re.Pattern[str]]] = [(d, re.compile(p, re.IGNORECASE))
                    r"vulnerab\w*)|\breassess\w*|\breconsider\w*|\bre-?evaluat\w*|\bperce\w+|\brealiz\w*|"
                    r"\bapprehension\b|\bawareness\b|\bmorale\b|\bconfidence\b|\bsentiment\b|\bresolve\b|"
                    r"\bfear\b|\bpride\b|\bisolationis\w*"),
-    ("approach", _DIRECTION_RX[5][1].pattern),
+    ("approach", dict(_DIRECTION_RX)["approach"].pattern),
     ("isolation", r"\bisolat(?!ionis)\w*\b|\bcornered\b"),
     ("alliance", r"\balliances?\b|\ballegiances?\b|\bsides?\b|\bpact\b|\bAxis\b|\bAllie[ds]\b|\barmistice\b|"
                  r"\bthe war\b|\brealign\w*\b|\breorientation\b|"

@@ -66,7 +66,8 @@ def _in(f: Fact, lo: dt.date | None, hi: dt.date | None) -> bool:
 
 
 def _sorted(fs: Iterable[Fact]) -> list[Fact]:
-    return sorted(set(fs), key=lambda f: (_PRIORITY.get(f.kind, 5), f.date, f.ccode))
+    # fully ordered (kind, counterpart, text break ties): the same input gives the same evidence in every run
+    return sorted(set(fs), key=lambda f: (_PRIORITY.get(f.kind, 5), f.date, f.ccode, f.kind, f.counterpart, f.what))
 
 
 def _dedupe(fs: list[Fact]) -> list[Fact]:
