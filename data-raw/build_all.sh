@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-../.venv/bin/python}
-for t in states nmc atop war_participants war_dyads contiguity mids democracy religion territorial_change ww2_events fronts; do
+for t in states nmc atop war_participants war_dyads contiguity mids democracy religion territorial_change ww2_events fronts ww2_series; do
   "$PY" "build_${t}.py"
 done

@@ -63,3 +63,22 @@ def test_out_in_a_missing_folder_is_named(tmp_path):
     r = CliRunner().invoke(app, ["check-essay", str(essay), "--out", str(tmp_path / "nodir" / "r.md"), "--rules-only"])
     assert r.exit_code == 2
     assert "nodir" in r.output and ".tmp" not in r.output
+
+
+def test_cli_passes_a_progress_display(tmp_path, monkeypatch) -> None:
+    """The CLI hands check_essay_file a progress callback (shown as a rich progress bar on a terminal)."""
+    import realign.essay as essay
+
+    seen: list[tuple[str, int, int]] = []
+    real = essay.check_essay_file
+
+    def spy(path, **kw):
+        assert callable(kw.get("progress"))
+        inner = kw["progress"]
+        kw["progress"] = lambda stage, done, total: (seen.append((stage, done, total)), inner(stage, done, total))
+        return real(path, **kw)
+
+    monkeypatch.setattr(essay, "check_essay_file", spy)
+    r = runner.invoke(app, ["check-essay", str(_essay(tmp_path)), "--event", EVENT, "--rules-only", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert seen and seen[-1][0] == "checking" and seen[-1][1] == seen[-1][2]

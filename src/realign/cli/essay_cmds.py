@@ -36,8 +36,18 @@ def check_essay_cmd(
             from realign.errors import InvalidParameterError
 
             raise InvalidParameterError(f"--out: the folder {str(out.parent)!r} does not exist.")
-        with err_console.status(f"checking {file.name} against the dated record ..."):
-            result = check_essay_file(file, event=event, classifier="rules" if rules_only else "auto")
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err_console, transient=True) as bar:
+            task = bar.add_task(f"reading {file.name}", total=None)
+
+            def progress(stage: str, done: int, total: int) -> None:
+                unit = "characters" if stage == "splitting" else "sentences"
+                bar.update(task, description=f"{stage} {file.name} ({unit})", completed=done, total=total)
+
+            result = check_essay_file(file, event=event, classifier="rules" if rules_only else "auto",
+                                      progress=progress)
         if fmt is EssayFormat.json and out is None:
             print_json(result)
             return

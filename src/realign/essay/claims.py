@@ -3,7 +3,7 @@
 * States: the dated resolver's names, aliases and demonyms, matched exactly (never fuzzily) on
   capitalised words; groups ("Axis", "Allies", "Eastern Bloc", "NATO", "neutral countries")
   expand to their members on the period's date, from the bundled data.
-* Period: explicit dates, months and years; relative phrases ("in the wake of", "post-war",
+* Period: explicit dates, months and years; relative phrases ("soon after", "post-war",
   "by 1955", "within two years", "before the battle") resolved against the cause event.
 * Kind: keyword rules, always available (an optional embedding classifier lives in
   :mod:`realign.essay.embed`).
@@ -19,10 +19,11 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from realign.data.names import ALIASES, resolve
 from realign.data.store import load_shared
@@ -198,40 +199,70 @@ def _resolve_key(key: str, date: dt.date) -> int | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _resolve_cached(key: str, date: dt.date) -> int | None:
+    return _resolve_key(key, date)
+
+
+@lru_cache(maxsize=256)
+def _group_members_cached(group: str, date: dt.date) -> tuple[int, ...]:
+    return group_members(group, date)
+
+
 def find_states(text: str, date: dt.date, group_date: dt.date | None = None) -> list[Mention]:
     """States and groups named in ``text``, resolved on ``date`` (groups on ``group_date``), in order."""
     rx, _ = _name_regex()
     out: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a mention already sits: overlap test in O(match length)
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
     for g, pat in _GROUPS:
         for m in pat.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if not free(m.start(), m.end()):
                 continue
             gd = group_date if group_date and g in ("axis", "allies") else date
-            out.append(Mention(m.group(0), m.start(), m.end(), group_members(g, gd), g))
-            taken.append((m.start(), m.end()))
+            out.append(Mention(m.group(0), m.start(), m.end(), _group_members_cached(g, gd), g))
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for m in rx.finditer(text):
         word = m.group(0)
-        if any(a < m.end() and m.start() < b for a, b in taken):
+        if not free(m.start(), m.end()):
             continue
         if not word[0].isupper():
             continue
         if len(word.replace(".", "")) <= 3 and word.replace(".", "") != word.replace(".", "").upper():
             continue  # "Us" is not the United States; "US"/"UK" are
         key = re.sub(r"\s+", " ", word.lower())
-        code = _resolve_key(key, date)
+        code = _resolve_cached(key, date)
         if code is None:
             continue
         out.append(Mention(word, m.start(), m.end(), (code,)))
-        taken.append((m.start(), m.end()))
+        taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return sorted(out, key=lambda x: x.start)
 
 
 # ---------------------------------------------------------------------------- period
 def _add_months(d: dt.date, months: int) -> dt.date:
-    from realign.system.history import add_months
+    """``d`` plus ``months`` calendar months, clamped to the calendar's range (year 1 to 9999).
 
-    return add_months(d, months)
+    Essays may say "within 10000 years" and events may sit near year 1 or 9999: the period is then
+    open-ended in practice, so it is clamped rather than raising ``OverflowError``.
+    """
+    total = d.year * 12 + (d.month - 1) + months
+    if total >= 9999 * 12 + 12:
+        return dt.date.max
+    if total < 12:
+        return dt.date.min
+    year, m0 = divmod(total, 12)
+    month = m0 + 1
+    last = 31 if month == 12 else (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(d.day, last))
+
+
+def _minus_days(d: dt.date, days: int) -> dt.date:
+    """``d`` minus ``days`` days, never before 0001-01-01."""
+    return d - dt.timedelta(days=days) if (d - dt.date.min).days >= days else dt.date.min
 
 
 def _year_span(y: int, part: str | None = None, month: int | None = None) -> tuple[dt.date, dt.date]:
@@ -256,11 +287,15 @@ _MONTH_YEAR = re.compile(rf"(?i)\b(?:(early|mid|late)[\s-]+)?(?:({_MONTH_RX})\s+
 _BY_YEAR = re.compile(r"(?i)\b(?:by|until|up to|through)\s+(?:the\s+end\s+of\s+)?(1[89]\d\d|20[0-2]\d)\b")
 _WITHIN = re.compile(r"(?i)\bwithin\s+(a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)"
                      r"\s+(year|month|week)s?\b")
-_SOON = re.compile(r"(?i)\b(soon after|shortly after|immediately|in the wake of|in the immediate aftermath|"
+# "in the wake of" is a synonym of "after"/"following" (same default period, same verdict: issue 11), not "soon"
+_SOON = re.compile(r"(?i)\b(soon after|shortly after|immediately|in the immediate aftermath|"
                    r"in the months after|in the months following|within months|quickly|at once|"
                    r"in the weeks after|right after|hard on the heels)\b")
 _POSTWAR = re.compile(r"(?i)\b(post-?war|after the war|aftermath of (?:world war ii|the war|the second world war)|"
                       r"after world war ii|cold war)\b")
+# "would shape post-war diplomacy" (the post-war thing is shaped, not claimed); "laid the groundwork for post-war
+# realignments" keeps its post-war period (the realignments are the claim)
+_SHAPES = re.compile(r"(?i)\b(?:shap\w*|influenc\w*)\s+(?:\w+\s+){0,3}$")
 _EVENTUAL = re.compile(r"(?i)\b(eventual|eventually|ultimately|in the end|in time)\b")
 _LONG = re.compile(r"(?i)\b(decades|long-term|long term|contemporary|today|modern|present day|enduring)\b")
 _BEFORE = re.compile(r"(?i)\b(before|prior to|ahead of|on the eve of)\s+(the\s+)?(battle|stalingrad|victory|defeat|"
@@ -309,11 +344,12 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
         return Period(None, None, "none")
     m = _BEFORE.search(text)
     if m:
-        return Period(dt.date(event.start.year - 5, event.start.month, 1), event.start - dt.timedelta(days=1),
+        return Period(_add_months(event.start.replace(day=1), -60), _minus_days(event.start, 1),
                       "before", m.group(0))
     m = _WITHIN.search(text)
     if m:
-        n = int(m.group(1)) if m.group(1).isdigit() else _NUM[m.group(1).lower()]
+        # a bounded count: "within 10000000000 years" is open-ended, not an overflow
+        n = min(int(m.group(1)[:6]), 99_999) if m.group(1).isdigit() else _NUM[m.group(1).lower()]
         months = {"year": 12 * n, "month": n, "week": max(1, n // 4)}[m.group(2).lower()]
         return Period(event.end, _add_months(event.end, months), "soon", m.group(0))
     m = _SOON.search(text)
@@ -323,6 +359,8 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
     if m:
         return Period(event.end, _add_months(war_end, 12 * POSTWAR_YEARS), "long", m.group(0))
     m = _POSTWAR.search(text)
+    if m and _SHAPES.search(text[max(0, m.start() - 40):m.start()]):
+        m = None  # "would shape post-war diplomacy": a later consequence, not the period of the claim itself
     if m:
         return Period(war_end, _add_months(war_end, 12 * POSTWAR_YEARS), "postwar", m.group(0))
     m = _LONG.search(text)
@@ -347,6 +385,7 @@ _RULES: dict[str, list[str]] = {
         r"\bshift\w*\s+(?:in\s+)?(?:its\s+|their\s+)?(?:alliances?|allegiances?|loyalt\w+|diplomatic stance|"
         r"foreign policy)", r"\b(?:shifting|changing|altering|shifts in)\s+(?:\w+\s+)?alliances\b",
         r"\ballegiance\w*\b", r"\breorientation\b", r"\bdeclar\w*\s+war\b", r"\bdrew closer\b",
+        r"\b(?:sign\w*|conclud\w*|accept\w*)\s+(?:an?\s+|the\s+)?armistice\b",
         r"\bdiplomatic avenues\b", r"\bpositions? regarding\b", r"\bshift\w* in (?:its|their) diplomatic",
     ],
     "alliance_formed": [
@@ -357,7 +396,7 @@ _RULES: dict[str, list[str]] = {
     "alliance_broken": [
         r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b", r"\bsever(?:s|ed|ing|ance)?\b",
         r"\bdenounc\w*\b", r"\bcollapse of the (?:Axis|alliance)", r"\bfragmentation of the\b",
-        r"\bleft the (?:Axis|alliance|pact)\b", r"\bwithdr[ae]w\w* from the (?:Axis|alliance|pact|war)\b",
+        r"\bleft the (?:Axis|alliance|pact|war)\b", r"\bwithdr[ae]w\w* from the (?:Axis|alliance|pact|war)\b",
         r"\bcollapse of the Axis alliance\b",
     ],
     "bloc_formation": [
@@ -391,7 +430,7 @@ _COMPILED = {k: [re.compile(p) for p in v] for k, v in _RULES.items()}
 _TOWARD = re.compile(
     r"(?i)\b(?:switch\w*|went over|go(?:es)? over|mov\w*|turn\w*|join\w*|sid(?:e|ed|ing) with|"
     r"align\w*(?:\s+more\s+closely)?\s+with|drew closer to|towards?|rapprochement with|defect\w* to|"
-    r"favou?ring|avenues with|partnerships? with|entered)\b")
+    r"favou?ring|avenues with|partnerships? with|entered|armistice with)\b")
 _AWAY = re.compile(
     r"(?i)\b(?:distanc\w*\s+(?:\w+\s+)?from|abandon\w*|turn\w*\s+against|br(?:oke|eak\w*)\s+(?:off\s+)?"
     r"(?:\w+\s+)?(?:relations\s+)?with|left|desert\w*|away from|reconsider\w*|reassess\w*|re-?evaluat\w*|"
@@ -418,12 +457,13 @@ def rule_kind(text: str) -> tuple[str | None, float]:
 def _target(text: str, mentions: list[Mention]) -> tuple[str | int | None, bool, Mention | None]:
     """The side or state a shift goes toward (or away from, ``away=True``) and its mention."""
     best: tuple[int, str | int, bool, Mention] | None = None
+    starts = [x.start for x in mentions]  # mentions are sorted by start
     for rx, away in ((_TOWARD, False), (_AWAY, True)):
         for m in rx.finditer(text):
-            after = [x for x in mentions if x.start >= m.end() and x.start - m.end() <= 60]
-            if not after:
+            i = bisect.bisect_left(starts, m.end())
+            if i == len(mentions) or mentions[i].start - m.end() > 60:
                 continue
-            t = after[0]
+            t = mentions[i]
             if re.search(r"(?i)\bamong\b|[,;:]", text[m.end():t.start]):  # "among", or another clause
                 continue  # "re-evaluation of ties among the Allies" is no move away from them
             value: str | int = t.group if t.group else t.ccodes[0]

@@ -34,8 +34,32 @@ def _counts(result: dict[str, Any]) -> Counter:
     return Counter(s["verdict"] for s in result.get("sentences", []))
 
 
+def _figure(c: dict[str, Any]) -> str:
+    """'before X (from..to) -> after Y (from..to)' for a change claim's before/after comparison ('' if none)."""
+    ba = c.get("before_after")
+    if not ba:
+        return ""
+    b, a = ba["before"], ba["after"]
+    return (f"{ba['measure']}: before {b['value']} ({b['from']} to {b['to']}) → after {a['value']} "
+            f"({a['from']} to {a['to']}); margin {ba['margin']:.0%}")
+
+
+def _claim_line(i: int, c: dict[str, Any]) -> str:
+    who = ", ".join(str(x) for x in c.get("actors", [])) or "—"
+    to = ", ".join(str(x) for x in c.get("counterpart", []))
+    anchor = c.get("anchor", {}).get("kind", "none")
+    return (f"claim {i + 1}: {c.get('assertion')} · direction {c.get('direction') or '—'} · actors {who}"
+            + (f" → {to}" if to else "") + f" · anchor {anchor} · **{LABELS.get(c.get('verdict'), '—')}**")
+
+
+def _grouped(result: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    sents = result.get("sentences", [])
+    return [(v, [s for s in sents if s["verdict"] == v]) for v in _ORDER if any(s["verdict"] == v for s in sents)]
+
+
 def render_markdown(result: dict[str, Any]) -> str:
-    """A Markdown report: a summary table, then each sentence with verdict, reasons and evidence."""
+    """A Markdown report: the summary, then sentences grouped by verdict with their claims, reasons,
+    before/after figures (change claims) and evidence."""
     lines = ["# Essay check", ""]
     lines.append(f"Event: **{_md(result.get('event') or 'none detected')}**  ")
     counts = _counts(result)
@@ -45,17 +69,25 @@ def render_markdown(result: dict[str, Any]) -> str:
         lines.append(f"> {_md(n)}")
     if result.get("notes"):
         lines.append("")
-    for s in result.get("sentences", []):
-        lines.append(f"**{s['index']}.** {_md(s['text'])}")
+    for v, group in _grouped(result):
+        lines.append(f"## {LABELS[v]} ({len(group)})")
         lines.append("")
-        states = ", ".join(str(c) for c in s.get("states", [])) or "none"
-        lines.append(f"- verdict: **{LABELS.get(s['verdict'], s['verdict'])}** (confidence {s['confidence']:.2f}); "
-                     f"kind: {_md(s.get('kind') or '—')}; period: {_period(s)}; states: {states}")
-        for r in s.get("reasons", []):
-            lines.append(f"- {_md(r)}")
-        for e in s.get("evidence", []):
-            lines.append(f"  - {e['date']}: {_md(e['what'])} — source: {_md(e['source'])}")
-        lines.append("")
+        for s in group:
+            lines.append(f"**{s['index']}.** {_md(s['text'])}")
+            lines.append("")
+            states = ", ".join(str(c) for c in s.get("states", [])) or "none"
+            lines.append(f"- verdict: **{LABELS.get(s['verdict'], s['verdict'])}** (confidence "
+                         f"{s['confidence']:.2f}); kind: {_md(s.get('kind') or '—')}; period: {_period(s)}; "
+                         f"states: {states}")
+            for i, c in enumerate(s.get("claims", [])):
+                lines.append(f"- {_claim_line(i, c)}")
+                if _figure(c):
+                    lines.append(f"  - before/after: {_md(_figure(c))}")
+            for r in s.get("reasons", []):
+                lines.append(f"- {_md(r)}")
+            for e in s.get("evidence", []):
+                lines.append(f"  - {e['date']}: {_md(e['what'])} — source: {_md(e['source'])}")
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -64,6 +96,7 @@ _CSS = """
 body { font: 17px/1.6 Georgia, 'Times New Roman', serif; color: #1f2937; background: #fbfaf7;
        max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font: 600 1.6rem/1.2 system-ui, sans-serif; margin-bottom: .3rem; }
+h2 { font: 600 1.15rem/1.3 system-ui, sans-serif; margin-top: 1.6rem; }
 .meta, .legend, details, .note { font: 14px/1.5 system-ui, sans-serif; }
 .legend span { margin-right: .8rem; white-space: nowrap; }
 .sentence { margin: 1.1rem 0; padding-left: .8rem; border-left: 4px solid var(--c); }
@@ -96,25 +129,42 @@ def render_html(result: dict[str, Any]) -> str:
     parts.append("</p>")
     for n in result.get("notes", []):
         parts.append(f'<p class="note">{e(str(n))}</p>')
-    for s in result.get("sentences", []):
-        v = s["verdict"]
-        cls = "sentence heading" if s.get("heading") else "sentence"
-        parts.append(f'<div class="{cls}" id="s{int(s["index"])}" style="--c:{COLORS.get(v, "#6b7280")}">')
-        parts.append(f'<p><mark title="confidence {s["confidence"]:.2f}">{e(LABELS.get(v, v))}</mark>'
-                     f'{e(s["text"])}</p>')
-        states = ", ".join(str(c) for c in s.get("states", [])) or "none"
-        n_ev = len(s.get("evidence", []))
-        parts.append(f"<details><summary>{e(str(s.get('kind') or 'no claim kind'))} · period {e(_period(s))} · "
-                     f"confidence {s['confidence']:.2f} · {n_ev} evidence item{'s' if n_ev != 1 else ''}</summary>")
-        parts.append(f"<p>States (COW ccode): {e(states)}</p>")
-        if s.get("reasons"):
-            parts.append("<ul>" + "".join(f"<li>{e(str(r))}</li>" for r in s["reasons"]) + "</ul>")
-        if s.get("evidence"):
-            parts.append("<ul>")
-            for ev in s["evidence"]:
-                parts.append(f"<li><strong>{e(ev['date'])}</strong> {e(ev['what'])}<br>"
-                             f'<span class="src">{e(ev["source"])}</span></li>')
-            parts.append("</ul>")
-        parts.append("</details></div>")
+    for v0, group in _grouped(result):
+        parts.append(f'<h2 style="--c:{COLORS[v0]}"><span class="dot"></span> {e(LABELS[v0])} ({len(group)})</h2>')
+        for s in group:
+            parts.extend(_html_sentence(s))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _html_sentence(s: dict[str, Any]) -> list[str]:
+    """One sentence block: verdict mark, text, and a <details> with claims, before/after, reasons, evidence."""
+    e = html.escape
+    parts: list[str] = []
+    v = s["verdict"]
+    cls = "sentence heading" if s.get("heading") else "sentence"
+    parts.append(f'<div class="{cls}" id="s{int(s["index"])}" style="--c:{COLORS.get(v, "#6b7280")}">')
+    parts.append(f'<p><mark title="confidence {s["confidence"]:.2f}">{e(LABELS.get(v, v))}</mark>'
+                 f'{e(s["text"])}</p>')
+    states = ", ".join(str(c) for c in s.get("states", [])) or "none"
+    n_ev = len(s.get("evidence", []))
+    parts.append(f"<details><summary>{e(str(s.get('kind') or 'no claim kind'))} · period {e(_period(s))} · "
+                 f"confidence {s['confidence']:.2f} · {n_ev} evidence item{'s' if n_ev != 1 else ''}</summary>")
+    parts.append(f"<p>States (COW ccode): {e(states)}</p>")
+    if s.get("claims"):
+        parts.append("<ul>")
+        for i, c in enumerate(s["claims"]):
+            fig = _figure(c)
+            parts.append(f"<li>{e(_claim_line(i, c).replace('**', ''))}: {e(str(c.get('reason') or ''))}"
+                         + (f"<br><em>before/after: {e(fig)}</em>" if fig else "") + "</li>")
+        parts.append("</ul>")
+    if s.get("reasons"):
+        parts.append("<ul>" + "".join(f"<li>{e(str(r))}</li>" for r in s["reasons"]) + "</ul>")
+    if s.get("evidence"):
+        parts.append("<ul>")
+        for ev in s["evidence"]:
+            parts.append(f"<li><strong>{e(ev['date'])}</strong> {e(ev['what'])}<br>"
+                         f'<span class="src">{e(ev["source"])}</span></li>')
+        parts.append("</ul>")
+    parts.append("</details></div>")
+    return parts

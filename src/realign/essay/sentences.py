@@ -48,33 +48,39 @@ class Segment:
     bullet: bool = False
 
 
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
+_FIRST_WORD = re.compile(r"\s*([A-Za-z]+)")
+#: Only this many characters before a dot are looked at (the longest abbreviation is far shorter):
+#: keeps the split linear in the line's length ("e.g. " x 16,000 took 47 s when whole chunks were scanned).
+_LOOKBACK = 24
+
+
 def _is_abbreviation(chunk: str) -> bool:
     """True when the text before a dot ends with a known abbreviation or an initial (``U.S.``)."""
-    m = re.search(r"([A-Za-z][A-Za-z.]*)\.$", chunk)
+    m = _LAST_WORD.search(chunk[-_LOOKBACK:])
     if not m:
         return False
     word = m.group(1).lower()
     if word in ABBREVIATIONS:
         return True
     # single initials such as "J." or dotted acronyms such as "U.S" (the last dot is the match's)
-    return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word))
+    return bool(_INITIALS.fullmatch(word))
 
 
 def _split_line(line: str) -> list[str]:
+    """Sentences of one line, in one left-to-right pass (each dot looks at a bounded window only)."""
     out: list[str] = []
     start = 0
     for m in _END.finditer(line):
-        end = m.end()
-        chunk = line[start:end].strip()
-        if not chunk:
-            continue
-        if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]")) == 1 and _is_abbreviation(chunk):
-            nxt = line[end:].lstrip()
+        end = m.end()  # the chunk line[start:end] always holds the punctuation: never empty
+        if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]")) == 1 and \
+                _is_abbreviation(line[max(start, end - _LOOKBACK):end]):
             # an abbreviation ends the sentence only when a typical sentence opener follows it
-            first = re.match(r"[A-Za-z]+", nxt)
-            if not (nxt[:1].isupper() and first and first.group(0) in _STARTERS):
+            first = _FIRST_WORD.match(line, end, min(len(line), end + 64))
+            if not (first and first.group(1)[:1].isupper() and first.group(1) in _STARTERS):
                 continue
-        out.append(chunk)
+        out.append(line[start:end].strip())
         start = end
     rest = line[start:].strip()
     if rest:

@@ -57,6 +57,8 @@ class Judgement:
     confidence: float
     evidence: list[dict[str, str]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: every fact of the claimed kind found (any date): the before/after rate test counts these
+    matches: list[Fact] = field(default_factory=list, repr=False)
 
 
 def _in(f: Fact, lo: dt.date | None, hi: dt.date | None) -> bool:
@@ -64,7 +66,8 @@ def _in(f: Fact, lo: dt.date | None, hi: dt.date | None) -> bool:
 
 
 def _sorted(fs: Iterable[Fact]) -> list[Fact]:
-    return sorted(set(fs), key=lambda f: (_PRIORITY.get(f.kind, 5), f.date, f.ccode))
+    # fully ordered (kind, counterpart, text break ties): the same input gives the same evidence in every run
+    return sorted(set(fs), key=lambda f: (_PRIORITY.get(f.kind, 5), f.date, f.ccode, f.kind, f.counterpart, f.what))
 
 
 def _dedupe(fs: list[Fact]) -> list[Fact]:
@@ -101,6 +104,14 @@ MIN_CONTRADICTION = 0.6
 
 def _decide(claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact],
             what: str) -> Judgement:
+    """The shared decision (see :func:`_decide_inner`), keeping every matching fact for the rate test."""
+    j = _decide_inner(claim, event, matches, opposites, what)
+    j.matches = _dedupe(_sorted(matches))
+    return j
+
+
+def _decide_inner(claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact],
+                  what: str) -> Judgement:
     """The shared decision: in period -> supported; before the cause -> predates; ..."""
     p = claim.period
     matches, opposites = _dedupe(_sorted(matches)), _dedupe(_sorted(opposites))
@@ -108,7 +119,7 @@ def _decide(claim: Claim, event: EventRef | None, matches: list[Fact], opposites
     consequence = event is not None and p.basis != "before" and (p.start is None or p.start >= event.start)
     pre = [f for f in matches if event is not None and f.date < event.start] if consequence else []
     post = [f for f in matches if p.end is not None and f.date > p.end]
-    hi = p.end + _GRACE if p.end else None
+    hi = (p.end + _GRACE if p.end <= dt.date.max - _GRACE else dt.date.max) if p.end else None
     opp = [f for f in opposites if _in(f, p.start, hi)]
     ev: list[dict[str, str]] = []
     reasons: list[str] = []
