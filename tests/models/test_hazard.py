@@ -102,9 +102,25 @@ def test_panel_records_the_minor_allies_exits_as_choices(wwii):
 
 def test_panel_contact_from_the_fronts_table(wwii):
     assert _row(wwii, 325, "1943-08-15")["contact"] == 1  # Sicily, 1943-07-10
-    assert _row(wwii, 325, "1943-06-15")["contact"] == 0
-    assert _row(wwii, 360, "1944-04-15")["contact"] == 1  # Soviet forces across the Prut, 1944-03-28
-    assert _row(wwii, 360, "1944-04-15")["enemy_neighbour"] == 1  # the USSR borders Romania
+    # a month's row carries the news of that month up to the decision: the landing of 1943-07-10 is in the
+    # row of 1943-06-15 (the month to 07-15), not in the one before
+    assert _row(wwii, 325, "1943-06-15")["contact"] == 1
+    assert _row(wwii, 325, "1943-05-15")["contact"] == 0
+
+
+def test_a_change_sees_only_the_news_dated_a_week_before_it():
+    # Bulgaria asked for an armistice on 1918-09-24 and left on 09-29; the Allied entry (09-25) and the battle's
+    # outcome as the catalogue dates it (09-26, by the armistice request itself) must not explain the exit
+    p = war_panel(106, InformationSet(LAST_DAY))
+    bul = p[(p["ccode"] == 355) & (p["kind"] == "exit") & (p["y"] == 1)].iloc[0]
+    assert bul["date"] == pd.Timestamp("1918-09-15") and bul["use"]
+    assert bul["contact"] == 0
+    ev = {e.slug: e for e in InformationSet(LAST_DAY).events(106)}
+    assert ev["dobro_pole"].outcome_known == dt.date(1918, 9, 26)
+    from realign.models.credibility import credibility_at, event_credibility
+
+    before = credibility_at(event_credibility([e for e in ev.values()]), dt.date(1918, 9, 22))
+    assert bul["credibility"] == pytest.approx(before[2] - before[1])
 
 
 def test_panel_non_choices_are_flagged(wwii):

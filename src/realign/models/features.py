@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["EXIT_FEATURES", "JOIN_FEATURES", "CONTACT_FEATURES", "RECENT", "TREND_MONTHS", "MonthState",
-           "Static", "exit_features", "join_features", "contact_features", "month_number", "shares",
+           "Static", "exit_features", "join_features", "contact_features", "month_number", "shares", "with_news",
            "affinity_index"]
 
 EXIT_FEATURES = ("contact", "contact_months", "neighbour_contact", "enemy_neighbour", "share_own", "share_trend",
@@ -111,6 +111,20 @@ class MonthState:
     join_month: np.ndarray      # int
     share_hist: list            # list of (R, 3) capability shares, one per month so far
     capital: np.ndarray | None = None  # bool: the enemy holds i's capital (held as at the cut-off in runs)
+
+
+def with_news(ms: MonthState, contact: np.ndarray, capital: np.ndarray | None, t: int) -> MonthState:
+    """The state a decision of month ``t`` is taken on: ``ms`` with the month's contacts and capital news.
+
+    Exits and entries respond to what happened during the month up to the decision (enemy forces
+    arriving, a capital falling), not only to the state at its start (model assumption; the panel
+    dates the news before each recorded change, the simulation draws the month's campaign first).
+    """
+    first = np.where(contact & (ms.first_contact < 0), t, ms.first_contact)
+    return MonthState(side=ms.side, contact=contact, first_contact=first, side_since=ms.side_since,
+                      left_from=ms.left_from, left_month=ms.left_month, joined_to=ms.joined_to,
+                      join_month=ms.join_month, share_hist=ms.share_hist,
+                      capital=ms.capital if capital is None else capital)
 
 
 def shares(side: np.ndarray, w: np.ndarray) -> np.ndarray:

@@ -47,6 +47,7 @@ from realign.models.features import (
     join_features,
     month_number,
     shares,
+    with_news,
 )
 from realign.system.information import InformationSet, known_nmc_year
 
@@ -63,6 +64,10 @@ CONQUEST_DAYS = 45
 #: Wuerttemberg left the Franco-Prussian war in November 1870 and the system on 1871-01-18, absorbed into
 #: the German Empire) is absorption or conquest, not a choice to leave the side (model assumption).
 ABSORBED_DAYS = 183
+#: A recorded change is explained only by news dated at least this many days before it: the decision
+#: precedes the recorded date (Bulgaria asked for an armistice on 1918-09-24 and signed on the 29th), and
+#: the talks themselves are never a predictor (model assumption).
+DECISION_LAG_DAYS = 7
 #: Prior scale of the fitted hazards (None: maximum likelihood; see :class:`HazardModel`).
 PRIOR_SCALE: float | None = None
 FEATURES = {"exit": EXIT_FEATURES, "join": JOIN_FEATURES, "contact": CONTACT_FEATURES}
@@ -213,21 +218,29 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
         d, d1 = days[k], days[k + 1]
         t = month_number(d)
         side, contact, mem, w, capital = obs[k]
-        side1, contact1, mem1, _, _ = obs[k + 1]
+        side1, contact1, mem1, _, capital1 = obs[k + 1]
         ms.side = side[None, :].copy()
         ms.contact = contact[None, :].copy()
         ms.capital = capital[None, :].copy()
         ms.share_hist.append(shares(ms.side, w[None, :]))
         cred = credibility_at(effects, d)[None, :]
-        Xe = exit_features(st, ms, w[None, :], cred, t)[0]
-        Xj = join_features(st, ms, w[None, :], cred, t)[0]
-        Xc = contact_features(st, ms, w[None, :], cred, t)[0]
+        Xc = contact_features(st, ms, w[None, :], cred, t)[0]  # the campaign: the state at the month's start
+
+        def decide(day: dt.date, o: tuple | None = None, t: int = t, w: np.ndarray = w) -> tuple[np.ndarray,
+                                                                                               np.ndarray]:
+            """Exit and join features of decisions taken on ``day``: the month's news up to then."""
+            o = o or observe(day)
+            msd = with_news(ms, o[1][None, :], o[4][None, :], t)
+            cr = credibility_at(effects, day)[None, :]
+            return exit_features(st, msd, w[None, :], cr, t)[0], join_features(st, msd, w[None, :], cr, t)[0]
+
+        Xe, Xj = decide(d1, obs[k + 1])
         for i, c in enumerate(ccodes):
             if not (mem[i] and mem1[i]) and side[i] == 0:
                 continue
             base = {"war": war, "ccode": c, "date": pd.Timestamp(d)}
             if side[i] in (1, 2):
-                use, reason = True, ""
+                use, reason, exd = True, "", None
                 if st.core[i]:
                     use, reason = False, "core"
                 elif not mem1[i]:
@@ -249,8 +262,9 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
                         use, reason = False, "war end"
                     elif any(0 <= (exd - e).days <= 7 for e in enemy_core_end):
                         use, reason = False, "war end (enemy core left)"
+                xe = decide(exd - dt.timedelta(days=DECISION_LAG_DAYS))[0][i] if exd is not None else Xe[i]
                 rows.append({**base, "kind": "exit", "side": int(side[i]), "y": int(side1[i] != side[i]),
-                             "use": use, "reason": reason, **dict(zip(EXIT_FEATURES, Xe[i], strict=True))})
+                             "use": use, "reason": reason, **dict(zip(EXIT_FEATURES, xe, strict=True))})
                 if st.fronts[i] and not contact[i]:
                     rows.append({**base, "kind": "contact", "side": int(side[i]), "y": int(contact1[i]),
                                  "use": bool(mem1[i]), "reason": "",
@@ -258,7 +272,7 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
             elif side[i] == 0 and mem[i] and mem1[i] and st.relevant[i] and not st.core[i]:
                 for j, a in enumerate((1, 2)):
                     y = int(side1[i] == a)
-                    use, reason = True, ""
+                    use, reason, xj = True, "", Xj[i, j]
                     if y:
                         ent = spells[(spells["ccode"] == c) & (spells["side"] == a)]["start"]
                         ent = ent[(ent > pd.Timestamp(d)) & (ent <= pd.Timestamp(d1))]
@@ -273,8 +287,9 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
                                            & (contact_rows["start"] >= e0 - pd.Timedelta(days=30))]
                         if len(att) or len(inv):
                             use, reason = False, "forced entry (attacked or invaded)"
+                        xj = decide(e0.date() - dt.timedelta(days=DECISION_LAG_DAYS))[1][i, j]
                     rows.append({**base, "kind": f"join{a}", "side": 0, "y": y, "use": use, "reason": reason,
-                                 **dict(zip(JOIN_FEATURES, Xj[i, j], strict=True))})
+                                 **dict(zip(JOIN_FEATURES, xj, strict=True))})
         advance(ms, side[None, :], side1[None, :], contact1[None, :], month_number(d1))
     return pd.DataFrame(rows)
 

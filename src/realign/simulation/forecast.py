@@ -25,7 +25,7 @@ import pandas as pd
 
 from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
-from realign.models.features import MonthState, exit_features, join_features, month_number, shares
+from realign.models.features import MonthState, exit_features, join_features, month_number, shares, with_news
 from realign.models.hazard import (
     Hazards,
     _observer,
@@ -300,9 +300,18 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         ms.share_hist.append(sh)
         cd = np.repeat(cred_decide[k][None, :], R, axis=0)
         cf = np.repeat(cred_front[k][None, :], R, axis=0)
-        # 1. decisions on this month's state
-        Xe = exit_features(st, ms, w, cd, t)
-        Xj = join_features(st, ms, w, cd, t)
+        # 1. the campaign: this month's contacts (drawn from the state at the month's start)
+        if rec_contact is not None:
+            contact = np.repeat(rec_contact[k][None, :], R, axis=0)
+            ms.capital = np.repeat(rec_capital[k][None, :], R, axis=0)
+        elif "fronts" in on:
+            contact = contact_step(hz.contact, b_cont, st, ms, w, cf, t, rng)
+        else:
+            contact = ms.contact.copy()
+        # 2. decisions on the month's news (its contacts and battles), as the hazards were fitted
+        msd = with_news(ms, contact, None, t)
+        Xe = exit_features(st, msd, w, cd, t)
+        Xj = join_features(st, msd, w, cd, t)
         if "contagion" not in on:
             Xe[..., 7:9] = 0.0
             Xj[..., 2] = 0.0
@@ -318,14 +327,6 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         p1, p2 = pj[..., 0] * scale, pj[..., 1] * scale
         new[neut & (u < p1)] = 1
         new[neut & (u >= p1) & (u < p1 + p2)] = 2
-        # 2. the campaign: contacts next month
-        if rec_contact is not None:
-            contact = np.repeat(rec_contact[k][None, :], R, axis=0)
-            ms.capital = np.repeat(rec_capital[k][None, :], R, axis=0)
-        elif "fronts" in on:
-            contact = contact_step(hz.contact, b_cont, st, ms, w, cf, t, rng)
-        else:
-            contact = ms.contact.copy()
         advance(ms, ms.side, new, contact, month_number(d))
         w1 = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)
         tot_sys = w1.sum(axis=1) + rest
