@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -26,6 +26,8 @@ __all__ = ["System", "FIRST_DAY", "LAST_DAY", "ALLIANCE_TYPES", "WWII"]
 FIRST_DAY = dt.date(1816, 1, 1)
 #: End of the COW state-system list v2016 (the snapshot's backbone).
 LAST_DAY = dt.date(2016, 12, 31)
+#: Days of snapshots kept by :meth:`System.at` (bounded LRU; ~0.1 MB each).
+SNAPSHOT_CACHE = 1024
 ALLIANCE_TYPES = ("defense", "offense", "neutral", "nonagg", "consul")
 #: COW war number of World War II; side 1 = Allies, side 2 = Axis.
 WWII = 139
@@ -70,7 +72,11 @@ class System:
     # ------------------------------------------------------------------ construction
     @classmethod
     def at(cls, date: str | dt.date) -> System:
-        """Snapshot of the system on ``date`` (``YYYY-MM-DD``, 1816-01-01 to 2016-12-31)."""
+        """Snapshot of the system on ``date`` (``YYYY-MM-DD``, 1816-01-01 to 2016-12-31).
+
+        Snapshots are cached per day (bounded LRU of :data:`SNAPSHOT_CACHE` days): the same day gives
+        the same (immutable by convention) object; do not modify its frames in place.
+        """
         d = parse_date(date)
         if d is None:
             raise InvalidParameterError("A date is required (YYYY-MM-DD).")
@@ -78,7 +84,10 @@ class System:
             raise CoverageError(
                 f"Date {d} is outside the COW state system coverage ({FIRST_DAY} to {LAST_DAY})."
             )
-        t = tables()
+        return _snapshot(cls, d, _Same(tables()))
+
+    @classmethod
+    def _build(cls, d: dt.date, t) -> System:
         n = day(d)
         year = d.year
         members = t.states.active(n)
@@ -291,3 +300,23 @@ class System:
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
+
+
+class _Same:
+    """Cache key of the tables object by identity (a test or a rebuild that swaps the tables misses)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object):
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
+@lru_cache(maxsize=SNAPSHOT_CACHE)
+def _snapshot(cls: type[System], d: dt.date, t: _Same) -> System:
+    return cls._build(d, t.obj)
