@@ -7,14 +7,17 @@ import enum
 import json
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from realign.errors import RealignError
+
+if TYPE_CHECKING:  # pandas is imported by the commands that print tables, not at start-up
+    import pandas as pd
 
 console = Console()
 err_console = Console(stderr=True)
@@ -48,6 +51,8 @@ def print_json(obj: object) -> None:
 
 def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, max_rows: int | None = None) -> None:
     """Print a DataFrame as a rich table, JSON records or CSV."""
+    import pandas as pd
+
     if fmt is Format.json:
         print_json(json.loads(df.to_json(orient="records", date_format="iso")))
         return

@@ -19,8 +19,8 @@ import enum
 import math
 from collections.abc import Hashable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -28,6 +28,9 @@ from rich.table import Table
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_json
 from realign.errors import InputFileError, InvalidParameterError, RealignError
+
+if TYPE_CHECKING:  # numpy is imported by the commands, not at CLI start-up
+    import numpy as np
 
 
 @contextlib.contextmanager
@@ -91,6 +94,8 @@ def read_landscape_csv(sizes_path: Path, prop_path: Path) -> tuple[np.ndarray, n
 
     A pair listed once applies both ways; listed twice it must agree; missing pairs are 0.
     """
+    import numpy as np
+
     ids: list[Hashable] = []
     sizes: list[float] = []
     index: dict[Hashable, int] = {}
