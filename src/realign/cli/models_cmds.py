@@ -63,17 +63,20 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[st
         raise InputFileError("file not found", path=p)
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InputFileError(f"missing column(s) {', '.join(missing)}; expected columns "
-                                 f"{','.join(required)}", path=p, line=1)
-        rows = []
-        for row in reader:
-            clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            if not any(clean.values()):
-                continue
-            rows.append((reader.line_num, clean))
+        try:
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise InputFileError(f"missing column(s) {', '.join(missing)}; expected columns "
+                                     f"{','.join(required)}", path=p, line=1)
+            rows = []
+            for row in reader:
+                clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+                if not any(clean.values()):
+                    continue
+                rows.append((reader.line_num, clean))
+        except csv.Error as exc:  # e.g. a field over the csv module's 128 kB limit, a NUL byte
+            raise InputFileError(f"not a readable CSV file: {exc}", path=p, line=reader.line_num or None) from None
     return rows
 
 
