@@ -188,3 +188,12 @@ def test_events_show_keeps_source_ids():
     for s in ev.sources:
         assert f"[{s.id}]" in res.output
     assert json.loads(runner.invoke(app, ["events", "show", "stalingrad", "--format", "json"]).output)
+
+
+def test_scenario_validate_json(tmp_path):
+    bad = runner.invoke(app, ["scenario", "validate", str(scenario(tmp_path, months=241)), "--format", "json"])
+    assert bad.exit_code == 2
+    body = json.loads(bad.stdout)
+    assert not body["ok"] and body["problems"][0]["field"] == "scenario.horizon_months"
+    ok = runner.invoke(app, ["scenario", "validate", "stalingrad_historical", "--format", "json"])
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["ok"] is True

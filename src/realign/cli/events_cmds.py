@@ -78,24 +78,42 @@ def show_cmd(
 
 @scenario_app.command("validate")
 def validate_cmd(file: str = typer.Argument(..., help="Scenario TOML file (or a bundled example name, e.g. "
-                                                       "stalingrad_historical).")) -> None:
+                                                       "stalingrad_historical)."),
+                 fmt: Format = FORMAT_OPTION) -> None:
     """Check a scenario file; print OK or every problem (file:line, field) and exit 2.
 
     The same validator as ``realign simulate`` (the engine's parameter names and limits), run
     without any fitting.
     """
+    from realign.errors import InputFileError
     from realign.events.scenario import scenario_path, validate_scenario
     from realign.simulation.scenario_run import SCENARIO_PARAMS, load_for_engine, spec_from_scenario
 
     file = scenario_path(file)
     problems = validate_scenario(file, allowed_params=SCENARIO_PARAMS, allowed_models={"alignment_choice"})
+    sc = None
+    if not problems:
+        try:
+            sc = load_for_engine(file)
+            spec_from_scenario(sc)
+        except InputFileError as exc:
+            problems = [exc]
+    if fmt is not Format.table:
+        rows = [{"path": p.path, "line": p.line, "field": p.field, "message": str(p)} for p in problems]
+        if fmt is Format.json:
+            print_json({"file": str(file), "ok": not problems, "problems": rows,
+                        "scenario": sc.to_dict() if sc is not None and not problems else None})
+        else:
+            import pandas as pd
+
+            print_frame(pd.DataFrame(rows, columns=["path", "line", "field", "message"]), fmt)
+        raise typer.Exit(2 if problems else 0)
     if problems:
         for p in problems:
             err_console.print("[bold red]error:[/] " + escape(str(p)), highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     with domain_errors():
         sc = load_for_engine(file)
-        spec_from_scenario(sc)
     typer.echo(f"OK: {file}: scenario {sc.name!r}, {sc.start:%Y-%m} + {sc.horizon_months} months, "
                f"{len(sc.events)} event(s), {sc.runs} run(s), seed {sc.seed}, model {sc.model}")
 
