@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from realign.errors import RealignError
 from realign.system.dashboard import capability_series, landscape_defaults, network, state_detail
-from realign.system.snapshot import System
+from realign.system.snapshot import System, span_start
+from realign.system.tables import tables
 
 
 def test_network_romania_switches_sides_with_stable_positions():
@@ -41,6 +46,23 @@ def test_landscape_defaults_are_the_largest_cinc():
     assert len(codes) == 12 and {2, 365, 255} <= set(codes)
 
 
-def test_snapshots_are_cached_per_day():
-    assert System.at("1942-11-19") is System.at("1942-11-19")
-    assert System.at("1942-11-19") is not System.at("1942-11-20")
+def test_snapshots_are_shared_within_a_span_of_identical_days():
+    a, b = System.at("1942-11-19"), System.at("1942-11-20")
+    assert a.states is b.states and (a.date, b.date) == (dt.date(1942, 11, 19), dt.date(1942, 11, 20))
+    # Romania left the Axis on 1944-08-24 and joined the Allies on 1944-09-09 (COW war participation)
+    assert span_start(dt.date(1944, 9, 9)) == dt.date(1944, 9, 9)
+    assert System.at("1944-08-23").side(360) == 2 and System.at("1944-09-09").side(360) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=dt.date(1816, 1, 1), max_value=dt.date(2016, 12, 31)))
+def test_a_shared_snapshot_equals_a_fresh_build(d):
+    """The span cache is exact: the snapshot of any day equals the one built from scratch for it."""
+    fresh = System._build(d, tables())
+    cached = System.at(d)
+    assert cached.to_dict() == fresh.to_dict() and cached.coverage == fresh.coverage
+    assert cached.wars.equals(fresh.wars)
+    if fresh.alliances is None:
+        assert cached.alliances is None
+    else:
+        assert cached.alliances.reset_index(drop=True).equals(fresh.alliances.reset_index(drop=True))

@@ -7,6 +7,7 @@ coverage the values are missing (NaN / None), never 0.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -74,8 +75,11 @@ class System:
     def at(cls, date: str | dt.date) -> System:
         """Snapshot of the system on ``date`` (``YYYY-MM-DD``, 1816-01-01 to 2016-12-31).
 
-        Snapshots are cached per day (bounded LRU of :data:`SNAPSHOT_CACHE` days): the same day gives
-        the same (immutable by convention) object; do not modify its frames in place.
+        Every input is a day spell (membership, majors, wars, contiguity, COW alliances) or yearly
+        (CINC, ATOP), so the system only changes on a spell's first day, the day after its last, or
+        1 January: days between two such change days share one snapshot (built once, kept in a
+        bounded LRU of :data:`SNAPSHOT_CACHE` spans) and differ only in ``date``. Frames are shared:
+        do not modify them in place.
         """
         d = parse_date(date)
         if d is None:
@@ -84,7 +88,10 @@ class System:
             raise CoverageError(
                 f"Date {d} is outside the COW state system coverage ({FIRST_DAY} to {LAST_DAY})."
             )
-        return _snapshot(cls, d, _Same(tables()))
+        t = tables()
+        span = span_start(d, t)
+        base = _snapshot(cls, span, _Same(t))
+        return base if span == d else dataclasses.replace(base, date=d)
 
     @classmethod
     def _build(cls, d: dt.date, t) -> System:
@@ -300,6 +307,25 @@ class System:
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
+
+
+@lru_cache(maxsize=4)
+def _change_days(t: _Same) -> np.ndarray:
+    """Sorted day indices on which some input of a snapshot can change (see :meth:`System.at`)."""
+    tb = t.obj
+    parts = [np.array([day(dt.date(y, 1, 1)) for y in range(FIRST_DAY.year, LAST_DAY.year + 2)], dtype=np.int64)]
+    for sp in (tb.states, tb.majors, tb.wars, tb.contiguity, tb.cow_alliance):
+        if sp is not None and len(sp.start):
+            parts += [sp.start.astype(np.int64), sp.end.astype(np.int64) + 1]
+    return np.unique(np.concatenate(parts))
+
+
+def span_start(d: dt.date, t=None) -> dt.date:
+    """First day of the span of days whose snapshot equals ``d``'s (except the date)."""
+    tb = t if t is not None else tables()
+    change = _change_days(_Same(tb))
+    i = int(np.searchsorted(change, day(d), side="right")) - 1
+    return d if i < 0 else max(FIRST_DAY, dt.date(1970, 1, 1) + dt.timedelta(days=int(change[i])))
 
 
 class _Same:

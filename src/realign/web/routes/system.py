@@ -21,11 +21,18 @@ from realign.web.common import (
 
 
 @lru_cache(maxsize=4096)
-def system_json(d: dt.date) -> bytes:
-    """The contract JSON of one day, serialised once (hot path of the dashboard and the load bench)."""
+def _states_json(span: dt.date) -> bytes:
     from realign.system.snapshot import System
 
-    return dumps(System.at(d).to_dict())
+    return dumps(System.at(span).to_dict()["states"])
+
+
+def system_json(d: dt.date) -> bytes:
+    """The contract JSON of one day (``{"date", "states"}``): the states are serialised once per span of
+    identical days (:func:`realign.system.snapshot.span_start`), only the date is per request."""
+    from realign.system.snapshot import span_start
+
+    return b'{"date":"' + d.isoformat().encode() + b'","states":' + _states_json(span_start(d)) + b"}"
 
 
 def build() -> APIRouter:
