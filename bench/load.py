@@ -85,7 +85,54 @@ def urls(n: int, mix: bool, seed: int) -> list[str]:
     return out
 
 
-async def fire(base: str, paths: list[str], timeout: float, deadline: float) -> tuple[list[float], list[str]]:
+async def fire(base: str, paths: list[str], timeout: float, deadline: float,
+               client: str = "raw") -> tuple[list[float], list[str]]:
+    """All ``paths`` at once, one connection each; latency per request and the errors."""
+    if client == "httpx":
+        return await fire_httpx(base, paths, timeout, deadline)
+    lat: list[float] = []
+    errors: list[str] = []
+    host, port = base.removeprefix("http://").split(":")
+
+    async def one(path: str) -> None:
+        t0 = time.perf_counter()
+        try:
+            status, body = await asyncio.wait_for(raw_get(host, int(port), path), timeout)
+            if status != 200:
+                errors.append(f"{path}: HTTP {status} {body[:120]!r}")
+            else:
+                json.loads(body)
+        except (OSError, TimeoutError, ValueError) as exc:
+            errors.append(f"{path}: {type(exc).__name__}: {exc}")
+        lat.append(time.perf_counter() - t0)
+
+    try:
+        await asyncio.wait_for(asyncio.gather(*(one(p) for p in paths)), timeout=deadline)
+    except TimeoutError:
+        errors.append(f"run deadline of {deadline:.0f} s exceeded ({len(lat)}/{len(paths)} done)")
+    return lat, errors
+
+
+async def raw_get(host: str, port: int, path: str) -> tuple[int, bytes]:
+    """A minimal HTTP/1.1 GET on its own connection (the load generator must cost far less CPU than the
+    server it measures: httpx's AsyncClient spent ~10x the server's CPU per request here)."""
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = None
+        for line in head.split(b"\r\n")[1:]:
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        body = await (reader.readexactly(length) if length is not None else reader.read())
+        return status, body
+    finally:
+        writer.close()
+
+
+async def fire_httpx(base: str, paths: list[str], timeout: float, deadline: float) -> tuple[list[float], list[str]]:
     lat: list[float] = []
     errors: list[str] = []
     limits = httpx.Limits(max_connections=len(paths), max_keepalive_connections=len(paths))
@@ -190,6 +237,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=30.0, help="per-request timeout, seconds")
     ap.add_argument("--deadline", type=float, default=120.0, help="per-burst deadline, seconds")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                    help="load generator: raw asyncio HTTP/1.1 (light, default) or httpx.AsyncClient")
     ap.add_argument("--heavy", type=int, default=0, help="measure /api/history under N concurrent ensembles")
     ap.add_argument("--heavy-runs", type=int, default=50, help="runs per heavy request (default 50)")
     ap.add_argument("--heavy-seconds", type=float, default=30.0, help="light-read window under load (default 30)")
@@ -215,10 +264,12 @@ def main() -> int:
                   f"(target <= 1000), max {rep['history_max_ms']} ms")
             print(json.dumps({**rep, "server": base, "workers": args.workers}))
             return 1 if rep["light_errors"] else 0
-        asyncio.run(fire(base, urls(n, args.mix, args.seed + 10_000), args.timeout, args.deadline))  # warm-up
+        asyncio.run(fire(base, urls(n, args.mix, args.seed + 10_000), args.timeout, args.deadline,
+                         args.client))  # warm-up
         for i in range(max(1, args.repeats)):
             t1 = time.perf_counter()
-            lat, errors = asyncio.run(fire(base, urls(n, args.mix, args.seed + i), args.timeout, args.deadline))
+            lat, errors = asyncio.run(fire(base, urls(n, args.mix, args.seed + i), args.timeout, args.deadline,
+                                           args.client))
             rep = burst_report(lat, errors, time.perf_counter() - t1)
             all_errors += errors
             bursts.append(rep)
@@ -235,6 +286,7 @@ def main() -> int:
           f"{summary['p99_ms']['median']} ms (target <= 1000), median {summary['throughput_rps']['median']} req/s "
           f"(target >= 200); min-max p99 {summary['p99_ms']['min']}-{summary['p99_ms']['max']} ms")
     print(json.dumps({"requests": n, "repeats": len(bursts), "errors": len(all_errors), "mix": args.mix,
+                      "client": args.client,
                       "workers": args.workers, "server_startup_s": round(startup, 2), "bursts": bursts,
                       "summary": summary}))
     return 1 if all_errors else 0

@@ -66,3 +66,12 @@ def test_a_shared_snapshot_equals_a_fresh_build(d):
         assert cached.alliances is None
     else:
         assert cached.alliances.reset_index(drop=True).equals(fresh.alliances.reset_index(drop=True))
+
+
+def test_span_starts_cover_the_timeline():
+    from realign.system.snapshot import span_starts
+
+    lo, hi = dt.date(1944, 8, 1), dt.date(1944, 9, 30)
+    starts = span_starts(lo, hi)
+    assert starts[0] == lo and dt.date(1944, 8, 24) in starts and dt.date(1944, 9, 9) in starts
+    assert starts == sorted(set(starts)) and all(span_start(d) == d for d in starts[1:])

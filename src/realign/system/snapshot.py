@@ -328,6 +328,13 @@ def span_start(d: dt.date, t=None) -> dt.date:
     return d if i < 0 else max(FIRST_DAY, dt.date(1970, 1, 1) + dt.timedelta(days=int(change[i])))
 
 
+def span_starts(lo: dt.date, hi: dt.date) -> list[dt.date]:
+    """The first day of every span of identical snapshots that meets ``lo..hi`` (for warming caches)."""
+    change = _change_days(_Same(tables()))
+    inside = change[(change > day(lo)) & (change <= day(hi))]
+    return [span_start(lo)] + [dt.date(1970, 1, 1) + dt.timedelta(days=int(n)) for n in inside]
+
+
 class _Same:
     """Cache key of the tables object by identity (a test or a rebuild that swaps the tables misses)."""
 

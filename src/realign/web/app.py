@@ -46,13 +46,21 @@ def warm_up(*, background: bool = True) -> None:
     layout, the slider's monthly capability series and the timeline's history (in a background thread
     unless ``background=False``)."""
     from realign.system import dashboard as views
-    from realign.system.snapshot import System
+    from realign.system.snapshot import System, span_starts
+    from realign.web.routes.system import system_json
 
     System.at(DASHBOARD_START)
-    if background:
-        threading.Thread(target=views.warm_up, name="realign-warm-up", daemon=True).start()
-    else:
+
+    def rest() -> None:
+        # the slider's days first: every distinct snapshot of 1936-1955 (~180 spans) serialised once
+        for d in span_starts(DASHBOARD_START, DASHBOARD_END):
+            system_json(d)
         views.warm_up()
+
+    if background:
+        threading.Thread(target=rest, name="realign-warm-up", daemon=True).start()
+    else:
+        rest()
 
 
 class BodyLimit:
