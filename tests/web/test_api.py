@@ -516,3 +516,22 @@ def test_scenario_table_is_a_library_function():
     assert d["states"][0]["months"]["1944-10"]["history"] == "allies"
     with pytest.raises(ValueError, match="Malformed date"):
         scenario_table(_fake_consequences("stalingrad"), event="stalingrad", runs=3, seed=1, months=["1944/10"])
+
+
+def test_essay_check_is_stopped_when_the_client_leaves():
+    """The check runs in a child process that is killed once the client has gone (or time is up)."""
+    import anyio
+
+    from realign.web.routes.essay import check_in_child
+
+    class Gone:
+        async def is_disconnected(self) -> bool:
+            return True
+
+    text = "Romania joined the Allies in September 1944. " * 2000
+    status, _ = anyio.run(lambda: check_in_child(text, None, Gone()))  # type: ignore[arg-type]
+    assert status == 499
+    status, msg = anyio.run(lambda: check_in_child(text, None, None, 0.0))
+    assert status == 503 and "stopped" in msg
+    status, body = anyio.run(lambda: check_in_child("Romania joined the Allies in September 1944.", "stalingrad"))
+    assert status == 200 and json.loads(body)["sentences"]
