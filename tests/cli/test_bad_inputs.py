@@ -91,8 +91,12 @@ def test_corrupt_package_manifest(tmp_path, monkeypatch):
 
     (tmp_path / "manifest.json").write_text("[1, 2")
     monkeypatch.setattr(store, "_root", lambda: tmp_path)
-    with pytest.raises(DataIntegrityError, match="manifest"):
-        store.manifest()
+    store.manifest.cache_clear()
+    try:
+        with pytest.raises(DataIntegrityError, match="manifest"):
+            store.manifest()
+    finally:
+        store.manifest.cache_clear()
 
 
 # ----------------------------------------------------------------------------- consequences numbers

@@ -8,9 +8,16 @@ from rich.table import Table
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
 
-events_app = typer.Typer(help="Catalogue of battles as shocks: list, show (dates, sides, sourced losses, effects).",
-                         no_args_is_help=True)
-scenario_app = typer.Typer(help="Scenario files (TOML): validate before running.", no_args_is_help=True)
+events_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Catalogue of battles as shocks: list, show (dates, sides, sourced losses, effects).",
+    no_args_is_help=True,
+)
+scenario_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Scenario files (TOML): validate before running.",
+    no_args_is_help=True,
+)
 
 
 @events_app.command("list")
