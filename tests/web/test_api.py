@@ -535,3 +535,16 @@ def test_essay_check_is_stopped_when_the_client_leaves():
     assert status == 503 and "stopped" in msg
     status, body = anyio.run(lambda: check_in_child("Romania joined the Allies in September 1944.", "stalingrad"))
     assert status == 200 and json.loads(body)["sentences"]
+
+
+def test_json_bodies_handle_library_types():
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from realign.web.common import dumps
+
+    body = json.loads(dumps({1: float("nan"), "n": np.int64(3), "d": dt.date(1944, 9, 9), "a": np.array([1.0, np.nan]),
+                             "t": pd.Timestamp("1944-09-09"), "nat": pd.NaT, "s": {2}}))
+    assert body == {"1": None, "n": 3, "d": "1944-09-09", "a": [1.0, None], "t": "1944-09-09", "nat": None, "s": [2]}

@@ -9,8 +9,8 @@ concurrent ``/api/consequences`` calls cannot starve ``/api/history``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import math
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -90,8 +90,15 @@ def split_list(value: str | None) -> list[str] | None:
 
 
 def _default(obj: Any) -> Any:
+    """What orjson does not serialise itself: ``to_dict`` objects, pandas timestamps, numpy scalars, sets."""
     if hasattr(obj, "to_dict") and callable(obj.to_dict):
         return obj.to_dict()
+    if obj is None or (hasattr(obj, "isoformat") and obj != obj):  # NaT
+        return None
+    if isinstance(obj, dt.datetime):  # pandas.Timestamp (orjson takes only exact datetimes)
+        return obj.date().isoformat() if obj.time() == dt.time(0) and obj.tzinfo is None else obj.isoformat()
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
     if hasattr(obj, "item"):
         return obj.item()
     if isinstance(obj, set | frozenset | tuple):
@@ -99,25 +106,9 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"not JSON-serialisable: {type(obj).__name__}")
 
 
-def _finite(obj: Any) -> Any:
-    """NaN/inf -> None (JSON has no NaN)."""
-    if isinstance(obj, float):
-        return None if math.isnan(obj) or math.isinf(obj) else obj
-    if isinstance(obj, dict):
-        return {str(k): _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    return obj
-
-
 def dumps(obj: Any) -> bytes:
-    """orjson bytes of library output (``to_dict`` objects, numpy scalars and arrays, dates; NaN -> null)."""
-    try:
-        return orjson.dumps(obj, default=_default, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
-    except (TypeError, orjson.JSONEncodeError):
-        plain = orjson.loads(orjson.dumps(obj, default=_default, option=orjson.OPT_SERIALIZE_NUMPY
-                                          | orjson.OPT_NON_STR_KEYS))
-        return orjson.dumps(_finite(plain))
+    """orjson bytes of library output (``to_dict`` objects, numpy, dates, timestamps; NaN and NaT -> null)."""
+    return orjson.dumps(obj, default=_default, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
 
 
 def json_response(body: bytes | Any, status_code: int = 200) -> Response:
