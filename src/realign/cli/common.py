@@ -5,16 +5,22 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+import re
 import sys
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from realign.errors import RealignError
+
+if TYPE_CHECKING:  # pandas is imported by the commands that print tables, not at start-up
+    import pandas as pd
 
 console = Console()
 err_console = Console(stderr=True)
@@ -48,6 +54,8 @@ def print_json(obj: object) -> None:
 
 def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, max_rows: int | None = None) -> None:
     """Print a DataFrame as a rich table, JSON records or CSV."""
+    import pandas as pd
+
     if fmt is Format.json:
         print_json(json.loads(df.to_json(orient="records", date_format="iso")))
         return
@@ -59,8 +67,9 @@ def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, max_
         table.add_column(str(col), overflow="fold")
     shown = df if max_rows is None else df.head(max_rows)
     for row in shown.itertuples(index=False):
-        table.add_row(*["" if (v is None or (isinstance(v, float) and pd.isna(v))) else
-                        (f"{v:.6g}" if isinstance(v, float) else str(v)) for v in row])
+        # Text cells: data such as "[source-id]" is shown literally, never read as rich markup
+        table.add_row(*[Text("" if (v is None or (isinstance(v, float) and pd.isna(v))) else
+                             (f"{v:.6g}" if isinstance(v, float) else str(v))) for v in row])
     console.print(table)
     if max_rows is not None and len(df) > max_rows:
         console.print(f"... {len(df) - max_rows} more rows (use --format csv for all)")
@@ -71,6 +80,44 @@ PROCESSES_OPTION = typer.Option(
     None, "--processes", help="Local worker processes (default: one per core; 0 = in this process).")
 WORKERS_OPTION = typer.Option(None, "--workers", help="Start a Dask LocalCluster with N workers and run there.")
 SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster (scheduler ADDRESS).")
+
+
+def check_out_dir(out: Path | None) -> None:
+    """An ``--out`` folder must be a folder (or not exist yet), with a readable manifest if it has one:
+    checked before any work."""
+    from realign.errors import InputFileError
+
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputFileError("--out must be a folder (or a path that does not exist yet); this is a file",
+                             path=str(out))
+    if out is not None and (out / "manifest.json").exists():  # an earlier run's: corrupt is an error now
+        from realign.simulation.ensemble import _read_run_manifest
+
+        _read_run_manifest(out / "manifest.json")
+    parent = out.parent if out is not None else None
+    while parent is not None and not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent is not None and parent.exists() and not parent.is_dir():
+        raise InputFileError(f"--out cannot be created: {parent} is a file", path=str(out))
+
+
+def check_scheduler(address: str, timeout: float = 3.0) -> None:
+    """Fail fast on a bad ``--scheduler``: it must be ``[tcp://]HOST:PORT`` and accept a connection."""
+    import socket
+
+    from realign.errors import InvalidParameterError
+
+    m = re.fullmatch(r"(?:tcp://)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})", address.strip())
+    if not m or not 0 < int(m.group(2)) < 65536:
+        raise InvalidParameterError(f"The '--scheduler' address must be [tcp://]HOST:PORT (a Dask scheduler). "
+                                    f"Got {address!r} instead.")
+    host, port = m.group(1).strip("[]"), int(m.group(2))
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise InvalidParameterError(f"No Dask scheduler answers at {address!r} ({exc.strerror or exc}); "
+                                    "start one (dask scheduler) or leave out --scheduler.") from None
 
 
 def execution(processes: int | None, workers: int | None, scheduler: str | None) -> dict:
@@ -86,7 +133,8 @@ def execution(processes: int | None, workers: int | None, scheduler: str | None)
     for name, v in (("processes", processes), ("workers", workers)):
         if v is not None and v < 0:
             raise InvalidParameterError(f"The '{name}' parameter must be an int >= 0. Got {v!r} instead.")
-    if scheduler:
+    if scheduler is not None:
+        check_scheduler(scheduler)
         return {"scheduler": scheduler, "workers": workers, "dask": True}
     if workers:
         return {"workers": workers, "dask": True, "scheduler": None}

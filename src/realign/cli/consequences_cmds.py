@@ -12,6 +12,7 @@ from realign.cli.common import (
     PROCESSES_OPTION,
     SCHEDULER_OPTION,
     WORKERS_OPTION,
+    check_out_dir,
     console,
     domain_errors,
     err_console,
@@ -42,6 +43,9 @@ def consequences_cmd(
     from realign.consequences.report import render_html, render_markdown, write_report
 
     with domain_errors():
+        _check_args(runs, seed, months)
+        check_out_dir(out)
+        where = execution(processes, workers, scheduler)
         quiet = fmt is ReportFormat.json and out is None
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True, disable=quiet) as bar:
@@ -54,7 +58,7 @@ def consequences_cmd(
 
             prep = bar.add_task("fitting models and preparing inputs", total=None)
             c = consequences(event, runs=runs, seed=seed, months=months, progress=progress,
-                             **execution(processes, workers, scheduler))
+                             **where)
             bar.remove_task(prep)
         if out is not None:
             paths = write_report(c, out)
@@ -71,6 +75,18 @@ def consequences_cmd(
             typer.echo(render_html(c))
         else:
             typer.echo(render_markdown(c))
+
+
+def _check_args(runs: int, seed: int, months: int | None) -> None:
+    """Bad numbers are refused before any fitting (``--months 0`` is an error, not the default)."""
+    from realign.errors import InvalidParameterError
+
+    if not 1 <= runs <= 1_000_000:
+        raise InvalidParameterError(f"The 'runs' parameter must be an int in [1, 1000000]. Got {runs!r} instead.")
+    if seed < 0:
+        raise InvalidParameterError(f"The 'seed' parameter must be an int >= 0. Got {seed!r} instead.")
+    if months is not None and not 1 <= months <= 240:
+        raise InvalidParameterError(f"The 'months' parameter must be an int in [1, 240]. Got {months!r} instead.")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,9 +8,16 @@ import typer
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, print_frame
 
-data_app = typer.Typer(help="Bundled datasets: list, cite (BibTeX), show rows; import COW alliances.",
-                       no_args_is_help=True)
-import_app = typer.Typer(help="Import data you supply (not redistributable with realign).", no_args_is_help=True)
+data_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Bundled datasets: list, cite (BibTeX), show rows; import COW alliances.",
+    no_args_is_help=True,
+)
+import_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Import data you supply (not redistributable with realign).",
+    no_args_is_help=True,
+)
 
 
 @data_app.command("list")

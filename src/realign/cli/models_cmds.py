@@ -19,8 +19,8 @@ import enum
 import math
 from collections.abc import Hashable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -28,6 +28,9 @@ from rich.table import Table
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_json
 from realign.errors import InputFileError, InvalidParameterError, RealignError
+
+if TYPE_CHECKING:  # numpy is imported by the commands, not at CLI start-up
+    import numpy as np
 
 
 @contextlib.contextmanager
@@ -60,17 +63,20 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[st
         raise InputFileError("file not found", path=p)
     with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InputFileError(f"missing column(s) {', '.join(missing)}; expected columns "
-                                 f"{','.join(required)}", path=p, line=1)
-        rows = []
-        for row in reader:
-            clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
-            if not any(clean.values()):
-                continue
-            rows.append((reader.line_num, clean))
+        try:
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise InputFileError(f"missing column(s) {', '.join(missing)}; expected columns "
+                                     f"{','.join(required)}", path=p, line=1)
+            rows = []
+            for row in reader:
+                clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+                if not any(clean.values()):
+                    continue
+                rows.append((reader.line_num, clean))
+        except csv.Error as exc:  # e.g. a field over the csv module's 128 kB limit, a NUL byte
+            raise InputFileError(f"not a readable CSV file: {exc}", path=p, line=reader.line_num or None) from None
     return rows
 
 
@@ -91,6 +97,8 @@ def read_landscape_csv(sizes_path: Path, prop_path: Path) -> tuple[np.ndarray, n
 
     A pair listed once applies both ways; listed twice it must agree; missing pairs are 0.
     """
+    import numpy as np
+
     ids: list[Hashable] = []
     sizes: list[float] = []
     index: dict[Hashable, int] = {}

@@ -15,6 +15,7 @@ from realign.cli.common import (
     SCHEDULER_OPTION,
     WORKERS_OPTION,
     Format,
+    check_out_dir,
     console,
     domain_errors,
     err_console,
@@ -120,6 +121,7 @@ def simulate_cmd(
         # validate the scenario and the cheap arguments before the (seconds-long) preparation
         spec_from_scenario(sc)
         _check_args(sc, runs, seed, batch_size)
+        check_out_dir(out)
         where = execution(processes, workers, scheduler)
         with err_console.status("fitting models and preparing inputs ..."):
             inputs = prepare_scenario(sc)

@@ -6,12 +6,18 @@ print. ``--format json`` prints the case dict (or ``{case: dict}`` for ``--case 
 
 from __future__ import annotations
 
-import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
 from realign.errors import InvalidParameterError
+
+
+def _frame(data):
+    """A DataFrame (pandas imported here, not at CLI start-up)."""
+    import pandas as pd
+
+    return pd.DataFrame(data)
 
 CASE_HELP = ("Which case: wwii, wwi, 1872-1907, blocs1955, choice, forecast, or all (every case but the slow "
              "forecast, which runs only by name: about four minutes on two cores).")
@@ -23,9 +29,9 @@ def _fmt(x: object) -> str:
 
 def _print_forecast(r: dict, fmt: Format) -> None:
     console.rule(f"[bold]forecast[/]: {r.get('title', '')}")
-    print_frame(pd.DataFrame(r["confusion"]).round(3), fmt, title=f"Per war ({r['horizon_months']}-month horizon, "
+    print_frame(_frame(r["confusion"]).round(3), fmt, title=f"Per war ({r['horizon_months']}-month horizon, "
                                                                    f"{r['runs']} runs per origin)")
-    print_frame(pd.DataFrame(r["per_state"]), fmt, title="Every recorded change: forecast made 1, 2, 3 months before")
+    print_frame(_frame(r["per_state"]), fmt, title="Every recorded change: forecast made 1, 2, 3 months before")
     for note in r.get("notes", []):
         console.print(f"note: {note}", markup=False, highlight=False)
 
@@ -39,21 +45,21 @@ def _print_case(name: str, r: dict, fmt: Format) -> None:
                   + (f" ({r['correct']} correct)" if "correct" in r else "")
                   + (f"; {r['n_neutral']} neutral (unscored) states listed" if r.get("n_neutral") else ""))
     if r.get("per_state"):
-        print_frame(pd.DataFrame(r["per_state"]), fmt, title="Per state" if name != "choice" else "Held-out switches")
-    print_frame(pd.DataFrame(r["confusion"]), fmt, title="Confusion (rows: actual)")
+        print_frame(_frame(r["per_state"]), fmt, title="Per state" if name != "choice" else "Held-out switches")
+    print_frame(_frame(r["confusion"]), fmt, title="Confusion (rows: actual)")
     for sub, s in (r.get("subcases") or {}).items():
         console.print(f"[bold]{sub}[/] {s.get('title', '')}: accuracy {_fmt(s.get('accuracy'))} over n = {s.get('n')}")
-        print_frame(pd.DataFrame(s["confusion"]), fmt, title=f"Confusion {sub}")
+        print_frame(_frame(s["confusion"]), fmt, title=f"Confusion {sub}")
     if name == "1872-1907":
         rows = [{"network": k, **{c: v[c] for c in ("n_positive", "n_negative", "triangle_index", "frustration",
                                                       "factions_vs_1907_blocs")}} for k, v in r["networks"].items()]
-        print_frame(pd.DataFrame(rows), fmt, title="Signed networks")
+        print_frame(_frame(rows), fmt, title="Signed networks")
         dyn = [{"from": y, "dynamics": k, **v} for y, d in r["dynamics"].items() for k, v in d.items()]
-        print_frame(pd.DataFrame(dyn), fmt, title="Dynamics vs the 1907 blocs")
+        print_frame(_frame(dyn), fmt, title="Dynamics vs the 1907 blocs")
     if name == "choice":
-        print_frame(pd.DataFrame(r["weights"]), fmt, title="Fitted weights (Laplace SE)")
+        print_frame(_frame(r["weights"]), fmt, title="Fitted weights (Laplace SE)")
         ho = r["held_out"]
-        print_frame(pd.DataFrame([{"predictor": k, **ho[k]} for k in ("model", "persistence")]), fmt,
+        print_frame(_frame([{"predictor": k, **ho[k]} for k in ("model", "persistence")]), fmt,
                     title=f"Held-out {ho['months'][0]}..{ho['months'][1]}: {ho['n']} observations")
     if "axelrod_bennett_1993" in r:
         ab = r["axelrod_bennett_1993"]
@@ -91,11 +97,11 @@ def validate_cmd(
             return
         for name, r in results.items():
             if fmt is Format.csv:
-                print_frame(pd.DataFrame(r.get("per_state") or []), fmt)
+                print_frame(_frame(r.get("per_state") or []), fmt)
             else:
                 _print_case(name, r, fmt)
         if fmt is Format.table and len(results) > 1:
-            print_frame(pd.DataFrame(summary_rows(results)), fmt, title="Summary")
+            print_frame(_frame(summary_rows(results)), fmt, title="Summary")
 
 
 def register(app: typer.Typer) -> None:

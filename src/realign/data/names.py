@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,7 +20,7 @@ import pandas as pd
 from realign.data.store import load_shared
 from realign.errors import AmbiguousStateError, InvalidParameterError, UnknownStateError
 
-__all__ = ["resolve", "resolve_detail", "Resolution", "state_name", "parse_date", "is_member"]
+__all__ = ["resolve", "resolve_detail", "resolve_states", "Resolution", "state_name", "parse_date", "is_member"]
 
 #: Historical aliases and demonyms -> candidate ccodes (the date chooses among candidates).
 ALIASES: dict[str, tuple[int, ...]] = {
@@ -238,3 +239,31 @@ def resolve(name: str | int, date: str | dt.date | None = None) -> int:
     360
     """
     return resolve_detail(name, date).ccode
+
+
+def resolve_states(items: Iterable[str | int], date: str | dt.date | None = None, *,
+                   members_only: bool = False) -> list[int]:
+    """ccodes or names -> COW ccodes, in the order given (the one state-list parser of CLI and web).
+
+    Each item goes through :func:`resolve` (so ``"²"``, ``"--5"`` or ``"-1"`` are unknown states, never
+    a crash). An empty list and a state given twice are errors; with ``members_only`` a state that is
+    not a COW system member on ``date`` is an error too.
+
+    >>> resolve_states(["2", "Germany", 200], "1942-11-19")
+    [2, 255, 200]
+    """
+    d = parse_date(date)
+    codes: list[int] = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            raise UnknownStateError(f"A state must be a COW ccode or a name, got {item!r}.")
+        code = resolve(item.strip() if isinstance(item, str) else item, d)
+        if members_only and d is not None and not is_member(code, d):
+            raise UnknownStateError(f"State {code} ({state_name(code)}) is not a COW system member on {d}.")
+        codes.append(code)
+    if not codes:
+        raise InvalidParameterError("The 'states' parameter names no state (give ccodes or names).")
+    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    if dupes:
+        raise InvalidParameterError(f"States listed more than once: {', '.join(map(str, dupes))}.")
+    return codes

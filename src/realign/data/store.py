@@ -27,7 +27,16 @@ def _root() -> Path:
 @cache
 def manifest() -> dict[str, dict]:
     """The data manifest: one entry per bundled table (name, version, coverage, citation, sha256...)."""
-    return json.loads((_root() / "manifest.json").read_text(encoding="utf-8"))
+    path = _root() / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise DataIntegrityError(f"The package data manifest {path} cannot be read ({exc}); reinstall realign "
+                                 "or rebuild it with the data-raw/ scripts.") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise DataIntegrityError(f"The package data manifest {path} is not a table of datasets; reinstall "
+                                 "realign or rebuild it with the data-raw/ scripts.")
+    return data
 
 
 def list_datasets() -> pd.DataFrame:

@@ -528,6 +528,7 @@ def _validate(data: Any, path: str, lines: Mapping[str, int] | None,
             ctx.err(f"{p}.effects", f"'effects' must be a table of sides, got {_tname(eff)}")
             continue
         sides = set(catalogue_event.sides) if catalogue_event is not None else None
+        keys_of_side: dict[int, str] = {}
         for sk, sv in eff.items():
             q = f"{p}.effects.{sk}"
             try:
@@ -535,6 +536,11 @@ def _validate(data: Any, path: str, lines: Mapping[str, int] | None,
             except (TypeError, ValueError):
                 ctx.err(q, f"effects keys must be COW side numbers (1, 2), got {sk!r}")
                 continue
+            if side in keys_of_side:  # [events.effects.1] and [events.effects.01]: never merged silently
+                ctx.err(q, f"effects.{sk} is side {side} again (also effects.{keys_of_side[side]}); "
+                           "give each side once")
+                continue
+            keys_of_side[side] = sk
             if sides is not None and side not in sides:
                 ctx.err(q, f"event {catalogue_event.slug!r} has no side {side}; sides: "  # type: ignore[union-attr]
                            f"{', '.join(map(str, sorted(sides)))}")
@@ -649,6 +655,8 @@ def _parse_text(text: str, path: str, allowed_params: Iterable[str] | None,
 def parse_scenario(text: str, *, path: str = "<string>", allowed_params: Iterable[str] | None = None,
                    allowed_models: Iterable[str] | None = None) -> Scenario:
     """Parse and validate scenario TOML ``text``; raise the first :class:`InputFileError`."""
+    if not isinstance(text, str):
+        raise InputFileError(f"scenario text must be a str (TOML), got {type(text).__name__}", path=path)
     data, problems = _parse_text(text, path, allowed_params, allowed_models)
     if problems:
         first = problems[0][0]

@@ -116,6 +116,12 @@ def validate_inputs(
             f"propensity is not symmetric at row {i}{_id_text(id_list, i)}, "
             f"column {j}{_id_text(id_list, j)}: "
             f"p[{i},{j}]={p[i, j]} but p[{j},{i}]={p[j, i]}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        bound = float(s @ np.abs(p) @ s)  # largest |energy| any configuration can reach
+    if not math.isfinite(bound):
+        raise InvalidParameterError(
+            f"sizes x propensities overflow a float (the energy bound sum s_i s_j |p_ij| is {bound}); "
+            f"largest size {s.max(initial=0.0):g}: rescale the sizes (e.g. to shares) or the propensities")
     return s, p, id_list
 
 

@@ -11,6 +11,7 @@ States do not enter or leave the system during a run (model assumption).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import numba
@@ -23,6 +24,9 @@ from realign.models.propensity import FACTORS, dyad_factors, fitted_model, land_
 from realign.system.snapshot import WWII, System
 
 __all__ = ["SimulationSpec", "SimInputs", "prepare", "simulate", "SIDE_LABELS"]
+
+#: Smallest choice temperature (weights are divided by it, their covariance by its square).
+MIN_TEMPERATURE = 0.01
 
 SIDE_LABELS = ("neutral", "allies", "axis")
 
@@ -59,11 +63,18 @@ class SimulationSpec:
         unknown = set(self.params) - set(PARAMS)
         if unknown:
             raise InvalidParameterError(f"Unknown model parameter(s) {sorted(unknown)}; known: {', '.join(PARAMS)}.")
+        bad = {k: v for k, v in self.params.items()
+               if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)}
+        if bad:
+            raise InvalidParameterError(f"Model parameters must be finite numbers (a NaN is not 'draw it'). "
+                                        f"Got {bad!r}.")
         if not 0 <= self.credibility_retention <= 1:
             raise InvalidParameterError("The 'credibility_retention' parameter must be in [0, 1]. "
                                         f"Got {self.credibility_retention!r} instead.")
-        if not 0 < self.temperature <= 100:
-            raise InvalidParameterError(f"The 'temperature' parameter must be in (0, 100]. Got {self.temperature!r}.")
+        if not MIN_TEMPERATURE <= self.temperature <= 100:
+            # below ~0.01 the weights' covariance (scaled by 1/tau^2) overflows: an error, not a wrong result
+            raise InvalidParameterError(f"The 'temperature' parameter must be in [{MIN_TEMPERATURE}, 100]. "
+                                        f"Got {self.temperature!r}.")
 
     def to_dict(self) -> dict:
         return {"start": self.start.isoformat(), "months": self.months,

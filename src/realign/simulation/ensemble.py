@@ -25,7 +25,7 @@ import pandas as pd
 
 from realign import __version__
 from realign.data.store import manifest as data_manifest
-from realign.errors import InvalidParameterError
+from realign.errors import InputFileError, InvalidParameterError
 from realign.models.choice import PARAMS
 from realign.simulation.engine import SIDE_LABELS, SimInputs, SimulationSpec, prepare, simulate
 
@@ -186,6 +186,19 @@ def _backend_iter(inputs: SimInputs, seed: int, jobs: list[tuple[int, int]], wor
             yield fut.result()
 
 
+def _read_run_manifest(path: Path) -> dict:
+    """The manifest of an earlier run in ``--out``; a corrupt one is a clear error, not a traceback."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputFileError(f"the run manifest cannot be read ({exc}); use a new --out or remove the folder",
+                             path=str(path)) from None
+    if not isinstance(old, dict):
+        raise InputFileError("the run manifest is not a JSON object; use a new --out or remove the folder",
+                             path=str(path))
+    return old
+
+
 def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: str | Path | None = None,
                  batch_size: int = 500, workers: int | None = 0, scheduler: str | None = None, dask: bool = False,
                  resume: bool = True, progress: Callable[[int, int], None] | None = None,
@@ -201,6 +214,13 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
     if not isinstance(batch_size, int) or batch_size < 1:
         raise InvalidParameterError(f"The 'batch_size' parameter must be an int >= 1. Got {batch_size!r} instead.")
     replicate_seeds(seed, 0)  # validates the seed
+    outdir = Path(out) if out else None
+    if outdir is not None:  # a bad output folder is refused before the (seconds-long) preparation
+        if outdir.exists() and not outdir.is_dir():
+            raise InputFileError("the output must be a folder (or a path that does not exist yet); this is a file",
+                                 path=str(outdir))
+        if (outdir / "manifest.json").exists():
+            _read_run_manifest(outdir / "manifest.json")
     inputs = inputs or prepare(spec)
     ccodes = [int(c) for c in inputs.ccodes]
     days = list(inputs.days)
@@ -215,13 +235,12 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
                   "credibility_sd": inputs.credibility_sd},
         "config": _config_hash(spec, seed, runs, batch_size),
     }
-    outdir = Path(out) if out else None
     done_batches: set[int] = set()
     if outdir:
         outdir.mkdir(parents=True, exist_ok=True)
         mpath = outdir / "manifest.json"
         if mpath.exists():
-            old = json.loads(mpath.read_text())
+            old = _read_run_manifest(mpath)
             if old.get("config") != man["config"] and resume:
                 raise InvalidParameterError(
                     f"{outdir} holds a different run (config {old.get('config')}); use a new --out or "

@@ -35,8 +35,14 @@ import numpy as np
 from realign.errors import InputFileError, InvalidParameterError
 from realign.events.scenario import Scenario, load_scenario, locate_fields
 from realign.models.choice import CREDIBILITY_RETENTION, PARAMS
-from realign.simulation.engine import SimInputs, SimulationSpec, prepare
-from realign.simulation.ensemble import EnsembleResult, _atomic_json, replicate_seeds, run_ensemble
+from realign.simulation.engine import MIN_TEMPERATURE, SimInputs, SimulationSpec, prepare
+from realign.simulation.ensemble import (
+    EnsembleResult,
+    _atomic_json,
+    _read_run_manifest,
+    replicate_seeds,
+    run_ensemble,
+)
 
 __all__ = ["PARAM_ALIASES", "SCENARIO_PARAMS", "load_for_engine", "spec_from_scenario", "engine_settings",
            "prepare_scenario", "run_scenario"]
@@ -54,6 +60,9 @@ _SETTINGS = ("temperature", "credibility_decay")
 #: Every ``[model.params]`` name a scenario may use with this engine.
 SCENARIO_PARAMS = frozenset(PARAMS) | frozenset(PARAM_ALIASES) | frozenset(_SETTINGS)
 _MODELS = frozenset({"alignment_choice"})
+#: The engine's limits (months per run, replicates per ensemble).
+MAX_MONTHS = 240
+MAX_RUNS = 1_000_000
 
 
 def _field_error(scenario: Scenario, fld: str, msg: str) -> InputFileError:
@@ -103,6 +112,7 @@ def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
         params[target] = sign * float(value)
         origin[target] = name
     st = engine_settings(sc)  # validates the settings too
+    _check_engine_limits(sc)
     events = []
     for ev in sc.events:
         if ev.outcome == "custom":
@@ -121,12 +131,31 @@ def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
         raise _field_error(sc, "model.params", str(exc)) from None
 
 
+def _check_engine_limits(sc: Scenario) -> None:
+    """What the file format allows but the engine cannot run: > 240 months, > 10^6 runs, unknown ccodes."""
+    from realign.data.names import state_name
+    from realign.errors import RealignError
+
+    if not 1 <= sc.horizon_months <= MAX_MONTHS:
+        raise _field_error(sc, "scenario.horizon_months",
+                           f"the simulation engine runs 1..{MAX_MONTHS} months, got {sc.horizon_months!r}")
+    if not 1 <= sc.runs <= MAX_RUNS:
+        raise _field_error(sc, "seeds.runs", f"'runs' must be in 1..{MAX_RUNS} for the simulation engine, "
+                                             f"got {sc.runs!r}")
+    for i, c in enumerate(sc.states or ()):
+        try:
+            state_name(c)
+        except RealignError:
+            raise _field_error(sc, f"scenario.states[{i}]", f"{c} is not a COW state code") from None
+
+
 def engine_settings(scenario: Scenario | str | Path) -> dict[str, float]:
     """``{"temperature": tau, "credibility_retention": r}`` of a scenario (defaults 1 and the engine's)."""
     sc = load_for_engine(scenario)
     tau = float(sc.params.get("temperature", 1.0))
-    if not (math.isfinite(tau) and 0 < tau <= 100):
-        raise _field_error(sc, "model.params.temperature", f"'temperature' must be in (0, 100], got {tau!r}")
+    if not (math.isfinite(tau) and MIN_TEMPERATURE <= tau <= 100):
+        raise _field_error(sc, "model.params.temperature",
+                           f"'temperature' must be in [{MIN_TEMPERATURE}, 100], got {tau!r}")
     if "credibility_decay" in sc.params:
         delta = float(sc.params["credibility_decay"])
         if not (math.isfinite(delta) and 0 <= delta < 1):
@@ -172,6 +201,11 @@ def run_scenario(path_or_scenario: str | Path | Scenario, *, runs: int | None = 
     side = {"scenario": sc.to_dict(), "path": sc.path, "engine_settings": settings}
     outdir = Path(out) if out else None
     if outdir is not None:
+        if outdir.exists() and not outdir.is_dir():
+            raise InputFileError("the output must be a folder (or a path that does not exist yet); this is a file",
+                                 path=str(outdir))
+        if (outdir / "manifest.json").exists():
+            _read_run_manifest(outdir / "manifest.json")  # corrupt: an error before any fitting
         sidecar = outdir / "scenario.json"
         if resume and sidecar.exists():
             try:

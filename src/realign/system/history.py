@@ -47,29 +47,38 @@ def _in(col: pd.Series, lo: dt.date, hi: dt.date) -> pd.Series:
 
 
 def _war_changes(lo: dt.date, hi: dt.date) -> list[dict]:
-    w = load_shared("war_participants").sort_values(["war", "ccode", "start"])
+    """War entries, side changes and exits in ``(lo, hi]`` (COW Inter-State War v4.0 spells).
+
+    Vectorised: only the spells that start or end in the window are visited, in (war, ccode, start)
+    order; the side before each spell is the previous spell's side of the same state in the same war.
+    """
+    w = load_shared("war_participants").sort_values(["war", "ccode", "start"]).reset_index(drop=True)
+    prev = w.groupby(["war", "ccode"], sort=False)["side"].shift(1)
+    lo_ts, hi_ts = pd.Timestamp(lo), pd.Timestamp(hi)
+    start_in = (w["start"] > lo_ts) & (w["start"] <= hi_ts)
+    end_in = (w["end"] > lo_ts) & (w["end"] <= hi_ts)
+    keep = (start_in | end_in).to_numpy()
     rows = []
-    for (war, ccode), grp in w.groupby(["war", "ccode"], sort=False):
-        prev_side = None
-        for r in grp.itertuples():
-            src = f"COW Inter-State War v4.0, war {war} ({r.war_name}), line {r.row}"
-            if pd.notna(r.start) and _in(pd.Series([r.start]), lo, hi).iloc[0]:
-                switched = prev_side is not None and prev_side != r.side
-                rows.append({
-                    "date": r.start.date(), "ccode": int(ccode), "name": r.state_name,
-                    "kind": "side_change" if switched else "war_entry",
-                    "counterpart": (f"{r.war_name} (war {war}): {_side_label(war, prev_side)} -> "
-                                    f"{_side_label(war, r.side)}") if switched else
-                    f"{r.war_name} (war {war}), {_side_label(war, r.side)}",
-                    "source": src, "verified": True,
-                })
-            if pd.notna(r.end) and _in(pd.Series([r.end]), lo, hi).iloc[0]:
-                rows.append({
-                    "date": r.end.date(), "ccode": int(ccode), "name": r.state_name, "kind": "war_exit",
-                    "counterpart": f"{r.war_name} (war {war}), {_side_label(war, r.side)}",
-                    "source": src, "verified": True,
-                })
-            prev_side = r.side
+    for r, p, s_in, e_in in zip(w[keep].itertuples(), prev[keep], start_in[keep], end_in[keep], strict=True):
+        war, ccode = int(r.war), int(r.ccode)
+        src = f"COW Inter-State War v4.0, war {war} ({r.war_name}), line {r.row}"
+        if s_in:
+            prev_side = None if pd.isna(p) else int(p)
+            switched = prev_side is not None and prev_side != r.side
+            rows.append({
+                "date": r.start.date(), "ccode": ccode, "name": r.state_name,
+                "kind": "side_change" if switched else "war_entry",
+                "counterpart": (f"{r.war_name} (war {war}): {_side_label(war, prev_side)} -> "
+                                f"{_side_label(war, r.side)}") if switched else
+                f"{r.war_name} (war {war}), {_side_label(war, r.side)}",
+                "source": src, "verified": True,
+            })
+        if e_in:
+            rows.append({
+                "date": r.end.date(), "ccode": ccode, "name": r.state_name, "kind": "war_exit",
+                "counterpart": f"{r.war_name} (war {war}), {_side_label(war, r.side)}",
+                "source": src, "verified": True,
+            })
     return rows
 
 

@@ -7,10 +7,11 @@ coverage the values are missing (NaN / None), never 0.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -26,6 +27,8 @@ __all__ = ["System", "FIRST_DAY", "LAST_DAY", "ALLIANCE_TYPES", "WWII"]
 FIRST_DAY = dt.date(1816, 1, 1)
 #: End of the COW state-system list v2016 (the snapshot's backbone).
 LAST_DAY = dt.date(2016, 12, 31)
+#: Days of snapshots kept by :meth:`System.at` (bounded LRU; ~0.1 MB each).
+SNAPSHOT_CACHE = 1024
 ALLIANCE_TYPES = ("defense", "offense", "neutral", "nonagg", "consul")
 #: COW war number of World War II; side 1 = Allies, side 2 = Axis.
 WWII = 139
@@ -70,7 +73,14 @@ class System:
     # ------------------------------------------------------------------ construction
     @classmethod
     def at(cls, date: str | dt.date) -> System:
-        """Snapshot of the system on ``date`` (``YYYY-MM-DD``, 1816-01-01 to 2016-12-31)."""
+        """Snapshot of the system on ``date`` (``YYYY-MM-DD``, 1816-01-01 to 2016-12-31).
+
+        Every input is a day spell (membership, majors, wars, contiguity, COW alliances) or yearly
+        (CINC, ATOP), so the system only changes on a spell's first day, the day after its last, or
+        1 January: days between two such change days share one snapshot (built once, kept in a
+        bounded LRU of :data:`SNAPSHOT_CACHE` spans) and differ only in ``date``. Frames are shared:
+        do not modify them in place.
+        """
         d = parse_date(date)
         if d is None:
             raise InvalidParameterError("A date is required (YYYY-MM-DD).")
@@ -79,6 +89,12 @@ class System:
                 f"Date {d} is outside the COW state system coverage ({FIRST_DAY} to {LAST_DAY})."
             )
         t = tables()
+        span = span_start(d, t)
+        base = _snapshot(cls, span, _Same(t))
+        return base if span == d else dataclasses.replace(base, date=d)
+
+    @classmethod
+    def _build(cls, d: dt.date, t) -> System:
         n = day(d)
         year = d.year
         members = t.states.active(n)
@@ -291,3 +307,49 @@ class System:
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
+
+
+@lru_cache(maxsize=4)
+def _change_days(t: _Same) -> np.ndarray:
+    """Sorted day indices on which some input of a snapshot can change (see :meth:`System.at`)."""
+    tb = t.obj
+    parts = [np.array([day(dt.date(y, 1, 1)) for y in range(FIRST_DAY.year, LAST_DAY.year + 2)], dtype=np.int64)]
+    for sp in (tb.states, tb.majors, tb.wars, tb.contiguity, tb.cow_alliance):
+        if sp is not None and len(sp.start):
+            parts += [sp.start.astype(np.int64), sp.end.astype(np.int64) + 1]
+    return np.unique(np.concatenate(parts))
+
+
+def span_start(d: dt.date, t=None) -> dt.date:
+    """First day of the span of days whose snapshot equals ``d``'s (except the date)."""
+    tb = t if t is not None else tables()
+    change = _change_days(_Same(tb))
+    i = int(np.searchsorted(change, day(d), side="right")) - 1
+    return d if i < 0 else max(FIRST_DAY, dt.date(1970, 1, 1) + dt.timedelta(days=int(change[i])))
+
+
+def span_starts(lo: dt.date, hi: dt.date) -> list[dt.date]:
+    """The first day of every span of identical snapshots that meets ``lo..hi`` (for warming caches)."""
+    change = _change_days(_Same(tables()))
+    inside = change[(change > day(lo)) & (change <= day(hi))]
+    return [span_start(lo)] + [dt.date(1970, 1, 1) + dt.timedelta(days=int(n)) for n in inside]
+
+
+class _Same:
+    """Cache key of the tables object by identity (a test or a rebuild that swaps the tables misses)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object):
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
+@lru_cache(maxsize=SNAPSHOT_CACHE)
+def _snapshot(cls: type[System], d: dt.date, t: _Same) -> System:
+    return cls._build(d, t.obj)
