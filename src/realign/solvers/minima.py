@@ -1,0 +1,222 @@
+"""Every local minimum of the two-coalition energy without visiting every configuration.
+
+A configuration is a local minimum when every state sits with the coalition its field favours:
+``s_i h_i >= -tol`` with ``h_i = Σ_j W_ij s_j`` (see :mod:`realign.solvers.exact`). Depth-first
+search assigns spins one at a time (spin of the first state in the order fixed to +1: the two
+labellings of a partition are one configuration). For an assigned spin ``i`` write its field as
+``F_i`` (from the assigned spins) plus the unassigned ones' part, which is at least ``-R_i`` with
+``R_i = Σ_{j unassigned} |W_ij|``. If ``s_i F_i + R_i < -tol`` no completion can make ``i`` content,
+and the whole subtree is pruned. The test is exact (no minimum is ever pruned), so when the search
+ends within its node budget the list is **complete**; every leaf is re-checked from scratch.
+
+Unassigned spins whose choice is already forced are propagated: if ``F_u + R_u < -tol`` spin ``u``
+can only be -1 in a minimum (and +1 if ``-F_u + R_u < -tol``); both is a dead end. Variables are
+ordered by decreasing ``Σ_j |W_ij|`` so the strongly coupled states are fixed first.
+
+The number of nodes grows far slower than ``2^N`` on frustrated instances (the count of local
+minima of the Sherrington-Kirkpatrick model grows as about ``2^(0.29 N)``; Bray & Moore 1980,
+*J. Phys. C* 13, L469), which is what lets N=40 finish where enumeration would need 2^39 steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from realign.solvers.exact import default_tol
+
+__all__ = ["MinimaResult", "enumerate_minima", "MINIMA_MAX_N"]
+
+#: Largest N accepted (states are int64 bit masks).
+MINIMA_MAX_N = 62
+
+
+@njit(cache=True)
+def _choose(w, aw, F, R, s, tol, strength):
+    """Next spin to branch on and its allowed values: (-1, 0) dead end, (j, +1|-1) forced, (j, 0) free."""
+    n = w.shape[0]
+    best = -1
+    best_score = -1.0
+    for j in range(n):
+        if s[j] != 0.0:
+            continue
+        plus = F[j] + R[j] >= -tol
+        minus = -F[j] + R[j] >= -tol
+        for i in range(n):
+            if s[i] == 0.0 or aw[i, j] == 0.0:
+                continue
+            slack = s[i] * F[i] + R[i]
+            if slack - 2.0 * aw[i, j] < -tol:
+                # s_j = -sign(s_i W_ij) would leave i unable to be content
+                if s[i] * w[i, j] > 0:
+                    minus = False
+                else:
+                    plus = False
+        if not plus and not minus:
+            return -1, 0
+        if plus != minus:
+            return j, (1 if plus else -1)
+        score = strength[j] + 2.0 * (R[j] < np.abs(F[j]))
+        if score > best_score:
+            best_score = score
+            best = j
+    return best, 0
+
+
+@njit(cache=True)
+def _dfs(w, strength, tol, cap, node_limit, out_s):
+    """Depth-first enumeration with propagation; returns (minima found, nodes visited, finished)."""
+    n = w.shape[0]
+    aw = np.abs(w)
+    F = np.zeros(n)
+    R = np.zeros(n)
+    for i in range(n):
+        R[i] = aw[i].sum()
+    s = np.zeros(n)
+    var = np.zeros(n + 1, np.int64)
+    vals = np.zeros((n + 1, 2))
+    nval = np.zeros(n + 1, np.int64)
+    nxt = np.zeros(n + 1, np.int64)
+    count = 0
+    nodes = 0
+    d = 0
+    # open the root
+    j, forced = _choose(w, aw, F, R, s, tol, strength)
+    var[0] = j
+    vals[0, 0] = 1.0  # symmetry: the first spin fixed is +1
+    nval[0] = 1
+    nxt[0] = 0
+    while d >= 0:
+        if nxt[d] >= nval[d]:
+            d -= 1
+            if d >= 0:
+                u = var[d]
+                su = s[u]
+                for k in range(n):
+                    F[k] -= w[k, u] * su
+                    R[k] += aw[k, u]
+                s[u] = 0.0
+            continue
+        v = var[d]
+        val = vals[d, nxt[d]]
+        nxt[d] += 1
+        nodes += 1
+        if nodes > node_limit:
+            return count, nodes, False
+        s[v] = val
+        for k in range(n):
+            F[k] += w[k, v] * val
+            R[k] -= aw[k, v]
+        ok = True
+        for k in range(n):
+            if s[k] != 0.0 and s[k] * F[k] + R[k] < -tol:
+                ok = False
+                break
+        if ok and d + 1 == n:
+            if count < cap:
+                st = np.int64(0)
+                for i in range(n):
+                    if s[i] < 0:
+                        st |= np.int64(1) << i
+                out_s[count] = st
+            count += 1
+            ok = False  # a leaf: undo and go on
+        if ok:
+            j, forced = _choose(w, aw, F, R, s, tol, strength)
+            if j >= 0:
+                d += 1
+                var[d] = j
+                nxt[d] = 0
+                if forced != 0:
+                    vals[d, 0] = forced
+                    nval[d] = 1
+                else:
+                    vals[d, 0] = -1.0 if F[j] < 0 else 1.0
+                    vals[d, 1] = -vals[d, 0]
+                    nval[d] = 2
+                continue
+        for k in range(n):
+            F[k] -= w[k, v] * val
+            R[k] += aw[k, v]
+        s[v] = 0.0
+    return count, nodes, True
+
+
+@dataclass
+class MinimaResult:
+    """Local minima of :func:`enumerate_minima`, sorted by energy (bit masks, bit 0 clear).
+
+    ``complete`` is True when the search finished within its node budget and stored every minimum
+    (then ``minima_states`` lists them all and ``states[0]`` is the proven global minimum).
+    """
+
+    minima_states: np.ndarray
+    minima_energies: np.ndarray
+    n_minima: int
+    nodes: int
+    complete: bool
+    truncated: bool
+
+    @property
+    def energy(self) -> float:
+        return float(self.minima_energies[0]) if len(self.minima_energies) else float("nan")
+
+    @property
+    def state(self) -> int:
+        return int(self.minima_states[0]) if len(self.minima_states) else 0
+
+
+def enumerate_minima(w: np.ndarray, *, max_minima: int = 1 << 20, max_nodes: int = 2_000_000_000,
+                     tol: float | None = None) -> MinimaResult:
+    """Every local minimum of the two-coalition energy by pruned depth-first search.
+
+    Parameters
+    ----------
+    w : (n, n) symmetric coupling matrix (``couplings(sizes, propensity)``), energy units.
+    max_minima : how many minima to store (all are counted; storing fewer makes the list incomplete).
+    max_nodes : search budget; when it runs out the minima found so far are returned, ``complete=False``.
+    tol : energy tolerance of the local-minimum test; default :func:`~realign.solvers.exact.default_tol`.
+
+    Examples
+    --------
+    >>> from realign.solvers.exact import couplings
+    >>> r = enumerate_minima(couplings(np.ones(3), np.array([[0, 1, -1], [1, 0, -1], [-1, -1, 0]])))
+    >>> r.minima_states.tolist(), r.energy, r.complete
+    ([4], -2.0, True)
+    """
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    if w.ndim != 2 or w.shape[0] != w.shape[1]:
+        raise ValueError(f"w must be a square matrix; got shape {w.shape}")
+    if not np.allclose(w, w.T) or not np.all(np.isfinite(w)):
+        raise ValueError("w must be symmetric and finite")
+    n = w.shape[0]
+    if n > MINIMA_MAX_N:
+        raise ValueError(f"enumerate_minima supports N <= {MINIMA_MAX_N}; got N={n}")
+    if n == 0:
+        return MinimaResult(np.zeros(0, np.int64), np.zeros(0), 0, 0, True, False)
+    w = w.copy()
+    np.fill_diagonal(w, 0.0)
+    if tol is None:
+        tol = default_tol(w)
+    strength = np.abs(w).sum(axis=1)
+    strength = strength / max(float(strength.max()), 1e-300)  # in [0, 1]: the branching tie-break
+    cap = int(max(1, min(max_minima, 1 << 24)))
+    out = np.empty(cap, np.int64)
+    count, nodes, finished = _dfs(w, strength, float(tol), cap, int(max_nodes), out)
+    stored = out[: min(count, cap)]
+    # the first state in the order carries spin +1; normalise to bit 0 clear like the rest of the package
+    flip = ((stored & 1) == 1)
+    full = (np.int64(1) << n) - 1 if n < 63 else np.int64(-1)
+    stored = np.where(flip, stored ^ full, stored)
+    bits = ((stored[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
+    spins = 1.0 - 2.0 * bits
+    fields = spins @ w
+    ok = np.all(spins * fields >= -tol, axis=1)  # exact re-check of every leaf
+    stored, spins, fields = stored[ok], spins[ok], fields[ok]
+    energies = 0.25 * (w.sum() - np.einsum("ki,ki->k", spins, fields))
+    idx = np.lexsort((stored, energies))
+    truncated = count > cap
+    return MinimaResult(stored[idx], energies[idx], int(count), int(nodes), bool(finished and not truncated),
+                        bool(truncated))

@@ -1,0 +1,71 @@
+"""Pruned enumeration of local minima: equal to brute force on random small instances (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from realign.solvers.exact import brute_force, couplings, default_tol
+from realign.solvers.minima import MINIMA_MAX_N, enumerate_minima
+
+
+def _brute_minima(w: np.ndarray) -> np.ndarray:
+    """Every local minimum by checking all 2^(N-1) configurations (bit 0 clear)."""
+    _, states, _ = brute_force(w)
+    n = w.shape[0]
+    spins = 1.0 - 2.0 * ((states[:, None] >> np.arange(n)) & 1)
+    ok = np.all(spins * (spins @ w) >= -default_tol(w), axis=1)
+    return np.sort(states[ok])
+
+
+@st.composite
+def instances(draw) -> np.ndarray:
+    n = draw(st.integers(1, 11))
+    seed = draw(st.integers(0, 2**31))
+    kind = draw(st.sampled_from(["sk", "noise", "integer", "sparse"]))
+    rng = np.random.default_rng(seed)
+    sizes = np.ones(n) if kind in ("sk", "integer") else rng.lognormal(0, 1, n)
+    if kind == "sk":
+        p = rng.choice([-1.0, 1.0], (n, n))
+    elif kind == "integer":  # many exact ties (s_i h_i == 0)
+        p = rng.integers(-2, 3, (n, n)).astype(float)
+    elif kind == "sparse":
+        p = rng.uniform(-1, 1, (n, n)) * (rng.random((n, n)) < 0.3)
+    else:
+        p = rng.uniform(-1, 1, (n, n))
+    p = np.triu(p, 1)
+    return couplings(sizes, p + p.T)
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_equals_brute_force(w: np.ndarray) -> None:
+    r = enumerate_minima(w)
+    assert r.complete and not r.truncated
+    assert np.array_equal(np.sort(r.minima_states), _brute_minima(w))
+    best, _, energies = brute_force(w)
+    assert r.energy == pytest.approx(best, abs=1e-9)
+    assert r.n_minima >= len(r.minima_states)
+
+
+def test_budget_exhausted_is_not_complete() -> None:
+    rng = np.random.default_rng(0)
+    p = np.triu(rng.choice([-1.0, 1.0], (24, 24)), 1)
+    r = enumerate_minima(couplings(np.ones(24), p + p.T), max_nodes=100)
+    assert not r.complete and r.nodes > 100
+
+
+def test_storage_cap_is_not_complete() -> None:
+    w = np.zeros((6, 6))  # every configuration is a (flat) local minimum: 32 of them
+    r = enumerate_minima(w, max_minima=4)
+    assert r.n_minima == 32 and len(r.minima_states) == 4 and r.truncated and not r.complete
+
+
+@pytest.mark.parametrize("w, msg", [(np.zeros((2, 3)), "square"), (np.array([[0, 1.0], [2.0, 0]]), "symmetric"),
+                                    (np.full((2, 2), np.nan), "finite"),
+                                    (np.zeros((MINIMA_MAX_N + 1,) * 2), "N <= ")])
+def test_bad_input_is_a_clear_error(w: np.ndarray, msg: str) -> None:
+    with pytest.raises(ValueError, match=msg):
+        enumerate_minima(w)
