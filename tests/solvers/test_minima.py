@@ -69,3 +69,32 @@ def test_storage_cap_is_not_complete() -> None:
 def test_bad_input_is_a_clear_error(w: np.ndarray, msg: str) -> None:
     with pytest.raises(ValueError, match=msg):
         enumerate_minima(w)
+
+
+def _sk(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    p = np.triu(rng.choice([-1.0, 1.0], (n, n)), 1)
+    return np.ones(n), p + p.T
+
+
+def test_landscape_auto_lists_every_minimum_past_the_enumeration_limit() -> None:
+    from realign.models.landscape import Landscape
+
+    sizes, p = _sk(16)
+    pruned = Landscape(exact_max_n=10, minima_max_n=20).fit(sizes, p)
+    full = Landscape(solver="exact").fit(sizes, p)
+    assert pruned.solver_ == "minima" and pruned.complete_ and pruned.exact_
+    assert [(m.energy, m.coalitions) for m in pruned.minima_] == [(m.energy, m.coalitions) for m in full.minima_]
+    d = pruned.to_dict()
+    assert d["complete"] is True and d["exact"] is True
+
+
+def test_landscape_minima_budget_falls_back_to_bnb_and_says_incomplete() -> None:
+    from realign.models.landscape import Landscape
+
+    sizes, p = _sk(16)
+    m = Landscape(solver="minima", minima_max_nodes=10).fit(sizes, p)
+    full = Landscape(solver="exact").fit(sizes, p)
+    assert m.solver_ == "bnb" and not m.complete_ and m.exact_
+    assert m.energy_ == pytest.approx(full.energy_)
+    assert m.to_dict()["complete"] is False

@@ -3,7 +3,8 @@
 Contracts (other tools parse these):
 
 * ``realign landscape --sizes SIZES.csv --propensity P.csv [--k 2] --format json`` prints
-  ``{"minima": [{"energy": float, "coalitions": [[id, ...], ...], "basin": float|null}], "exact": bool}``
+  ``{"minima": [{"energy": float, "coalitions": [[id, ...], ...], "basin": float|null}], "exact": bool,
+  "complete": bool}`` (``exact``: global minimum proven; ``complete``: every local minimum listed)
   (minima sorted by energy, global minimum first; ids as in the CSV, ints kept as ints).
 * ``realign balance --signed-edges EDGES.csv --dynamics triad|continuous --seed N --format json`` prints
   ``{"factions": [[node, ...], ...], "frustration": int}``.

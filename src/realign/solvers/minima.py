@@ -38,7 +38,7 @@ def _choose(w, aw, F, R, s, tol, strength):
     """Next spin to branch on and its allowed values: (-1, 0) dead end, (j, +1|-1) forced, (j, 0) free."""
     n = w.shape[0]
     best = -1
-    best_score = -1.0
+    best_score = -np.inf
     for j in range(n):
         if s[j] != 0.0:
             continue
@@ -58,7 +58,7 @@ def _choose(w, aw, F, R, s, tol, strength):
             return -1, 0
         if plus != minus:
             return j, (1 if plus else -1)
-        score = strength[j] + 2.0 * (R[j] < np.abs(F[j]))
+        score = strength[j]  # forced spins were returned above; strongest-coupled next
         if score > best_score:
             best_score = score
             best = j
