@@ -32,10 +32,12 @@ __all__ = ["MinimaResult", "enumerate_minima", "MINIMA_MAX_N"]
 
 #: Largest N accepted (states are int64 bit masks).
 MINIMA_MAX_N = 62
+#: How many of the next spins in the order are checked for a value that keeps every assigned state viable.
+LOOKAHEAD = 1  # 3, 8 and all: fewer nodes (-17%, -25%, -26% at sk N=30) but slower per node
 
 
 @njit(cache=True)
-def _dfs(w, order, tol, cap, node_limit, out_s):
+def _dfs(w, order, tol, cap, node_limit, out_s, lookahead):
     """Depth-first enumeration in a fixed order; returns (minima found, nodes visited, finished)."""
     n = w.shape[0]
     aw = np.abs(w)
@@ -98,6 +100,20 @@ def _dfs(w, order, tol, cap, node_limit, out_s):
             if s[j] != 0.0 and s[j] * F[j] + R[j] < -tol:
                 ok = False
                 break
+        # look ahead: each of the next spins must have a value that leaves every assigned state able to end content
+        for q in range(d + 1, min(n, d + 1 + lookahead)):
+            if not ok:
+                break
+            u = order[q]
+            plus = F[u] + R[u] >= -tol
+            minus = -F[u] + R[u] >= -tol
+            for j in range(n):
+                if s[j] != 0.0 and aw[j, u] > 0.0 and s[j] * F[j] + R[j] - 2.0 * aw[j, u] < -tol:
+                    if s[j] * w[j, u] > 0.0:
+                        minus = False
+                    else:
+                        plus = False
+            ok = plus or minus
         if ok:
             d += 1
         else:
@@ -168,7 +184,7 @@ def enumerate_minima(w: np.ndarray, *, max_minima: int = 1 << 20, max_nodes: int
     order = np.lexsort((np.arange(n), -np.abs(w).sum(axis=1))).astype(np.int64)
     cap = int(max(1, min(max_minima, 1 << 24)))
     out = np.empty(cap, np.int64)
-    count, nodes, finished = _dfs(w, order, float(tol), cap, int(max_nodes), out)
+    count, nodes, finished = _dfs(w, order, float(tol), cap, int(max_nodes), out, LOOKAHEAD)
     stored = out[: min(count, cap)]
     # the first state in the order carries spin +1; normalise to bit 0 clear like the rest of the package
     flip = ((stored & 1) == 1)
