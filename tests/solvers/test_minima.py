@@ -98,3 +98,23 @@ def test_landscape_minima_budget_falls_back_to_bnb_and_says_incomplete() -> None
     assert m.solver_ == "bnb" and not m.complete_ and m.exact_
     assert m.energy_ == pytest.approx(full.energy_)
     assert m.to_dict()["complete"] is False
+
+
+@pytest.mark.parametrize("split_cap", [1 << 14, 1])  # 1: every subtree overflows, the serial search reruns
+def test_parallel_split_equals_gray_code(monkeypatch, split_cap: int) -> None:
+    from realign.solvers import minima
+    from realign.solvers.exact import solve_exact
+
+    monkeypatch.setattr(minima, "SPLIT_CAP", split_cap)
+    sizes, p = _sk(25, seed=3)
+    w = couplings(sizes, p)
+    r = enumerate_minima(w)
+    e = solve_exact(w)
+    assert r.complete and np.array_equal(r.minima_states, e.minima_states)
+    assert np.allclose(r.minima_energies, e.minima_energies) and r.n_minima == e.n_minima
+
+
+def test_parallel_split_budget_is_shared_and_reported() -> None:
+    sizes, p = _sk(26)
+    r = enumerate_minima(couplings(sizes, p), max_nodes=1000)
+    assert not r.complete and r.nodes <= 1000 + 64
