@@ -136,3 +136,21 @@ def test_contact_loss_fit_is_shared_through_the_disk_cache(cdir) -> None:
     after = fc.cache_stats()
     assert a == b and 0.0 <= a[0] <= 1.0
     assert after["misses"] - before["misses"] == 1 and after["hits"] - before["hits"] == 1
+
+
+def test_landscape_search_past_enumeration_is_fitted_once(cdir) -> None:
+    import numpy as np
+
+    from realign.models.landscape import Landscape
+
+    rng = np.random.default_rng(0)
+    p = np.triu(rng.uniform(-1, 1, (40, 40)), 1)
+    sizes, p = rng.lognormal(0, 1, 40), p + p.T
+    before = fc.cache_stats()
+    a = Landscape(n_restarts=4, n_basin_samples=64).fit(sizes, p)
+    b = Landscape(n_restarts=4, n_basin_samples=64).fit(sizes, p)
+    c = Landscape(n_restarts=5, n_basin_samples=64).fit(sizes, p)  # another setting: its own fit
+    after = fc.cache_stats()
+    assert a.to_dict() == b.to_dict() and (a.solver_, a.n_found_) == (b.solver_, b.n_found_)
+    assert c.energy_ == pytest.approx(a.energy_)
+    assert after["hits"] - before["hits"] == 1 and after["misses"] - before["misses"] == 2

@@ -304,7 +304,7 @@ class Landscape:
             self.solver_ = "exact"
             return self
         if self.k == 2:
-            labels, energies, self.exact_, self.complete_ = self._fit_two(w, seed, progress)
+            labels, energies, self.exact_, self.complete_ = self._fit_two_cached(w, seed, progress)
             basins = self._basins(w, labels, seed)
         else:
             labels, energies, self.exact_, self.complete_ = self._fit_kway(w, seed)
@@ -327,6 +327,26 @@ class Landscape:
         from realign.solvers.kway import n_partitions
 
         return "exact" if n_partitions(n, self.k) <= 20_000_000 else "heuristic"
+
+    def _fit_two_cached(self, w: np.ndarray, seed: int, progress: Callable[[int, int], None] | None):
+        """:meth:`_fit_two` through the on-disk fit cache (:mod:`realign.models.cache`) for searches past
+        enumeration (N >= 40: bnb / heuristic, seconds each); keyed by the couplings' bytes and every parameter."""
+        n = w.shape[0]
+        if n < 40 or self._choose(n) in ("exact", "minima"):
+            return self._fit_two(w, seed, progress)
+        import hashlib
+
+        from realign.models.cache import cached_fit
+
+        key = {"w": hashlib.sha256(np.ascontiguousarray(w, dtype=np.float64).tobytes()).hexdigest(), "n": n,
+               "seed": seed, "params": self.get_params()}
+
+        def compute() -> tuple:
+            out = self._fit_two(w, seed, progress)
+            return out, self.solver_, self.n_found_, self.n_runs_, getattr(self, "_samples", None)
+
+        out, self.solver_, self.n_found_, self.n_runs_, self._samples = cached_fit("landscape-k2", key, compute)
+        return out
 
     def _fit_two(self, w: np.ndarray, seed: int, progress: Callable[[int, int], None] | None):
         from realign.solvers.exact import EXACT_MAX_N, solve_exact
