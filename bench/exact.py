@@ -6,9 +6,11 @@ One named algorithm per row; every timed figure is min / median / max over ``--r
 * **cold**: a fresh process (imports, numba cache load, model build and the solve), wall seconds;
 * **warm**: the same solve again inside that process (model build + solve; no import, no JIT load).
 
-Threads: realign bnb and the pruned search run on 1 thread; CP-SAT is given ``num_workers=1`` and
-SCIP runs single-threaded, so the global-minimum rows compare equal thread counts. The Gray-code
-enumeration uses numba's threads (2 on this machine); its row says so. Peers are skipped cleanly when
+Threads: realign bnb runs on 1 thread; CP-SAT is given ``num_workers=1`` and SCIP runs
+single-threaded, so the global-minimum rows compare equal thread counts. The Gray-code enumeration
+and the pruned search (from N=24) use numba's threads (2 on this machine); the rows say so.
+Peer time limits are wall-clock: on a loaded machine a peer gets less CPU inside its limit. Peers are
+skipped cleanly when
 not installed (``pip install ortools pyscipopt``). Instances: equal sizes, ±1 propensities (the
 ``sk`` family of bench/solvers.py), integer couplings, so the MIP peers solve the same numbers.
 A solve that is not proven within ``--limit`` seconds prints ``proven=False``.
@@ -137,7 +139,7 @@ def main() -> None:
                   f"(a peer not proven within --limit makes the ratio a lower bound)", flush=True)
     print("== every local minimum, sk ==", flush=True)
     for n in args.minima_n:
-        a = row("realign-minima", n, args.repeats, args.limit, "1")
+        a = row("realign-minima", n, args.repeats, args.limit, "numba default (split from N=24)" if n >= 24 else "1")
         b = row("realign-gray", n, args.repeats, args.limit, "numba default (all cores)")
         print(f"    ratio_gray_over_minima warm={statistics.median(b['warm']) / statistics.median(a['warm']):.3g} "
               f"cold={statistics.median(b['cold']) / statistics.median(a['cold']):.3g} "
