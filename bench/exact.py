@@ -10,8 +10,7 @@ Threads: realign bnb runs on 1 thread; CP-SAT is given ``num_workers=1`` and SCI
 single-threaded, so the global-minimum rows compare equal thread counts. The Gray-code enumeration
 and the pruned search (from N=24) use numba's threads (2 on this machine); the rows say so.
 Peer time limits are wall-clock: on a loaded machine a peer gets less CPU inside its limit. Peers are
-skipped cleanly when
-not installed (``pip install ortools pyscipopt``). Instances: equal sizes, ±1 propensities (the
+skipped cleanly when not installed (``pip install ortools pyscipopt``). Instances: equal sizes, ±1 propensities (the
 ``sk`` family of bench/solvers.py), integer couplings, so the MIP peers solve the same numbers.
 A solve that is not proven within ``--limit`` seconds prints ``proven=False``.
 """
