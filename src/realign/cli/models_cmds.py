@@ -159,7 +159,7 @@ def landscape_cmd(
     k: int = typer.Option(2, "--k", help="Maximum number of coalitions (>= 2)."),
     date: str = typer.Option(None, "--date", "-d", help="Build sizes and propensities from data on YYYY-MM-DD."),
     states: str = typer.Option(None, "--states", help="With --date: comma-separated ccodes to include."),
-    solver: str = typer.Option("auto", "--solver", help="auto, exact, bnb or heuristic."),
+    solver: str = typer.Option("auto", "--solver", help="auto, exact, minima, bnb or heuristic."),
     seed: int = typer.Option(0, "--seed", help="Seed for restarts and basin samples."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
