@@ -5,7 +5,7 @@ user data, the package's modelling code and its arguments. The cache key hashes 
 
 * the bundled tables' checksums (``data/manifest.json``, whose sha256 entries the loader verifies);
 * the imported COW alliance file, when there is one (its bytes);
-* the source of :mod:`realign.models`, :mod:`realign.simulation`, :mod:`realign.system`,
+* the source of :mod:`realign.models`, :mod:`realign.simulation`, :mod:`realign.solvers`, :mod:`realign.system`,
   :mod:`realign.events` and :mod:`realign.data` (``.py``, ``.json``, ``.toml``): any code or
   catalogue change invalidates every entry;
 * the fit's kind and arguments (cut-off date, war, design), as JSON.
@@ -54,7 +54,7 @@ __all__ = ["cache_dir", "cache_key", "cached_fit", "disk_cached", "cache_stats",
 T = TypeVar("T")
 
 #: Sub-packages whose source a fit depends on (relative to the ``realign`` package).
-FIT_SOURCES = ("models", "simulation", "system", "events", "data")
+FIT_SOURCES = ("models", "simulation", "solvers", "system", "events", "data")
 _SUFFIXES = (".py", ".json", ".toml")
 _FORMAT = 1  # bump when the entry layout changes
 _STATS = {"hits": 0, "misses": 0, "errors": 0}
