@@ -10,6 +10,15 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fit_cache_dir(tmp_path_factory):
+    """Model fits cache to a per-session temporary directory, never the user's cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("REALIGN_CACHE_DIR", str(tmp_path_factory.mktemp("fit-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """../shared beside the repo; tests that need the raw files skip cleanly without it."""

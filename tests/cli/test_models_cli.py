@@ -26,7 +26,7 @@ def test_landscape_json_contract(files):
     r = _run("landscape", "--sizes", files / "s.csv", "--propensity", files / "p.csv", "--format", "json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert set(out) == {"minima", "exact"} and out["exact"] is True
+    assert set(out) == {"minima", "exact", "complete"} and out["exact"] is True and out["complete"] is True
     assert out["minima"][0]["coalitions"] == [[2, 200], ["FRN"]]
     assert out["minima"][0]["energy"] == pytest.approx(-3.5)
     assert set(out["minima"][0]) == {"energy", "coalitions", "basin"}

@@ -3,7 +3,8 @@
 Contracts (other tools parse these):
 
 * ``realign landscape --sizes SIZES.csv --propensity P.csv [--k 2] --format json`` prints
-  ``{"minima": [{"energy": float, "coalitions": [[id, ...], ...], "basin": float|null}], "exact": bool}``
+  ``{"minima": [{"energy": float, "coalitions": [[id, ...], ...], "basin": float|null}], "exact": bool,
+  "complete": bool}`` (``exact``: global minimum proven; ``complete``: every local minimum listed)
   (minima sorted by energy, global minimum first; ids as in the CSV, ints kept as ints).
 * ``realign balance --signed-edges EDGES.csv --dynamics triad|continuous --seed N --format json`` prints
   ``{"factions": [[node, ...], ...], "frustration": int}``.
@@ -166,7 +167,7 @@ def landscape_cmd(
     k: int = typer.Option(2, "--k", help="Maximum number of coalitions (>= 2)."),
     date: str = typer.Option(None, "--date", "-d", help="Build sizes and propensities from data on YYYY-MM-DD."),
     states: str = typer.Option(None, "--states", help="With --date: comma-separated ccodes to include."),
-    solver: str = typer.Option("auto", "--solver", help="auto, exact, bnb or heuristic."),
+    solver: str = typer.Option("auto", "--solver", help="auto, exact, minima, bnb or heuristic."),
     seed: int = typer.Option(0, "--seed", help="Seed for restarts and basin samples."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:

@@ -36,7 +36,7 @@ from realign.errors import InvalidParameterError
 
 __all__ = ["Landscape", "Minimum", "landscape_energy", "fit_landscape", "validate_inputs"]
 
-_SOLVERS = ("auto", "exact", "bnb", "heuristic")
+_SOLVERS = ("auto", "exact", "minima", "bnb", "heuristic")
 
 
 @dataclass
@@ -172,14 +172,17 @@ class Landscape:
     Parameters (keyword only, stored verbatim)
     ----------
     k : int >= 2, maximum number of coalitions.
-    solver : "auto" | "exact" | "bnb" | "heuristic". "auto" enumerates exactly (all local minima)
-        when ``N <= exact_max_n`` (k=2) or the partitions are few (k>=3); for k=2 up to
+    solver : "auto" | "exact" | "minima" | "bnb" | "heuristic". "auto" enumerates exactly (all local
+        minima) when ``N <= exact_max_n`` (k=2) or the partitions are few (k>=3); for k=2 up to
+        ``minima_max_n`` it lists every local minimum by pruned search (:mod:`realign.solvers.minima`,
+        within ``minima_max_nodes``; past the budget it falls back to branch-and-bound); up to
         ``bnb_max_n`` it proves the global minimum by branch-and-bound; otherwise tabu search.
     n_restarts : tabu-search restarts (heuristic and bnb modes).
     seed : seed of every random choice (restarts, basin samples).
     n_basin_samples : random starts for basin estimates when N > basin_exact_max_n.
     basin_exact_max_n : largest N whose basins are computed from every configuration.
     exact_max_n : largest N enumerated by "auto" (k=2); 30 takes ~2 s on 2 cores, 34 ~30 s.
+    minima_max_n, minima_max_nodes : limits of the pruned search for every local minimum (k=2).
     bnb_max_n, bnb_max_nodes : branch-and-bound limits.
     max_minima : cap on stored minima.
 
@@ -188,7 +191,7 @@ class Landscape:
     minima_ : list[Minimum], sorted by energy (global minimum first).
     energy_, coalitions_ : global minimum energy and coalitions.
     exact_ : True when the global minimum is proven optimal.
-    complete_ : True when ``minima_`` lists every local minimum (full enumeration).
+    complete_ : True when ``minima_`` lists every local minimum (enumeration or a finished pruned search).
     solver_ : solver used; n_found_ / n_runs_ : heuristic runs reaching the best energy.
     ids_ : the ids used.
 
@@ -212,6 +215,8 @@ class Landscape:
         n_basin_samples: int = 4096,
         basin_exact_max_n: int = 16,
         exact_max_n: int = 30,
+        minima_max_n: int = 32,
+        minima_max_nodes: int = 30_000_000,
         bnb_max_n: int = 120,
         bnb_max_nodes: int = 200_000_000,
         max_minima: int = 100_000,
@@ -223,6 +228,8 @@ class Landscape:
         self.n_basin_samples = n_basin_samples
         self.basin_exact_max_n = basin_exact_max_n
         self.exact_max_n = exact_max_n
+        self.minima_max_n = minima_max_n
+        self.minima_max_nodes = minima_max_nodes
         self.bnb_max_n = bnb_max_n
         self.bnb_max_nodes = bnb_max_nodes
         self.max_minima = max_minima
@@ -263,11 +270,11 @@ class Landscape:
         if not is_int(self.k) or self.k < 2:
             raise bad("k", "an int >= 2")
         if self.solver not in _SOLVERS:
-            raise bad("solver", "a str among {'auto', 'exact', 'bnb', 'heuristic'}")
-        for name in ("n_restarts", "n_basin_samples", "max_minima", "bnb_max_nodes"):
+            raise bad("solver", "a str among {'auto', 'exact', 'minima', 'bnb', 'heuristic'}")
+        for name in ("n_restarts", "n_basin_samples", "max_minima", "bnb_max_nodes", "minima_max_nodes"):
             if not is_int(getattr(self, name)) or getattr(self, name) < 1:
                 raise bad(name, "an int >= 1")
-        for name in ("basin_exact_max_n", "exact_max_n", "bnb_max_n"):
+        for name in ("basin_exact_max_n", "exact_max_n", "minima_max_n", "bnb_max_n"):
             if not is_int(getattr(self, name)) or getattr(self, name) < 0:
                 raise bad(name, "an int >= 0")
         if self.seed is not None and not is_int(self.seed):
@@ -303,7 +310,7 @@ class Landscape:
             self.solver_ = "exact"
             return self
         if self.k == 2:
-            labels, energies, self.exact_, self.complete_ = self._fit_two(w, seed, progress)
+            labels, energies, self.exact_, self.complete_ = self._fit_two_cached(w, seed, progress)
             basins = self._basins(w, labels, seed)
         else:
             labels, energies, self.exact_, self.complete_ = self._fit_kway(w, seed)
@@ -316,18 +323,41 @@ class Landscape:
 
     def _choose(self, n: int) -> str:
         if self.solver != "auto":
-            return self.solver
+            return "exact" if self.solver == "minima" and self.k != 2 else self.solver
         if self.k == 2:
             if n <= self.exact_max_n:
                 return "exact"
+            if n <= self.minima_max_n:
+                return "minima"
             return "bnb" if n <= self.bnb_max_n else "heuristic"
         from realign.solvers.kway import n_partitions
 
         return "exact" if n_partitions(n, self.k) <= 20_000_000 else "heuristic"
 
+    def _fit_two_cached(self, w: np.ndarray, seed: int, progress: Callable[[int, int], None] | None):
+        """:meth:`_fit_two` through the on-disk fit cache (:mod:`realign.models.cache`) for searches past
+        enumeration (N >= 40: bnb / heuristic, seconds each); keyed by the couplings' bytes and every parameter."""
+        n = w.shape[0]
+        if n < 40 or self._choose(n) in ("exact", "minima"):
+            return self._fit_two(w, seed, progress)
+        import hashlib
+
+        from realign.models.cache import cached_fit
+
+        key = {"w": hashlib.sha256(np.ascontiguousarray(w, dtype=np.float64).tobytes()).hexdigest(), "n": n,
+               "seed": seed, "params": self.get_params()}
+
+        def compute() -> tuple:
+            out = self._fit_two(w, seed, progress)
+            return out, self.solver_, self.n_found_, self.n_runs_, getattr(self, "_samples", None)
+
+        out, self.solver_, self.n_found_, self.n_runs_, self._samples = cached_fit("landscape-k2", key, compute)
+        return out
+
     def _fit_two(self, w: np.ndarray, seed: int, progress: Callable[[int, int], None] | None):
         from realign.solvers.exact import EXACT_MAX_N, solve_exact
         from realign.solvers.heuristic import labels_energy, tabu_search
+        from realign.solvers.minima import MINIMA_MAX_N, enumerate_minima
 
         n = w.shape[0]
         solver = self._choose(n)
@@ -335,12 +365,23 @@ class Landscape:
             raise InvalidParameterError(
                 f"The 'solver' parameter of Landscape must not be 'exact' for N={n} > {EXACT_MAX_N} "
                 "(use 'bnb'). Got 'exact' instead.")
+        if solver == "minima" and n > MINIMA_MAX_N:
+            raise InvalidParameterError(
+                f"The 'solver' parameter of Landscape must not be 'minima' for N={n} > {MINIMA_MAX_N} "
+                "(use 'bnb'). Got 'minima' instead.")
         self.solver_ = solver
         if solver == "exact":
             r = solve_exact(w, max_minima=self.max_minima, progress=progress)
             labels = _bits_to_labels(r.minima_states, n)
             return labels, r.minima_energies, True, not r.truncated
         cands = []
+        if solver == "minima":
+            m = enumerate_minima(w, max_minima=self.max_minima, max_nodes=self.minima_max_nodes)
+            if m.complete:
+                return _bits_to_labels(m.minima_states, n), m.minima_energies, True, True
+            # budget or storage exhausted: the minima found are candidates; the global minimum from bnb
+            cands.append(_bits_to_labels(m.minima_states, n))
+            solver = self.solver_ = "bnb"
         exact = False
         h = tabu_search(w, n_restarts=self.n_restarts, seed=seed)
         self.n_found_, self.n_runs_ = h.n_found, h.n_runs
@@ -395,8 +436,12 @@ class Landscape:
         return r.minima_labels, r.minima_energies, False, False
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"minima": [...], "exact": bool}`` — the JSON contract of ``realign landscape``."""
-        return {"minima": [m.to_dict() for m in self.minima_], "exact": bool(self.exact_)}
+        """``{"minima": [...], "exact": bool, "complete": bool}`` — the JSON contract of ``realign landscape``.
+
+        ``exact``: the global minimum is proven optimal; ``complete``: ``minima`` lists every local minimum.
+        """
+        return {"minima": [m.to_dict() for m in self.minima_], "exact": bool(self.exact_),
+                "complete": bool(self.complete_)}
 
 
 def fit_landscape(sizes: Any, propensity: Any, ids: Sequence[Hashable] | None = None,

@@ -25,6 +25,7 @@ import pandas as pd
 
 from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
+from realign.models.cache import disk_cached
 from realign.models.features import MonthState, exit_features, join_features, month_number, shares, with_news
 from realign.models.hazard import (
     Hazards,
@@ -167,6 +168,7 @@ class ForecastResult:
 
 
 @cache
+@disk_cached("hazards")  # fitted once per data/code/settings (models/cache.py)
 def fitted_hazards(at: dt.date, war: int, leave_out: bool = True) -> Hazards:
     """Hazards fitted on the other wars and on ``war`` up to ``at`` (cached per process).
 
@@ -177,6 +179,7 @@ def fitted_hazards(at: dt.date, war: int, leave_out: bool = True) -> Hazards:
 
 
 @cache
+@disk_cached("contact-loss")  # fitted once per data/code/settings (models/cache.py)
 def _contact_loss(at: dt.date) -> tuple[float, tuple]:
     loss, rows = calibrate_contact_loss(InformationSet(at))
     return loss, tuple(tuple(sorted(r.items())) for r in rows)
@@ -219,6 +222,7 @@ def _multipliers(events: list, days: list[dt.date], ccodes: list[int], after_yea
 
 
 @cache
+@disk_cached("prepared")  # fitted once per data/code/settings (models/cache.py)
 def _prepared(war: int, at: dt.date, hindsight: bool) -> tuple:
     """Static inputs, the record's state on ``at`` and the reads made (cached: arms of a run share them)."""
     info = InformationSet(at, hindsight=hindsight)
@@ -228,6 +232,7 @@ def _prepared(war: int, at: dt.date, hindsight: bool) -> tuple:
 
 
 @cache
+@disk_cached("capability")  # fitted once per data/code/settings (models/cache.py)
 def _capability(at: dt.date, days: tuple, ccodes: tuple, trend: bool) -> tuple[np.ndarray, float]:
     """(T, n) projected (or held) CINC and the CINC share of the states outside the panel."""
     info = InformationSet(at)
