@@ -24,7 +24,6 @@ the end of the war or of an enemy core's exit (the war ending, not a choice). Fe
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -49,6 +48,7 @@ from realign.models.features import (
     shares,
     with_news,
 )
+from realign.models.logit import _logit, _newton, _penalised_logit
 from realign.system.information import InformationSet, known_nmc_year
 
 __all__ = ["HazardModel", "war_panel", "multistate_wars", "fit_hazards", "Hazards", "credibility_at",
@@ -176,6 +176,75 @@ def _active(frame: pd.DataFrame, d: dt.date, window_days: int = 0) -> pd.DataFra
     return frame[(frame["start"] <= ts) & (frame["end"].isna() | (frame["end"] >= ts - pd.Timedelta(days=window_days)))]
 
 
+@dataclass
+class _WarRecord:
+    """What the non-choice rules of :func:`war_panel` look up about one war (see the module docstring)."""
+
+    spells: pd.DataFrame
+    contact_rows: pd.DataFrame
+    capitals: pd.DataFrame
+    attacked: pd.DataFrame
+    start: dt.date
+    real_end: dt.date | None
+    core_exits: dict[int, dt.date]
+    side_of_core: dict[int, int]
+    system_exit: dict[int, dt.date]
+
+    def exit_date(self, c: int, side: int, d1: dt.date) -> dt.date:
+        ex = self.spells[(self.spells["ccode"] == c) & (self.spells["side"] == side)]["end"].dropna()
+        exd = ex[ex <= pd.Timestamp(d1)].max() if len(ex) else pd.NaT
+        return exd.date() if pd.notna(exd) else d1
+
+    def exit_reason(self, c: int, side: int, exd: dt.date) -> str:
+        """Why the exit on ``exd`` is not a choice ("" if it is)."""
+        # the capital fell to the enemy in the CONQUEST_DAYS before the exit (not after it)
+        cap = self.capitals[(self.capitals["ccode"] == c) & (self.capitals["start"] <= pd.Timestamp(exd))
+                            & (self.capitals["start"] >= pd.Timestamp(exd - dt.timedelta(days=CONQUEST_DAYS)))]
+        enemy_core_end = [e for cc, e in self.core_exits.items() if self.side_of_core[cc] != side]
+        gone = self.system_exit.get(int(c))
+        if len(cap):
+            return "conquest (capital taken)"
+        if gone is not None and 0 <= (gone - exd).days <= ABSORBED_DAYS:
+            return "absorbed or conquered (left the system soon after)"
+        if self.real_end and (self.real_end - exd).days <= 7:
+            return "war end"
+        if any(0 <= (exd - e).days <= 7 for e in enemy_core_end):
+            return "war end (enemy core left)"
+        return ""
+
+    def entry(self, c: int, a: int, d: dt.date, d1: dt.date) -> tuple[dt.date, str]:
+        """The day ``c`` joined side ``a`` between ``d`` and ``d1``, and why that is not a choice ("" if it is)."""
+        ent = self.spells[(self.spells["ccode"] == c) & (self.spells["side"] == a)]["start"]
+        ent = ent[(ent > pd.Timestamp(d)) & (ent <= pd.Timestamp(d1))]
+        e0 = ent.min() if len(ent) else pd.Timestamp(d1)
+        reason = ""
+        if (e0 - pd.Timestamp(self.start)).days <= ORIGIN_DAYS:
+            reason = "war origin"
+        att = self.attacked[(self.attacked["counterpart_ccode"] == c)
+                            & (self.attacked["date"] <= e0 + pd.Timedelta(days=3))
+                            & (self.attacked["date"] >= e0 - pd.Timedelta(days=30))]
+        inv = self.contact_rows[(self.contact_rows["ccode"] == c)
+                                & (self.contact_rows["start"] <= e0 + pd.Timedelta(days=3))
+                                & (self.contact_rows["start"] >= e0 - pd.Timedelta(days=30))]
+        if len(att) or len(inv):
+            reason = "forced entry (attacked or invaded)"
+        return e0.date(), reason
+
+
+def _war_days(spells: pd.DataFrame, at: dt.date) -> tuple[list[dt.date], dt.date | None]:
+    """Observation days of a war known on ``at``, and its end if known."""
+    start = spells["start"].min().date()
+    ends = spells["end"].dropna()
+    war_end = min(at, ends.max().date()) if len(ends) == len(spells) else at
+    days = observation_days(start, war_end)
+    real_end = ends.max().date() if len(ends) == len(spells) else None
+    if real_end is not None and real_end < at and days and days[-1] < real_end:
+        # a last, shorter interval up to the day after the war's end, so that a change between the last
+        # 15th and the end (the Ottoman armistice of 1918-10-30) is observed rather than lost
+        days.append(real_end + dt.timedelta(days=1))
+    return days, real_end
+
+
 def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
     """Observed monthly rows of one war, known on ``info.at``: features, outcome ``y`` and ``use``.
 
@@ -187,30 +256,20 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
         return pd.DataFrame()
     st, ccodes = war_static(war, info, spells)
     start = spells["start"].min().date()
-    ends = spells["end"].dropna()
-    war_end = min(info.at, ends.max().date()) if len(ends) == len(spells) else info.at
-    days = observation_days(start, war_end)
-    real_end = ends.max().date() if len(ends) == len(spells) else None
-    if real_end is not None and real_end < info.at and days and days[-1] < real_end:
-        # a last, shorter interval up to the day after the war's end, so that a change between the last
-        # 15th and the end (the Ottoman armistice of 1918-10-30) is observed rather than lost
-        days.append(real_end + dt.timedelta(days=1))
+    days, real_end = _war_days(spells, info.at)
     if len(days) < 2:
         return pd.DataFrame()
     fronts = info.fronts(war)
-    contact_rows = fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))]
-    capitals = fronts[fronts["kind"] == "capital_taken"]
     attacked = load_shared("ww2_events")
-    attacked = attacked[(attacked["kind"] == "attacked") & attacked["counterpart_ccode"].notna()]
-    effects = event_credibility(info.events(war))
-    nmc = info.nmc()
     cores = set(np.array(ccodes)[st.core].tolist())
-    core_exits = {int(r.ccode): r.end.date() for r in spells.itertuples()
-                  if int(r.ccode) in cores and pd.notna(r.end)}
-    side_of_core = {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores}
-    system_exit = _system_exits(info.at)
-
-    observe = _observer(ccodes, spells, contact_rows, nmc, capitals)
+    rec = _WarRecord(
+        spells, fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))],
+        fronts[fronts["kind"] == "capital_taken"],
+        attacked[(attacked["kind"] == "attacked") & attacked["counterpart_ccode"].notna()], start, real_end,
+        {int(r.ccode): r.end.date() for r in spells.itertuples() if int(r.ccode) in cores and pd.notna(r.end)},
+        {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores}, _system_exits(info.at))
+    effects = event_credibility(info.events(war))
+    observe = _observer(ccodes, spells, rec.contact_rows, info.nmc(), rec.capitals)
     obs = [observe(d) for d in days]
     ms = initial_state(obs[0], month_number(days[0]), month_number(start))
     rows = []
@@ -218,10 +277,8 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
         d, d1 = days[k], days[k + 1]
         t = month_number(d)
         side, contact, mem, w, capital = obs[k]
-        side1, contact1, mem1, _, capital1 = obs[k + 1]
-        ms.side = side[None, :].copy()
-        ms.contact = contact[None, :].copy()
-        ms.capital = capital[None, :].copy()
+        side1, contact1, mem1, _, _ = obs[k + 1]
+        ms.side, ms.contact, ms.capital = side[None, :].copy(), contact[None, :].copy(), capital[None, :].copy()
         ms.share_hist.append(shares(ms.side, w[None, :]))
         cred = credibility_at(effects, d)[None, :]
         Xc = contact_features(st, ms, w[None, :], cred, t)[0]  # the campaign: the state at the month's start
@@ -235,36 +292,22 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
             return exit_features(st, msd, w[None, :], cr, t)[0], join_features(st, msd, w[None, :], cr, t)[0]
 
         Xe, Xj = decide(d1, obs[k + 1])
+        lag = dt.timedelta(days=DECISION_LAG_DAYS)
         for i, c in enumerate(ccodes):
             if not (mem[i] and mem1[i]) and side[i] == 0:
                 continue
             base = {"war": war, "ccode": c, "date": pd.Timestamp(d)}
             if side[i] in (1, 2):
-                use, reason, exd = True, "", None
+                reason, xe = "", Xe[i]
                 if st.core[i]:
-                    use, reason = False, "core"
+                    reason = "core"
                 elif not mem1[i]:
-                    use, reason = False, "conquest (left the system)"
+                    reason = "conquest (left the system)"
                 elif side1[i] != side[i]:
-                    ex = spells[(spells["ccode"] == c) & (spells["side"] == side[i])]["end"].dropna()
-                    exd = ex[ex <= pd.Timestamp(d1)].max() if len(ex) else pd.NaT
-                    exd = exd.date() if pd.notna(exd) else d1
-                    # the capital fell to the enemy in the CONQUEST_DAYS before the exit (not after it)
-                    cap = capitals[(capitals["ccode"] == c) & (capitals["start"] <= pd.Timestamp(exd))
-                                   & (capitals["start"] >= pd.Timestamp(exd - dt.timedelta(days=CONQUEST_DAYS)))]
-                    enemy_core_end = [e for cc, e in core_exits.items() if side_of_core[cc] != side[i]]
-                    gone = system_exit.get(int(c))
-                    if len(cap):
-                        use, reason = False, "conquest (capital taken)"
-                    elif gone is not None and 0 <= (gone - exd).days <= ABSORBED_DAYS:
-                        use, reason = False, "absorbed or conquered (left the system soon after)"
-                    elif real_end and (real_end - exd).days <= 7:
-                        use, reason = False, "war end"
-                    elif any(0 <= (exd - e).days <= 7 for e in enemy_core_end):
-                        use, reason = False, "war end (enemy core left)"
-                xe = decide(exd - dt.timedelta(days=DECISION_LAG_DAYS))[0][i] if exd is not None else Xe[i]
+                    exd = rec.exit_date(c, side[i], d1)
+                    reason, xe = rec.exit_reason(c, side[i], exd), decide(exd - lag)[0][i]
                 rows.append({**base, "kind": "exit", "side": int(side[i]), "y": int(side1[i] != side[i]),
-                             "use": use, "reason": reason, **dict(zip(EXIT_FEATURES, xe, strict=True))})
+                             "use": not reason, "reason": reason, **dict(zip(EXIT_FEATURES, xe, strict=True))})
                 if st.fronts[i] and not contact[i]:
                     rows.append({**base, "kind": "contact", "side": int(side[i]), "y": int(contact1[i]),
                                  "use": bool(mem1[i]), "reason": "",
@@ -272,23 +315,11 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
             elif side[i] == 0 and mem[i] and mem1[i] and st.relevant[i] and not st.core[i]:
                 for j, a in enumerate((1, 2)):
                     y = int(side1[i] == a)
-                    use, reason, xj = True, "", Xj[i, j]
+                    reason, xj = "", Xj[i, j]
                     if y:
-                        ent = spells[(spells["ccode"] == c) & (spells["side"] == a)]["start"]
-                        ent = ent[(ent > pd.Timestamp(d)) & (ent <= pd.Timestamp(d1))]
-                        e0 = ent.min() if len(ent) else pd.Timestamp(d1)
-                        if (e0 - pd.Timestamp(start)).days <= ORIGIN_DAYS:
-                            use, reason = False, "war origin"
-                        att = attacked[(attacked["counterpart_ccode"] == c)
-                                       & (attacked["date"] <= e0 + pd.Timedelta(days=3))
-                                       & (attacked["date"] >= e0 - pd.Timedelta(days=30))]
-                        inv = contact_rows[(contact_rows["ccode"] == c)
-                                           & (contact_rows["start"] <= e0 + pd.Timedelta(days=3))
-                                           & (contact_rows["start"] >= e0 - pd.Timedelta(days=30))]
-                        if len(att) or len(inv):
-                            use, reason = False, "forced entry (attacked or invaded)"
-                        xj = decide(e0.date() - dt.timedelta(days=DECISION_LAG_DAYS))[1][i, j]
-                    rows.append({**base, "kind": f"join{a}", "side": 0, "y": y, "use": use, "reason": reason,
+                        e0, reason = rec.entry(c, a, d, d1)
+                        xj = decide(e0 - lag)[1][i, j]
+                    rows.append({**base, "kind": f"join{a}", "side": 0, "y": y, "use": not reason, "reason": reason,
                                  **dict(zip(JOIN_FEATURES, xj, strict=True))})
         advance(ms, side[None, :], side1[None, :], contact1[None, :], month_number(d1))
     return pd.DataFrame(rows)
@@ -460,63 +491,6 @@ class HazardModel:
         se = np.sqrt(np.clip(np.diag(self.cov_), 0, None))
         return pd.DataFrame({"term": self.names_, "coef": self.coef_, "se": se,
                              "lo95": self.coef_ - 1.96 * se, "hi95": self.coef_ + 1.96 * se})
-
-
-def _logit(X: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, np.ndarray, bool]:
-    import statsmodels.api as sm
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = sm.Logit(y, X).fit(method="newton", maxiter=100, disp=0)
-        coef = np.asarray(res.params)
-        cov = np.asarray(res.cov_params())
-        if res.mle_retvals.get("converged", False) and np.all(np.abs(coef) < 12) and np.all(np.isfinite(cov)) \
-                and np.all(np.diag(cov) < 100):
-            return coef, cov, False
-    except Exception:  # noqa: BLE001 - statsmodels raises several kinds on separation; fall back below
-        pass
-    prior = np.full(X.shape[1], float(ridge))
-    prior[0] = 0.0
-    b, cov = _newton(X, y, prior)
-    return b, cov, True
-
-
-def _penalised_logit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, ridge: float) -> tuple[np.ndarray, np.ndarray,
-                                                                                             bool]:
-    """MAP logit with normal priors of precision ``prior`` per coefficient (0 = flat); Laplace covariance.
-
-    Flat priors on the shared coefficients unless the fit separates (huge or non-finite estimates),
-    then the ridge is added on the slopes as in :func:`_logit`.
-    """
-    try:
-        with np.errstate(all="ignore"):
-            b, cov = _newton(X, y, prior + 1e-8)
-        if np.all(np.abs(b) < 12) and np.all(np.isfinite(cov)) and np.all(np.diag(cov) < 100):
-            return b, cov, False
-    except np.linalg.LinAlgError:
-        pass
-    p2 = np.maximum(prior, float(ridge))
-    p2[0] = 0.0
-    b, cov = _newton(X, y, p2)
-    return b, cov, True
-
-
-def _newton(X: np.ndarray, y: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Newton iterations for a logit with independent normal priors (precision ``prior``)."""
-    b = np.zeros(X.shape[1])
-    P = np.diag(prior)
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-np.clip(X @ b, -40, 40)))
-        g = X.T @ (y - p) - P @ b
-        H = (X * (p * (1 - p))[:, None]).T @ X + P
-        step = np.linalg.solve(H, g)
-        b += step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    p = 1 / (1 + np.exp(-np.clip(X @ b, -40, 40)))
-    H = (X * (p * (1 - p))[:, None]).T @ X + P
-    return b, np.linalg.inv(H)
 
 
 @dataclass
