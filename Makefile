@@ -41,6 +41,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/snapshot.py
+	$(BIN)/python bench/panels.py
 
 clean:
 	rm -rf $(VENV) reports

@@ -106,8 +106,28 @@ def test_slider_moves_romania_from_axis_to_allies(page):
     assert page.locator("#network .scatterlayer .point").count() > 40
 
 
+def test_similarity_table_and_s_edges(page):
+    """State detail shows the S table (top and bottom five); the network can colour its edges by S."""
+    page.fill("#date-input", "1942-06-01")
+    expect(page.locator("#summary")).to_contain_text("1942-06-01", timeout=10_000)
+    page.select_option("#state-select", "255")
+    expect(page.locator("#detail-name")).to_contain_text("Germany", timeout=10_000)
+    table = page.locator("#similarity-table")
+    expect(table).to_contain_text("S (CINC-weighted)")
+    rows = table.locator("tbody tr[data-ccode]")
+    expect(rows).to_have_count(10)
+    expect(rows.first).to_contain_text("Italy")  # Germany's closest alliance portfolio that day
+    expect(rows.first.locator("td.num").first).to_have_text("0.975")
+    expect(rows.last).to_contain_text("United Kingdom")  # the most distant
+    # colour the network's edges by CINC-weighted S: the legend says which S it is
+    page.select_option("#edge-mode", "s_weighted")
+    expect(page.locator("#network .legendtext").first).to_contain_text("S (CINC-weighted)", timeout=10_000)
+    page.select_option("#edge-mode", "kind")
+    expect(page.locator("#network .legendtext").first).to_contain_text("alliance / same side", timeout=10_000)
+
+
 def test_keyboard_reachable_and_labelled(page):
-    for sel in ("#slider", "#date-input", "#state-select", "#event-select", "#runs", "#seed"):
+    for sel in ("#slider", "#date-input", "#state-select", "#edge-mode", "#event-select", "#runs", "#seed"):
         el = page.locator(sel)
         label = page.evaluate("(s) => { const e = document.querySelector(s); "
                               "return (e.labels && e.labels.length) || e.getAttribute('aria-label') ? 1 : 0; }", sel)

@@ -1,7 +1,8 @@
 """The dashboard's views of the system as library functions (the CLI and the web app share them).
 
 * :func:`network` - nodes, signed edges and stable positions of one day (:class:`Network`);
-* :func:`state_detail` - one state on one day with its sources (:class:`StateDetail`);
+* :func:`state_detail` - one state on one day with its sources (:class:`StateDetail`), including its
+  Signorino-Ritter S-scores against every other member that day;
 * :func:`capability_series` - WWII coalition CINC shares over time (monthly or yearly);
 * :func:`landscape_defaults` - the states a landscape uses when none are named.
 
@@ -25,7 +26,8 @@ from realign.errors import InvalidParameterError
 
 __all__ = ["DASHBOARD_START", "DASHBOARD_END", "LAYOUT_SEED", "SIDE_LABELS", "SOURCES_NOTE", "Network",
            "StateDetail", "network", "network_layout", "state_detail", "capability_series",
-           "landscape_defaults", "side_label", "timeline_changes", "month_starts"]
+           "landscape_defaults", "side_label", "timeline_changes", "month_starts", "SIMILARITY_NOTE",
+           "day_similarity"]
 
 #: The dashboard's timeline (the slider's range).
 DASHBOARD_START = dt.date(1936, 1, 1)
@@ -35,6 +37,11 @@ LAYOUT_SEED = 1942
 SIDE_LABELS = {1: "allies", 2: "axis"}
 SOURCES_NOTE = ("CINC: COW National Material Capabilities v7.0 (yearly); sides: COW Inter-State War v4.0 "
                 "(day spells); membership: COW State System v2016; alliances: ATOP 5.1 (yearly).")
+SIMILARITY_NOTE = ("Signorino-Ritter S (Signorino & Ritter 1999) of ATOP 5.1 alliance portfolios on the day "
+                   "(levels 3 defense/offense, 2 neutrality/non-aggression, 1 consultation, 0 none; -1..1, "
+                   "1 = identical): s_unweighted counts every member equally, s_weighted weights each member "
+                   "by its CINC (COW NMC v7.0, yearly). null = not computable (no ATOP coverage, or a CINC "
+                   "value missing for the weighted score). Computed by realign.panels.similarity_at.")
 CAPABILITY_SOURCE = ("CINC shares: COW National Material Capabilities v7.0 (yearly, Singer, Bremer & "
                      "Stuckey 1972); sides: COW Inter-State War v4.0 participation spells (day).")
 
@@ -166,12 +173,34 @@ class Network:
                 "layout": {"algorithm": "networkx.spring_layout over the 1936-1955 union of positive ties, "
                                         "radii spread by rank", "seed": LAYOUT_SEED},
                 "legend": {"allies": "WWII side 1", "axis": "WWII side 2", "neutral": "not at war in WWII"},
-                "coverage": dict(self.coverage), "source": SOURCES_NOTE}
+                "coverage": dict(self.coverage), "source": SOURCES_NOTE, "similarity_note": SIMILARITY_NOTE}
 
 
 @lru_cache(maxsize=512)
 def _graph(d: dt.date):
     return _system(d).to_networkx()
+
+
+@lru_cache(maxsize=512)
+def _similarity(d: dt.date) -> dict[tuple[int, int], tuple[float | None, float | None]]:
+    from realign.panels import similarity_at
+
+    pairs = similarity_at(d)
+    return {(int(a), int(b)): (_plain(s), _plain(w)) for a, b, s, w in zip(
+        pairs["ccode1"], pairs["ccode2"], pairs["s_unweighted"], pairs["s_weighted"], strict=True)}
+
+
+def day_similarity(date: str | dt.date) -> dict[tuple[int, int], tuple[float | None, float | None]]:
+    """(unweighted S, CINC-weighted S) of every member pair on one day, keyed ``(ccode1, ccode2)`` with
+    ``ccode1 < ccode2``; ``None`` where not computable. From :func:`realign.panels.similarity_at`
+    (Signorino & Ritter 1999), cached per day (two first callers may both compute it; same result)."""
+    from realign.data.names import parse_date
+
+    return _similarity(parse_date(date))
+
+
+def _pair_s(sim: dict, a: int, b: int) -> tuple[float | None, float | None]:
+    return sim.get((a, b) if a < b else (b, a), (None, None))
 
 
 def network(date: str | dt.date) -> Network:
@@ -192,8 +221,12 @@ def network(date: str | dt.date) -> Network:
         nodes.append({"ccode": int(n), "name": a["name"], "stateabb": a["stateabb"], "cinc": _plain(a["cinc"]),
                       "major_power": bool(a["major_power"]), "side": side_label(sides.get(int(n))),
                       "wars": sorted(set(wars.get(int(n), []))), "x": x, "y": y})
-    edges = [{"source": int(u), "target": int(v), "sign": int(a["sign"]), "kinds": list(a["kinds"])}
-             for u, v, a in g.edges(data=True)]
+    sim = day_similarity(s.date)
+    edges = []
+    for u, v, a in g.edges(data=True):
+        su, sw = _pair_s(sim, int(u), int(v))
+        edges.append({"source": int(u), "target": int(v), "sign": int(a["sign"]), "kinds": list(a["kinds"]),
+                      "s_unweighted": su, "s_weighted": sw})
     return Network(s.date, nodes, edges, dict(s.coverage))
 
 
@@ -287,8 +320,21 @@ def _state_detail(code: int, d: dt.date) -> StateDetail:
             "cinc_year": None if row["cinc_year"] != row["cinc_year"] else int(row["cinc_year"]),
             "milex": _plain(row["milex"]), "milper": _plain(row["milper"]), "tpop": _plain(row["tpop"]),
             "major_power": bool(row["major_power"]), "wwii_side": side_label(s.side(code, WWII)),
-            "wars": wars, "allies": _alliance_rows(s, code, names), "ties": ties}
+            "wars": wars, "allies": _alliance_rows(s, code, names), "ties": ties,
+            "similarity": _similarity_rows(d, code, names)}
     return StateDetail(d, code, name, True, data, events)
+
+
+def _similarity_rows(d: dt.date, code: int, names: dict[int, str]) -> dict:
+    """S of ``code`` against every other member on ``d``, most similar first (ties by ccode)."""
+    sim = day_similarity(d)
+    rows = []
+    for other in sorted(names):
+        if other != code:
+            su, sw = _pair_s(sim, code, other)
+            rows.append({"ccode": other, "name": names[other], "s_unweighted": su, "s_weighted": sw})
+    rows.sort(key=lambda r: (r["s_unweighted"] is None, -(r["s_unweighted"] or 0.0), r["ccode"]))
+    return {"measure": "Signorino-Ritter S", "sorted_by": "s_unweighted", "note": SIMILARITY_NOTE, "scores": rows}
 
 
 def state_detail(state: int | str, date: str | dt.date) -> StateDetail:

@@ -14,6 +14,7 @@ from realign.system.dashboard import (
     CAPABILITY_SOURCE,
     DASHBOARD_END,
     DASHBOARD_START,
+    SIMILARITY_NOTE,
     capability_series,
     network,
     state_detail,
@@ -29,7 +30,11 @@ STATE_EXAMPLE = {
     "events": [{"date": "1944-09-09", "ccode": 360, "name": "Romania", "kind": "side_change",
                 "counterpart": "World War II (war 139)", "source": "COW Inter-State War v4.0", "verified": True}],
     "sources": [{"dataset": "nmc", "title": "COW National Material Capabilities", "version": "7.0",
-                 "unit": "state-year"}]}
+                 "unit": "state-year"}],
+    "similarity": {"measure": "Signorino-Ritter S", "sorted_by": "s_unweighted", "note": SIMILARITY_NOTE,
+                   "scores": [{"ccode": 310, "name": "Hungary", "s_unweighted": 0.9273, "s_weighted": 0.9748},
+                              {"ccode": 2, "name": "United States of America", "s_unweighted": -0.0788,
+                               "s_weighted": -0.4491}]}}
 NOT_MEMBER = {404: {"description": "Not a system member on that day.", "content": {"application/json": {
     "example": {"detail": "Austria (305) is not a COW system member on 1940-01-01."}}}}}
 
@@ -61,12 +66,17 @@ def build() -> APIRouter:
                 description="Nodes (states) with CINC, WWII side that day (allies / axis / neutral = not at war "
                             "in WWII) and a position from a seeded spring layout computed once for every state "
                             "of 1936-1955, so nodes stay put as the date moves. Edges are signed: +1 alliance or "
-                            "same war side, -1 opposite sides of a war in progress.",
+                            "same war side, -1 opposite sides of a war in progress. Each edge also carries the "
+                            "pair's Signorino-Ritter S that day over ATOP alliance portfolios (-1..1): "
+                            "`s_unweighted` (every member counts equally) and `s_weighted` (members weighted by "
+                            "CINC); `null` = not computable. `similarity_note` says how they are computed.",
                 responses={**ERROR_RESPONSES, 200: {"content": {"application/json": {"example": {
                     "date": "1942-11-19", "nodes": [{"ccode": 360, "name": "Romania", "stateabb": "RUM",
                                                      "cinc": 0.0075, "major_power": False, "side": "axis",
                                                      "wars": [139], "x": 0.31, "y": -0.12}],
-                    "edges": [{"source": 255, "target": 360, "sign": 1, "kinds": ["war 139:same side"]}]}}}}})
+                    "edges": [{"source": 255, "target": 360, "sign": 1, "kinds": ["war 139:same side"],
+                               "s_unweighted": 0.8462, "s_weighted": 0.4464}],
+                    "similarity_note": SIMILARITY_NOTE}}}}})
     def api_network(date: str = date_query("Day,", "1942-11-19")) -> Response:
         return json_response(network_json(parse_day(date)))
 
@@ -97,7 +107,10 @@ def build() -> APIRouter:
                 description="Detail panel: CINC and its components, major-power status, wars and sides, "
                             "allies with alliance kinds, and every recorded change for the state 1936-1955 "
                             "(from `history`) with its source. `ccode` may also be a name (resolved on the "
-                            "day by the library's resolver).",
+                            "day by the library's resolver). `similarity.scores` lists the state's "
+                            "Signorino-Ritter S against every other member that day over ATOP alliance "
+                            "portfolios (-1..1), most similar first: `s_unweighted` (every member counts "
+                            "equally) and `s_weighted` (members weighted by CINC); `null` = not computable.",
                 responses={**ERROR_RESPONSES, **NOT_MEMBER,
                            200: {"content": {"application/json": {"example": STATE_EXAMPLE}}}})
     def api_state(

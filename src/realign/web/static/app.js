@@ -9,7 +9,15 @@ const LABELS = { allies: "Allies", axis: "Axis", neutral: "neutral / not at war"
 const PLOT_CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 
 const $ = (id) => document.getElementById(id);
-const state = { date: "1942-11-19", ccode: 360, members: [], capability: null, whatif: null, seq: 0 };
+const state = { date: "1942-11-19", ccode: 360, members: [], capability: null, whatif: null, seq: 0, net: null, edgeMode: "kind" };
+/* Signorino-Ritter S bins for colouring edges (S runs -1..1; 1 = identical alliance portfolios). */
+const S_BINS = [
+  { lo: 0.75, name: "S ≥ 0.75", color: "rgba(11,110,79,0.75)" },
+  { lo: 0.25, name: "0.25 ≤ S < 0.75", color: "rgba(111,181,154,0.7)" },
+  { lo: -0.25, name: "-0.25 ≤ S < 0.25", color: "rgba(150,150,150,0.55)" },
+  { lo: -1.01, name: "S < -0.25", color: "rgba(166,67,29,0.75)" },
+];
+const S_LABELS = { s_unweighted: "S (unweighted)", s_weighted: "S (CINC-weighted)" };
 
 function isoFromOffset(n) { return new Date(START + n * DAY).toISOString().slice(0, 10); }
 function offsetFromIso(iso) { return Math.round((Date.parse(iso + "T00:00:00Z") - START) / DAY); }
@@ -83,7 +91,28 @@ async function loadDay() {
 }
 
 /* ------------------------------------------------------------------ network */
+function sEdgeTraces(net, pos, key) {
+  /* Edges coloured by the pair's S that day (key: s_unweighted or s_weighted), plus hover labels at midpoints. */
+  const traces = S_BINS.map((b) => ({ type: "scatter", mode: "lines", x: [], y: [], hoverinfo: "skip",
+    name: `${S_LABELS[key]}: ${b.name}`, line: { color: b.color, width: 1.5 } }));
+  const none = { type: "scatter", mode: "lines", x: [], y: [], hoverinfo: "skip", name: "S not available",
+    line: { color: "rgba(0,0,0,0.25)", width: 1, dash: "dot" } };
+  const mid = { type: "scatter", mode: "markers", x: [], y: [], text: [], hoverinfo: "text", showlegend: false,
+    name: "S labels", marker: { size: 5, color: "rgba(0,0,0,0.18)" } };
+  for (const e of net.edges) {
+    const a = pos.get(e.source), b = pos.get(e.target);
+    if (!a || !b) continue;
+    const v = e[key];
+    const tr = v === null || v === undefined ? none : traces[S_BINS.findIndex((bin) => v >= bin.lo)];
+    tr.x.push(a.x, b.x, null); tr.y.push(a.y, b.y, null);
+    mid.x.push((a.x + b.x) / 2); mid.y.push((a.y + b.y) / 2);
+    mid.text.push(`${a.name} – ${b.name}<br>${S_LABELS[key]} ${fmt(v, 3)}<br>${e.sign > 0 ? "alliance / same side" : "opposite sides (war)"}`);
+  }
+  return [...traces.filter((t) => t.x.length), ...(none.x.length ? [none] : []), mid];
+}
+
 function drawNetwork(net) {
+  state.net = net;
   const pos = new Map(net.nodes.map((n) => [n.ccode, n]));
   const edgeTrace = (sign) => {
     const x = [], y = [];
@@ -113,7 +142,8 @@ function drawNetwork(net) {
                         width: ns.map((n) => (n.ccode === state.ccode ? 3 : 1)) } },
     };
   };
-  const data = [edgeTrace(1), edgeTrace(-1), nodeTrace("allies"), nodeTrace("axis"), nodeTrace("neutral")];
+  const edges = state.edgeMode === "kind" ? [edgeTrace(1), edgeTrace(-1)] : sEdgeTraces(net, pos, state.edgeMode);
+  const data = [...edges, nodeTrace("allies"), nodeTrace("axis"), nodeTrace("neutral")];
   const layout = {
     margin: { l: 5, r: 5, t: 5, b: 5 }, showlegend: true, legend: { orientation: "h", y: -0.02 },
     xaxis: { visible: false, range: [-1.3, 1.3], fixedrange: false },
@@ -159,8 +189,9 @@ function selectState(ccode) {
   loadDetail(state.seq);
   const el = $("network");
   if (el.data) {
-    for (let i = 2; i < el.data.length; i++) {
+    for (let i = 0; i < el.data.length; i++) {
       const tr = el.data[i];
+      if (!tr.customdata) continue; // edge traces
       Plotly.restyle(el, { "marker.line.color": [tr.customdata.map((c) => (c === state.ccode ? "#f0a500" : "#fff"))],
                            "marker.line.width": [tr.customdata.map((c) => (c === state.ccode ? 3 : 1))] }, [i]);
     }
@@ -180,6 +211,7 @@ async function loadDetail(seq) {
   const wars = d.wars.length ? d.wars.map((w) => `<li>${esc(w.war_name)} (war ${w.war}): <span class="side-${w.side_label}">${esc(w.war === 139 ? LABELS[w.side_label] : w.side_label)}</span>, ${esc(w.start)} – ${esc(w.end)}</li>`).join("") : "<li>none in progress</li>";
   const allies = d.allies.length ? d.allies.map((a) => `<li>${esc(a.name)} (${a.ccode}): ${esc(a.kinds.join(", ") || "other")} <span class="src">${esc(a.source)}</span></li>`).join("") : "<li>none recorded</li>";
   const events = d.events.length ? d.events.map((e) => `<li class="${e.date > iso ? "future" : ""}"><time>${esc(e.date)}</time> ${esc(e.kind.replace(/_/g, " "))}${e.counterpart ? ": " + esc(e.counterpart) : ""}${e.verified ? "" : " (unverified)"}<br><span class="src">${esc(e.source)}</span></li>`).join("") : "<li>none recorded</li>";
+  const sim = similarityTable(d.similarity);
   const sources = d.sources.map((s) => `<li>${esc(s.title)} (${esc(s.version)}; ${esc(s.unit)})</li>`).join("");
   $("detail").innerHTML = `
     <h3 id="detail-name">${esc(d.name)} <small>(${d.ccode}, ${esc(d.stateabb)})</small></h3>
@@ -191,8 +223,30 @@ async function loadDetail(seq) {
     </dl>
     <h3>Wars in progress</h3><ul>${wars}</ul>
     <h3>Allies (alliance obligations)</h3><ul>${allies}</ul>
+    ${sim}
     <h3>Recorded changes 1936–1955</h3><p class="help">Later than the chosen day in grey.</p><ul>${events}</ul>
     <h3>Sources</h3><ul class="src">${sources}</ul>`;
+}
+
+function similarityTable(sim) {
+  /* Top and bottom five of the state's S-scores that day (the JSON twin has every member). */
+  if (!sim || !sim.scores || !sim.scores.length) return "<h3>Alliance similarity (S)</h3><p>Not available for this day.</p>";
+  const rows = sim.scores;
+  const pick = rows.length <= 10 ? rows.map((r, i) => [i, r]) : [...rows.slice(0, 5).map((r, i) => [i, r]),
+    null, ...rows.slice(-5).map((r, i) => [rows.length - 5 + i, r])];
+  const body = pick.map((p) => (p === null
+    ? `<tr class="gap"><td colspan="4">… ${rows.length - 10} more in the JSON …</td></tr>`
+    : `<tr data-ccode="${p[1].ccode}"><td>${p[0] + 1}</td><td>${esc(p[1].name)} (${p[1].ccode})</td>` +
+      `<td class="num">${fmt(p[1].s_unweighted, 3)}</td><td class="num">${fmt(p[1].s_weighted, 3)}</td></tr>`)).join("");
+  return `<h3>Alliance similarity (S)</h3>
+    <p class="help">Signorino-Ritter S of ATOP alliance portfolios with every other state that day (−1..1, 1 = identical),
+      sorted by unweighted S: the five most and five least similar. Weighted: each member counted by its CINC.</p>
+    <table id="similarity-table" class="table">
+      <caption class="sr-only">Most and least similar alliance portfolios on the chosen day</caption>
+      <thead><tr><th scope="col">Rank</th><th scope="col">State</th><th scope="col">S (unweighted)</th><th scope="col">S (CINC-weighted)</th></tr></thead>
+      <tbody>${body}</tbody>
+    </table>
+    <p class="src">${esc(sim.note)}</p>`;
 }
 
 /* ------------------------------------------------------------------ capability */
@@ -320,6 +374,7 @@ function init() {
   $("prev-month").addEventListener("click", () => setDate(addMonths(state.date, -1), { immediate: true }));
   $("next-month").addEventListener("click", () => setDate(addMonths(state.date, 1), { immediate: true }));
   $("state-select").addEventListener("change", (e) => selectState(e.target.value));
+  $("edge-mode").addEventListener("change", (e) => { state.edgeMode = e.target.value; if (state.net) drawNetwork(state.net); });
   const rowPick = (e) => { const tr = e.target.closest("tr[data-ccode]"); if (tr) selectState(tr.dataset.ccode); };
   $("states-table").addEventListener("click", rowPick);
   $("states-table").addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); rowPick(e); } });
