@@ -32,14 +32,12 @@ def _iv(d: dict) -> str:
     return f"{d['mean']:.2f} [90%: {d['p05']:.0f}-{d['p95']:.0f}]"
 
 
-def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
+Section = tuple[str, list[str]]
+
+
+def _summary(c: Consequences) -> Section:
     m = c.metrics
-    s = m["summary"]
-    ev = c.event
-    fac = c.factual
-    lab = s["labels"]
-    out: list[tuple[str, list[str]]] = []
-    b = m["brier"]
+    ev, fac, b = c.event, c.factual, m["brier"]
     head = [
         f"Event: **{ev.name}** ({ev.start} to {ev.end}); information cut-off {fac.spec.at} (the date its outcome was "
         f"known); {fac.runs} simulated futures per arm, seed {fac.spec.seed}; horizon {b['months']}.",
@@ -50,7 +48,7 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
         "contact hazard fitted before the cut-off) -> each state's monthly exit/join hazard (fitted across "
         f"{len(m['fit']['wars'])} COW wars) -> contagion between neighbours.",
     ]
-    ex = s.get("expected_exits") or {}
+    ex = m["summary"].get("expected_exits") or {}
     for month, e in ex.items():
         head.append(f"Expected exits of Germany's five minor allies by {month}: factual {_iv(e['factual'])}, "
                     f"counterfactual {_iv(e['counterfactual'])}, hindsight {_iv(e['hindsight'])}; record "
@@ -58,73 +56,79 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
     head.append(f"Brier score on monthly sides {b['months']} ({b['cells']} state-months): model {b['factual']:.4f}, "
                 f"persistence {b['persistence']:.4f} (skill {b['skill_vs_persistence']:+.1%}), counterfactual "
                 f"{b['counterfactual']:.4f}, hindsight {b['hindsight']:.4f}.")
-    out.append(("Summary", head))
-    if "axis_cohesion" in m:
-        coh = m["axis_cohesion"]
-        rows = ["| state | record: left the Axis | P(left by 1945-01) factual | counterfactual | hindsight | "
-                "model exit month: median [90%] | months off |", "|---|---|---|---|---|---|---|"]
-        for r in coh["minor_allies"]:
-            p, e = r["p_left_by"], r["exit_month"]
-            rows.append(f"| {r['name']} | {r['historical_exit'] or 'not in window'} | {_pct(p['factual'])} | "
-                        f"{_pct(p['counterfactual'])} | {_pct(p['hindsight'])} | "
-                        f"{e['median'] or 'after the horizon'} [{e['p05'] or '-'} .. {e['p95'] or 'after'}] | "
-                        f"{r['months_off'] if r['months_off'] is not None else '-'} |")
-        from realign.data.names import state_name
+    return "Summary", head
 
-        rows += ["", "Order of exits, record: " + " → ".join(state_name(x) for x in coh["historical_order"])
-                 + "; model (mean exit time, censored at the horizon): "
-                 + " → ".join(state_name(x) for x in coh["model_order"])
-                 + f" (Spearman {coh['order_spearman']:.2f}). Median exit within 4 months of the record: "
-                 f"{coh['median_within_4_months']} of {len(coh['minor_allies'])}."]
-        out.append(("Axis cohesion: the minor allies' exits", rows))
-    if "in_sample" in m:
-        ins = m["in_sample"]
-        rows = [f"The same information set, with the hazards fitted on this war through {ins['fit_until']} as well "
-                "(in-sample: the record after the cut-off informs the weights, so this explains rather than "
-                "forecasts):", "", "| state | P(left by 1945-01) factual | counterfactual | model median exit |",
-                "|---|---|---|---|"]
-        for name, p in ins["p_left_by"].items():
-            rows.append(f"| {name} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
-                        f"{ins['median_exit'][name] or 'after the horizon'} |")
-        for month, e in ins["expected_exits"].items():
-            rows.append("")
-            rows.append(f"Expected exits by {month}: factual {_iv(e['factual'])}, counterfactual "
-                        f"{_iv(e['counterfactual'])}.")
-        b = ins["brier"]
-        rows.append(f"Brier {b['factual']:.4f} vs persistence {b['persistence']:.4f} "
-                    f"(skill {b['skill_vs_persistence']:+.1%}).")
-        if "channels" in ins:
-            ch = ins["channels"]
-            rows.append("Channels (in-sample): " + "; ".join(f"{k} {v:+.2f}" for k, v in ch["channels"].items())
-                        + f" of a factual-counterfactual difference of {ch['difference_expected_exits']:+.2f} exits.")
-        out.append(("The mechanism in-sample", rows))
-    if "wwi_changes" in m:
-        w = m["wwi_changes"]
-        rows = [f"Recorded entries, exits and side changes within {w['window_months']} months of the cut-off "
-                f"(to {w['window_end']}), with the forecast probability of a change in that window:", "",
-                "| state | record | P(change) factual | counterfactual | hindsight |", "|---|---|---|---|---|"]
-        for r in w["states"].values():
-            rec = "; ".join(f"{h['date']} {h['kind']}" for h in r["record"])
-            p = r["p_change_within_window"]
-            rows.append(f"| {r['name']} | {rec} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
-                        f"{_pct(p['hindsight'])} |")
-        if not w["states"]:
-            rows.append("| (no recorded change in the window) | | | | |")
-        e = w.get("expected_changes")
-        if e:
-            rows += ["", f"Expected number of states (outside the cores) changing side within the window: factual "
-                     f"{e['factual']:.2f}, counterfactual {e['counterfactual']:.2f}, hindsight {e['hindsight']:.2f}."]
-        out.append(("Recorded changes after the battle", rows))
-    if "channels" in m:
-        ch = m["channels"]
-        what = "expected exits" if "axis_cohesion" in m else "expected side changes"
-        rows = [f"Factual minus counterfactual {what} by {ch['month']}: "
-                f"{ch['difference_expected_exits']:+.2f}.",
-                "", "| channel | share of the difference (exits) |", "|---|---|"]
-        rows += [f"| {k} | {v:+.2f} |" for k, v in ch["channels"].items()]
-        rows += ["", ch["note"] + "."]
-        out.append(("How the outcome acts: channel decomposition", rows))
-    iso = m["germany_isolation"]
+
+def _cohesion(coh: dict) -> Section:
+    from realign.data.names import state_name
+
+    rows = ["| state | record: left the Axis | P(left by 1945-01) factual | counterfactual | hindsight | "
+            "model exit month: median [90%] | months off |", "|---|---|---|---|---|---|---|"]
+    for r in coh["minor_allies"]:
+        p, e = r["p_left_by"], r["exit_month"]
+        rows.append(f"| {r['name']} | {r['historical_exit'] or 'not in window'} | {_pct(p['factual'])} | "
+                    f"{_pct(p['counterfactual'])} | {_pct(p['hindsight'])} | "
+                    f"{e['median'] or 'after the horizon'} [{e['p05'] or '-'} .. {e['p95'] or 'after'}] | "
+                    f"{r['months_off'] if r['months_off'] is not None else '-'} |")
+    rows += ["", "Order of exits, record: " + " → ".join(state_name(x) for x in coh["historical_order"])
+             + "; model (mean exit time, censored at the horizon): "
+             + " → ".join(state_name(x) for x in coh["model_order"])
+             + f" (Spearman {coh['order_spearman']:.2f}). Median exit within 4 months of the record: "
+             f"{coh['median_within_4_months']} of {len(coh['minor_allies'])}."]
+    return "Axis cohesion: the minor allies' exits", rows
+
+
+def _in_sample(ins: dict) -> Section:
+    rows = [f"The same information set, with the hazards fitted on this war through {ins['fit_until']} as well "
+            "(in-sample: the record after the cut-off informs the weights, so this explains rather than "
+            "forecasts):", "", "| state | P(left by 1945-01) factual | counterfactual | model median exit |",
+            "|---|---|---|---|"]
+    for name, p in ins["p_left_by"].items():
+        rows.append(f"| {name} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
+                    f"{ins['median_exit'][name] or 'after the horizon'} |")
+    for month, e in ins["expected_exits"].items():
+        rows.append("")
+        rows.append(f"Expected exits by {month}: factual {_iv(e['factual'])}, counterfactual "
+                    f"{_iv(e['counterfactual'])}.")
+    b = ins["brier"]
+    rows.append(f"Brier {b['factual']:.4f} vs persistence {b['persistence']:.4f} "
+                f"(skill {b['skill_vs_persistence']:+.1%}).")
+    if "channels" in ins:
+        ch = ins["channels"]
+        rows.append("Channels (in-sample): " + "; ".join(f"{k} {v:+.2f}" for k, v in ch["channels"].items())
+                    + f" of a factual-counterfactual difference of {ch['difference_expected_exits']:+.2f} exits.")
+    return "The mechanism in-sample", rows
+
+
+def _wwi_changes(w: dict) -> Section:
+    rows = [f"Recorded entries, exits and side changes within {w['window_months']} months of the cut-off "
+            f"(to {w['window_end']}), with the forecast probability of a change in that window:", "",
+            "| state | record | P(change) factual | counterfactual | hindsight |", "|---|---|---|---|---|"]
+    for r in w["states"].values():
+        rec = "; ".join(f"{h['date']} {h['kind']}" for h in r["record"])
+        p = r["p_change_within_window"]
+        rows.append(f"| {r['name']} | {rec} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
+                    f"{_pct(p['hindsight'])} |")
+    if not w["states"]:
+        rows.append("| (no recorded change in the window) | | | | |")
+    e = w.get("expected_changes")
+    if e:
+        rows += ["", f"Expected number of states (outside the cores) changing side within the window: factual "
+                 f"{e['factual']:.2f}, counterfactual {e['counterfactual']:.2f}, hindsight {e['hindsight']:.2f}."]
+    return "Recorded changes after the battle", rows
+
+
+def _channels_section(ch: dict, what: str) -> Section:
+    rows = [f"Factual minus counterfactual {what} by {ch['month']}: "
+            f"{ch['difference_expected_exits']:+.2f}.",
+            "", "| channel | share of the difference (exits) |", "|---|---|"]
+    rows += [f"| {k} | {v:+.2f} |" for k, v in ch["channels"].items()]
+    rows += ["", ch["note"] + "."]
+    return "How the outcome acts: channel decomposition", rows
+
+
+def _isolation(m: dict) -> Section:
+    iso, lab = m["germany_isolation"], m["summary"]["labels"]
     rows = ["| year | model: side-2 capability share (mean) | record | difference |", "|---|---|---|---|"]
     rows += [f"| {y} | {v['model']:.3f} | {v['record']:.3f} | {v['difference']:+.3f} |"
              for y, v in iso["yearly"].items()]
@@ -145,37 +149,43 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
                 cells += [f"{r['model']:.3f}" if r else "-",
                           f"{r['record']:.3f}" if r and r.get("record") is not None else "missing"]
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
-    out.append(("Germany's isolation: capability paths", rows))
-    if "neutrals_drift" in m:
-        rows = ["| state | P(allies) at end, factual | counterfactual | record at end | recorded moves in window |",
-                "|---|---|---|---|---|"]
-        for r in m["neutrals_drift"]["states"]:
-            if r["ccode"] not in NEUTRALS and not r["history_events"]:
-                continue
-            moves = "; ".join(f"{h['date']} {h['kind']} {h['counterpart'] or ''}".strip()
-                              for h in r["history_events"][:4])
-            pa = r["p_allies_end"]
-            rows.append(f"| {r['name']} | {_pct(pa['factual'])} | {_pct(pa['counterfactual'])}"
-                        f" | {['not fighting', 'allies', 'axis'][r['history_side_end']]} | {moves or '—'} |")
-        rows += ["", m["neutrals_drift"]["note"] + "."]
-        out.append(("Neutrals' drift", rows))
-        sup = m["us_uk_support"]
-        rows = [f"- {h['date']}: {h['name']} — {h['kind']} — {h['counterpart']} ({h['source']})"
-                for h in sup["history"]]
-        out.append(("US and British support for the USSR", rows + ["", sup["note"] + "."]))
-        bl = m["postwar_blocs"]
-        rows = ["NATO founders/joiners (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["nato"]) + ".",
-                "Warsaw Pact (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["warsaw_pact"]) + "."]
-        ls = bl.get("landscape_1955", {})
-        if "agreement" in ls:
-            rows.append(f"Landscape global minimum on 1955 data ({ls['n']} bloc members, exact={ls['exact']}): "
-                        f"{_pct(ls['agreement'])} of states placed with their actual bloc ({ls['data_used']}).")
-        elif ls:
-            rows.append(f"Landscape prediction unavailable: {ls.get('error')}.")
-        rows.append("Post-war bloc formation (1949-1955) is beyond the simulated horizon: shown from the record, not "
-                    "attributed to the battle.")
-        out.append(("Post-war blocs (to 1955)", rows))
-    fit = m["fit"]
+    return "Germany's isolation: capability paths", rows
+
+
+def _record_sections(m: dict) -> list[Section]:
+    """Neutrals, US/UK support and the post-war blocs (WWII reports)."""
+    rows = ["| state | P(allies) at end, factual | counterfactual | record at end | recorded moves in window |",
+            "|---|---|---|---|---|"]
+    for r in m["neutrals_drift"]["states"]:
+        if r["ccode"] not in NEUTRALS and not r["history_events"]:
+            continue
+        moves = "; ".join(f"{h['date']} {h['kind']} {h['counterpart'] or ''}".strip()
+                          for h in r["history_events"][:4])
+        pa = r["p_allies_end"]
+        rows.append(f"| {r['name']} | {_pct(pa['factual'])} | {_pct(pa['counterfactual'])}"
+                    f" | {['not fighting', 'allies', 'axis'][r['history_side_end']]} | {moves or '—'} |")
+    rows += ["", m["neutrals_drift"]["note"] + "."]
+    out = [("Neutrals' drift", rows)]
+    sup = m["us_uk_support"]
+    rows = [f"- {h['date']}: {h['name']} — {h['kind']} — {h['counterpart']} ({h['source']})"
+            for h in sup["history"]]
+    out.append(("US and British support for the USSR", rows + ["", sup["note"] + "."]))
+    bl = m["postwar_blocs"]
+    rows = ["NATO founders/joiners (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["nato"]) + ".",
+            "Warsaw Pact (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["warsaw_pact"]) + "."]
+    ls = bl.get("landscape_1955", {})
+    if "agreement" in ls:
+        rows.append(f"Landscape global minimum on 1955 data ({ls['n']} bloc members, exact={ls['exact']}): "
+                    f"{_pct(ls['agreement'])} of states placed with their actual bloc ({ls['data_used']}).")
+    elif ls:
+        rows.append(f"Landscape prediction unavailable: {ls.get('error')}.")
+    rows.append("Post-war bloc formation (1949-1955) is beyond the simulated horizon: shown from the record, not "
+                "attributed to the battle.")
+    out.append(("Post-war blocs (to 1955)", rows))
+    return out
+
+
+def _fit(fit: dict) -> Section:
     rows = [f"Hazards fitted on COW wars {', '.join(map(str, fit['wars']))}; share of capability lost under enemy "
             f"contact (calibrated before the cut-off): {fit['contact_loss']:.3f}.", "",
             "| hazard | term | coefficient | SE | 95% interval |", "|---|---|---|---|---|"]
@@ -184,7 +194,26 @@ def _sections(c: Consequences) -> list[tuple[str, list[str]]]:
             rows.append(f"| {k} (n={fit[k]['n_obs']}, events={fit[k]['n_events']}"
                         f"{', ridge' if fit[k]['penalised'] else ''}) | {r['term']} | {r['coef']:+.2f} | "
                         f"{r['se']:.2f} | {r['lo95']:+.2f} .. {r['hi95']:+.2f} |")
-    out.append(("What the model was fitted on", rows))
+    return "What the model was fitted on", rows
+
+
+def _sections(c: Consequences) -> list[Section]:
+    """The report's sections in order, each (title, Markdown lines); a section appears when its metrics exist."""
+    m = c.metrics
+    out = [_summary(c)]
+    if "axis_cohesion" in m:
+        out.append(_cohesion(m["axis_cohesion"]))
+    if "in_sample" in m:
+        out.append(_in_sample(m["in_sample"]))
+    if "wwi_changes" in m:
+        out.append(_wwi_changes(m["wwi_changes"]))
+    if "channels" in m:
+        out.append(_channels_section(m["channels"], "expected exits" if "axis_cohesion" in m
+                                     else "expected side changes"))
+    out.append(_isolation(m))
+    if "neutrals_drift" in m:
+        out += _record_sections(m)
+    out.append(_fit(m["fit"]))
     out.append(("Where the model and the record disagree", [f"- {n}" for n in c.notes]))
     return out
 
