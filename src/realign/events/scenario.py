@@ -53,6 +53,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from realign.clock import add_months
 from realign.errors import InputFileError, InvalidParameterError
 
 from .catalogue import Effect, Event, load_event
@@ -123,18 +124,13 @@ class Scenario:
     @property
     def months(self) -> list[str]:
         """The simulated months as ``YYYY-MM`` strings (``horizon_months`` of them)."""
-        y, m = self.start.year, self.start.month
-        out = []
-        for _ in range(self.horizon_months):
-            out.append(f"{y:04d}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
+        first = self.start.replace(day=1)
+        return [f"{d.year:04d}-{d.month:02d}" for d in (add_months(first, k) for k in range(self.horizon_months))]
 
     @property
     def end(self) -> _dt.date:
         """First day of the month after the horizon (exclusive end)."""
-        y, m = divmod(self.start.month - 1 + self.horizon_months, 12)
-        return _dt.date(self.start.year + y, m + 1, 1)
+        return add_months(self.start.replace(day=1), self.horizon_months)
 
     def resolved_effects(self) -> dict[str, dict[int, Effect]]:
         """Effects by event slug and COW side, for each event's chosen outcome."""

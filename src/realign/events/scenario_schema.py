@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from realign.clock import add_months
 from realign.errors import InputFileError, InvalidParameterError
 
 from .catalogue import Event, load_event
@@ -266,8 +267,7 @@ def _check_event_id(ctx: _Ctx, p: str, ev: Mapping[str, Any], i: int, seen: dict
     seen.setdefault(catalogue_event.slug, i)
     if window is not None:
         start, horizon = window
-        y, m = divmod(start.month - 1 + horizon, 12)
-        end = _dt.date(start.year + y, m + 1, 1)
+        end = add_months(start, horizon)  # start is the 1st of a month
         if catalogue_event.end < start or catalogue_event.start >= end:
             ev_span = f"{catalogue_event.start}..{catalogue_event.end}"
             ctx.err(f"{p}.id", f"event {catalogue_event.slug!r} ({ev_span}) "

@@ -36,13 +36,13 @@ from pathlib import Path
 
 import numpy as np
 
+from realign.atomic import atomic_write_json
 from realign.errors import InputFileError, InvalidParameterError
 from realign.events.scenario import Scenario, load_scenario, locate_fields
 from realign.models.choice import CREDIBILITY_RETENTION, PARAMS
 from realign.simulation.engine import MIN_TEMPERATURE, SimInputs, SimulationSpec, prepare
 from realign.simulation.ensemble import (
     EnsembleResult,
-    _atomic_json,
     _read_run_manifest,
     replicate_seeds,
     run_ensemble,
@@ -265,13 +265,13 @@ def run_scenario(path_or_scenario: str | Path | Scenario | ScenarioRun, *, runs:
         outdir.mkdir(parents=True, exist_ok=True)
     inputs = inputs if inputs is not None else prepare_scenario(plan)
     if outdir is not None and (not resume or not (outdir / "scenario.json").exists()):
-        _atomic_json(side, outdir / "scenario.json")  # before any batch, so a killed run keeps it
+        atomic_write_json(side, outdir / "scenario.json")  # before any batch, so a killed run keeps it
     res = run_ensemble(spec, runs=int(runs), seed=int(seed), out=outdir, batch_size=batch_size, workers=workers,
                        scheduler=scheduler, dask=dask, resume=resume, progress=progress, inputs=inputs)
     res.manifest = {**res.manifest, "scenario_file": {"path": sc.path, "scenario": sc.to_dict()},
                     "engine_settings": settings}
     if outdir is not None:
-        _atomic_json(side, outdir / "scenario.json")
-        _atomic_json({**res.manifest, "complete": True}, outdir / "manifest.json")
+        atomic_write_json(side, outdir / "scenario.json")
+        atomic_write_json({**res.manifest, "complete": True}, outdir / "manifest.json")
     return res
 
