@@ -49,15 +49,56 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], object], *, pre
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; returns ``path``."""
+    """Write ``data`` to ``path`` atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; its folder must exist.
+    data : bytes
+        The content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; returns ``path``."""
+    """Write ``text`` (UTF-8) to ``path`` atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; its folder must exist.
+    text : str
+        The content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def atomic_write_json(obj: Any, path: str | os.PathLike, *, indent: int | None = 1) -> Path:
-    """Write ``obj`` as JSON (``default=str`` for dates and paths) to ``path`` atomically; returns ``path``."""
+    """Write ``obj`` as JSON (``default=str`` for dates and paths) to ``path`` atomically.
+
+    Parameters
+    ----------
+    obj : object
+        JSON-ready data (dates and paths are written as strings).
+    path : str or os.PathLike
+        The file; its folder must exist.
+    indent : int, optional
+        As for :func:`json.dumps` (1 by default).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     return atomic_write_text(path, json.dumps(obj, indent=indent, default=str))

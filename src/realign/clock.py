@@ -48,7 +48,17 @@ def _days_in(year: int, month: int) -> int:
 
 
 def month_end(year: int, month: int) -> dt.date:
-    """The last day of ``month`` (1..12) of ``year``; ``ValueError`` outside the calendar."""
+    """The last day of ``month`` (1..12) of ``year``; ``ValueError`` outside the calendar.
+
+    Parameters
+    ----------
+    year, month : int
+        The month (``month`` in 1..12).
+
+    Returns
+    -------
+    datetime.date
+    """
     return dt.date(year, month, _days_in(year, month))
 
 
@@ -63,14 +73,35 @@ def _monthly(first: dt.date, end: dt.date) -> Iterator[dt.date]:
 def month_days(start: dt.date, months: int) -> list[dt.date]:
     """The 15th of each month from the month after ``start`` (the monthly observation days).
 
-    Returns ``months`` days: the engine's steps 1..months (step 0 is the start state).
+    Parameters
+    ----------
+    start : datetime.date
+        Day of the start state (step 0); only its month counts.
+    months : int
+        Steps to observe.
+
+    Returns
+    -------
+    list of datetime.date
+        ``months`` days: the engine's steps 1..months.
     """
     first = dt.date(start.year, start.month, 15)
     return [add_months(first, k) for k in range(1, months + 1)]
 
 
 def observation_days(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The 15th of every month from ``start``'s month (or the next, if start is after the 15th) to ``end``."""
+    """The 15th of every month from ``start``'s month (or the next, if start is after the 15th) to ``end``.
+
+    Parameters
+    ----------
+    start, end : datetime.date
+        The span (``end`` inclusive).
+
+    Returns
+    -------
+    list of datetime.date
+        The monthly observation days inside the span (empty if none).
+    """
     first = dt.date(start.year, start.month, 15)
     if start.day > 15:
         first = add_months(first, 1)
@@ -78,5 +109,15 @@ def observation_days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The 1st of every month from ``start``'s month through ``end`` (inclusive)."""
+    """The 1st of every month from ``start``'s month through ``end`` (inclusive).
+
+    Parameters
+    ----------
+    start, end : datetime.date
+        The span; ``start``'s month counts even when ``start`` is not its 1st.
+
+    Returns
+    -------
+    list of datetime.date
+    """
     return list(_monthly(dt.date(start.year, start.month, 1), end))

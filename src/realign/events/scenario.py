@@ -226,7 +226,23 @@ def _parse_text(text: str, path: str, allowed_params: Iterable[str] | None,
 
 def parse_scenario(text: str, *, path: str = "<string>", allowed_params: Iterable[str] | None = None,
                    allowed_models: Iterable[str] | None = None) -> Scenario:
-    """Parse and validate scenario TOML ``text``; raise the first :class:`InputFileError`."""
+    """Parse and validate scenario TOML ``text``; raise the first :class:`InputFileError`.
+
+    Parameters
+    ----------
+    text : str
+        The TOML source of a scenario (format in the module docstring).
+    path : str
+        Name of the source in error messages.
+    allowed_params, allowed_models : iterable of str, optional
+        Names accepted in ``[model.params]`` and ``[model] name`` (default
+        :data:`DEFAULT_PARAMS`, :data:`DEFAULT_MODELS`).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario; the first problem raises, its message counting the others.
+    """
     if not isinstance(text, str):
         raise InputFileError(f"scenario text must be a str (TOML), got {type(text).__name__}", path=path)
     data, problems = _parse_text(text, path, allowed_params, allowed_models)
@@ -255,6 +271,17 @@ def load_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = No
     Raises :class:`~realign.errors.InputFileError` (file, line, dotted field) on the first
     problem; the message says how many more there are (see :func:`validate_scenario`).
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The scenario TOML file (UTF-8).
+    allowed_params, allowed_models : iterable of str, optional
+        As for :func:`parse_scenario`.
+
+    Returns
+    -------
+    Scenario
+
     >>> sc = load_scenario(example_scenario("stalingrad_historical"))
     >>> sc.events[0].id, sc.events[0].outcome, sc.start.isoformat()
     ('stalingrad', 'historical', '1942-08-01')
@@ -266,7 +293,22 @@ def load_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = No
 def validate_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = None,
                       allowed_models: Iterable[str] | None = None,
                       raise_on_error: bool = False) -> list[InputFileError]:
-    """All problems of a scenario file (empty list = valid); ``raise_on_error`` raises the first."""
+    """All problems of a scenario file (empty list = valid); ``raise_on_error`` raises the first.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The scenario TOML file.
+    allowed_params, allowed_models : iterable of str, optional
+        As for :func:`parse_scenario`.
+    raise_on_error : bool
+        Raise the first problem instead of returning the list.
+
+    Returns
+    -------
+    list of InputFileError
+        Every problem in line order (each names the file, line and dotted field).
+    """
     try:
         p, text = _read(path)
     except InputFileError as exc:
@@ -281,7 +323,13 @@ def validate_scenario(path: str | Path, *, allowed_params: Iterable[str] | None 
 
 
 def list_example_scenarios() -> list[str]:
-    """Names of the scenario files bundled with the package."""
+    """Names of the scenario files bundled with the package.
+
+    Returns
+    -------
+    list of str
+        Sorted names without ``.toml`` (``stalingrad_historical``, ...).
+    """
     root = resources.files("realign.events").joinpath("scenarios")
     return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
 
@@ -291,6 +339,15 @@ def scenario_path(arg: str | Path) -> Path:
 
     An existing file wins; otherwise a bundled example of that name; otherwise the path as given, so
     that loading it names the missing file.
+
+    Parameters
+    ----------
+    arg : str or pathlib.Path
+        A file path or a bundled example name (with or without ``.toml``).
+
+    Returns
+    -------
+    pathlib.Path
     """
     p = Path(arg)
     if p.exists():
@@ -301,7 +358,18 @@ def scenario_path(arg: str | Path) -> Path:
 
 
 def example_scenario(name: str) -> Path:
-    """Filesystem path of a bundled example scenario (``stalingrad_historical``, ...)."""
+    """Filesystem path of a bundled example scenario (``stalingrad_historical``, ...).
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_example_scenarios` (``.toml`` optional).
+
+    Returns
+    -------
+    pathlib.Path
+        Raises :class:`~realign.errors.InvalidParameterError` naming the known examples otherwise.
+    """
     names = list_example_scenarios()
     if name.removesuffix(".toml") not in names:
         raise InvalidParameterError(f"Unknown example scenario {name!r}. Known: {', '.join(names)}.")

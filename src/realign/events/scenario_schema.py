@@ -116,8 +116,22 @@ def validate(data: Any, path: str, lines: Mapping[str, int] | None,
              allowed_params: Iterable[str] | None, allowed_models: Iterable[str] | None) -> list[_Problem]:
     """Every problem of a parsed scenario dict, as ``(error, dotted field)`` pairs in schema order.
 
-    ``path`` names the file in messages, ``lines`` maps dotted fields to lines; ``allowed_params``
-    and ``allowed_models`` default to :data:`DEFAULT_PARAMS` and :data:`DEFAULT_MODELS`.
+    Parameters
+    ----------
+    data : object
+        The parsed TOML (a dict for a well-formed file; anything else is one problem).
+    path : str
+        Names the file in messages.
+    lines : mapping of str to int, optional
+        Dotted field -> 1-based line (:func:`~realign.events.toml_lines.locate_fields`).
+    allowed_params, allowed_models : iterable of str, optional
+        Names accepted in ``[model.params]`` and ``[model] name`` (default
+        :data:`DEFAULT_PARAMS`, :data:`DEFAULT_MODELS`).
+
+    Returns
+    -------
+    list of (InputFileError, str)
+        Each problem with its dotted field; empty when the scenario is valid.
     """
     ctx = _Ctx(path, lines)
     params_ok = set(allowed_params) if allowed_params is not None else set(DEFAULT_PARAMS)

@@ -96,6 +96,16 @@ def locate_fields(text: str) -> dict[str, int]:
     ``events[1].effects.2.capability``, ``model.params.temperature``. Never raises: lines it
     cannot read are skipped.
 
+    Parameters
+    ----------
+    text : str
+        TOML source.
+
+    Returns
+    -------
+    dict of str to int
+        Dotted field path -> 1-based line of its first appearance.
+
     >>> locate_fields('[scenario]\\nname = "x"\\n[[events]]\\nid = "kursk"\\n')["events[0].id"]
     4
     """

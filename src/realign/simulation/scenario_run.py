@@ -80,7 +80,17 @@ def _field_error(scenario: Scenario, fld: str, msg: str) -> InputFileError:
 
 
 def load_for_engine(path_or_scenario: str | Path | Scenario | ScenarioRun) -> Scenario:
-    """Load a scenario file accepting every name in :data:`SCENARIO_PARAMS` (a Scenario passes through)."""
+    """Load a scenario file accepting every name in :data:`SCENARIO_PARAMS` (a Scenario passes through).
+
+    Parameters
+    ----------
+    path_or_scenario : str, pathlib.Path, Scenario or ScenarioRun
+        A scenario file, or a scenario (returned as is; a run's scenario).
+
+    Returns
+    -------
+    Scenario
+    """
     if isinstance(path_or_scenario, ScenarioRun):
         return path_or_scenario.scenario
     if isinstance(path_or_scenario, Scenario):
@@ -106,6 +116,15 @@ class ScenarioRun:
 
         Raises :class:`InputFileError` (file, line, field) for a model or parameter the engine
         cannot run, or a horizon, run count or state beyond the engine's limits.
+
+        Parameters
+        ----------
+        scenario : ScenarioRun, Scenario, str or pathlib.Path
+            A run (returned as is), a scenario, or a scenario file.
+
+        Returns
+        -------
+        ScenarioRun
         """
         if isinstance(scenario, ScenarioRun):
             return scenario
@@ -121,6 +140,15 @@ def spec_from_scenario(scenario: ScenarioRun | Scenario | str | Path) -> Simulat
 
     Raises :class:`InputFileError` (file, line, field) for a model or parameter the engine
     cannot run, or a horizon beyond the engine's limit.
+
+    Parameters
+    ----------
+    scenario : ScenarioRun, Scenario, str or pathlib.Path
+        A checked run (not checked again), a scenario, or a scenario file.
+
+    Returns
+    -------
+    SimulationSpec
     """
     return ScenarioRun.from_scenario(scenario).spec
 
@@ -190,7 +218,19 @@ def _check_engine_limits(sc: Scenario) -> None:
 
 
 def engine_settings(scenario: ScenarioRun | Scenario | str | Path) -> dict[str, float]:
-    """``{"temperature": tau, "credibility_retention": r}`` of a scenario (defaults 1 and the engine's)."""
+    """``{"temperature": tau, "credibility_retention": r}`` of a scenario (defaults 1 and the engine's).
+
+    Parameters
+    ----------
+    scenario : ScenarioRun, Scenario, str or pathlib.Path
+        A checked run, a scenario, or a scenario file.
+
+    Returns
+    -------
+    dict of str to float
+        ``temperature`` (tau, dimensionless) and ``credibility_retention`` (share of a
+        credibility shock kept each month).
+    """
     if isinstance(scenario, ScenarioRun):
         return dict(scenario.settings)
     return _settings(load_for_engine(scenario))
@@ -214,7 +254,19 @@ def _settings(sc: Scenario) -> dict[str, float]:
 
 
 def prepare_scenario(scenario: ScenarioRun | Scenario | str | Path) -> SimInputs:
-    """Kernel inputs of a scenario (its temperature and credibility decay are part of the spec)."""
+    """Kernel inputs of a scenario (its temperature and credibility decay are part of the spec).
+
+    Fits the models on data known at the scenario's start (seconds; cached on disk).
+
+    Parameters
+    ----------
+    scenario : ScenarioRun, Scenario, str or pathlib.Path
+        A checked run (not checked again), a scenario, or a scenario file.
+
+    Returns
+    -------
+    SimInputs
+    """
     return prepare(ScenarioRun.from_scenario(scenario).spec)
 
 
@@ -234,6 +286,18 @@ def run_scenario(path_or_scenario: str | Path | Scenario | ScenarioRun, *, runs:
     :func:`prepare_scenario`) skips the preparation. The manifest gains ``scenario_file``
     (the scenario as a dict, and its path) and ``engine_settings``. A :class:`ScenarioRun` is not
     validated again.
+
+    Parameters
+    ----------
+    path_or_scenario : str, pathlib.Path, Scenario or ScenarioRun
+        The scenario to run.
+    runs, seed : int, optional
+        Replicates (1..10^6) and root seed (>= 0); the scenario's ``[seeds]`` by default.
+
+    Returns
+    -------
+    EnsembleResult
+        P(side) per state and month, with the manifest of seeds, versions and settings.
     """
     sc = load_for_engine(path_or_scenario)
     runs = sc.runs if runs is None else runs
