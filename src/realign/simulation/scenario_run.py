@@ -261,7 +261,7 @@ def prepare_scenario(scenario: ScenarioRun | Scenario | str | Path) -> SimInputs
     Parameters
     ----------
     scenario : ScenarioRun, Scenario, str or pathlib.Path
-        A checked run (not checked again), a scenario, or a scenario file.
+        As for :func:`spec_from_scenario`.
 
     Returns
     -------
