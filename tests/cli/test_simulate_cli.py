@@ -39,7 +39,7 @@ def cached_prepare():
     cache: dict = {}
 
     def prepare(sc):
-        key = json.dumps(sc.to_dict(), sort_keys=True)
+        key = json.dumps(scenario_run.load_for_engine(sc).to_dict(), sort_keys=True)  # a ScenarioRun too
         if key not in cache:
             cache[key] = real(sc)
         return cache[key]

@@ -13,6 +13,7 @@ from realign.events.scenario import Scenario, example_scenario, load_scenario
 from realign.simulation.scenario_run import (
     PARAM_ALIASES,
     SCENARIO_PARAMS,
+    ScenarioRun,
     engine_settings,
     load_for_engine,
     prepare_scenario,
@@ -155,6 +156,26 @@ def test_temperature_scales_utilities_and_decay_sets_retention(tmp_path, hist_in
     t = inp.days.index(dt.date(1943, 2, 15))
     np.testing.assert_allclose(inp.cred[t:], np.broadcast_to(inp.cred[t], inp.cred[t:].shape))
     assert not np.allclose(hist_inputs.cred[t:], hist_inputs.cred[t])
+
+
+def test_a_scenario_run_is_checked_once_and_passes_through(historical, hist_inputs, monkeypatch):
+    import realign.simulation.scenario_run as mod
+
+    plan = ScenarioRun.from_scenario(historical)
+    assert plan.spec == spec_from_scenario(historical)
+    assert plan.settings == engine_settings(historical)
+    assert plan.scenario == load_for_engine(historical)
+    calls = []
+    real = mod._check_engine_limits
+    monkeypatch.setattr(mod, "_check_engine_limits", lambda sc: (calls.append(sc), real(sc)))
+    assert ScenarioRun.from_scenario(plan) is plan
+    assert spec_from_scenario(plan) is plan.spec and engine_settings(plan) == plan.settings
+    assert load_for_engine(plan) is plan.scenario
+    res = run_scenario(plan, runs=20, inputs=hist_inputs)
+    assert calls == []  # no second validation
+    assert res.manifest["engine_settings"] == plan.settings
+    ScenarioRun.from_scenario(historical)
+    assert len(calls) == 1
 
 
 # ----------------------------------------------------------------------------- run_scenario

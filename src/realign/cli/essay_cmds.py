@@ -60,23 +60,10 @@ def check_essay_cmd(
         if out is None:
             sys.stdout.write(text)
         else:
-            _atomic_write(out, text)
+            from realign.atomic import atomic_write_text
+
+            atomic_write_text(out, text)
             err_console.print(f"wrote {out} ({len(result['sentences'])} sentences)", highlight=False)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename: a failed run never leaves half a report."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def register(app: typer.Typer) -> None:

@@ -94,15 +94,14 @@ def validate_cmd(file: str = typer.Argument(..., help="Scenario TOML file (or a 
     """
     from realign.errors import InputFileError
     from realign.events.scenario import scenario_path, validate_scenario
-    from realign.simulation.scenario_run import SCENARIO_PARAMS, load_for_engine, spec_from_scenario
+    from realign.simulation.scenario_run import SCENARIO_PARAMS, ScenarioRun
 
     file = scenario_path(file)
     problems = validate_scenario(file, allowed_params=SCENARIO_PARAMS, allowed_models={"alignment_choice"})
     sc = None
     if not problems:
         try:
-            sc = load_for_engine(file)
-            spec_from_scenario(sc)
+            sc = ScenarioRun.from_scenario(file).scenario
         except InputFileError as exc:
             problems = [exc]
     if fmt is not Format.table:
@@ -119,8 +118,7 @@ def validate_cmd(file: str = typer.Argument(..., help="Scenario TOML file (or a 
         for p in problems:
             err_console.print("[bold red]error:[/] " + escape(str(p)), highlight=False, soft_wrap=True)
         raise typer.Exit(2)
-    with domain_errors():
-        sc = load_for_engine(file)
+    assert sc is not None  # no problems: the scenario was loaded above
     typer.echo(f"OK: {file}: scenario {sc.name!r}, {sc.start:%Y-%m} + {sc.horizon_months} months, "
                f"{len(sc.events)} event(s), {sc.runs} run(s), seed {sc.seed}, model {sc.model}")
 

@@ -16,7 +16,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
+from realign.clock import month_end
 from realign.errors import InvalidParameterError
+from realign.wars import WWII
 
 
 def _month_end(text: str) -> dt.date:
@@ -25,7 +27,7 @@ def _month_end(text: str) -> dt.date:
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise InvalidParameterError(f"--until must be a month YYYY-MM. Got {text!r}.")
     y, mo = int(m.group(1)), int(m.group(2))
-    return dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
+    return month_end(y, mo)
 
 
 AT_HELP = ("Information cut-off YYYY-MM-DD: the war's sides, fronts, battles and CINC dated later are not read; "
@@ -33,7 +35,7 @@ AT_HELP = ("Information cut-off YYYY-MM-DD: the war's sides, fronts, battles and
 
 
 def forecast_cmd(
-    war: int = typer.Option(139, "--war", help="COW inter-state war number (139 World War II, 106 World War I)."),
+    war: int = typer.Option(WWII, "--war", help="COW inter-state war number (139 World War II, 106 World War I)."),
     at: str = typer.Option(..., "--at", help=AT_HELP),
     until: str = typer.Option(..., "--until", help="Last month forecast, YYYY-MM."),
     runs: int = typer.Option(1000, "--runs", "-r", help="Simulated futures."),

@@ -114,20 +114,20 @@ def simulate_cmd(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Run a scenario as an ensemble: P(side) per state and month, with a manifest of seeds and versions."""
-    from realign.simulation.scenario_run import load_for_engine, prepare_scenario, run_scenario, spec_from_scenario
+    from realign.simulation.scenario_run import ScenarioRun, prepare_scenario, run_scenario
 
     with domain_errors():
-        sc = load_for_engine(_scenario_path(scenario))
-        # validate the scenario and the cheap arguments before the (seconds-long) preparation
-        spec_from_scenario(sc)
+        # validate the scenario (once) and the cheap arguments before the (seconds-long) preparation
+        plan = ScenarioRun.from_scenario(_scenario_path(scenario))
+        sc = plan.scenario
         _check_args(sc, runs, seed, batch_size)
         check_out_dir(out)
         where = execution(processes, workers, scheduler)
         with err_console.status("fitting models and preparing inputs ..."):
-            inputs = prepare_scenario(sc)
+            inputs = prepare_scenario(plan)
         bar = _LazyBar(enabled=True)
         try:
-            res = run_scenario(sc, runs=runs, seed=seed, out=out, progress=bar, batch_size=batch_size,
+            res = run_scenario(plan, runs=runs, seed=seed, out=out, progress=bar, batch_size=batch_size,
                                inputs=inputs, **where)
         finally:
             bar.close()

@@ -28,7 +28,8 @@ from realign.simulation.capability import calibrate_trend
 from realign.simulation.forecast import ForecastResult, ForecastSpec, run_forecast, side_labels
 from realign.system.history import history
 from realign.system.information import InformationSet
-from realign.system.snapshot import WWII, System
+from realign.system.snapshot import System
+from realign.wars import WWI, WWII
 
 __all__ = ["consequences", "Consequences", "MINOR_AXIS", "NEUTRALS", "LATIN_AMERICA", "brier", "WAR_END"]
 
@@ -39,7 +40,7 @@ NEUTRALS = (640, 380, 230, 235)
 #: COW codes of the Latin American states (Caribbean, Central and South America).
 LATIN_AMERICA = tuple(range(40, 166))
 #: Last day of each war's horizon: WWII in Europe (Germany's surrender), WWI (the armistice).
-WAR_END = {139: dt.date(1945, 5, 8), 106: dt.date(1918, 11, 11)}
+WAR_END = {WWII: dt.date(1945, 5, 8), WWI: dt.date(1918, 11, 11)}
 #: Months after a WWI cut-off within which a recorded change counts as the battle's consequence.
 WWI_WINDOW_MONTHS = 4
 
@@ -203,7 +204,7 @@ def _capability_block(fac: ForecastResult, cf: ForecastResult, hshares: list[dic
 
 
 #: States whose projected CINC the report sets beside the record (WWII; WWI uses the war's great powers).
-CAPABILITY_STATES = {139: (255, 740, 325, 365, 2, 200), 106: (255, 300, 640, 365, 200, 220, 2)}
+CAPABILITY_STATES = {WWII: (255, 740, 325, 365, 2, 200), WWI: (255, 300, 640, 365, 200, 220, 2)}
 
 
 def _capability_paths(res: ForecastResult) -> dict:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from realign.atomic import atomic_write_bytes
 from realign.consequences.compute import MINOR_AXIS, NEUTRALS, Consequences
 from realign.consequences.figures import capability_figure, network_figure, timeline_figure
 
@@ -310,13 +309,6 @@ def render_html(c: Consequences, figs: dict[str, bytes] | None = None) -> str:
             f"<body>{''.join(parts)}</body></html>")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
 def write_report(c: Consequences, out: str | Path) -> dict[str, Path]:
     """Write report.md (+ PNG figures), report.html (self-contained) and report.json into ``out``."""
     out = Path(out)
@@ -324,11 +316,11 @@ def write_report(c: Consequences, out: str | Path) -> dict[str, Path]:
     figs = figures(c)
     paths = {}
     for name, data in figs.items():
-        _atomic_write(out / f"{name}.png", data)
+        atomic_write_bytes(out / f"{name}.png", data)
     paths["markdown"] = out / "report.md"
-    _atomic_write(paths["markdown"], render_markdown(c, figure_dir=str(out)).encode())
+    atomic_write_bytes(paths["markdown"], render_markdown(c, figure_dir=str(out)).encode())
     paths["html"] = out / "report.html"
-    _atomic_write(paths["html"], render_html(c, figs).encode())
+    atomic_write_bytes(paths["html"], render_html(c, figs).encode())
     paths["json"] = out / "report.json"
-    _atomic_write(paths["json"], json.dumps(c.to_dict(), indent=1).encode())
+    atomic_write_bytes(paths["json"], json.dumps(c.to_dict(), indent=1).encode())
     return paths

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from realign.atomic import atomic_write, atomic_write_text
 from realign.errors import InputFileError
 
 __all__ = ["user_data_dir", "import_cow_alliance", "load_cow_alliance", "COW_ALLIANCE_CITATION"]
@@ -88,10 +88,7 @@ def import_cow_alliance(directory: str | os.PathLike, *, target: Path | None = N
     target_dir = target or user_data_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
     out = target_dir / "cow_alliance.parquet"
-    fd, tmp = tempfile.mkstemp(dir=target_dir, suffix=".tmp")
-    os.close(fd)
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, out)
+    atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
     meta = {
         "source": str(src.resolve()),
         "source_sha256": hashlib.sha256(src.read_bytes()).hexdigest(),
@@ -99,7 +96,7 @@ def import_cow_alliance(directory: str | os.PathLike, *, target: Path | None = N
         "version": "4.1",
         "citation": COW_ALLIANCE_CITATION,
     }
-    (target_dir / "cow_alliance.json").write_text(json.dumps(meta, indent=1))
+    atomic_write_text(target_dir / "cow_alliance.json", json.dumps(meta, indent=1))
     return out
 
 

@@ -26,6 +26,7 @@ from realign.essay.event import EventRef
 from realign.essay.evidence import Fact, facts
 from realign.essay.structure import ClaimPart
 from realign.essay.verdict import Judgement
+from realign.wars import WWII
 
 __all__ = ["judge_part", "MARGIN", "WINDOW_MONTHS", "series_rows", "combine"]
 
@@ -286,7 +287,7 @@ def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
             _rate_test(part, Judgement("supported", 0.7, ev, [reason]), event, matches=same)
         return True
     # fighting on one side from the start of the period to its end (or to the general surrender, 1945-08-14)
-    spells = [(side, s, e) for c, side, s, e in _war_spells(139) if c == a and s <= lo and e >= min(hi, _SURRENDER)]
+    spells = [(side, s, e) for c, side, s, e in _war_spells(WWII) if c == a and s <= lo and e >= min(hi, _SURRENDER)]
     if not spells:
         return _neutral_join(part, claim, event, a, hi)
     side, s, e = spells[0]
@@ -321,7 +322,7 @@ def _neutral_join(part: ClaimPart, claim: Claim, event: EventRef, a: int, hi: dt
     side = claim.target if isinstance(claim.target, str) else None
     if part.direction not in ("join", "change_alliance") or side not in ("axis", "allies"):
         return False
-    if any(c == a for c, _, s, e in _war_spells(139) if s <= hi and e >= event.start):
+    if any(c == a for c, _, s, e in _war_spells(WWII) if s <= hi and e >= event.start):
         return False  # at war during part of the period: the general record decides
     toward = [f for f in facts() if f.ccode == a and event.start <= f.date <= hi and side in f.toward]
     if toward:

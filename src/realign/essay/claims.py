@@ -25,10 +25,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
+from realign.clock import add_months, month_end
 from realign.data.names import ALIASES, resolve
 from realign.data.store import load_shared
 from realign.errors import RealignError
 from realign.essay.event import EventRef
+from realign.wars import WAR_SIDES, WWII
 
 __all__ = ["KINDS", "Claim", "Period", "Mention", "parse_claim", "find_states", "find_period", "rule_kind",
            "group_members", "war_side", "side_label", "WAR_START", "WAR_END"]
@@ -37,7 +39,6 @@ __all__ = ["KINDS", "Claim", "Period", "Mention", "parse_claim", "find_states", 
 KINDS = ("alignment_shift", "alliance_broken", "alliance_formed", "bloc_formation", "isolation",
          "support_aid", "standing_prestige", "morale_opinion")
 
-WWII = 139
 WAR_START, WAR_END = dt.date(1939, 9, 1), dt.date(1945, 9, 2)
 SOON_MONTHS, DEFAULT_MONTHS, POSTWAR_YEARS = 24, 36, 10
 
@@ -149,7 +150,7 @@ def side_label(ccode: int, date: dt.date) -> str | None:
             spells = [(min(abs((a - date).days), abs((b - date).days)), side)
                       for c, side, a, b in _war_spells(WWII) if c == ccode]
             s = min(spells)[1] if spells and min(spells)[0] < 120 else None
-        return {1: "allies", 2: "axis"}.get(s) if s else None
+        return WAR_SIDES[WWII].get(s) if s else None
     if ccode == 365:
         return "east"
     if ccode in (2, 200, 220):
@@ -249,15 +250,7 @@ def _add_months(d: dt.date, months: int) -> dt.date:
     Essays may say "within 10000 years" and events may sit near year 1 or 9999: the period is then
     open-ended in practice, so it is clamped rather than raising ``OverflowError``.
     """
-    total = d.year * 12 + (d.month - 1) + months
-    if total >= 9999 * 12 + 12:
-        return dt.date.max
-    if total < 12:
-        return dt.date.min
-    year, m0 = divmod(total, 12)
-    month = m0 + 1
-    last = 31 if month == 12 else (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(d.day, last))
+    return add_months(d, months, clamp=True)
 
 
 def _minus_days(d: dt.date, days: int) -> dt.date:
@@ -267,8 +260,7 @@ def _minus_days(d: dt.date, days: int) -> dt.date:
 
 def _year_span(y: int, part: str | None = None, month: int | None = None) -> tuple[dt.date, dt.date]:
     if month:
-        last = (dt.date(y + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))
-        return dt.date(y, month, 1), last
+        return dt.date(y, month, 1), month_end(y, month)
     if part == "early":
         return dt.date(y, 1, 1), dt.date(y, 4, 30)
     if part in ("mid", "mid-"):

@@ -26,6 +26,7 @@ from realign.data.names import state_name
 from realign.data.store import load_shared
 from realign.errors import RealignError
 from realign.essay.claims import WAR_START, group_members, side_label
+from realign.wars import WWII
 
 __all__ = ["Fact", "facts", "STRONG_KINDS", "coalition_share_evidence", "cinc_evidence"]
 
@@ -206,7 +207,7 @@ def facts() -> tuple[Fact, ...]:
 
 
 @cache
-def _share_at(date: dt.date, war: int = 139) -> dict[int, float]:
+def _share_at(date: dt.date, war: int = WWII) -> dict[int, float]:
     from realign.system.snapshot import System
 
     return System.at(date).coalition_shares(war)

@@ -27,6 +27,7 @@ from realign.essay.evidence import (
     facts,
     opposite,
 )
+from realign.wars import WWII
 
 __all__ = ["Judgement", "judge", "VERDICTS"]
 
@@ -245,7 +246,7 @@ def _at_war(a: int, b: int, date: dt.date) -> Fact | None:
     if not (sa and sb and sa != sb):
         return None
     w = load_shared("war_participants")
-    rows = w[(w["war"] == 139) & w["ccode"].isin([a, b]) & (w["start"] <= str(date)) & (w["end"] >= str(date))]
+    rows = w[(w["war"] == WWII) & w["ccode"].isin([a, b]) & (w["start"] <= str(date)) & (w["end"] >= str(date))]
     spells = "; ".join(f"{_nm(int(r.ccode))} side {int(r.side)} {r.start.date()} to {r.end.date()}"
                        for r in rows.itertuples())
     lines = ", ".join(str(int(r.row)) for r in rows.itertuples())

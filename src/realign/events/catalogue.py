@@ -58,6 +58,7 @@ from typing import Any
 import pandas as pd
 
 from realign.errors import InvalidParameterError
+from realign.wars import WAR_SIDES  # COW war -> {side: label} accepted in catalogue files
 
 __all__ = [
     "Effect",
@@ -105,11 +106,6 @@ LOSS_CATEGORIES = frozenset({
     "submarines_lost",
 })
 
-#: COW war number -> {COW side number: side label} accepted in catalogue files.
-WAR_SIDES: Mapping[int, Mapping[int, str]] = {
-    106: {1: "entente", 2: "central_powers"},   # World War I (COW Inter-State War Data v4.0)
-    139: {1: "allies", 2: "axis"},               # World War II
-}
 
 _PKG = "realign.events"
 _DIR = "catalogue"

@@ -36,8 +36,10 @@ overrides::
 
 Every problem is an :class:`~realign.errors.InputFileError` that names the file, the line of
 the offending key and the dotted field (``events[0].outcome``). ``tomllib`` gives no line
-numbers for values, so :func:`locate_fields` scans the source text for each key inside its
-table; for TOML syntax errors the line comes from ``tomllib``'s own message.
+numbers for values, so :func:`locate_fields` (:mod:`realign.events.toml_lines`) scans the source
+text for each key inside its table (the validator and its declared schema are in
+:mod:`realign.events.scenario_schema`); for TOML syntax errors the line comes from ``tomllib``'s
+own message.
 """
 
 from __future__ import annotations
@@ -51,9 +53,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from realign.clock import add_months
 from realign.errors import InputFileError, InvalidParameterError
 
 from .catalogue import Effect, Event, load_event
+from .scenario_schema import DEFAULT_MODELS, DEFAULT_PARAMS, OUTCOMES, _Problem
+from .scenario_schema import as_date as _as_date
+from .scenario_schema import validate as _validate
+from .toml_lines import locate_fields
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -69,25 +76,6 @@ __all__ = [
     "parse_scenario",
     "validate_scenario",
 ]
-
-#: Outcomes an event may take in a scenario.
-OUTCOMES = ("historical", "reversed", "custom")
-
-#: Model names accepted when the caller passes none.
-DEFAULT_MODELS = frozenset({"alignment_choice"})
-
-#: Parameter names accepted in ``[model.params]`` when the caller passes none (floats).
-DEFAULT_PARAMS = frozenset({
-    "balancing", "bandwagoning", "switching_cost", "exposure_weight", "affinity_weight",
-    "neutral_utility", "temperature", "credibility_decay",
-})
-
-_TOP_KEYS = {"scenario", "seeds", "events", "model"}
-_SCENARIO_KEYS = {"name", "start", "horizon_months", "step", "states", "description"}
-_SEEDS_KEYS = {"seed", "runs"}
-_EVENT_KEYS = {"id", "outcome", "effects"}
-_EFFECT_KEYS = {"capability", "credibility"}
-_MODEL_KEYS = {"name", "params"}
 
 
 # ----------------------------------------------------------------------------- value types
@@ -136,18 +124,13 @@ class Scenario:
     @property
     def months(self) -> list[str]:
         """The simulated months as ``YYYY-MM`` strings (``horizon_months`` of them)."""
-        y, m = self.start.year, self.start.month
-        out = []
-        for _ in range(self.horizon_months):
-            out.append(f"{y:04d}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
+        first = self.start.replace(day=1)
+        return [f"{d.year:04d}-{d.month:02d}" for d in (add_months(first, k) for k in range(self.horizon_months))]
 
     @property
     def end(self) -> _dt.date:
         """First day of the month after the horizon (exclusive end)."""
-        y, m = divmod(self.start.month - 1 + self.horizon_months, 12)
-        return _dt.date(self.start.year + y, m + 1, 1)
+        return add_months(self.start.replace(day=1), self.horizon_months)
 
     def resolved_effects(self) -> dict[str, dict[int, Effect]]:
         """Effects by event slug and COW side, for each event's chosen outcome."""
@@ -179,417 +162,6 @@ class Scenario:
         if problems:
             raise problems[0][0]
         return _build(data, None)
-
-
-# ----------------------------------------------------------------------------- line locator
-
-
-_BARE = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _parse_key(s: str) -> list[str] | None:
-    """Split a (dotted, possibly quoted) TOML key; ``None`` if it is not a key."""
-    parts: list[str] = []
-    i, n = 0, len(s)
-    while True:
-        while i < n and s[i] in " \t":
-            i += 1
-        if i >= n:
-            return None
-        if s[i] in "\"'":
-            q = s[i]
-            j = s.find(q, i + 1)
-            if j < 0:
-                return None
-            parts.append(s[i + 1:j])
-            i = j + 1
-        else:
-            m = _BARE.match(s, i)
-            if not m:
-                return None
-            parts.append(m.group(0))
-            i = m.end()
-        while i < n and s[i] in " \t":
-            i += 1
-        if i >= n:
-            return parts
-        if s[i] != ".":
-            return None
-        i += 1
-
-
-def _split_key_value(line: str) -> tuple[str, str] | None:
-    """``key = value`` → (key text, value text), respecting quotes in the key."""
-    q: str | None = None
-    for i, ch in enumerate(line):
-        if q:
-            if ch == q:
-                q = None
-        elif ch in "\"'":
-            q = ch
-        elif ch == "=":
-            return line[:i], line[i + 1:]
-    return None
-
-
-def _bracket_delta(value: str) -> tuple[int, str | None]:
-    """Net ``[``/``{`` depth change of a value fragment and an unclosed multi-line string delimiter."""
-    depth, i, n = 0, 0, len(value)
-    while i < n:
-        ch = value[i]
-        if value.startswith('"""', i) or value.startswith("'''", i):
-            delim = value[i:i + 3]
-            j = value.find(delim, i + 3)
-            if j < 0:
-                return depth, delim
-            i = j + 3
-            continue
-        if ch in "\"'":
-            j = i + 1
-            while j < n and value[j] != ch:
-                j += 2 if (ch == '"' and value[j] == "\\") else 1
-            i = j + 1
-            continue
-        if ch == "#":
-            break
-        if ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        i += 1
-    return depth, None
-
-
-def locate_fields(text: str) -> dict[str, int]:
-    """Map each dotted field path to the 1-based line where its key (or table header) appears.
-
-    Paths use ``name[i]`` for arrays of tables, e.g. ``events[0].outcome``,
-    ``events[1].effects.2.capability``, ``model.params.temperature``. Never raises: lines it
-    cannot read are skipped.
-
-    >>> locate_fields('[scenario]\\nname = "x"\\n[[events]]\\nid = "kursk"\\n')["events[0].id"]
-    4
-    """
-    out: dict[str, int] = {}
-    try:
-        _locate(text, out)
-    except Exception:  # pragma: no cover - the locator must never fail; best effort
-        pass
-    return out
-
-
-def _locate(text: str, out: dict[str, int]) -> None:
-    counts: dict[str, int] = {}   # array-of-tables base path -> last index
-    current: list[str] = []       # current table path, already indexed (e.g. ["events[0]", "effects", "1"])
-    depth = 0
-    ml: str | None = None
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if ml is not None:
-            if ml in line:
-                ml = None
-            continue
-        if depth > 0:
-            d, ml = _bracket_delta(line)
-            depth = max(0, depth + d)
-            continue
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[["):
-            end = line.find("]]")
-            key = _parse_key(line[2:end]) if end > 0 else None
-            if key is None:
-                continue
-            path = _index(key[:-1], counts)
-            base = ".".join([*path, key[-1]])
-            idx = counts.get(base, -1) + 1
-            counts[base] = idx
-            for k in [k for k in counts if k.startswith(f"{base}[")]:
-                del counts[k]
-            current = [*path, f"{key[-1]}[{idx}]"]
-            out.setdefault(base, lineno)
-            out[".".join(current)] = lineno
-            continue
-        if line.startswith("["):
-            end = line.find("]")
-            key = _parse_key(line[1:end]) if end > 0 else None
-            if key is None:
-                continue
-            current = _index(key, counts)
-            for k in range(1, len(current) + 1):
-                out.setdefault(".".join(current[:k]), lineno)
-            continue
-        kv = _split_key_value(line)
-        if kv is None:
-            continue
-        key = _parse_key(kv[0])
-        if key is None:
-            continue
-        out.setdefault(".".join([*current, *key]), lineno)
-        d, ml = _bracket_delta(kv[1])
-        depth = max(0, d)
-
-
-def _index(key: list[str], counts: Mapping[str, int]) -> list[str]:
-    """Add the current array index to each prefix of ``key`` that is an array of tables."""
-    out: list[str] = []
-    for part in key:
-        base = ".".join([*out, part])
-        out.append(f"{part}[{counts[base]}]" if base in counts else part)
-    return out
-
-
-# ----------------------------------------------------------------------------- validation
-
-
-_Problem = tuple[InputFileError, str]
-
-
-class _Ctx:
-    def __init__(self, path: str, lines: Mapping[str, int] | None):
-        self.path, self.lines, self.problems = path, lines or {}, []  # type: ignore[var-annotated]
-
-    def line(self, fld: str) -> int | None:
-        f = fld
-        while f:
-            if f in self.lines:
-                return self.lines[f]
-            cut = max(f.rfind("."), f.rfind("["))
-            f = f[:cut] if cut > 0 else ""
-        return None
-
-    def err(self, fld: str, msg: str) -> None:
-        self.problems.append((InputFileError(msg, path=self.path, line=self.line(fld), field=fld), fld))
-
-
-def _tname(v: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array",
-            dict: "a table", _dt.date: "a date", _dt.datetime: "a date-time",
-            _dt.time: "a time"}.get(type(v), type(v).__name__)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_num(v: Any) -> bool:
-    return (isinstance(v, int | float) and not isinstance(v, bool)) and v == v and v not in (
-        float("inf"), float("-inf"))
-
-
-def _unknown(ctx: _Ctx, d: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
-    for k in d:
-        if k not in allowed:
-            fld = f"{prefix}.{k}" if prefix else str(k)
-            ctx.err(fld, f"unknown key {k!r}; allowed: {', '.join(sorted(allowed))}")
-
-
-def _as_date(v: Any) -> _dt.date | None:
-    if isinstance(v, _dt.datetime):
-        return None
-    if isinstance(v, _dt.date):
-        return v
-    if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-        try:
-            return _dt.date.fromisoformat(v)
-        except ValueError:
-            return None
-    return None
-
-
-def _validate(data: Any, path: str, lines: Mapping[str, int] | None,
-              allowed_params: Iterable[str] | None, allowed_models: Iterable[str] | None) -> list[_Problem]:
-    ctx = _Ctx(path, lines)
-    params_ok = set(allowed_params) if allowed_params is not None else set(DEFAULT_PARAMS)
-    models_ok = set(allowed_models) if allowed_models is not None else set(DEFAULT_MODELS)
-    if not isinstance(data, Mapping):
-        ctx.err("", f"a scenario must be a table, got {_tname(data)}")
-        return ctx.problems
-    _unknown(ctx, data, _TOP_KEYS, "")
-
-    # [scenario]
-    sc = data.get("scenario")
-    start: _dt.date | None = None
-    horizon: int | None = None
-    if sc is None:
-        ctx.err("scenario", "missing table [scenario]")
-    elif not isinstance(sc, Mapping):
-        ctx.err("scenario", f"'scenario' must be a table, got {_tname(sc)}")
-    else:
-        _unknown(ctx, sc, _SCENARIO_KEYS, "scenario")
-        name = sc.get("name")
-        if name is None:
-            ctx.err("scenario", "missing key 'name' in [scenario]")
-        elif not isinstance(name, str) or not name.strip():
-            ctx.err("scenario.name", f"'name' must be a non-empty string, got {name!r}")
-        if "description" in sc and not isinstance(sc["description"], str):
-            ctx.err("scenario.description", f"'description' must be a string, got {_tname(sc['description'])}")
-        if "start" not in sc:
-            ctx.err("scenario", "missing key 'start' in [scenario] (a date such as 1942-08-01)")
-        else:
-            start = _as_date(sc["start"])
-            if start is None:
-                ctx.err("scenario.start", f"'start' must be a date YYYY-MM-DD, got {sc['start']!r}")
-            elif start.day != 1:
-                ctx.err("scenario.start", f"'start' must be the first day of a month (step is a month), "
-                                          f"got {start.isoformat()}")
-                start = None
-            elif not (1816 <= start.year <= 2100):
-                ctx.err("scenario.start", f"'start' must be between 1816 and 2100, got {start.isoformat()}")
-                start = None
-        if "horizon_months" not in sc:
-            ctx.err("scenario", "missing key 'horizon_months' in [scenario] (an integer > 0)")
-        else:
-            h = sc["horizon_months"]
-            if not _is_int(h):
-                ctx.err("scenario.horizon_months", f"'horizon_months' must be an integer > 0, got {_tname(h)} {h!r}")
-            elif h <= 0 or h > 1200:
-                ctx.err("scenario.horizon_months", f"'horizon_months' must be an integer in 1..1200, got {h}")
-            else:
-                horizon = h
-        step = sc.get("step", "month")
-        if step != "month":
-            ctx.err("scenario.step", f"'step' must be \"month\", got {step!r}")
-        if "states" in sc:
-            st = sc["states"]
-            if not isinstance(st, list) or not st:
-                ctx.err("scenario.states", f"'states' must be a non-empty array of COW ccodes, got {st!r}")
-            else:
-                for i, c in enumerate(st):
-                    if not _is_int(c) or not (1 <= c <= 999):
-                        ctx.err(f"scenario.states[{i}]",
-                                f"'states' entries must be COW ccodes (integers 1..999), got {c!r}")
-                if len({c for c in st if _is_int(c)}) != len([c for c in st if _is_int(c)]):
-                    ctx.err("scenario.states", "'states' has duplicate ccodes")
-
-    # [seeds]
-    seeds = data.get("seeds")
-    if seeds is None:
-        ctx.err("seeds", "missing table [seeds] (seed = int, runs = int)")
-    elif not isinstance(seeds, Mapping):
-        ctx.err("seeds", f"'seeds' must be a table, got {_tname(seeds)}")
-    else:
-        _unknown(ctx, seeds, _SEEDS_KEYS, "seeds")
-        for k, lo in (("seed", 0), ("runs", 1)):
-            if k not in seeds:
-                ctx.err("seeds", f"missing key {k!r} in [seeds]")
-            elif not _is_int(seeds[k]) or seeds[k] < lo or seeds[k] > 2**63 - 1:
-                ctx.err(f"seeds.{k}", f"{k!r} must be an integer >= {lo}, got {seeds[k]!r}")
-
-    # [[events]]
-    events = data.get("events", [])
-    if not isinstance(events, list):
-        ctx.err("events", f"'events' must be an array of tables ([[events]]), got {_tname(events)}")
-        events = []
-    seen: dict[str, int] = {}
-    for i, ev in enumerate(events):
-        p = f"events[{i}]"
-        if not isinstance(ev, Mapping):
-            ctx.err(p, f"each event must be a table, got {_tname(ev)}")
-            continue
-        _unknown(ctx, ev, _EVENT_KEYS, p)
-        eid = ev.get("id")
-        catalogue_event: Event | None = None
-        if eid is None:
-            ctx.err(p, "missing key 'id' (a catalogue event such as \"stalingrad\")")
-        elif not isinstance(eid, str):
-            ctx.err(f"{p}.id", f"'id' must be a string, got {_tname(eid)}")
-        else:
-            try:
-                catalogue_event = load_event(eid)
-            except InvalidParameterError as exc:
-                ctx.err(f"{p}.id", str(exc))
-        if catalogue_event is not None:
-            if catalogue_event.slug in seen:
-                ctx.err(f"{p}.id", f"event {catalogue_event.slug!r} is listed twice "
-                                   f"(also events[{seen[catalogue_event.slug]}])")
-            seen.setdefault(catalogue_event.slug, i)
-            if start is not None and horizon is not None:
-                y, m = divmod(start.month - 1 + horizon, 12)
-                end = _dt.date(start.year + y, m + 1, 1)
-                if catalogue_event.end < start or catalogue_event.start >= end:
-                    ev_span = f"{catalogue_event.start}..{catalogue_event.end}"
-                    ctx.err(f"{p}.id", f"event {catalogue_event.slug!r} ({ev_span}) "
-                                       f"lies outside the scenario window {start}..{end} (exclusive)")
-        outcome = ev.get("outcome", "historical")
-        if not isinstance(outcome, str) or outcome not in OUTCOMES:
-            ctx.err(f"{p}.outcome", f"'outcome' must be one of {', '.join(OUTCOMES)}; got {outcome!r}")
-            continue
-        eff = ev.get("effects")
-        if outcome != "custom":
-            if eff is not None:
-                ctx.err(f"{p}.effects", f"'effects' is only allowed with outcome = \"custom\" (outcome is {outcome!r})")
-            continue
-        if eff is None:
-            ctx.err(f"{p}.outcome", "outcome = \"custom\" needs [events.effects.<side>] tables with capability "
-                                    "and credibility for every side")
-            continue
-        if not isinstance(eff, Mapping):
-            ctx.err(f"{p}.effects", f"'effects' must be a table of sides, got {_tname(eff)}")
-            continue
-        sides = set(catalogue_event.sides) if catalogue_event is not None else None
-        keys_of_side: dict[int, str] = {}
-        for sk, sv in eff.items():
-            q = f"{p}.effects.{sk}"
-            try:
-                side = int(sk)
-            except (TypeError, ValueError):
-                ctx.err(q, f"effects keys must be COW side numbers (1, 2), got {sk!r}")
-                continue
-            if side in keys_of_side:  # [events.effects.1] and [events.effects.01]: never merged silently
-                ctx.err(q, f"effects.{sk} is side {side} again (also effects.{keys_of_side[side]}); "
-                           "give each side once")
-                continue
-            keys_of_side[side] = sk
-            if sides is not None and side not in sides:
-                ctx.err(q, f"event {catalogue_event.slug!r} has no side {side}; sides: "  # type: ignore[union-attr]
-                           f"{', '.join(map(str, sorted(sides)))}")
-            if not isinstance(sv, Mapping):
-                ctx.err(q, f"effects.{sk} must be a table with capability and credibility, got {_tname(sv)}")
-                continue
-            _unknown(ctx, sv, _EFFECT_KEYS, q)
-            for k in ("capability", "credibility"):
-                if k not in sv:
-                    ctx.err(q, f"missing key {k!r} in effects.{sk}")
-                    continue
-                v = sv[k]
-                if not _is_num(v):
-                    ctx.err(f"{q}.{k}", f"{k!r} must be a number, got {_tname(v)} {v!r}")
-                elif k == "capability" and not (0 < v <= 10):
-                    ctx.err(f"{q}.{k}", f"'capability' is a multiplier and must be in (0, 10], got {v}")
-                elif k == "credibility" and not (-1 <= v <= 1):
-                    ctx.err(f"{q}.{k}", f"'credibility' must be in [-1, 1], got {v}")
-        if sides is not None:
-            given = set()
-            for sk in eff:
-                try:
-                    given.add(int(sk))
-                except (TypeError, ValueError):
-                    pass
-            for side in sorted(sides - given):
-                ctx.err(f"{p}.effects", f"custom effects missing for side {side} of {catalogue_event.slug!r}")  # type: ignore[union-attr]
-
-    # [model]
-    model = data.get("model")
-    if model is not None:
-        if not isinstance(model, Mapping):
-            ctx.err("model", f"'model' must be a table, got {_tname(model)}")
-        else:
-            _unknown(ctx, model, _MODEL_KEYS, "model")
-            name = model.get("name", "alignment_choice")
-            if not isinstance(name, str) or name not in models_ok:
-                ctx.err("model.name", f"unknown model {name!r}; known: {', '.join(sorted(models_ok))}")
-            params = model.get("params", {})
-            if not isinstance(params, Mapping):
-                ctx.err("model.params", f"'params' must be a table, got {_tname(params)}")
-            else:
-                for k, v in params.items():
-                    if k not in params_ok:
-                        ctx.err(f"model.params.{k}",
-                                f"unknown parameter {k!r}; allowed: {', '.join(sorted(params_ok))}")
-                    elif not _is_num(v):
-                        ctx.err(f"model.params.{k}", f"parameter {k!r} must be a number, got {_tname(v)} {v!r}")
-    return ctx.problems
 
 
 def _build(data: Mapping[str, Any], path: str | None) -> Scenario:
@@ -654,7 +226,23 @@ def _parse_text(text: str, path: str, allowed_params: Iterable[str] | None,
 
 def parse_scenario(text: str, *, path: str = "<string>", allowed_params: Iterable[str] | None = None,
                    allowed_models: Iterable[str] | None = None) -> Scenario:
-    """Parse and validate scenario TOML ``text``; raise the first :class:`InputFileError`."""
+    """Parse and validate scenario TOML ``text``; raise the first :class:`InputFileError`.
+
+    Parameters
+    ----------
+    text : str
+        The TOML source of a scenario (format in the module docstring).
+    path : str
+        Name of the source in error messages.
+    allowed_params, allowed_models : iterable of str, optional
+        Names accepted in ``[model.params]`` and ``[model] name`` (default
+        :data:`DEFAULT_PARAMS`, :data:`DEFAULT_MODELS`).
+
+    Returns
+    -------
+    Scenario
+        The validated scenario; the first problem raises, its message counting the others.
+    """
     if not isinstance(text, str):
         raise InputFileError(f"scenario text must be a str (TOML), got {type(text).__name__}", path=path)
     data, problems = _parse_text(text, path, allowed_params, allowed_models)
@@ -683,6 +271,17 @@ def load_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = No
     Raises :class:`~realign.errors.InputFileError` (file, line, dotted field) on the first
     problem; the message says how many more there are (see :func:`validate_scenario`).
 
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The scenario TOML file (UTF-8).
+    allowed_params, allowed_models : iterable of str, optional
+        As for :func:`parse_scenario`.
+
+    Returns
+    -------
+    Scenario
+
     >>> sc = load_scenario(example_scenario("stalingrad_historical"))
     >>> sc.events[0].id, sc.events[0].outcome, sc.start.isoformat()
     ('stalingrad', 'historical', '1942-08-01')
@@ -694,7 +293,22 @@ def load_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = No
 def validate_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = None,
                       allowed_models: Iterable[str] | None = None,
                       raise_on_error: bool = False) -> list[InputFileError]:
-    """All problems of a scenario file (empty list = valid); ``raise_on_error`` raises the first."""
+    """All problems of a scenario file (empty list = valid); ``raise_on_error`` raises the first.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The scenario TOML file.
+    allowed_params, allowed_models : iterable of str, optional
+        As for :func:`parse_scenario`.
+    raise_on_error : bool
+        Raise the first problem instead of returning the list.
+
+    Returns
+    -------
+    list of InputFileError
+        Every problem in line order (each names the file, line and dotted field).
+    """
     try:
         p, text = _read(path)
     except InputFileError as exc:
@@ -709,7 +323,13 @@ def validate_scenario(path: str | Path, *, allowed_params: Iterable[str] | None 
 
 
 def list_example_scenarios() -> list[str]:
-    """Names of the scenario files bundled with the package."""
+    """Names of the scenario files bundled with the package.
+
+    Returns
+    -------
+    list of str
+        Sorted names without ``.toml`` (``stalingrad_historical``, ...).
+    """
     root = resources.files("realign.events").joinpath("scenarios")
     return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".toml"))
 
@@ -719,6 +339,15 @@ def scenario_path(arg: str | Path) -> Path:
 
     An existing file wins; otherwise a bundled example of that name; otherwise the path as given, so
     that loading it names the missing file.
+
+    Parameters
+    ----------
+    arg : str or pathlib.Path
+        A file path or a bundled example name (with or without ``.toml``).
+
+    Returns
+    -------
+    pathlib.Path
     """
     p = Path(arg)
     if p.exists():
@@ -729,7 +358,18 @@ def scenario_path(arg: str | Path) -> Path:
 
 
 def example_scenario(name: str) -> Path:
-    """Filesystem path of a bundled example scenario (``stalingrad_historical``, ...)."""
+    """Filesystem path of a bundled example scenario (``stalingrad_historical``, ...).
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_example_scenarios` (``.toml`` optional).
+
+    Returns
+    -------
+    pathlib.Path
+        Raises :class:`~realign.errors.InvalidParameterError` naming the known examples otherwise.
+    """
     names = list_example_scenarios()
     if name.removesuffix(".toml") not in names:
         raise InvalidParameterError(f"Unknown example scenario {name!r}. Known: {', '.join(names)}.")

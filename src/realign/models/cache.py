@@ -42,11 +42,12 @@ import inspect
 import json
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
+
+from realign.atomic import atomic_write
 
 __all__ = ["cache_dir", "cache_key", "cached_fit", "disk_cached", "cache_stats", "clear_fit_cache",
            "code_fingerprint", "data_fingerprint"]
@@ -145,20 +146,15 @@ def _read(path: Path, key: str) -> tuple[bool, object]:
 
 def _write(path: Path, key: str, value: object) -> None:
     """Atomic write: a temporary file in the same directory, then ``os.replace``; failures leave no entry."""
-    tmp = None
+    def dump(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
+            pickle.dump({"key": key, "value": value}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump({"key": key, "value": value}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write(path, dump, prefix=".tmp-", suffix=".pkl")
     except OSError:
         _STATS["errors"] += 1  # read-only or full cache directory: the fit is still returned
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def cached_fit(kind: str, params: dict, compute: Callable[[], T]) -> T:

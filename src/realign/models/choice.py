@@ -32,13 +32,14 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
+from realign.clock import month_days  # month_days re-exported (observation days of a run)
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
 from realign.models.credibility import CREDIBILITY_RETENTION, credibility_at, event_credibility
 from realign.models.propensity import fitted_model, land_contiguity
-from realign.system.history import add_months
-from realign.system.snapshot import WWII, System
+from realign.system.snapshot import System
+from realign.wars import WWI, WWII
 
 __all__ = ["PARAMS", "CORE", "known_cinc", "ChoiceContext", "AlignmentChoice", "utilities", "probabilities",
            "build_panel", "month_days", "credibility_path", "fitted_choice"]
@@ -46,17 +47,11 @@ __all__ = ["PARAMS", "CORE", "known_cinc", "ChoiceContext", "AlignmentChoice", "
 PARAMS = ("affinity", "bandwagon", "exposure", "stay", "neutral")
 #: Coalition cores whose side is given, not chosen, per COW war: WWII (139) USA, UK, Germany,
 #: USSR, China, Japan; WWI (106) the great powers at war in August 1914.
-CORES: dict[int, tuple[int, ...]] = {139: (2, 200, 255, 365, 710, 740), 106: (200, 220, 255, 300, 365)}
-CORE = CORES[139]
+CORES: dict[int, tuple[int, ...]] = {WWII: (2, 200, 255, 365, 710, 740), WWI: (200, 220, 255, 300, 365)}
+CORE = CORES[WWII]
 #: Panels the choice model is fitted on by default: WWI up to the eve of the general armistice,
 #: and WWII up to the end of Stalingrad (information up to 1943-02-02).
-DEFAULT_PANELS = ((106, "1914-07-28", "1918-11-10", "1914-07-28"), (139, "1939-09-01", "1943-02-02", "1939-09-01"))
-
-
-def month_days(start: dt.date, months: int) -> list[dt.date]:
-    """The 15th of each month from the month after ``start`` (the monthly observation days)."""
-    first = dt.date(start.year, start.month, 15)
-    return [add_months(first, k) for k in range(1, months + 1)]
+DEFAULT_PANELS = ((WWI, "1914-07-28", "1918-11-10", "1914-07-28"), (WWII, "1939-09-01", "1943-02-02", "1939-09-01"))
 
 
 @dataclass(frozen=True)
@@ -321,5 +316,5 @@ def _hessian(f, x: np.ndarray, eps: float = 1e-3) -> np.ndarray:
 @cache
 def fitted_choice(fit_end: str = "1943-02-02") -> AlignmentChoice:
     """A cached AlignmentChoice fitted on WWI and on WWII months up to ``fit_end``."""
-    panels = (DEFAULT_PANELS[0], (139, "1939-09-01", fit_end, "1939-09-01"))
+    panels = (DEFAULT_PANELS[0], (WWII, "1939-09-01", fit_end, "1939-09-01"))
     return AlignmentChoice(panels=panels).fit()

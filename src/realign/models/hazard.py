@@ -30,6 +30,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from realign.clock import observation_days  # re-exported
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
 from realign.models.choice import CORES
@@ -80,18 +81,6 @@ def multistate_wars(min_participants: int = 3) -> list[int]:
     w = load_shared("war_participants")
     n = w.groupby("war")["ccode"].nunique()
     return sorted(int(x) for x in n[n >= min_participants].index)
-
-
-def observation_days(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The 15th of every month from ``start``'s month (or the next, if start is after the 15th) to ``end``."""
-    d = dt.date(start.year, start.month, 15)
-    if start.day > 15:
-        d = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 15)
-    out = []
-    while d <= end:
-        out.append(d)
-        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 15)
-    return out
 
 
 def _cores(war: int, spells: pd.DataFrame, start: dt.date) -> set[int]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 from functools import cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from realign.atomic import atomic_write
 from realign.errors import CoverageError, InvalidParameterError
 
 __all__ = ["state_years", "dyad_years", "cite", "to_arrow", "to_parquet", "panel_info", "STATE_YEAR",
@@ -226,12 +226,4 @@ def to_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
 def _atomic(path: Path, write) -> Path:
     if not path.parent.is_dir():
         raise InvalidParameterError(f"The folder {str(path.parent)!r} does not exist; create it first.")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return atomic_write(path, write, prefix=f".{path.name}.")

@@ -21,14 +21,16 @@ from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
 from realign.models.choice import CORES, CREDIBILITY_RETENTION, PARAMS, fitted_choice, known_cinc, month_days
 from realign.models.propensity import FACTORS, dyad_factors, fitted_model, land_contiguity
-from realign.system.snapshot import WWII, System
+from realign.system.snapshot import System
+from realign.wars import WAR_SIDES, WWII
 
 __all__ = ["SimulationSpec", "SimInputs", "prepare", "simulate", "SIDE_LABELS"]
 
 #: Smallest choice temperature (weights are divided by it, their covariance by its square).
 MIN_TEMPERATURE = 0.01
 
-SIDE_LABELS = ("neutral", "allies", "axis")
+#: Side labels by engine side index (0 = neutral, then the COW sides of WWII).
+SIDE_LABELS = ("neutral", WAR_SIDES[WWII][1], WAR_SIDES[WWII][2])
 
 
 @dataclass(frozen=True)

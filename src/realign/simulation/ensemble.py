@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from realign import __version__
+from realign.atomic import atomic_write, atomic_write_json
 from realign.data.store import manifest as data_manifest
 from realign.errors import InputFileError, InvalidParameterError
 from realign.models.choice import PARAMS
@@ -54,21 +53,7 @@ def run_batch(inputs: SimInputs, seed: int, first: int, count: int) -> dict:
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False, compression="zstd")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _atomic_json(obj: dict, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(obj, fh, indent=1, default=str)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False, compression="zstd"))
 
 
 @dataclass
@@ -252,7 +237,7 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
                         done_batches.add(b)
         for stale in outdir.glob("tmp*.tmp"):  # left by a run killed mid-write; never read
             stale.unlink(missing_ok=True)
-        _atomic_json({**man, "complete": False}, mpath)
+        atomic_write_json({**man, "complete": False}, mpath)
     todo = [j for j in jobs if (j[0] // batch_size) not in done_batches]
     done = len(jobs) - len(todo)
     if progress:
@@ -308,6 +293,6 @@ def _aggregate(spec, inputs, ccodes, days, runs, seed, batch_size, results, outd
     shares = np.concatenate(share_rows) if share_rows else np.zeros((0, T, 3))
     draws = pd.concat(draw_rows, ignore_index=True) if draw_rows else pd.DataFrame()
     if outdir:
-        _atomic_json({**man, "complete": True}, outdir / "manifest.json")
+        atomic_write_json({**man, "complete": True}, outdir / "manifest.json")
     return EnsembleResult(spec, ccodes, days, counts, shares, draws, runs, int(seed), man,
                           np.concatenate(exits) if exits else None)

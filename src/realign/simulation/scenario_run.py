@@ -21,6 +21,9 @@ The adapter maps a validated :class:`~realign.events.scenario.Scenario` onto a
 
 Any name the engine cannot honour is an :class:`~realign.errors.InputFileError` naming the
 file, line and ``model.params.<name>`` field.
+
+A :class:`ScenarioRun` holds a scenario with its spec and engine settings, checked once; pass it to
+:func:`prepare_scenario` and :func:`run_scenario` so that the scenario is not validated again.
 """
 
 from __future__ import annotations
@@ -28,24 +31,25 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from realign.atomic import atomic_write_json
 from realign.errors import InputFileError, InvalidParameterError
 from realign.events.scenario import Scenario, load_scenario, locate_fields
 from realign.models.choice import CREDIBILITY_RETENTION, PARAMS
 from realign.simulation.engine import MIN_TEMPERATURE, SimInputs, SimulationSpec, prepare
 from realign.simulation.ensemble import (
     EnsembleResult,
-    _atomic_json,
     _read_run_manifest,
     replicate_seeds,
     run_ensemble,
 )
 
-__all__ = ["PARAM_ALIASES", "SCENARIO_PARAMS", "load_for_engine", "spec_from_scenario", "engine_settings",
-           "prepare_scenario", "run_scenario"]
+__all__ = ["PARAM_ALIASES", "SCENARIO_PARAMS", "ScenarioRun", "load_for_engine", "spec_from_scenario",
+           "engine_settings", "prepare_scenario", "run_scenario"]
 
 #: Scenario-file parameter name -> (choice-model weight, sign).
 PARAM_ALIASES: dict[str, tuple[str, float]] = {
@@ -75,20 +79,82 @@ def _field_error(scenario: Scenario, fld: str, msg: str) -> InputFileError:
     return InputFileError(msg, path=scenario.path or "<scenario>", line=line, field=fld)
 
 
-def load_for_engine(path_or_scenario: str | Path | Scenario) -> Scenario:
-    """Load a scenario file accepting every name in :data:`SCENARIO_PARAMS` (a Scenario passes through)."""
+def load_for_engine(path_or_scenario: str | Path | Scenario | ScenarioRun) -> Scenario:
+    """Load a scenario file accepting every name in :data:`SCENARIO_PARAMS` (a Scenario passes through).
+
+    Parameters
+    ----------
+    path_or_scenario : str, pathlib.Path, Scenario or ScenarioRun
+        A scenario file, or a scenario (returned as is; a run's scenario).
+
+    Returns
+    -------
+    Scenario
+    """
+    if isinstance(path_or_scenario, ScenarioRun):
+        return path_or_scenario.scenario
     if isinstance(path_or_scenario, Scenario):
         return path_or_scenario
     return load_scenario(path_or_scenario, allowed_params=SCENARIO_PARAMS, allowed_models=_MODELS)
 
 
-def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
+@dataclass(frozen=True)
+class ScenarioRun:
+    """A scenario checked against the engine once: its :class:`SimulationSpec` and engine settings.
+
+    Build it with :meth:`from_scenario`; :func:`spec_from_scenario`, :func:`engine_settings`,
+    :func:`prepare_scenario` and :func:`run_scenario` accept it and do not validate again.
+    """
+
+    scenario: Scenario
+    spec: SimulationSpec
+    settings: dict[str, float]
+
+    @classmethod
+    def from_scenario(cls, scenario: ScenarioRun | Scenario | str | Path) -> ScenarioRun:
+        """Load (a path) and check a scenario for the engine; a :class:`ScenarioRun` passes through.
+
+        Raises :class:`InputFileError` (file, line, field) for a model or parameter the engine
+        cannot run, or a horizon, run count or state beyond the engine's limits.
+
+        Parameters
+        ----------
+        scenario : ScenarioRun, Scenario, str or pathlib.Path
+            A run (returned as is), a scenario, or a scenario file.
+
+        Returns
+        -------
+        ScenarioRun
+        """
+        if isinstance(scenario, ScenarioRun):
+            return scenario
+        sc = load_for_engine(scenario)
+        params = _engine_params(sc)
+        st = _settings(sc)  # validates the settings too
+        _check_engine_limits(sc)
+        return cls(scenario=sc, spec=_spec(sc, params, st), settings=st)
+
+
+def spec_from_scenario(scenario: ScenarioRun | Scenario | str | Path) -> SimulationSpec:
     """The :class:`SimulationSpec` of a scenario (engine weights only; see :func:`engine_settings`).
 
     Raises :class:`InputFileError` (file, line, field) for a model or parameter the engine
     cannot run, or a horizon beyond the engine's limit.
+
+    Parameters
+    ----------
+    scenario : ScenarioRun, Scenario, str or pathlib.Path
+        A checked run (not checked again), a scenario, or a scenario file.
+
+    Returns
+    -------
+    SimulationSpec
     """
-    sc = load_for_engine(scenario)
+    return ScenarioRun.from_scenario(scenario).spec
+
+
+def _engine_params(sc: Scenario) -> dict[str, float]:
+    """The choice-model weights a scenario fixes (aliases resolved; each weight given once)."""
     if sc.model not in _MODELS:
         raise _field_error(sc, "model.name", f"the simulation engine runs model 'alignment_choice', not {sc.model!r}")
     params: dict[str, float] = {}
@@ -111,8 +177,10 @@ def spec_from_scenario(scenario: Scenario | str | Path) -> SimulationSpec:
                                         f"{origin[target]!r}; give it once")
         params[target] = sign * float(value)
         origin[target] = name
-    st = engine_settings(sc)  # validates the settings too
-    _check_engine_limits(sc)
+    return params
+
+
+def _spec(sc: Scenario, params: dict[str, float], st: dict[str, float]) -> SimulationSpec:
     events = []
     for ev in sc.events:
         if ev.outcome == "custom":
@@ -149,9 +217,26 @@ def _check_engine_limits(sc: Scenario) -> None:
             raise _field_error(sc, f"scenario.states[{i}]", f"{c} is not a COW state code") from None
 
 
-def engine_settings(scenario: Scenario | str | Path) -> dict[str, float]:
-    """``{"temperature": tau, "credibility_retention": r}`` of a scenario (defaults 1 and the engine's)."""
-    sc = load_for_engine(scenario)
+def engine_settings(scenario: ScenarioRun | Scenario | str | Path) -> dict[str, float]:
+    """``{"temperature": tau, "credibility_retention": r}`` of a scenario (defaults 1 and the engine's).
+
+    Parameters
+    ----------
+    scenario : ScenarioRun, Scenario, str or pathlib.Path
+        A checked run, a scenario, or a scenario file.
+
+    Returns
+    -------
+    dict of str to float
+        ``temperature`` (tau, dimensionless) and ``credibility_retention`` (share of a
+        credibility shock kept each month).
+    """
+    if isinstance(scenario, ScenarioRun):
+        return dict(scenario.settings)
+    return _settings(load_for_engine(scenario))
+
+
+def _settings(sc: Scenario) -> dict[str, float]:
     tau = float(sc.params.get("temperature", 1.0))
     if not (math.isfinite(tau) and MIN_TEMPERATURE <= tau <= 100):
         raise _field_error(sc, "model.params.temperature",
@@ -168,9 +253,21 @@ def engine_settings(scenario: Scenario | str | Path) -> dict[str, float]:
     return {"temperature": tau, "credibility_retention": retention}
 
 
-def prepare_scenario(scenario: Scenario | str | Path) -> SimInputs:
-    """Kernel inputs of a scenario (its temperature and credibility decay are part of the spec)."""
-    return prepare(spec_from_scenario(load_for_engine(scenario)))
+def prepare_scenario(scenario: ScenarioRun | Scenario | str | Path) -> SimInputs:
+    """Kernel inputs of a scenario (its temperature and credibility decay are part of the spec).
+
+    Fits the models on data known at the scenario's start (seconds; cached on disk).
+
+    Parameters
+    ----------
+    scenario : ScenarioRun, Scenario, str or pathlib.Path
+        As for :func:`spec_from_scenario`.
+
+    Returns
+    -------
+    SimInputs
+    """
+    return prepare(ScenarioRun.from_scenario(scenario).spec)
 
 
 def _check_int(name: str, value, lo: int) -> None:
@@ -178,16 +275,29 @@ def _check_int(name: str, value, lo: int) -> None:
         raise InvalidParameterError(f"The '{name}' parameter must be an int >= {lo}. Got {value!r} instead.")
 
 
-def run_scenario(path_or_scenario: str | Path | Scenario, *, runs: int | None = None, seed: int | None = None,
-                 out: str | Path | None = None, workers: int | None = 0, scheduler: str | None = None,
-                 dask: bool = False, progress: Callable[[int, int], None] | None = None, batch_size: int = 500,
-                 resume: bool = True, inputs: SimInputs | None = None) -> EnsembleResult:
+def run_scenario(path_or_scenario: str | Path | Scenario | ScenarioRun, *, runs: int | None = None,
+                 seed: int | None = None, out: str | Path | None = None, workers: int | None = 0,
+                 scheduler: str | None = None, dask: bool = False, progress: Callable[[int, int], None] | None = None,
+                 batch_size: int = 500, resume: bool = True, inputs: SimInputs | None = None) -> EnsembleResult:
     """Run a scenario's ensemble; its ``[seeds]`` runs and seed apply unless ``runs``/``seed`` are given.
 
     ``out``, ``workers``, ``scheduler``, ``dask``, ``progress``, ``batch_size`` and ``resume`` are
     passed to :func:`~realign.simulation.ensemble.run_ensemble`. ``inputs`` (from
     :func:`prepare_scenario`) skips the preparation. The manifest gains ``scenario_file``
-    (the scenario as a dict, and its path) and ``engine_settings``.
+    (the scenario as a dict, and its path) and ``engine_settings``. A :class:`ScenarioRun` is not
+    validated again.
+
+    Parameters
+    ----------
+    path_or_scenario : str, pathlib.Path, Scenario or ScenarioRun
+        The scenario to run.
+    runs, seed : int, optional
+        Replicates (1..10^6) and root seed (>= 0); the scenario's ``[seeds]`` by default.
+
+    Returns
+    -------
+    EnsembleResult
+        P(side) per state and month, with the manifest of seeds, versions and settings.
     """
     sc = load_for_engine(path_or_scenario)
     runs = sc.runs if runs is None else runs
@@ -196,8 +306,8 @@ def run_scenario(path_or_scenario: str | Path | Scenario, *, runs: int | None = 
         raise InvalidParameterError(f"The 'runs' parameter must be an int in [1, 1000000]. Got {runs!r} instead.")
     _check_int("seed", seed, 0)
     replicate_seeds(int(seed), 0)
-    spec = spec_from_scenario(sc)
-    settings = engine_settings(sc)
+    plan = ScenarioRun.from_scenario(path_or_scenario if isinstance(path_or_scenario, ScenarioRun) else sc)
+    spec, settings = plan.spec, dict(plan.settings)
     side = {"scenario": sc.to_dict(), "path": sc.path, "engine_settings": settings}
     outdir = Path(out) if out else None
     if outdir is not None:
@@ -217,15 +327,15 @@ def run_scenario(path_or_scenario: str | Path | Scenario, *, runs: int | None = 
                 raise InvalidParameterError(f"{outdir} holds a run with other engine settings ({was} vs {settings}); "
                                             "use a new --out or remove it.")
         outdir.mkdir(parents=True, exist_ok=True)
-    inputs = inputs if inputs is not None else prepare_scenario(sc)
+    inputs = inputs if inputs is not None else prepare_scenario(plan)
     if outdir is not None and (not resume or not (outdir / "scenario.json").exists()):
-        _atomic_json(side, outdir / "scenario.json")  # before any batch, so a killed run keeps it
+        atomic_write_json(side, outdir / "scenario.json")  # before any batch, so a killed run keeps it
     res = run_ensemble(spec, runs=int(runs), seed=int(seed), out=outdir, batch_size=batch_size, workers=workers,
                        scheduler=scheduler, dask=dask, resume=resume, progress=progress, inputs=inputs)
     res.manifest = {**res.manifest, "scenario_file": {"path": sc.path, "scenario": sc.to_dict()},
                     "engine_settings": settings}
     if outdir is not None:
-        _atomic_json(side, outdir / "scenario.json")
-        _atomic_json({**res.manifest, "complete": True}, outdir / "manifest.json")
+        atomic_write_json(side, outdir / "scenario.json")
+        atomic_write_json({**res.manifest, "complete": True}, outdir / "manifest.json")
     return res
 

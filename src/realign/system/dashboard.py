@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from realign.clock import month_starts  # re-exported
 from realign.errors import InvalidParameterError
+from realign.wars import WAR_SIDES, WWII
 
 __all__ = ["DASHBOARD_START", "DASHBOARD_END", "LAYOUT_SEED", "SIDE_LABELS", "SOURCES_NOTE", "Network",
            "StateDetail", "network", "network_layout", "state_detail", "capability_series",
@@ -34,7 +36,7 @@ DASHBOARD_START = dt.date(1936, 1, 1)
 DASHBOARD_END = dt.date(1955, 12, 31)
 #: Seed of the network layout (positions are computed once, for every state of the timeline).
 LAYOUT_SEED = 1942
-SIDE_LABELS = {1: "allies", 2: "axis"}
+SIDE_LABELS = WAR_SIDES[WWII]
 SOURCES_NOTE = ("CINC: COW National Material Capabilities v7.0 (yearly); sides: COW Inter-State War v4.0 "
                 "(day spells); membership: COW State System v2016; alliances: ATOP 5.1 (yearly).")
 SIMILARITY_NOTE = ("Signorino-Ritter S (Signorino & Ritter 1999) of ATOP 5.1 alliance portfolios on the day "
@@ -66,17 +68,6 @@ def _iso(x: Any) -> str | None:
     if x is None or x != x:  # NaT
         return None
     return x.date().isoformat() if hasattr(x, "date") and callable(x.date) else x.isoformat()
-
-
-def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The 1st of every month from ``start``'s month through ``end`` (inclusive)."""
-    from realign.system.history import add_months
-
-    out, d = [], dt.date(start.year, start.month, 1)
-    while d <= end:
-        out.append(d)
-        d = add_months(d, 1)
-    return out
 
 
 def _system(d: dt.date):

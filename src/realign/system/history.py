@@ -16,24 +16,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from realign.clock import add_months  # re-exported: the one month-stepping helper
 from realign.data.cow_alliance import load_cow_alliance
 from realign.data.names import parse_date, resolve
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
 from realign.system.snapshot import FIRST_DAY, LAST_DAY, WWII, System
+from realign.wars import SIDE_NAMES
 
 __all__ = ["history", "History", "add_months", "CHANGE_COLUMNS"]
 
 CHANGE_COLUMNS = ["date", "ccode", "name", "kind", "counterpart", "source", "verified"]
-SIDE_NAMES_WWII = {1: "Allies", 2: "Axis"}
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    """``d`` plus ``months`` calendar months (day clipped to the month's end)."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(d.day, last))
+SIDE_NAMES_WWII = SIDE_NAMES[WWII]
 
 
 def _side_label(war: int, side: int) -> str:

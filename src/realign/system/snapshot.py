@@ -21,6 +21,7 @@ import pandas as pd
 from realign.data.names import parse_date
 from realign.errors import CoverageError, InvalidParameterError
 from realign.system.tables import day, tables
+from realign.wars import WWII  # COW war number of World War II; side 1 = Allies, side 2 = Axis
 
 __all__ = ["System", "FIRST_DAY", "LAST_DAY", "ALLIANCE_TYPES", "WWII"]
 
@@ -30,8 +31,6 @@ LAST_DAY = dt.date(2016, 12, 31)
 #: Days of snapshots kept by :meth:`System.at` (bounded LRU; ~0.1 MB each).
 SNAPSHOT_CACHE = 1024
 ALLIANCE_TYPES = ("defense", "offense", "neutral", "nonagg", "consul")
-#: COW war number of World War II; side 1 = Allies, side 2 = Axis.
-WWII = 139
 
 
 @dataclass(frozen=True)

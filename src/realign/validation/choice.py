@@ -18,16 +18,17 @@ from typing import Any
 import numpy as np
 
 from realign.models import choice as _choice
+from realign.wars import SIDE_NAMES, WWII
 
 __all__ = ["FIT_END", "HELD_OUT_END", "run"]
 
 FIT_END = dt.date(1943, 2, 2)
 HELD_OUT_END = dt.date(1945, 4, 30)
-OPTIONS = {0: "neutral", 1: "Allies", 2: "Axis"}
+OPTIONS = {0: "neutral", **SIDE_NAMES[WWII]}
 
 
 def _held_out(model: _choice.AlignmentChoice) -> dict[str, Any]:
-    panel = _choice.build_panel(dt.date(1939, 9, 1), HELD_OUT_END, dt.date(1939, 9, 1), 139)
+    panel = _choice.build_panel(dt.date(1939, 9, 1), HELD_OUT_END, dt.date(1939, 9, 1), WWII)
     r = model.n_switches_ / model.n_obs_
     y, pm, pp, rows, months = [], [], [], [], []
     for t in range(1, len(panel.days)):

@@ -26,13 +26,14 @@ from realign.models.choice import CORES
 from realign.models.hazard import observation_days, observed_panel
 from realign.simulation.forecast import ForecastSpec, run_forecast
 from realign.system.history import add_months
+from realign.wars import WWI, WWII
 
 __all__ = ["rolling_origin", "evaluate", "auc", "WARS", "EUROPE"]
 
 #: Evaluated wars: (war, first origin, last observation day, states scored or None for all).
 EUROPE = tuple(range(200, 400)) + (640,)
-WARS = {106: ("WWI", dt.date(1914, 8, 15), dt.date(1918, 11, 11), None),
-        139: ("WWII in Europe", dt.date(1939, 9, 15), dt.date(1945, 5, 8), EUROPE)}
+WARS = {WWI: ("WWI", dt.date(1914, 8, 15), dt.date(1918, 11, 11), None),
+        WWII: ("WWII in Europe", dt.date(1939, 9, 15), dt.date(1945, 5, 8), EUROPE)}
 
 
 def auc(p: np.ndarray, y: np.ndarray) -> float:
@@ -117,7 +118,7 @@ def _one_war(args: tuple) -> pd.DataFrame:
     return rolling_origin(w, horizon=horizon, runs=runs, seed=seed)
 
 
-def evaluate(wars: tuple[int, ...] = (106, 139), *, horizon: int = 3, runs: int = 200, seed: int = 0,
+def evaluate(wars: tuple[int, ...] = (WWI, WWII), *, horizon: int = 3, runs: int = 200, seed: int = 0,
              processes: int = 2) -> dict:
     """Scores per war (AUC, Brier, skill vs persistence and base rate) and the table of changes.
 

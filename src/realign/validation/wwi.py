@@ -17,12 +17,14 @@ from typing import Any
 
 from realign.data.store import load_shared
 from realign.validation.common import match_and_score, members_on, predict_landscape
+from realign.wars import SIDE_NAMES as _NAMES
+from realign.wars import WWI
 
 __all__ = ["WAR", "DATE", "actual_sides", "states_for", "run"]
 
-WAR = 106
+WAR = WWI
 DATE = dt.date(1914, 7, 28)
-SIDE_NAMES = {1: "Entente", 2: "Central Powers", 0: "neutral"}
+SIDE_NAMES = {**_NAMES[WWI], 0: "neutral"}
 
 
 def actual_sides(ccodes: list[int]) -> dict[int, tuple[int, str]]:

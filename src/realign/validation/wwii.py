@@ -32,16 +32,18 @@ import pandas as pd
 
 from realign.data.store import load_shared
 from realign.validation.common import match_and_score, members_on, predict_landscape
+from realign.wars import SIDE_NAMES as _NAMES
+from realign.wars import WWII
 
 __all__ = ["WAR", "AXIS_CORE", "ALLIED_CORE", "AB1936_STATES", "actual_sides", "states_for", "predict_case",
            "run", "AB1993"]
 
-WAR = 139
+WAR = WWII
 START = dt.date(1939, 9, 1)
 END = dt.date(1945, 9, 2)
 AXIS_CORE = (255, 325, 740)
 ALLIED_CORE = (2, 200, 220, 365, 710)
-SIDE_NAMES = {1: "Allies", 2: "Axis", 0: "neutral"}
+SIDE_NAMES = {**_NAMES[WWII], 0: "neutral"}
 
 #: Our 17-state set for 1936 (the article's list could not be read; see ``AB1993``): the European
 #: states of the late 1930s that the landscape literature commonly names for the A&B case.
