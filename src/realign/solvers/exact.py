@@ -259,21 +259,7 @@ def solve_exact(
     k = int(np.argmin(best_e))
     stored = np.minimum(counts, cap)
     truncated = bool(np.any(counts > cap))
-    states = np.concatenate([min_s[c, : stored[c]] for c in range(n_chunks)])
-    # exact recomputation and re-check of every recorded minimum
-    if states.size:
-        bits = ((states[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
-        spins = 1.0 - 2.0 * bits
-        fields = spins @ w
-        ok = np.all(spins * fields >= -tol, axis=1)
-        states = states[ok]
-        spins = spins[ok]
-        fields = fields[ok]
-        energies = 0.25 * (w.sum() - np.einsum("ki,ki->k", spins, fields))
-        order = np.lexsort((states, energies))
-        states, energies = states[order], energies[order]
-    else:
-        energies = np.zeros(0)
+    states, energies = _recheck_minima(np.concatenate([min_s[c, : stored[c]] for c in range(n_chunks)]), w, tol)
     best_state = int(best_s[k])
     best_energy = energy_of_state(w, best_state)
     if states.size and energies[0] < best_energy:
@@ -287,6 +273,21 @@ def solve_exact(
         truncated=truncated,
         n_minima=int(counts.sum()),
     )
+
+
+def _recheck_minima(states: np.ndarray, w: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Recorded minima recomputed exactly: those still local minima, with their energies, sorted (energy, state)."""
+    if not states.size:
+        return states, np.zeros(0)
+    n = w.shape[0]
+    bits = ((states[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
+    spins = 1.0 - 2.0 * bits
+    fields = spins @ w
+    ok = np.all(spins * fields >= -tol, axis=1)
+    states, spins, fields = states[ok], spins[ok], fields[ok]
+    energies = 0.25 * (w.sum() - np.einsum("ki,ki->k", spins, fields))
+    order = np.lexsort((states, energies))
+    return states[order], energies[order]
 
 
 def brute_force(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
