@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,7 @@ from realign.clock import month_days  # month_days re-exported (observation days
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
+from realign.models.base import Estimator, Interval, Rule
 from realign.models.credibility import CREDIBILITY_RETENTION, credibility_at, event_credibility
 from realign.models.propensity import fitted_model, land_contiguity
 from realign.system.snapshot import System
@@ -223,7 +225,7 @@ def _nll_one(theta: np.ndarray, panel: Panel) -> float:
     return total
 
 
-class AlignmentChoice:
+class AlignmentChoice(Estimator):
     """Multinomial-logit alignment choice, fitted on monthly sides before a cut-off.
 
     Parameters (keyword-only, stored verbatim)
@@ -243,25 +245,16 @@ class AlignmentChoice:
     True
     """
 
+    _parameter_rules: ClassVar[dict[str, Rule]] = {"ridge": Interval(float, 0, None, closed="left")}
+    _fitted_attr = "params_"
+
     def __init__(self, *, panels: tuple = DEFAULT_PANELS, ridge: float = 0.1):
         self.panels = panels
         self.ridge = ridge
 
-    def get_params(self, deep: bool = True) -> dict:
-        return {"panels": self.panels, "ridge": self.ridge}
-
-    def set_params(self, **params) -> AlignmentChoice:
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise InvalidParameterError(f"Unknown parameter {k!r} of AlignmentChoice.")
-            setattr(self, k, v)
-        return self
-
     def fit(self) -> AlignmentChoice:
         """Maximum-likelihood weights with Laplace standard errors; sets ``params_``, ``se_``, ``cov_``."""
-        if not (isinstance(self.ridge, int | float) and self.ridge >= 0):
-            raise InvalidParameterError(f"The 'ridge' parameter of AlignmentChoice must be a float >= 0. "
-                                        f"Got {self.ridge!r} instead.")
+        self._validate_params()
         panels = []
         for spec in self.panels:
             if len(spec) != 4:
@@ -290,14 +283,15 @@ class AlignmentChoice:
         return self
 
     def weights_table(self) -> pd.DataFrame:
-        if not hasattr(self, "params_"):
-            raise InvalidParameterError("This AlignmentChoice is not fitted yet; call fit() first.")
+        """Fitted weights with Laplace standard errors and 95% intervals (utility units)."""
+        self._check_fitted()
         return pd.DataFrame([{"parameter": k, "estimate": self.params_[k], "se": self.se_[k],
                               "lo95": self.params_[k] - 1.96 * self.se_[k],
                               "hi95": self.params_[k] + 1.96 * self.se_[k]} for k in PARAMS])
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Parameter draws (size, 5) from the fitted Laplace (multivariate normal) uncertainty."""
+        self._check_fitted()
         return rng.multivariate_normal(self.theta_, self.cov_, size=size, method="eigh")
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ from realign.data.cow_alliance import load_cow_alliance
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
+from realign.models.base import Estimator, Interval, Rule
 
 __all__ = ["FACTORS", "dyad_factors", "land_contiguity", "PropensityModel", "training_pairs",
            "landscape_inputs_for_date", "fit_logistic", "fitted_model"]
@@ -249,7 +251,7 @@ class _Design:
     means: dict[str, float]
 
 
-class PropensityModel:
+class PropensityModel(Estimator):
     """Dyadic propensities p_ij (log-odds of ending on the same side) fitted on earlier wars.
 
     Parameters (keyword-only, stored verbatim)
@@ -268,31 +270,18 @@ class PropensityModel:
     True
     """
 
+    _parameter_rules: ClassVar[dict[str, Rule]] = {
+        "l2": Interval(float, 0, None, closed="left"),
+        "half_life": Interval(float, 0, None, closed="neither"),
+        "min_participants": Interval(int, 2, None, closed="left"),
+    }
+    _fitted_attr = "coef_"
+    _fit_hint = "fit(before=...)"
+
     def __init__(self, *, l2: float = 1.0, half_life: float = 25.0, min_participants: int = 3):
         self.l2 = l2
         self.half_life = half_life
         self.min_participants = min_participants
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {"l2": self.l2, "half_life": self.half_life, "min_participants": self.min_participants}
-
-    def set_params(self, **params) -> PropensityModel:
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise InvalidParameterError(f"Unknown parameter {k!r} of PropensityModel.")
-            setattr(self, k, v)
-        return self
-
-    def _validate(self) -> None:
-        if not (isinstance(self.l2, int | float) and self.l2 >= 0):
-            raise InvalidParameterError(
-                f"The 'l2' parameter of PropensityModel must be a float >= 0. Got {self.l2!r} instead.")
-        if not (isinstance(self.half_life, int | float) and self.half_life > 0):
-            raise InvalidParameterError(
-                f"The 'half_life' parameter of PropensityModel must be a float > 0. Got {self.half_life!r} instead.")
-        if not (isinstance(self.min_participants, int) and self.min_participants >= 2):
-            raise InvalidParameterError("The 'min_participants' parameter of PropensityModel must be an int >= 2. "
-                                        f"Got {self.min_participants!r} instead.")
 
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
         cols = [np.ones(len(frame))]
@@ -303,7 +292,7 @@ class PropensityModel:
 
     def fit(self, before: str | dt.date = "1939-09-01") -> PropensityModel:
         """Fit factor weights on wars that started before ``before`` (nothing later is used)."""
-        self._validate()
+        self._validate_params()
         d = parse_date(before)
         pairs = training_pairs(d, self.min_participants)
         if len(pairs) < 20:
@@ -332,10 +321,6 @@ class PropensityModel:
                  "lo95": self.coef_[k] - 1.96 * self.se_[k], "hi95": self.coef_[k] + 1.96 * self.se_[k],
                  "missing_share": self.missing_.get(k, 0.0)} for k in self.coef_]
         return pd.DataFrame(rows)
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise InvalidParameterError("This PropensityModel is not fitted yet; call fit(before=...) first.")
 
     def propensity(self, date: str | dt.date, ccodes: list[int], *, coef: dict[str, float] | None = None,
                    include_intercept: bool = False) -> np.ndarray:
