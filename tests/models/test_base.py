@@ -81,3 +81,30 @@ def test_params_repr_and_fitted_check():
     with pytest.raises(InvalidParameterError, match="Invalid parameter 'nope' for estimator Toy"):
         m.set_params(k=5, nope=1)
     assert m.k == 4  # nothing applied when one name is unknown
+
+
+def test_fit_cache_is_explicit_and_passed(monkeypatch):
+    """fitted_model keeps fits in the cache it is given; the default cache is the process-wide one."""
+    from realign.models import propensity as prop
+    from realign.models.base import DEFAULT_FIT_CACHE, FitCache
+
+    calls = []
+    real_fit = prop.PropensityModel.fit
+
+    def counting_fit(self, before="1939-09-01"):
+        calls.append(before)
+        return real_fit(self, before=before)
+
+    monkeypatch.setattr(prop.PropensityModel, "fit", counting_fit)
+    default_before = dict(DEFAULT_FIT_CACHE._fits)
+    mine = FitCache()
+    a = prop.fitted_model("1914-07-28", cache=mine)
+    b = prop.fitted_model(prop.parse_date("1914-07-28"), cache=mine)
+    assert a is b and len(calls) == 1 and len(mine) == 1  # one fit per date, whatever the date's spelling
+    other = FitCache()
+    c = prop.fitted_model("1914-07-28", cache=other)
+    assert c is not a and len(calls) == 2  # a separate cache refits
+    assert c.coef_ == a.coef_
+    assert DEFAULT_FIT_CACHE._fits == default_before  # explicit caches leave the default one alone
+    mine.clear("propensity")
+    assert len(mine) == 0

@@ -34,14 +34,18 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import numpy as np
 
 from realign.errors import InvalidParameterError, NotFittedError
 
-__all__ = ["Estimator", "Interval", "Options", "Rule"]
+__all__ = ["Estimator", "Interval", "Options", "Rule", "FitCache", "DEFAULT_FIT_CACHE"]
+
+T = TypeVar("T")
 
 
 class Rule(Protocol):
@@ -182,3 +186,52 @@ class Estimator:
         """Raise :class:`NotFittedError` unless ``fit`` has run."""
         if not hasattr(self, self._fitted_attr):
             raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call {self._fit_hint} first.")
+
+
+class FitCache:
+    """An explicit in-process store of fitted models, keyed by a kind and the fit's arguments.
+
+    ``fitted_model`` and ``fitted_choice`` take one as ``cache=``; without it they use the process-wide
+    :data:`DEFAULT_FIT_CACHE` (what their former ``@functools.cache`` did). Pass a fresh ``FitCache()``
+    to refit in isolation (tests, counterfactual sweeps) or to bound a fit's lifetime. Like
+    ``functools.cache``, two threads missing the same key at once may both compute it; the stored fit
+    is then the first one, so every caller afterwards sees one object.
+
+    Examples
+    --------
+    >>> c = FitCache()
+    >>> c.get("square", (3,), lambda: 3 * 3), c.get("square", (3,), lambda: 0), len(c)
+    (9, 9, 1)
+    >>> c.clear("square"); len(c)
+    0
+    """
+
+    def __init__(self) -> None:
+        self._fits: dict[tuple[str, tuple], Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, kind: str, key: tuple, compute: Callable[[], T]) -> T:
+        """The stored fit of ``(kind, key)``, else ``compute()`` stored and returned (``key`` must be hashable)."""
+        k = (kind, key)
+        with self._lock:
+            if k in self._fits:
+                return self._fits[k]
+        value = compute()
+        with self._lock:
+            return self._fits.setdefault(k, value)
+
+    def clear(self, kind: str | None = None) -> None:
+        """Forget every stored fit, or only those of ``kind``."""
+        with self._lock:
+            for k in [k for k in self._fits if kind is None or k[0] == kind]:
+                del self._fits[k]
+
+    def __len__(self) -> int:
+        return len(self._fits)
+
+    def __repr__(self) -> str:
+        return f"FitCache({len(self)} fits)"
+
+
+#: The process-wide fit cache used when no ``cache=`` is passed.
+DEFAULT_FIT_CACHE = FitCache()

@@ -37,7 +37,7 @@ from realign.clock import month_days  # month_days re-exported (observation days
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
-from realign.models.base import Estimator, Interval, Rule
+from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval, Rule
 from realign.models.credibility import CREDIBILITY_RETENTION, credibility_at, event_credibility
 from realign.models.propensity import fitted_model, land_contiguity
 from realign.system.snapshot import System
@@ -307,8 +307,14 @@ def _hessian(f, x: np.ndarray, eps: float = 1e-3) -> np.ndarray:
     return h
 
 
-@cache
-def fitted_choice(fit_end: str = "1943-02-02") -> AlignmentChoice:
-    """A cached AlignmentChoice fitted on WWI and on WWII months up to ``fit_end``."""
-    panels = (DEFAULT_PANELS[0], (WWII, "1939-09-01", fit_end, "1939-09-01"))
-    return AlignmentChoice(panels=panels).fit()
+def fitted_choice(fit_end: str | dt.date = "1943-02-02", *, cache: FitCache | None = None) -> AlignmentChoice:
+    """An AlignmentChoice fitted on WWI and on WWII months up to ``fit_end``, kept in ``cache``.
+
+    ``cache`` defaults to the process-wide :data:`~realign.models.base.DEFAULT_FIT_CACHE`; the fit's
+    key is ``("choice", (fit_end,))``. The panels' propensities come from :func:`fitted_model` with
+    the default cache (the panels themselves are memoised by :func:`build_panel`).
+    """
+    end = parse_date(fit_end).isoformat()
+    panels = (DEFAULT_PANELS[0], (WWII, "1939-09-01", end, "1939-09-01"))
+    store = DEFAULT_FIT_CACHE if cache is None else cache
+    return store.get("choice", (end,), lambda: AlignmentChoice(panels=panels).fit())

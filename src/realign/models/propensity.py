@@ -36,7 +36,7 @@ from realign.data.cow_alliance import load_cow_alliance
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
-from realign.models.base import Estimator, Interval, Rule
+from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval, Rule
 
 __all__ = ["FACTORS", "dyad_factors", "land_contiguity", "PropensityModel", "training_pairs",
            "landscape_inputs_for_date", "fit_logistic", "fitted_model"]
@@ -349,23 +349,24 @@ class PropensityModel(Estimator):
         return [dict(zip(names, row.tolist(), strict=True)) for row in draws]
 
 
-@cache
-def _fitted(before: dt.date) -> PropensityModel:
-    return PropensityModel().fit(before=before)
+def fitted_model(before: str | dt.date, *, cache: FitCache | None = None) -> PropensityModel:
+    """A PropensityModel (default parameters) fitted on wars before ``before``, kept in ``cache``.
+
+    ``cache`` defaults to the process-wide :data:`~realign.models.base.DEFAULT_FIT_CACHE`; the fit's
+    key is ``("propensity", (before,))``.
+    """
+    d = parse_date(before)
+    store = DEFAULT_FIT_CACHE if cache is None else cache
+    return store.get("propensity", (d,), lambda: PropensityModel().fit(before=d))
 
 
-def fitted_model(before: str | dt.date) -> PropensityModel:
-    """A cached PropensityModel fitted on wars before ``before``."""
-    return _fitted(parse_date(before))
-
-
-def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = None
-                              ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = None, *,
+                              cache: FitCache | None = None) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Sizes (CINC share among the chosen states), propensities and ids for a landscape on ``date``.
 
     Default states: the major powers that day plus every state in a war in progress, capped to the
     20 largest by CINC (an exact solve stays fast). Propensities come from a model fitted on wars
-    that started before ``date``.
+    that started before ``date`` (kept in ``cache``, see :func:`fitted_model`).
     """
     from realign.system.snapshot import System
 
@@ -390,5 +391,5 @@ def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = No
                .head(20).sort_values().tolist())
     cinc = st.set_index("ccode").loc[ids, "cinc"].to_numpy(float)
     sizes = cinc / cinc.sum()
-    p = fitted_model(d).propensity(d, ids)
+    p = fitted_model(d, cache=cache).propensity(d, ids)
     return sizes, p, ids
