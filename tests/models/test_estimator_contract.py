@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+from realign.data.names import parse_date
 from realign.errors import InvalidParameterError, NotFittedError
 from realign.models.base import Estimator
 from realign.models.choice import AlignmentChoice
 from realign.models.landscape import Landscape
-from realign.models.propensity import PropensityModel
+from realign.models.propensity import PropensityModel, training_pairs
 
 MESSAGE = re.compile(r"^The '(?P<param>\w+)' parameter of (?P<est>\w+) must be .+\. Got .+ instead\.$", re.S)
 NOT_FITTED = re.compile(r"^This (?P<est>\w+) is not fitted yet; call fit\(.*\) first\.$")
@@ -72,6 +73,10 @@ ESTIMATORS = [
          bad_params=[{"l2": -1}, {"half_life": 0}, {"min_participants": 1}, {"l2": "big"}, {"l2": float("nan")},
                      {"half_life": None}, {"min_participants": 2.0}, {"min_participants": True}],
          use=lambda m: m.weights_table()),
+    Spec(PropensityModel, {"l2": 2.0},  # fit on assembled data: the training pairs frame
+         lambda: ((training_pairs(parse_date("1914-07-28"), 3),), {}),
+         lambda m: (m.coef_, m.se_, m.n_pairs_),
+         bad_params=[{"l2": -1}]),
     Spec(AlignmentChoice, {"panels": ((106, "1914-07-28", "1915-12-31", "1914-07-28"),), "ridge": 0.1},
          lambda: ((), {}),
          lambda m: (m.params_, m.se_, m.n_obs_),

@@ -44,7 +44,7 @@ from realign.system.snapshot import System
 from realign.wars import WWI, WWII
 
 __all__ = ["PARAMS", "CORE", "known_cinc", "ChoiceContext", "AlignmentChoice", "utilities", "probabilities",
-           "build_panel", "month_days", "credibility_path", "fitted_choice"]
+           "build_panel", "build_panels", "Panel", "month_days", "credibility_path", "fitted_choice"]
 
 PARAMS = ("affinity", "bandwagon", "exposure", "stay", "neutral")
 #: Coalition cores whose side is given, not chosen, per COW war: WWII (139) USA, UK, Germany,
@@ -139,6 +139,8 @@ def credibility_path(days: list[dt.date], events: list[tuple[object, str]] | Non
 
 @dataclass(frozen=True)
 class Panel:
+    """Assembled monthly data for :meth:`AlignmentChoice.fit`: sides, membership, contexts, credibility."""
+
     days: list[dt.date]
     ctx: list[ChoiceContext]  # one per year (propensities, CINC of that year)
     year_of: np.ndarray
@@ -147,6 +149,7 @@ class Panel:
     cred: np.ndarray
     forced: np.ndarray  # (months, n) bool: side imposed by an attack that month
     ccodes: list[int]
+    end: dt.date  # last day of information in the panel (its cut-off)
 
 
 def known_cinc(d: dt.date, ccodes: list[int]) -> np.ndarray:
@@ -195,7 +198,33 @@ def build_panel(start: dt.date = dt.date(1939, 9, 1), end: dt.date = dt.date(194
             if prev < r.date.date() <= d:
                 forced[t, pos[int(r.counterpart_ccode)]] = True
     cred = credibility_path(days) if war == WWII else np.zeros((len(days), 3))
-    return Panel(days, ctx, year_of, sides, member, cred, forced, ccodes)
+    return Panel(days, ctx, year_of, sides, member, cred, forced, ccodes, end)
+
+
+def build_panels(specs: tuple) -> tuple[Panel, ...]:
+    """Assemble the panels named by ``specs``, each ``(war, start, end, propensity_before)`` (see
+    :class:`AlignmentChoice`), from the bundled data with :func:`build_panel`."""
+    if not isinstance(specs, tuple | list) or not specs:
+        raise InvalidParameterError("The 'panels' parameter of AlignmentChoice must be a non-empty tuple of "
+                                    f"(war, start, end, propensity_before). Got {specs!r} instead.")
+    panels = []
+    for spec in specs:
+        if not isinstance(spec, tuple | list) or len(spec) != 4:
+            raise InvalidParameterError("Each entry of the 'panels' parameter of AlignmentChoice must be "
+                                        f"(war, start, end, propensity_before). Got {spec!r} instead.")
+        war, start, end, before = spec
+        s, e = parse_date(start), parse_date(end)
+        if e <= s:
+            raise InvalidParameterError(f"Panel end ({e}) must be after its start ({s}).")
+        panels.append(build_panel(s, e, parse_date(before), int(war)))
+    return tuple(panels)
+
+
+def _checked_panels(data: object) -> tuple[Panel, ...]:
+    if not isinstance(data, tuple | list) or not data or not all(isinstance(p, Panel) for p in data):
+        raise InvalidParameterError("AlignmentChoice.fit needs a non-empty tuple of Panel (from build_panels). "
+                                    f"Got {type(data).__name__} instead.")
+    return tuple(data)
 
 
 def _nll(theta: np.ndarray, panels: tuple[Panel, ...], ridge: float) -> float:
@@ -252,20 +281,14 @@ class AlignmentChoice(Estimator):
         self.panels = panels
         self.ridge = ridge
 
-    def fit(self) -> AlignmentChoice:
-        """Maximum-likelihood weights with Laplace standard errors; sets ``params_``, ``se_``, ``cov_``."""
+    def fit(self, data: tuple[Panel, ...] | None = None) -> AlignmentChoice:
+        """Maximum-likelihood weights with Laplace standard errors; sets ``params_``, ``se_``, ``cov_``.
+
+        ``data``: assembled monthly panels (from :func:`build_panels`); default: the panels named by
+        the ``panels`` parameter, assembled from the bundled data.
+        """
         self._validate_params()
-        panels = []
-        for spec in self.panels:
-            if len(spec) != 4:
-                raise InvalidParameterError("Each entry of the 'panels' parameter of AlignmentChoice must be "
-                                            f"(war, start, end, propensity_before). Got {spec!r} instead.")
-            war, start, end, before = spec
-            s, e = parse_date(start), parse_date(end)
-            if e <= s:
-                raise InvalidParameterError(f"Panel end ({e}) must be after its start ({s}).")
-            panels.append(build_panel(s, e, parse_date(before), int(war)))
-        panels = tuple(panels)
+        panels = build_panels(self.panels) if data is None else _checked_panels(data)
         x0 = np.array([0.5, 0.5, 0.5, 3.0, 0.0])
         res = minimize(_nll, x0, args=(panels, self.ridge), method="BFGS")
         theta = res.x
@@ -279,7 +302,7 @@ class AlignmentChoice(Estimator):
         counts = [_transitions(p) for p in panels]
         self.n_obs_ = sum(c[0] for c in counts)
         self.n_switches_ = sum(c[1] for c in counts)
-        self.fit_end_ = max(parse_date(spec[2]) for spec in self.panels)
+        self.fit_end_ = max(p.end for p in panels)
         return self
 
     def weights_table(self) -> pd.DataFrame:

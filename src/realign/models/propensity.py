@@ -246,6 +246,23 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0,
     return beta, se
 
 
+def _check_pairs(pairs: object) -> None:
+    """A clear error unless ``pairs`` is a training frame: war, same (0/1) and every factor column."""
+    if not isinstance(pairs, pd.DataFrame):
+        raise InvalidParameterError(
+            f"pairs must be a pandas DataFrame (see training_pairs). Got {type(pairs).__name__}.")
+    missing = [c for c in ("war", "same", *FACTORS) if c not in pairs.columns]
+    if missing:
+        raise InvalidParameterError(f"pairs lacks the columns {missing} (see training_pairs).")
+    same = pd.to_numeric(pairs["same"], errors="coerce")
+    if not same.isin([0, 1]).all():
+        raise InvalidParameterError("pairs column 'same' must be 0 or 1 on every row.")
+    for k in FACTORS:
+        v = pd.to_numeric(pairs[k], errors="coerce")
+        if (pairs[k].notna() & v.isna()).any() or np.isinf(v.to_numpy(float)).any():
+            raise InvalidParameterError(f"pairs column {k!r} must hold finite numbers or NaN (missing).")
+
+
 @dataclass
 class _Design:
     means: dict[str, float]
@@ -290,13 +307,24 @@ class PropensityModel(Estimator):
             cols.append(np.where(np.isnan(v), self.means_[k], v))
         return np.column_stack(cols)
 
-    def fit(self, before: str | dt.date = "1939-09-01") -> PropensityModel:
-        """Fit factor weights on wars that started before ``before`` (nothing later is used)."""
+    def fit(self, pairs: pd.DataFrame | None = None, *, before: str | dt.date | None = None) -> PropensityModel:
+        """Fit factor weights on war pairs; sets ``coef_``, ``se_``, ``means_``, ``missing_``.
+
+        ``pairs``: the assembled training frame (columns ``war``, ``same`` and every factor in
+        :data:`FACTORS`, as :func:`training_pairs` builds it). Default: ``training_pairs(before)``,
+        pairs from wars that started before ``before`` (default 1939-09-01; nothing later is used).
+        ``before`` is recorded as ``before_`` (None when pairs are given without it).
+        """
         self._validate_params()
-        d = parse_date(before)
-        pairs = training_pairs(d, self.min_participants)
+        d = parse_date(before) if before is not None else None
+        if pairs is None:
+            d = d or dt.date(1939, 9, 1)
+            pairs = training_pairs(d, self.min_participants)
+        else:
+            _check_pairs(pairs)
         if len(pairs) < 20:
-            raise InvalidParameterError(f"Too few war pairs before {d} to fit propensities ({len(pairs)}).")
+            where = f"before {d}" if d is not None else "given"
+            raise InvalidParameterError(f"Too few war pairs {where} to fit propensities ({len(pairs)}).")
         self.before_ = d
         self.means_ = {k: float(np.nanmean(pairs[k].to_numpy(float))) if pairs[k].notna().any() else 0.0
                        for k in FACTORS}
