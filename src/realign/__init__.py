@@ -12,6 +12,7 @@ from realign.errors import (
     DataIntegrityError,
     InputFileError,
     InvalidParameterError,
+    NotFittedError,
     RealignError,
     UnknownStateError,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "forecast",
     "RealignError",
     "InvalidParameterError",
+    "NotFittedError",
     "UnknownStateError",
     "AmbiguousStateError",
     "DataIntegrityError",

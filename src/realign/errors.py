@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "RealignError",
     "InvalidParameterError",
+    "NotFittedError",
     "UnknownStateError",
     "AmbiguousStateError",
     "DataIntegrityError",
@@ -25,6 +26,13 @@ class InvalidParameterError(RealignError):
     """A parameter has the wrong type or value.
 
     Message form (as scikit-learn): "The 'k' parameter of Landscape must be an int >= 2. Got 1 instead."
+    """
+
+
+class NotFittedError(InvalidParameterError):
+    """A model used before ``fit``; one message form: "This Landscape is not fitted yet; call fit(...) first."
+
+    Derives from :class:`InvalidParameterError` so code that caught the earlier error keeps working.
     """
 
 

@@ -5,7 +5,9 @@ self; keyword-only parameters round-trip through ``get_params`` and a clone; a c
 the same seed gives the same result; fit mutates neither its inputs nor the parameters; bad
 parameters raise :class:`InvalidParameterError` (a ``ValueError``) with the uniform message
 "The 'x' parameter of Estimator must be .... Got ... instead."; unknown names in ``set_params``
-are refused.
+are refused with one message form; ``repr`` shows the non-default parameters and evaluates back;
+using a model before ``fit`` raises :class:`NotFittedError` with one message form. Every estimator
+here derives from :class:`realign.models.base.Estimator`.
 """
 
 from __future__ import annotations
@@ -20,12 +22,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from realign.errors import InvalidParameterError
+from realign.data.names import parse_date
+from realign.errors import InvalidParameterError, NotFittedError
+from realign.models.base import Estimator
 from realign.models.choice import AlignmentChoice
 from realign.models.landscape import Landscape
-from realign.models.propensity import PropensityModel
+from realign.models.propensity import PropensityModel, training_pairs
 
 MESSAGE = re.compile(r"^The '(?P<param>\w+)' parameter of (?P<est>\w+) must be .+\. Got .+ instead\.$", re.S)
+NOT_FITTED = re.compile(r"^This (?P<est>\w+) is not fitted yet; call fit\(.*\) first\.$")
+UNKNOWN = re.compile(r"^Invalid parameter 'no_such_param' for estimator (?P<est>\w+)\. Valid parameters are: \[.+\]\.$")
 
 
 def _landscape_args() -> tuple[tuple, dict]:
@@ -47,14 +53,16 @@ class Spec:
     result: Callable[[Any], Any]
     bad_params: list[dict[str, Any]] = field(default_factory=list)
     seeded: bool = False
+    use: Callable[[Any], Any] | None = None  # a method that needs a fitted model
 
 
 ESTIMATORS = [
     Spec(Landscape, {"k": 2, "seed": 3, "n_restarts": 8},
          _landscape_args,
          lambda m: (m.energy_, m.coalitions_, [(x.energy, x.coalitions, x.basin) for x in m.minima_]),
-         bad_params=[{"k": 1}, {"k": 2.5}, {"solver": "magic"}, {"n_restarts": 0}, {"seed": "x"}],
-         seeded=True),
+         bad_params=[{"k": 1}, {"k": 2.5}, {"k": True}, {"solver": "magic"}, {"solver": 1}, {"n_restarts": 0},
+                     {"seed": "x"}, {"seed": 1.5}, {"exact_max_n": -1}],
+         seeded=True, use=lambda m: m.to_dict()),
     Spec(Landscape, {"k": 3, "seed": 1, "n_restarts": 8},
          _landscape_args,
          lambda m: (m.energy_, m.coalitions_, [(x.energy, x.coalitions) for x in m.minima_]),
@@ -62,11 +70,18 @@ ESTIMATORS = [
     Spec(PropensityModel, {"l2": 1.0, "half_life": 25.0, "min_participants": 3},
          lambda: ((), {"before": "1914-07-28"}),
          lambda m: (m.coef_, m.se_, m.n_pairs_),
-         bad_params=[{"l2": -1}, {"half_life": 0}, {"min_participants": 1}, {"l2": "big"}]),
+         bad_params=[{"l2": -1}, {"half_life": 0}, {"min_participants": 1}, {"l2": "big"}, {"l2": float("nan")},
+                     {"half_life": None}, {"min_participants": 2.0}, {"min_participants": True}],
+         use=lambda m: m.weights_table()),
+    Spec(PropensityModel, {"l2": 2.0},  # fit on assembled data: the training pairs frame
+         lambda: ((training_pairs(parse_date("1914-07-28"), 3),), {}),
+         lambda m: (m.coef_, m.se_, m.n_pairs_),
+         bad_params=[{"l2": -1}]),
     Spec(AlignmentChoice, {"panels": ((106, "1914-07-28", "1915-12-31", "1914-07-28"),), "ridge": 0.1},
          lambda: ((), {}),
          lambda m: (m.params_, m.se_, m.n_obs_),
-         bad_params=[{"ridge": -1.0}, {"ridge": "x"}]),
+         bad_params=[{"ridge": -1.0}, {"ridge": "x"}, {"ridge": float("nan")}, {"ridge": None}],
+         use=lambda m: m.weights_table()),
 ]
 IDS = [f"{s.cls.__name__}-{i}" for i, s in enumerate(ESTIMATORS)]
 
@@ -163,10 +178,40 @@ def test_bad_params_give_uniform_error(i):
 @pytest.mark.parametrize("i", range(len(ESTIMATORS)), ids=IDS)
 def test_unknown_parameter_refused(i):
     spec = ESTIMATORS[i]
-    with pytest.raises(InvalidParameterError):
-        spec.cls(**spec.params).set_params(no_such_param=1)
+    m = spec.cls(**spec.params)
+    before = m.get_params()
+    with pytest.raises(InvalidParameterError) as exc:
+        m.set_params(no_such_param=1, **{next(iter(spec.params)): None})
+    match = UNKNOWN.match(str(exc.value))
+    assert match and match["est"] == spec.cls.__name__, str(exc.value)
+    assert _equal(m.get_params(), before), "a refused set_params must change nothing"
     with pytest.raises(TypeError):
         spec.cls(no_such_param=1)
+
+
+@pytest.mark.parametrize("i", range(len(ESTIMATORS)), ids=IDS)
+def test_estimator_base_and_repr(i):
+    spec = ESTIMATORS[i]
+    assert issubclass(spec.cls, Estimator)
+    assert repr(spec.cls()) == f"{spec.cls.__name__}()"
+    m = spec.cls(**spec.params)
+    text = repr(m)
+    defaults = spec.cls().get_params()
+    for k, v in spec.params.items():
+        assert (f"{k}={v!r}" in text) == (not _equal(v, defaults[k]) if type(v) is type(defaults[k]) else True)
+    again = eval(text, {spec.cls.__name__: spec.cls})  # noqa: S307 - our own repr, our own class
+    assert _equal(again.get_params(), m.get_params())
+
+
+@pytest.mark.parametrize("i", [i for i, s in enumerate(ESTIMATORS) if s.use], ids=lambda i: IDS[i])
+def test_unfitted_use_gives_uniform_not_fitted_error(i, fitted):
+    spec = ESTIMATORS[i]
+    with pytest.raises(NotFittedError) as exc:
+        spec.use(spec.cls(**spec.params))
+    assert isinstance(exc.value, InvalidParameterError)
+    match = NOT_FITTED.match(str(exc.value))
+    assert match and match["est"] == spec.cls.__name__, str(exc.value)
+    spec.use(fitted[i])  # the same call works once fitted
 
 
 def test_landscape_seed_changes_only_random_parts():

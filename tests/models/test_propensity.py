@@ -55,3 +55,19 @@ def test_bad_params():
         PropensityModel(l2=-1).fit()
     with pytest.raises(InvalidParameterError, match="not fitted"):
         PropensityModel().propensity("1939-01-01", [2, 200])
+
+
+def test_fit_on_assembled_pairs_equals_fit_by_date():
+    by_date = PropensityModel().fit(before="1914-07-28")
+    pairs = training_pairs(dt.date(1914, 7, 28), 3)
+    given = PropensityModel().fit(pairs)
+    assert given.coef_ == by_date.coef_ and given.se_ == by_date.se_ and given.n_pairs_ == by_date.n_pairs_
+    assert by_date.before_ == dt.date(1914, 7, 28) and given.before_ is None
+    with pytest.raises(InvalidParameterError, match=r"lacks the columns \['defense'\]"):
+        PropensityModel().fit(pairs.drop(columns="defense"))
+    with pytest.raises(InvalidParameterError, match="'same' must be 0 or 1"):
+        PropensityModel().fit(pairs.assign(same=2))
+    with pytest.raises(InvalidParameterError, match="must be a pandas DataFrame"):
+        PropensityModel().fit([1, 2])
+    with pytest.raises(InvalidParameterError, match="Too few war pairs given"):
+        PropensityModel().fit(pairs.head(5))

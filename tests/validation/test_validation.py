@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from realign.errors import InvalidParameterError
+from realign.models.base import DEFAULT_FIT_CACHE
 from realign.validation import CASES, SLOW_CASES, alliances1872, blocs1955, run, summary_rows, wwi, wwii
 from realign.validation.common import match_and_score
 
@@ -93,12 +94,12 @@ def test_wwii_prediction_reads_nothing_after_1939_09_01(monkeypatch):
 
     monkeypatch.setattr(System, "at", staticmethod(at))
     monkeypatch.setattr(prop, "dyad_factors", factors)
-    prop._fitted.cache_clear()
+    DEFAULT_FIT_CACHE.clear("propensity")
     prop.training_pairs.cache_clear()
     try:
         r = wwii.predict_case(cutoff, wwii.states_for(cutoff), fit_before=cutoff, actual_from=None)
     finally:
-        prop._fitted.cache_clear()
+        DEFAULT_FIT_CACHE.clear("propensity")
         prop.training_pairs.cache_clear()
     assert seen, "the prediction must go through System.at / dyad_factors"
     assert any(d < dt.date(1900, 1, 1) for d in seen)  # training wars were read ...

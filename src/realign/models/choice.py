@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -36,13 +37,14 @@ from realign.clock import month_days  # month_days re-exported (observation days
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
+from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval, Rule
 from realign.models.credibility import CREDIBILITY_RETENTION, credibility_at, event_credibility
 from realign.models.propensity import fitted_model, land_contiguity
 from realign.system.snapshot import System
 from realign.wars import WWI, WWII
 
 __all__ = ["PARAMS", "CORE", "known_cinc", "ChoiceContext", "AlignmentChoice", "utilities", "probabilities",
-           "build_panel", "month_days", "credibility_path", "fitted_choice"]
+           "build_panel", "build_panels", "Panel", "month_days", "credibility_path", "fitted_choice"]
 
 PARAMS = ("affinity", "bandwagon", "exposure", "stay", "neutral")
 #: Coalition cores whose side is given, not chosen, per COW war: WWII (139) USA, UK, Germany,
@@ -137,6 +139,8 @@ def credibility_path(days: list[dt.date], events: list[tuple[object, str]] | Non
 
 @dataclass(frozen=True)
 class Panel:
+    """Assembled monthly data for :meth:`AlignmentChoice.fit`: sides, membership, contexts, credibility."""
+
     days: list[dt.date]
     ctx: list[ChoiceContext]  # one per year (propensities, CINC of that year)
     year_of: np.ndarray
@@ -145,6 +149,7 @@ class Panel:
     cred: np.ndarray
     forced: np.ndarray  # (months, n) bool: side imposed by an attack that month
     ccodes: list[int]
+    end: dt.date  # last day of information in the panel (its cut-off)
 
 
 def known_cinc(d: dt.date, ccodes: list[int]) -> np.ndarray:
@@ -193,7 +198,33 @@ def build_panel(start: dt.date = dt.date(1939, 9, 1), end: dt.date = dt.date(194
             if prev < r.date.date() <= d:
                 forced[t, pos[int(r.counterpart_ccode)]] = True
     cred = credibility_path(days) if war == WWII else np.zeros((len(days), 3))
-    return Panel(days, ctx, year_of, sides, member, cred, forced, ccodes)
+    return Panel(days, ctx, year_of, sides, member, cred, forced, ccodes, end)
+
+
+def build_panels(specs: tuple) -> tuple[Panel, ...]:
+    """Assemble the panels named by ``specs``, each ``(war, start, end, propensity_before)`` (see
+    :class:`AlignmentChoice`), from the bundled data with :func:`build_panel`."""
+    if not isinstance(specs, tuple | list) or not specs:
+        raise InvalidParameterError("The 'panels' parameter of AlignmentChoice must be a non-empty tuple of "
+                                    f"(war, start, end, propensity_before). Got {specs!r} instead.")
+    panels = []
+    for spec in specs:
+        if not isinstance(spec, tuple | list) or len(spec) != 4:
+            raise InvalidParameterError("Each entry of the 'panels' parameter of AlignmentChoice must be "
+                                        f"(war, start, end, propensity_before). Got {spec!r} instead.")
+        war, start, end, before = spec
+        s, e = parse_date(start), parse_date(end)
+        if e <= s:
+            raise InvalidParameterError(f"Panel end ({e}) must be after its start ({s}).")
+        panels.append(build_panel(s, e, parse_date(before), int(war)))
+    return tuple(panels)
+
+
+def _checked_panels(data: object) -> tuple[Panel, ...]:
+    if not isinstance(data, tuple | list) or not data or not all(isinstance(p, Panel) for p in data):
+        raise InvalidParameterError("AlignmentChoice.fit needs a non-empty tuple of Panel (from build_panels). "
+                                    f"Got {type(data).__name__} instead.")
+    return tuple(data)
 
 
 def _nll(theta: np.ndarray, panels: tuple[Panel, ...], ridge: float) -> float:
@@ -223,7 +254,7 @@ def _nll_one(theta: np.ndarray, panel: Panel) -> float:
     return total
 
 
-class AlignmentChoice:
+class AlignmentChoice(Estimator):
     """Multinomial-logit alignment choice, fitted on monthly sides before a cut-off.
 
     Parameters (keyword-only, stored verbatim)
@@ -243,36 +274,21 @@ class AlignmentChoice:
     True
     """
 
+    _parameter_rules: ClassVar[dict[str, Rule]] = {"ridge": Interval(float, 0, None, closed="left")}
+    _fitted_attr = "params_"
+
     def __init__(self, *, panels: tuple = DEFAULT_PANELS, ridge: float = 0.1):
         self.panels = panels
         self.ridge = ridge
 
-    def get_params(self, deep: bool = True) -> dict:
-        return {"panels": self.panels, "ridge": self.ridge}
+    def fit(self, data: tuple[Panel, ...] | None = None) -> AlignmentChoice:
+        """Maximum-likelihood weights with Laplace standard errors; sets ``params_``, ``se_``, ``cov_``.
 
-    def set_params(self, **params) -> AlignmentChoice:
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise InvalidParameterError(f"Unknown parameter {k!r} of AlignmentChoice.")
-            setattr(self, k, v)
-        return self
-
-    def fit(self) -> AlignmentChoice:
-        """Maximum-likelihood weights with Laplace standard errors; sets ``params_``, ``se_``, ``cov_``."""
-        if not (isinstance(self.ridge, int | float) and self.ridge >= 0):
-            raise InvalidParameterError(f"The 'ridge' parameter of AlignmentChoice must be a float >= 0. "
-                                        f"Got {self.ridge!r} instead.")
-        panels = []
-        for spec in self.panels:
-            if len(spec) != 4:
-                raise InvalidParameterError("Each entry of the 'panels' parameter of AlignmentChoice must be "
-                                            f"(war, start, end, propensity_before). Got {spec!r} instead.")
-            war, start, end, before = spec
-            s, e = parse_date(start), parse_date(end)
-            if e <= s:
-                raise InvalidParameterError(f"Panel end ({e}) must be after its start ({s}).")
-            panels.append(build_panel(s, e, parse_date(before), int(war)))
-        panels = tuple(panels)
+        ``data``: assembled monthly panels (from :func:`build_panels`); default: the panels named by
+        the ``panels`` parameter, assembled from the bundled data.
+        """
+        self._validate_params()
+        panels = build_panels(self.panels) if data is None else _checked_panels(data)
         x0 = np.array([0.5, 0.5, 0.5, 3.0, 0.0])
         res = minimize(_nll, x0, args=(panels, self.ridge), method="BFGS")
         theta = res.x
@@ -286,18 +302,19 @@ class AlignmentChoice:
         counts = [_transitions(p) for p in panels]
         self.n_obs_ = sum(c[0] for c in counts)
         self.n_switches_ = sum(c[1] for c in counts)
-        self.fit_end_ = max(parse_date(spec[2]) for spec in self.panels)
+        self.fit_end_ = max(p.end for p in panels)
         return self
 
     def weights_table(self) -> pd.DataFrame:
-        if not hasattr(self, "params_"):
-            raise InvalidParameterError("This AlignmentChoice is not fitted yet; call fit() first.")
+        """Fitted weights with Laplace standard errors and 95% intervals (utility units)."""
+        self._check_fitted()
         return pd.DataFrame([{"parameter": k, "estimate": self.params_[k], "se": self.se_[k],
                               "lo95": self.params_[k] - 1.96 * self.se_[k],
                               "hi95": self.params_[k] + 1.96 * self.se_[k]} for k in PARAMS])
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Parameter draws (size, 5) from the fitted Laplace (multivariate normal) uncertainty."""
+        self._check_fitted()
         return rng.multivariate_normal(self.theta_, self.cov_, size=size, method="eigh")
 
 
@@ -313,8 +330,14 @@ def _hessian(f, x: np.ndarray, eps: float = 1e-3) -> np.ndarray:
     return h
 
 
-@cache
-def fitted_choice(fit_end: str = "1943-02-02") -> AlignmentChoice:
-    """A cached AlignmentChoice fitted on WWI and on WWII months up to ``fit_end``."""
-    panels = (DEFAULT_PANELS[0], (WWII, "1939-09-01", fit_end, "1939-09-01"))
-    return AlignmentChoice(panels=panels).fit()
+def fitted_choice(fit_end: str | dt.date = "1943-02-02", *, cache: FitCache | None = None) -> AlignmentChoice:
+    """An AlignmentChoice fitted on WWI and on WWII months up to ``fit_end``, kept in ``cache``.
+
+    ``cache`` defaults to the process-wide :data:`~realign.models.base.DEFAULT_FIT_CACHE`; the fit's
+    key is ``("choice", (fit_end,))``. The panels' propensities come from :func:`fitted_model` with
+    the default cache (the panels themselves are memoised by :func:`build_panel`).
+    """
+    end = parse_date(fit_end).isoformat()
+    panels = (DEFAULT_PANELS[0], (WWII, "1939-09-01", end, "1939-09-01"))
+    store = DEFAULT_FIT_CACHE if cache is None else cache
+    return store.get("choice", (end,), lambda: AlignmentChoice(panels=panels).fit())

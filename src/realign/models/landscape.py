@@ -24,15 +24,15 @@ solver but never reached from the sample gets basin 0.0. For ``k >= 3`` basins a
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from realign.errors import InvalidParameterError
+from realign.models.base import Estimator, Interval, Options, Rule
 
 __all__ = ["Landscape", "Minimum", "landscape_energy", "fit_landscape", "validate_inputs"]
 
@@ -166,7 +166,7 @@ def _bits_to_labels(states: np.ndarray, n: int) -> np.ndarray:
     return ((states[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.int8)
 
 
-class Landscape:
+class Landscape(Estimator):
     """Landscape-theory alignment model (Axelrod & Bennett 1993), scikit-learn style.
 
     Parameters (keyword only, stored verbatim)
@@ -205,6 +205,18 @@ class Landscape:
     [(-4.0, 1.0)]
     """
 
+    _parameter_rules: ClassVar[dict[str, Rule]] = {
+        "k": Interval(int, 2, None, closed="left"),
+        "solver": Options(str, _SOLVERS),
+        **{name: Interval(int, 1, None, closed="left")
+           for name in ("n_restarts", "n_basin_samples", "max_minima", "bnb_max_nodes", "minima_max_nodes")},
+        **{name: Interval(int, 0, None, closed="left")
+           for name in ("basin_exact_max_n", "exact_max_n", "minima_max_n", "bnb_max_n")},
+        "seed": Interval(int, None, None, allow_none=True),
+    }
+    _fitted_attr = "minima_"
+    _fit_hint = "fit(sizes, propensity)"
+
     def __init__(
         self,
         *,
@@ -233,52 +245,6 @@ class Landscape:
         self.bnb_max_n = bnb_max_n
         self.bnb_max_nodes = bnb_max_nodes
         self.max_minima = max_minima
-
-    # -- scikit-learn protocol ---------------------------------------------------------------
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters as a dict."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params: Any) -> Landscape:
-        """Set constructor parameters; unknown names raise :class:`InvalidParameterError`."""
-        valid = self._param_names()
-        for key, value in params.items():
-            if key not in valid:
-                raise InvalidParameterError(
-                    f"Invalid parameter {key!r} for estimator Landscape. Valid parameters are: {valid}.")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        default = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()}
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if default.get(k) != v]
-        return f"Landscape({', '.join(changed)})"
-
-    def _validate_params(self) -> None:
-        def bad(name: str, what: str) -> InvalidParameterError:
-            return InvalidParameterError(
-                f"The {name!r} parameter of Landscape must be {what}. Got {getattr(self, name)!r} instead.")
-
-        def is_int(x: Any) -> bool:
-            return isinstance(x, int | np.integer) and not isinstance(x, bool)
-
-        if not is_int(self.k) or self.k < 2:
-            raise bad("k", "an int >= 2")
-        if self.solver not in _SOLVERS:
-            raise bad("solver", "a str among {'auto', 'exact', 'minima', 'bnb', 'heuristic'}")
-        for name in ("n_restarts", "n_basin_samples", "max_minima", "bnb_max_nodes", "minima_max_nodes"):
-            if not is_int(getattr(self, name)) or getattr(self, name) < 1:
-                raise bad(name, "an int >= 1")
-        for name in ("basin_exact_max_n", "exact_max_n", "minima_max_n", "bnb_max_n"):
-            if not is_int(getattr(self, name)) or getattr(self, name) < 0:
-                raise bad(name, "an int >= 0")
-        if self.seed is not None and not is_int(self.seed):
-            raise bad("seed", "an int or None")
 
     # -- fitting ------------------------------------------------------------------------------
     def fit(
@@ -440,6 +406,7 @@ class Landscape:
 
         ``exact``: the global minimum is proven optimal; ``complete``: ``minima`` lists every local minimum.
         """
+        self._check_fitted()
         return {"minima": [m.to_dict() for m in self.minima_], "exact": bool(self.exact_),
                 "complete": bool(self.complete_)}
 

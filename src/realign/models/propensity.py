@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ from realign.data.cow_alliance import load_cow_alliance
 from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
+from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval, Rule
 
 __all__ = ["FACTORS", "dyad_factors", "land_contiguity", "PropensityModel", "training_pairs",
            "landscape_inputs_for_date", "fit_logistic", "fitted_model"]
@@ -244,12 +246,29 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0,
     return beta, se
 
 
+def _check_pairs(pairs: object) -> None:
+    """A clear error unless ``pairs`` is a training frame: war, same (0/1) and every factor column."""
+    if not isinstance(pairs, pd.DataFrame):
+        raise InvalidParameterError(
+            f"pairs must be a pandas DataFrame (see training_pairs). Got {type(pairs).__name__}.")
+    missing = [c for c in ("war", "same", *FACTORS) if c not in pairs.columns]
+    if missing:
+        raise InvalidParameterError(f"pairs lacks the columns {missing} (see training_pairs).")
+    same = pd.to_numeric(pairs["same"], errors="coerce")
+    if not same.isin([0, 1]).all():
+        raise InvalidParameterError("pairs column 'same' must be 0 or 1 on every row.")
+    for k in FACTORS:
+        v = pd.to_numeric(pairs[k], errors="coerce")
+        if (pairs[k].notna() & v.isna()).any() or np.isinf(v.to_numpy(float)).any():
+            raise InvalidParameterError(f"pairs column {k!r} must hold finite numbers or NaN (missing).")
+
+
 @dataclass
 class _Design:
     means: dict[str, float]
 
 
-class PropensityModel:
+class PropensityModel(Estimator):
     """Dyadic propensities p_ij (log-odds of ending on the same side) fitted on earlier wars.
 
     Parameters (keyword-only, stored verbatim)
@@ -268,31 +287,18 @@ class PropensityModel:
     True
     """
 
+    _parameter_rules: ClassVar[dict[str, Rule]] = {
+        "l2": Interval(float, 0, None, closed="left"),
+        "half_life": Interval(float, 0, None, closed="neither"),
+        "min_participants": Interval(int, 2, None, closed="left"),
+    }
+    _fitted_attr = "coef_"
+    _fit_hint = "fit(before=...)"
+
     def __init__(self, *, l2: float = 1.0, half_life: float = 25.0, min_participants: int = 3):
         self.l2 = l2
         self.half_life = half_life
         self.min_participants = min_participants
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {"l2": self.l2, "half_life": self.half_life, "min_participants": self.min_participants}
-
-    def set_params(self, **params) -> PropensityModel:
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise InvalidParameterError(f"Unknown parameter {k!r} of PropensityModel.")
-            setattr(self, k, v)
-        return self
-
-    def _validate(self) -> None:
-        if not (isinstance(self.l2, int | float) and self.l2 >= 0):
-            raise InvalidParameterError(
-                f"The 'l2' parameter of PropensityModel must be a float >= 0. Got {self.l2!r} instead.")
-        if not (isinstance(self.half_life, int | float) and self.half_life > 0):
-            raise InvalidParameterError(
-                f"The 'half_life' parameter of PropensityModel must be a float > 0. Got {self.half_life!r} instead.")
-        if not (isinstance(self.min_participants, int) and self.min_participants >= 2):
-            raise InvalidParameterError("The 'min_participants' parameter of PropensityModel must be an int >= 2. "
-                                        f"Got {self.min_participants!r} instead.")
 
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
         cols = [np.ones(len(frame))]
@@ -301,13 +307,24 @@ class PropensityModel:
             cols.append(np.where(np.isnan(v), self.means_[k], v))
         return np.column_stack(cols)
 
-    def fit(self, before: str | dt.date = "1939-09-01") -> PropensityModel:
-        """Fit factor weights on wars that started before ``before`` (nothing later is used)."""
-        self._validate()
-        d = parse_date(before)
-        pairs = training_pairs(d, self.min_participants)
+    def fit(self, pairs: pd.DataFrame | None = None, *, before: str | dt.date | None = None) -> PropensityModel:
+        """Fit factor weights on war pairs; sets ``coef_``, ``se_``, ``means_``, ``missing_``.
+
+        ``pairs``: the assembled training frame (columns ``war``, ``same`` and every factor in
+        :data:`FACTORS`, as :func:`training_pairs` builds it). Default: ``training_pairs(before)``,
+        pairs from wars that started before ``before`` (default 1939-09-01; nothing later is used).
+        ``before`` is recorded as ``before_`` (None when pairs are given without it).
+        """
+        self._validate_params()
+        d = parse_date(before) if before is not None else None
+        if pairs is None:
+            d = d or dt.date(1939, 9, 1)
+            pairs = training_pairs(d, self.min_participants)
+        else:
+            _check_pairs(pairs)
         if len(pairs) < 20:
-            raise InvalidParameterError(f"Too few war pairs before {d} to fit propensities ({len(pairs)}).")
+            where = f"before {d}" if d is not None else "given"
+            raise InvalidParameterError(f"Too few war pairs {where} to fit propensities ({len(pairs)}).")
         self.before_ = d
         self.means_ = {k: float(np.nanmean(pairs[k].to_numpy(float))) if pairs[k].notna().any() else 0.0
                        for k in FACTORS}
@@ -332,10 +349,6 @@ class PropensityModel:
                  "lo95": self.coef_[k] - 1.96 * self.se_[k], "hi95": self.coef_[k] + 1.96 * self.se_[k],
                  "missing_share": self.missing_.get(k, 0.0)} for k in self.coef_]
         return pd.DataFrame(rows)
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise InvalidParameterError("This PropensityModel is not fitted yet; call fit(before=...) first.")
 
     def propensity(self, date: str | dt.date, ccodes: list[int], *, coef: dict[str, float] | None = None,
                    include_intercept: bool = False) -> np.ndarray:
@@ -364,23 +377,24 @@ class PropensityModel:
         return [dict(zip(names, row.tolist(), strict=True)) for row in draws]
 
 
-@cache
-def _fitted(before: dt.date) -> PropensityModel:
-    return PropensityModel().fit(before=before)
+def fitted_model(before: str | dt.date, *, cache: FitCache | None = None) -> PropensityModel:
+    """A PropensityModel (default parameters) fitted on wars before ``before``, kept in ``cache``.
+
+    ``cache`` defaults to the process-wide :data:`~realign.models.base.DEFAULT_FIT_CACHE`; the fit's
+    key is ``("propensity", (before,))``.
+    """
+    d = parse_date(before)
+    store = DEFAULT_FIT_CACHE if cache is None else cache
+    return store.get("propensity", (d,), lambda: PropensityModel().fit(before=d))
 
 
-def fitted_model(before: str | dt.date) -> PropensityModel:
-    """A cached PropensityModel fitted on wars before ``before``."""
-    return _fitted(parse_date(before))
-
-
-def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = None
-                              ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = None, *,
+                              cache: FitCache | None = None) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Sizes (CINC share among the chosen states), propensities and ids for a landscape on ``date``.
 
     Default states: the major powers that day plus every state in a war in progress, capped to the
     20 largest by CINC (an exact solve stays fast). Propensities come from a model fitted on wars
-    that started before ``date``.
+    that started before ``date`` (kept in ``cache``, see :func:`fitted_model`).
     """
     from realign.system.snapshot import System
 
@@ -405,5 +419,5 @@ def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = No
                .head(20).sort_values().tolist())
     cinc = st.set_index("ccode").loc[ids, "cinc"].to_numpy(float)
     sizes = cinc / cinc.sum()
-    p = fitted_model(d).propensity(d, ids)
+    p = fitted_model(d, cache=cache).propensity(d, ids)
     return sizes, p, ids

@@ -19,6 +19,7 @@ import numpy as np
 
 from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
+from realign.models.base import FitCache
 from realign.models.choice import CORES, CREDIBILITY_RETENTION, PARAMS, fitted_choice, known_cinc, month_days
 from realign.models.propensity import FACTORS, dyad_factors, fitted_model, land_contiguity
 from realign.system.snapshot import System
@@ -130,8 +131,11 @@ def _event_effects(spec: SimulationSpec):
     return out
 
 
-def prepare(spec: SimulationSpec) -> SimInputs:
-    """Build the kernel inputs from data known on ``spec.start`` (no later data are read)."""
+def prepare(spec: SimulationSpec, *, cache: FitCache | None = None) -> SimInputs:
+    """Build the kernel inputs from data known on ``spec.start`` (no later data are read).
+
+    The choice and propensity fits come from ``cache`` (default: the process-wide fit cache).
+    """
     start = parse_date(spec.start)
     s = System.at(start)
     ccodes = list(spec.states) if spec.states else s.ccodes
@@ -141,8 +145,8 @@ def prepare(spec: SimulationSpec) -> SimInputs:
     days = month_days(start, spec.months)
     w = known_cinc(start, ccodes)  # the CINC a contemporary could know (as in fitting)
     fit_end = spec.fit_end or start.isoformat()
-    choice = fitted_choice(fit_end)
-    pmodel = fitted_model(dt.date(1939, 9, 1) if spec.war == WWII else start)
+    choice = fitted_choice(fit_end, cache=cache)
+    pmodel = fitted_model(dt.date(1939, 9, 1) if spec.war == WWII else start, cache=cache)
     f = dyad_factors(start, ccodes, half_life=pmodel.half_life)
     F = np.stack([np.where(np.isnan(f[k]), pmodel.means_[k], f[k]) for k in FACTORS])
     for k in range(F.shape[0]):
