@@ -119,3 +119,11 @@ def test_large_component_uses_bnb():
     edges = _random_signed(9, 36, density=0.3)
     r = frustration_index(edges)
     assert r.exact and r.frustration > 0
+
+
+def test_a_negative_pair_beside_a_frustrated_triangle_is_split():
+    # found by hypothesis: a two-node component with a negative edge was left unsplit when another component
+    # was unbalanced, so the index counted a frustration that a partition avoids
+    edges = [(0, 4, -1), (0, 5, -1), (1, 3, -1), (2, 6, -1), (3, 5, -1), (4, 5, -1)]
+    r = frustration_index(edges)
+    assert r.frustration == 1 and r.exact

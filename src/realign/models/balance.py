@@ -226,7 +226,7 @@ def frustration_index(data: SignedInput | SignedNetwork, *, exact_max_n: int = 2
         return FrustrationResult(0, labels, _factions_from_labels(labels, net.nodes), True)
     exact = True
     for comp in _components(a):
-        if len(comp) < 3:
+        if len(comp) < 2:  # an isolated node has no edge to frustrate (a pair with a negative edge must be split)
             continue
         w = a[np.ix_(comp, comp)].astype(np.float64)
         if len(comp) <= exact_max_n:
