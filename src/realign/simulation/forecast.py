@@ -26,7 +26,15 @@ import pandas as pd
 from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
 from realign.models.cache import disk_cached
-from realign.models.features import MonthState, exit_features, join_features, month_number, shares, with_news
+from realign.models.features import (
+    MonthState,
+    exit_features,
+    join_features,
+    month_number,
+    month_shared,
+    shares,
+    with_news,
+)
 from realign.models.hazard import (
     Hazards,
     _observer,
@@ -303,6 +311,7 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         w = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)
         sh = shares(ms.side, w)
         ms.share_hist.append(sh)
+        shared = month_shared(st, ms.side, w)  # affinities and side neighbours: the same for all three feature sets
         cd = np.repeat(cred_decide[k][None, :], R, axis=0)
         cf = np.repeat(cred_front[k][None, :], R, axis=0)
         # 1. the campaign: this month's contacts (drawn from the state at the month's start)
@@ -310,13 +319,13 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
             contact = np.repeat(rec_contact[k][None, :], R, axis=0)
             ms.capital = np.repeat(rec_capital[k][None, :], R, axis=0)
         elif "fronts" in on:
-            contact = contact_step(hz.contact, b_cont, st, ms, w, cf, t, rng)
+            contact = contact_step(hz.contact, b_cont, st, ms, w, cf, t, rng, shared)
         else:
             contact = ms.contact.copy()
         # 2. decisions on the month's news (its contacts and battles), as the hazards were fitted
         msd = with_news(ms, contact, None, t)
-        Xe = exit_features(st, msd, w, cd, t)
-        Xj = join_features(st, msd, w, cd, t)
+        Xe = exit_features(st, msd, w, cd, t, shared)
+        Xj = join_features(st, msd, w, cd, t, shared)
         if "contagion" not in on:
             Xe[..., 7:9] = 0.0
             Xj[..., 2] = 0.0
