@@ -16,7 +16,9 @@ cut-off is read. States do not enter or leave the system during a run (model ass
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -253,8 +255,38 @@ def _capability(at: dt.date, days: tuple, ccodes: tuple, trend: bool) -> tuple[n
     return base, rest
 
 
+@cache
+def _blas_controller():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - threadpoolctl comes with the scientific stack
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread (``REALIGN_BLAS_THREADS`` overrides; 0 = leave BLAS as it is).
+
+    The simulation's matrix products are small ((runs, n) x (n, n), n ~ 60): on a shared 2-core
+    machine two OpenBLAS threads made them about 5x slower than one (issue 14). The results do not
+    depend on the thread count (each output element is summed by one thread in the same order).
+    """
+    raw = os.environ.get("REALIGN_BLAS_THREADS", "1").strip() or "1"
+    if not raw.isdigit():
+        raise InvalidParameterError(f"REALIGN_BLAS_THREADS must be an int >= 0 (0: leave BLAS as it is). Got {raw!r}.")
+    n = int(raw)
+    ctl = _blas_controller() if n > 0 else None
+    return ctl.limit(limits=n, user_api="blas") if ctl is not None else contextlib.nullcontext()
+
+
 def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
     """Simulate ``spec.runs`` futures of ``spec.war`` from ``spec.at`` to ``spec.until``."""
+    with _one_blas_thread():
+        return _simulate(spec, progress)
+
+
+def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
+    # one long loop body on purpose: the month's steps share a dozen arrays (see the numbered comments)
     info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
     notes: list[str] = []
     hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
