@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -57,6 +58,8 @@ __all__ = ["ForecastSpec", "ForecastResult", "run_forecast", "forecast", "side_l
 
 CHANNELS = ("fronts", "capability", "credibility", "contagion")
 MAX_RUNS = 200_000
+#: Held while a forecast reads or computes its cached fits, so forecasts run in threads fit each input once.
+_FIT_LOCK = threading.RLock()
 
 
 def side_labels(war: int) -> dict[int, str]:
@@ -287,9 +290,10 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
 
 def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
     # one long loop body on purpose: the month's steps share a dozen arrays (see the numbered comments)
-    info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
+    with _FIT_LOCK:
+        info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
+        hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
     notes: list[str] = []
-    hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
     if spec.fit_until and spec.fit_until > spec.at:
         notes.append(f"in-sample: hazards fitted on the war's months up to {spec.fit_until}, after the cut-off "
                      f"{spec.at} (an explanation of the record, not a forecast)")
@@ -299,13 +303,14 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
         raise InvalidParameterError(f"No monthly observation day (the 15th) between {spec.at} and {spec.until}.")
     T, R = len(days), spec.runs
     on = set(spec.channels)
-    base, rest = _capability(spec.at, tuple(days), tuple(ccodes), "capability" in on)
+    with _FIT_LOCK:
+        base, rest = _capability(spec.at, tuple(days), tuple(ccodes), "capability" in on)
+        loss, _ = _contact_loss(spec.at)
     outcomes = {s: o for s, o in spec.events}
     events = info.events(spec.war)
     if spec.hindsight:
         notes.append("hindsight: recorded fronts and catalogue battles after the cut-off are used")
     mult = _multipliers(events, days, ccodes, known_nmc_year(spec.at), outcomes)
-    loss, _ = _contact_loss(spec.at)
     effects = event_credibility(events, outcomes)
     cred = np.array([credibility_at(effects, d) for d in days])
     if "credibility" not in on:
