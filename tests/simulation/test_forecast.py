@@ -71,3 +71,21 @@ def test_bad_specs():
         ForecastSpec(war=139, at=AT, until=dt.date(1944, 1, 1), channels=("fronts", "luck"))
     with pytest.raises(InvalidParameterError):
         ForecastSpec(war=139, at=AT, until=dt.date(1944, 1, 1), events=(("stalingrad", "maybe"),))
+
+
+def test_blas_threads_setting(monkeypatch):
+    """The simulation runs BLAS on one thread by default; REALIGN_BLAS_THREADS sets it, bad values are clear errors."""
+    from realign.simulation.forecast import _one_blas_thread
+
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    monkeypatch.delenv("REALIGN_BLAS_THREADS", raising=False)
+    with _one_blas_thread():
+        blas = [p for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+        assert all(p["num_threads"] == 1 for p in blas)
+    monkeypatch.setenv("REALIGN_BLAS_THREADS", "0")
+    with _one_blas_thread():
+        pass
+    for bad in ("two", "-1", "1.5"):
+        monkeypatch.setenv("REALIGN_BLAS_THREADS", bad)
+        with pytest.raises(InvalidParameterError, match="REALIGN_BLAS_THREADS"):
+            _one_blas_thread()

@@ -236,8 +236,25 @@ def _changes_within(res: ForecastResult, states: tuple[int, ...], end: dt.date) 
     return float(moved.sum(axis=1).mean())
 
 
+def _run_many(specs: list[ForecastSpec], threads: int = 1) -> list[ForecastResult]:
+    """The forecasts of ``specs``, in order; ``threads > 1`` runs them concurrently.
+
+    numpy releases the GIL in its array loops, and every forecast draws from its own generator seeded
+    by its spec, so the results are the same as one after the other (fits are computed once, under
+    ``forecast._FIT_LOCK``; BLAS is held at one thread for the whole batch).
+    """
+    if threads <= 1 or len(specs) < 2:
+        return [run_forecast(s) for s in specs]
+    from concurrent.futures import ThreadPoolExecutor
+
+    from realign.simulation.forecast import _one_blas_thread
+
+    with _one_blas_thread(), ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(run_forecast, specs))
+
+
 def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ...], side: int, month: str,
-              runs: int, seed: int, metric=None) -> dict:
+              runs: int, seed: int, metric=None, threads: int = 1) -> dict:
     """Factual-counterfactual difference in expected exits, and how much of it each channel carries.
 
     ``metric(result) -> float`` replaces the default (expected exits of ``states`` from ``side`` by
@@ -263,19 +280,15 @@ def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ..
         "campaign (fronts)": ForecastSpec(**base, events=cf_ev, cred_override={"front": fac.credibility}),
         "credibility in decisions": ForecastSpec(**base, events=cf_ev, cred_override={"decide": fac.credibility}),
     }
-    for name, spec in arms.items():
-        out["channels"][name] = full - diff(fac, run_forecast(spec))
     # capability: the catalogue's reversed outcome keeps the attrition (same multipliers), so the channel
     # is measured by holding both arms' capability at the last known year
-    f0 = run_forecast(ForecastSpec(**base, events=fac.spec.events,
-                                   channels=tuple(c for c in fac.spec.channels if c != "capability")))
-    c0 = run_forecast(ForecastSpec(**base, events=cf_ev,
-                                   channels=tuple(c for c in cf.spec.channels if c != "capability")))
+    pairs = [ForecastSpec(**base, events=r.spec.events, channels=tuple(c for c in r.spec.channels if c != off))
+             for off in ("capability", "contagion") for r in (fac, cf)]
+    got = _run_many([*arms.values(), *pairs], threads)
+    for name, res in zip(arms, got, strict=False):
+        out["channels"][name] = full - diff(fac, res)
+    f0, c0, f1, c1 = got[len(arms):]
     out["channels"]["capability"] = full - diff(f0, c0)
-    f1 = run_forecast(ForecastSpec(**base, events=fac.spec.events,
-                                   channels=tuple(c for c in fac.spec.channels if c != "contagion")))
-    c1 = run_forecast(ForecastSpec(**base, events=cf_ev,
-                                   channels=tuple(c for c in cf.spec.channels if c != "contagion")))
     out["channels"]["contagion"] = full - diff(f1, c1)
     out["note"] = ("channel effect = full factual-counterfactual difference minus the difference with that channel "
                    "switched off; effects interact, so they need not add up to the total")
@@ -295,22 +308,20 @@ def _blocs_1955() -> dict:
                             if pd.notna(r.ccode)]}
     members = {x["ccode"]: "nato" for x in rows["nato"]} | {x["ccode"]: "warsaw" for x in rows["warsaw_pact"]}
     try:
-        from realign.models.landscape import Landscape
-        from realign.models.propensity import landscape_inputs_for_date
+        from realign.models.propensity import landscape_minimum_for_date
 
         day = dt.date(1955, 6, 1)
         s = System.at(day)
         ids = [c for c in sorted(members) if c in s and not np.isnan(s.cinc(c))]
-        sizes, p, ids = landscape_inputs_for_date(day, ids)
-        m = Landscape(k=2, seed=0).fit(sizes, p, ids=ids)
-        coal = m.minima_[0].coalitions
+        fit = landscape_minimum_for_date(day, tuple(ids), 2, 0)  # cached on disk: no refit on a second run
+        ids, coal = fit["ids"], fit["coalitions"]
         truth = [members[c] for c in ids]
         lab = {c: k for k, grp in enumerate(coal) for c in grp}
         agree = sum((lab[c] == 0) == (members[c] == members[coal[0][0]]) for c in ids)
-        rows["landscape_1955"] = {"states": ids, "coalitions": coal, "exact": bool(m.exact_),
+        rows["landscape_1955"] = {"states": ids, "coalitions": coal, "exact": fit["exact"],
                                   "agreement": agree / len(ids), "n": len(ids),
                                   "truth": dict(zip(ids, truth, strict=True)),
-                                  "n_minima": len(m.minima_),
+                                  "n_minima": fit["n_minima"],
                                   "data_used": "CINC 1955 shares; propensities from wars before 1955-06-01"}
     except Exception as exc:  # the landscape is an extra; its absence must not sink the report
         rows["landscape_1955"] = {"error": str(exc)}
@@ -348,6 +359,16 @@ def _record_extras(fac: ForecastResult, cf: ForecastResult, hist: dict, truth: n
     }
 
 
+def _threads(execution: dict) -> int:
+    """Forecasts run at once: the CLI's local ``workers`` (default one per core), at most the cores; 1 otherwise."""
+    import os
+
+    w = execution.get("workers")
+    if execution.get("dask") or not isinstance(w, int) or w < 2:
+        return 1
+    return max(1, min(w, os.cpu_count() or 1))
+
+
 def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, months: int | None = None,
                  decompose: bool = True, progress=None, **_execution) -> Consequences:
     """Factual, counterfactual and hindsight forecasts from the event's outcome date, held against the record.
@@ -369,17 +390,18 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
         raise InvalidParameterError(f"The 'months' parameter must be in [1, 240]. Got {months!r}.")
     step = (lambda k, label: progress(label, k, 3)) if progress else (lambda k, label: None)
     base = dict(war=ev.war, at=at, until=until, runs=runs, seed=seed)
-    fac = run_forecast(ForecastSpec(**base, events=((ev.slug, "historical"),)))
-    step(1, "factual")
-    cf = run_forecast(ForecastSpec(**base, events=((ev.slug, "reversed"),)))
-    step(2, "counterfactual")
-    hind = run_forecast(ForecastSpec(**base, events=((ev.slug, "historical"),), hindsight=True))
-    step(3, "hindsight")
     # in-sample arms: the same information set, hazards fitted on the war through its end (an explanation of
     # the record by the mechanism, not a forecast: it shows whether the mechanism fits once it can be estimated)
     war_end = WAR_END[ev.war]
-    ins_f = run_forecast(ForecastSpec(**base, events=((ev.slug, "historical"),), fit_until=war_end))
-    ins_c = run_forecast(ForecastSpec(**base, events=((ev.slug, "reversed"),), fit_until=war_end))
+    threads = _threads(_execution)
+    fac, cf, hind, ins_f, ins_c = _run_many([
+        ForecastSpec(**base, events=((ev.slug, "historical"),)),
+        ForecastSpec(**base, events=((ev.slug, "reversed"),)),
+        ForecastSpec(**base, events=((ev.slug, "historical"),), hindsight=True),
+        ForecastSpec(**base, events=((ev.slug, "historical"),), fit_until=war_end),
+        ForecastSpec(**base, events=((ev.slug, "reversed"),), fit_until=war_end)], threads)
+    for k, label in enumerate(("factual", "counterfactual", "hindsight"), start=1):
+        step(k, label)
     hist = history(at, max(1, _months_between(at.isoformat(), until.isoformat()) + 1)).to_dict()
     truth, member = observed_sides(list(fac.days), fac.ccodes, ev.war)
     hshares = _history_shares(list(fac.days), ev.war)
@@ -494,12 +516,13 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
                                                                     ("hindsight", hind))}}
         if decompose:
             metrics["channels"] = _channels(ev, fac, cf, focus, 0, win_end.strftime("%Y-%m"), runs, seed,
-                                            metric=lambda r: _changes_within(r, focus, win_end))
+                                            metric=lambda r: _changes_within(r, focus, win_end), threads=threads)
         side = 2
         expected = {}
     if decompose and ev.war == WWII:
-        metrics["channels"] = _channels(ev, fac, cf, MINOR_AXIS, 2, "1945-01", runs, seed)
-        metrics["in_sample"]["channels"] = _channels(ev, ins_f, ins_c, MINOR_AXIS, 2, "1945-01", runs, seed)
+        metrics["channels"] = _channels(ev, fac, cf, MINOR_AXIS, 2, "1945-01", runs, seed, threads=threads)
+        metrics["in_sample"]["channels"] = _channels(ev, ins_f, ins_c, MINOR_AXIS, 2, "1945-01", runs, seed,
+                                                     threads=threads)
     metrics["fit"] = {k: {"n_obs": m.n_obs_, "n_events": m.n_events_, "penalised": m.penalised_,
                           "table": m.table().round(4).to_dict(orient="records")}
                       for k, m in (("exit", fac.hazards.exit), ("join", fac.hazards.join),

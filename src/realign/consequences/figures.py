@@ -56,7 +56,8 @@ def timeline_figure(c, ccodes: tuple[int, ...]) -> bytes:
     months = [d.strftime("%Y-%m") for d in fac.days]
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.45 * len(rows) + 1.6), sharey=True)
     for ax, res, title in ((axes[0], fac, "factual (historical outcome)"), (axes[1], cf, "counterfactual (reversed)")):
-        m = np.array([[res.p_side[t, pos[cc], 2] for t in range(len(months))] for cc in rows])
+        p = res.p_side  # a property over every run: computed once per arm, not per cell
+        m = np.array([[p[t, pos[cc], 2] for t in range(len(months))] for cc in rows])
         ax.imshow(m, aspect="auto", cmap="Reds", vmin=0, vmax=1)
         for r, cc in enumerate(rows):
             for t in range(len(months)):

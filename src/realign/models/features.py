@@ -46,7 +46,7 @@ import numpy as np
 
 __all__ = ["EXIT_FEATURES", "JOIN_FEATURES", "CONTACT_FEATURES", "RECENT", "TREND_MONTHS", "MonthState",
            "Static", "exit_features", "join_features", "contact_features", "month_number", "shares", "with_news",
-           "affinity_index"]
+           "affinity_index", "month_shared"]
 
 EXIT_FEATURES = ("contact", "contact_months", "neighbour_contact", "enemy_neighbour", "share_own", "share_trend",
                  "credibility", "neighbour_left", "partner_left", "affinity_gap", "war_months", "no_fronts",
@@ -141,11 +141,35 @@ def _any_neighbour(L: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (mask.astype(float) @ L.T) > 0
 
 
+def _any_neighbours(L: np.ndarray, *masks: np.ndarray) -> np.ndarray:
+    """(k, R, n) ``_any_neighbour`` of k (R, n) masks in one matrix product.
+
+    Counts of 0/1 neighbours are exact in float32 (n < 2**24), so the result is the same as k separate
+    float64 products, at a fraction of the cost.
+    """
+    k = len(masks)
+    R, n = masks[0].shape
+    m = np.empty((k * R, n), dtype=np.float32)
+    for j, x in enumerate(masks):
+        m[j * R:(j + 1) * R] = x
+    return ((m @ L.T.astype(np.float32)) > 0).reshape(k, R, n)
+
+
 def _affinity_to(A: np.ndarray, side: np.ndarray, w: np.ndarray, a: int) -> np.ndarray:
     m = (side == a) * w
     num = m @ A.T
     den = m.sum(axis=1, keepdims=True) - m  # members other than i
     return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+
+
+def month_shared(st: Static, side: np.ndarray, w: np.ndarray) -> dict:
+    """What exit, join and contact features of one month share (same ``side`` and weights ``w``).
+
+    ``{"aff": {a: affinity to side a's members}, "nb": {a: a land neighbour is on side a}}``, all (R, n):
+    computed once and passed to the feature functions, which otherwise compute them themselves (same values).
+    """
+    nb = _any_neighbours(st.L, side == 1, side == 2)
+    return {"aff": {a: _affinity_to(st.A, side, w, a) for a in (1, 2)}, "nb": {1: nb[0], 2: nb[1]}}
 
 
 def _trend(ms: MonthState) -> np.ndarray:
@@ -154,10 +178,15 @@ def _trend(ms: MonthState) -> np.ndarray:
     return now - then
 
 
-def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int) -> np.ndarray:
-    """(R, n, len(EXIT_FEATURES)) features of leaving one's side at month ``t`` (rows of belligerents)."""
+def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
+                  shared: dict | None = None) -> np.ndarray:
+    """(R, n, len(EXIT_FEATURES)) features of leaving one's side at month ``t`` (rows of belligerents).
+
+    ``shared``: :func:`month_shared` of ``ms.side`` and ``w`` when already computed (same result).
+    """
     side = ms.side
     R, n = side.shape
+    sh_ = shared or month_shared(st, side, w)
     own = np.clip(side, 1, 2)
     other = 3 - own
     sh = ms.share_hist[-1]
@@ -167,14 +196,15 @@ def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
     contact = ms.contact & st.fronts[None, :]
     X[..., 0] = contact
     X[..., 1] = np.where(ms.first_contact >= 0, np.log1p(np.maximum(t - ms.first_contact, 0)), 0.0) * st.fronts[None, :]
+    recent = {a: (ms.left_from == a) & (t - ms.left_month <= RECENT) for a in (1, 2)}
+    nbc = _any_neighbours(st.L, (side == 1) & contact, (side == 2) & contact, recent[1], recent[2])
     for a in (1, 2):
         on = own == a
-        X[..., 2] += on * _any_neighbour(st.L, (side == a) & contact)
-        X[..., 3] += on * _any_neighbour(st.L, side == 3 - a)
-        recent = (ms.left_from == a) & (t - ms.left_month <= RECENT)
-        X[..., 7] += on * _any_neighbour(st.L, recent)
-        X[..., 8] += on * ((recent.sum(axis=1, keepdims=True) - recent) > 0)
-        X[..., 9] += on * (_affinity_to(st.A, side, w, 3 - a) - _affinity_to(st.A, side, w, a))
+        X[..., 2] += on * nbc[a - 1]
+        X[..., 3] += on * sh_["nb"][3 - a]
+        X[..., 7] += on * nbc[a + 1]
+        X[..., 8] += on * ((recent[a].sum(axis=1, keepdims=True) - recent[a]) > 0)
+        X[..., 9] += on * (sh_["aff"][3 - a] - sh_["aff"][a])
     X[..., 4] = sh[rows, own]
     X[..., 5] = tr[rows, own]
     X[..., 6] = cred[rows, own] - cred[rows, other]
@@ -186,19 +216,25 @@ def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
     return X
 
 
-def join_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int) -> np.ndarray:
-    """(R, n, 2, len(JOIN_FEATURES)) features of joining side 1 (index 0) or side 2 (index 1)."""
+def join_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
+                  shared: dict | None = None) -> np.ndarray:
+    """(R, n, 2, len(JOIN_FEATURES)) features of joining side 1 (index 0) or side 2 (index 1).
+
+    ``shared``: :func:`month_shared` of ``ms.side`` and ``w`` when already computed (same result).
+    """
     side = ms.side
     R, n = side.shape
+    sh_ = shared or month_shared(st, side, w)
     sh = ms.share_hist[-1]
     X = np.zeros((R, n, 2, len(JOIN_FEATURES)))
+    joined = _any_neighbours(st.L, *((ms.joined_to == a) & (t - ms.join_month <= RECENT) for a in (1, 2)))
     for k, a in enumerate((1, 2)):
         o = 3 - a
         X[:, :, k, 0] = sh[:, a][:, None]
-        X[:, :, k, 1] = _affinity_to(st.A, side, w, a) - _affinity_to(st.A, side, w, o)
-        X[:, :, k, 2] = _any_neighbour(st.L, (ms.joined_to == a) & (t - ms.join_month <= RECENT))
-        X[:, :, k, 3] = _any_neighbour(st.L, side == a)
-        X[:, :, k, 4] = _any_neighbour(st.L, side == o)
+        X[:, :, k, 1] = sh_["aff"][a] - sh_["aff"][o]
+        X[:, :, k, 2] = joined[k]
+        X[:, :, k, 3] = sh_["nb"][a]
+        X[:, :, k, 4] = sh_["nb"][o]
         X[:, :, k, 5] = (ms.left_from == o) & (t - ms.left_month <= RECENT)
         X[:, :, k, 6] = (cred[:, a] - cred[:, o])[:, None]
         X[:, :, k, 7] = np.log1p(max(t - st.war_start, 0))
@@ -211,8 +247,31 @@ def join_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
     return X
 
 
-def contact_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int) -> np.ndarray:
-    """(R, n, len(CONTACT_FEATURES)) features of enemy forces reaching i's territory this month."""
-    X = exit_features(st, ms, w, cred, t)
-    idx = [EXIT_FEATURES.index(k) for k in CONTACT_FEATURES]
-    return X[..., idx]
+def contact_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
+                     shared: dict | None = None) -> np.ndarray:
+    """(R, n, len(CONTACT_FEATURES)) features of enemy forces reaching i's territory this month.
+
+    The :data:`CONTACT_FEATURES` columns of :func:`exit_features`, computed without the others.
+    """
+    side = ms.side
+    R, n = side.shape
+    nb = (shared or {}).get("nb") or {1: None, 2: None}
+    own = np.clip(side, 1, 2)
+    rows = np.arange(R)[:, None]
+    contact = ms.contact & st.fronts[None, :]
+    X = np.zeros((R, n, len(CONTACT_FEATURES)))
+    masks = [(side == 1) & contact, (side == 2) & contact]
+    if nb[1] is None:
+        masks += [side == 1, side == 2]
+    got = _any_neighbours(st.L, *masks)
+    if nb[1] is None:
+        nb = {1: got[2], 2: got[3]}
+    for a in (1, 2):
+        on = own == a
+        X[..., 0] += on * nb[3 - a]
+        X[..., 1] += on * got[a - 1]
+    X[..., 2] = ms.share_hist[-1][rows, own]
+    X[..., 3] = _trend(ms)[rows, own]
+    X[..., 4] = cred[rows, own] - cred[rows, 3 - own]
+    X[..., 5] = np.log1p(np.maximum(t - ms.side_since, 0))
+    return X

@@ -37,6 +37,7 @@ from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
 from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval, Rule
+from realign.models.cache import disk_cached
 
 __all__ = ["FACTORS", "dyad_factors", "land_contiguity", "PropensityModel", "training_pairs",
            "landscape_inputs_for_date", "fit_logistic", "fitted_model"]
@@ -421,3 +422,17 @@ def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = No
     sizes = cinc / cinc.sum()
     p = fitted_model(d, cache=cache).propensity(d, ids)
     return sizes, p, ids
+
+
+@disk_cached("landscape-for-date")  # a landscape fit of minutes' worth of JIT and search, once per data/code
+def landscape_minimum_for_date(date: dt.date, states: tuple[int, ...], k: int = 2, seed: int = 0) -> dict:
+    """The deepest minimum of ``Landscape(k, seed)`` fitted to :func:`landscape_inputs_for_date` of ``states``.
+
+    ``{"ids", "coalitions", "exact", "n_minima"}``; cached on disk (:mod:`realign.models.cache`), so a
+    report that quotes a landscape does not refit (or JIT-compile the solvers) on its second run.
+    """
+    from realign.models.landscape import Landscape
+
+    sizes, p, ids = landscape_inputs_for_date(date, list(states))
+    m = Landscape(k=k, seed=seed).fit(sizes, p, ids=ids)
+    return {"ids": ids, "coalitions": m.minima_[0].coalitions, "exact": bool(m.exact_), "n_minima": len(m.minima_)}

@@ -25,11 +25,14 @@ __all__ = ["contact_step"]
 
 
 def contact_step(model: HazardModel, coef: np.ndarray, st: Static, ms: MonthState, w: np.ndarray,
-                 cred: np.ndarray, t: int, rng: np.random.Generator) -> np.ndarray:
-    """New contact array (R, n): current contacts plus this month's projected onsets."""
+                 cred: np.ndarray, t: int, rng: np.random.Generator, shared: dict | None = None) -> np.ndarray:
+    """New contact array (R, n): current contacts plus this month's projected onsets.
+
+    ``shared``: :func:`realign.models.features.month_shared` of ``ms.side`` and ``w``, if already computed.
+    """
     if not st.fronts.any():
         return ms.contact.copy()
-    X = contact_features(st, ms, w, cred, t)
+    X = contact_features(st, ms, w, cred, t, shared)
     p = model.predict_proba(X, coef)
     at_risk = (ms.side > 0) & ~ms.contact & st.fronts[None, :]
     onset = at_risk & (rng.random(p.shape) < p)

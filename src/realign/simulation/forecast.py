@@ -16,7 +16,10 @@ cut-off is read. States do not enter or leave the system during a run (model ass
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -26,7 +29,15 @@ import pandas as pd
 from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
 from realign.models.cache import disk_cached
-from realign.models.features import MonthState, exit_features, join_features, month_number, shares, with_news
+from realign.models.features import (
+    MonthState,
+    exit_features,
+    join_features,
+    month_number,
+    month_shared,
+    shares,
+    with_news,
+)
 from realign.models.hazard import (
     Hazards,
     _observer,
@@ -47,6 +58,8 @@ __all__ = ["ForecastSpec", "ForecastResult", "run_forecast", "forecast", "side_l
 
 CHANNELS = ("fronts", "capability", "credibility", "contagion")
 MAX_RUNS = 200_000
+#: Held while a forecast reads or computes its cached fits, so forecasts run in threads fit each input once.
+_FIT_LOCK = threading.RLock()
 
 
 def side_labels(war: int) -> dict[int, str]:
@@ -245,11 +258,42 @@ def _capability(at: dt.date, days: tuple, ccodes: tuple, trend: bool) -> tuple[n
     return base, rest
 
 
+@cache
+def _blas_controller():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - threadpoolctl comes with the scientific stack
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread (``REALIGN_BLAS_THREADS`` overrides; 0 = leave BLAS as it is).
+
+    The simulation's matrix products are small ((runs, n) x (n, n), n ~ 60): on a shared 2-core
+    machine two OpenBLAS threads made them about 5x slower than one (issue 14). The results do not
+    depend on the thread count (each output element is summed by one thread in the same order).
+    """
+    raw = os.environ.get("REALIGN_BLAS_THREADS", "1").strip() or "1"
+    if not raw.isdigit():
+        raise InvalidParameterError(f"REALIGN_BLAS_THREADS must be an int >= 0 (0: leave BLAS as it is). Got {raw!r}.")
+    n = int(raw)
+    ctl = _blas_controller() if n > 0 else None
+    return ctl.limit(limits=n, user_api="blas") if ctl is not None else contextlib.nullcontext()
+
+
 def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
     """Simulate ``spec.runs`` futures of ``spec.war`` from ``spec.at`` to ``spec.until``."""
-    info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
+    with _one_blas_thread():
+        return _simulate(spec, progress)
+
+
+def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
+    # one long loop body on purpose: the month's steps share a dozen arrays (see the numbered comments)
+    with _FIT_LOCK:
+        info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
+        hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
     notes: list[str] = []
-    hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
     if spec.fit_until and spec.fit_until > spec.at:
         notes.append(f"in-sample: hazards fitted on the war's months up to {spec.fit_until}, after the cut-off "
                      f"{spec.at} (an explanation of the record, not a forecast)")
@@ -259,13 +303,14 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         raise InvalidParameterError(f"No monthly observation day (the 15th) between {spec.at} and {spec.until}.")
     T, R = len(days), spec.runs
     on = set(spec.channels)
-    base, rest = _capability(spec.at, tuple(days), tuple(ccodes), "capability" in on)
+    with _FIT_LOCK:
+        base, rest = _capability(spec.at, tuple(days), tuple(ccodes), "capability" in on)
+        loss, _ = _contact_loss(spec.at)
     outcomes = {s: o for s, o in spec.events}
     events = info.events(spec.war)
     if spec.hindsight:
         notes.append("hindsight: recorded fronts and catalogue battles after the cut-off are used")
     mult = _multipliers(events, days, ccodes, known_nmc_year(spec.at), outcomes)
-    loss, _ = _contact_loss(spec.at)
     effects = event_credibility(events, outcomes)
     cred = np.array([credibility_at(effects, d) for d in days])
     if "credibility" not in on:
@@ -303,6 +348,7 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         w = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)
         sh = shares(ms.side, w)
         ms.share_hist.append(sh)
+        shared = month_shared(st, ms.side, w)  # affinities and side neighbours: the same for all three feature sets
         cd = np.repeat(cred_decide[k][None, :], R, axis=0)
         cf = np.repeat(cred_front[k][None, :], R, axis=0)
         # 1. the campaign: this month's contacts (drawn from the state at the month's start)
@@ -310,13 +356,13 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
             contact = np.repeat(rec_contact[k][None, :], R, axis=0)
             ms.capital = np.repeat(rec_capital[k][None, :], R, axis=0)
         elif "fronts" in on:
-            contact = contact_step(hz.contact, b_cont, st, ms, w, cf, t, rng)
+            contact = contact_step(hz.contact, b_cont, st, ms, w, cf, t, rng, shared)
         else:
             contact = ms.contact.copy()
         # 2. decisions on the month's news (its contacts and battles), as the hazards were fitted
         msd = with_news(ms, contact, None, t)
-        Xe = exit_features(st, msd, w, cd, t)
-        Xj = join_features(st, msd, w, cd, t)
+        Xe = exit_features(st, msd, w, cd, t, shared)
+        Xj = join_features(st, msd, w, cd, t, shared)
         if "contagion" not in on:
             Xe[..., 7:9] = 0.0
             Xj[..., 2] = 0.0
