@@ -369,6 +369,134 @@ def _threads(execution: dict) -> int:
     return max(1, min(w, os.cpu_count() or 1))
 
 
+def _cohesion(fac, cf, hind, hist: dict, truth: np.ndarray, focus: tuple, side: int, ref: str) -> tuple[dict, list]:
+    """The minor allies' exits: per-state rows, order of exits against the record, expected exits."""
+    from scipy.stats import spearmanr
+
+    rows = _state_rows(fac, cf, hind, focus, hist, ref)
+    hist_order = [r["ccode"] for r in sorted(rows, key=lambda r: r["historical_exit"] or "9999")]
+    exp_exit = {}
+    for r in rows:
+        i = fac.ccodes.index(r["ccode"])
+        em = fac.exit_month(side)[:, i].astype(float)
+        em[em < 0] = len(fac.months)
+        exp_exit[r["ccode"]] = float(em.mean())
+    model_order = sorted(exp_exit, key=exp_exit.get)
+    rho = float(spearmanr([hist_order.index(c) for c in model_order], range(len(model_order)))[0]) \
+        if len(model_order) > 2 else float("nan")
+    expected = {m: {k: _expected_exits(r, focus, side, m) for k, r in (("factual", fac), ("counterfactual", cf),
+                                                                    ("hindsight", hind))}
+                for m in ("1944-06", "1945-01")}
+    for m in expected:
+        t = fac.months.index(m) if m in fac.months else None
+        expected[m]["record"] = None if t is None else int(sum(
+            truth[t, fac.ccodes.index(c)] != 2 for c in focus if c in fac.ccodes))
+    return {"minor_allies": rows, "historical_order": hist_order, "model_order": model_order,
+            "order_spearman": rho, "expected_exits": expected,
+            "median_within_4_months": int(sum(r["months_off"] is not None and abs(r["months_off"]) <= 4
+                                              for r in rows))}, rows
+
+
+def _in_sample(ins_f, ins_c, hind, hist: dict, truth: np.ndarray, member: np.ndarray, focus: tuple, side: int,
+               ref: str, war_end: dt.date) -> dict:
+    """The in-sample arms: hazards also fitted on the war after the cut-off (an explanation, not a forecast)."""
+    ins_rows = _state_rows(ins_f, ins_c, hind, focus, hist, ref)
+    return {
+        "fit_until": war_end.isoformat(),
+        "p_left_by": {r["name"]: {k: r["p_left_by"][k] for k in ("factual", "counterfactual")} for r in ins_rows},
+        "median_exit": {r["name"]: r["exit_month"]["median"] for r in ins_rows},
+        "expected_exits": {m: {"factual": _expected_exits(ins_f, focus, side, m),
+                               "counterfactual": _expected_exits(ins_c, focus, side, m)}
+                           for m in ("1944-06", "1945-01")},
+        "brier": _brier_block(ins_f, ins_c, hind, truth, member),
+        "exit_hazard": ins_f.hazards.exit.table().round(4).to_dict(orient="records"),
+        "note": "hazards fitted on every other war and on this war through its end (in-sample): how well the "
+                "mechanism accounts for the record once the record can inform it; not a forecast"}
+
+
+def _miss_notes(ev, at: dt.date, fac, rows: list, yearly: dict, ref: str) -> list[str]:
+    """Where the ex-ante forecast misses the record, and why (from the fit, not fixed text)."""
+    notes = []
+    fronts = load_shared("fronts")
+    t_ref = fac.months.index(ref) if ref in fac.months else len(fac.months) - 1
+    for r in rows:
+        if r["historical_exit"] and r["p_left_by"]["factual"] < 0.5:
+            i = fac.ccodes.index(r["ccode"])
+            p_contact = float(fac.contact[:, t_ref, i].mean())
+            fr = fronts[(fronts["war"] == ev.war) & (fronts["ccode"] == r["ccode"])
+                        & fronts["kind"].isin(("enemy_ground_forces", "landing"))]
+            first = fr["start"].min().date().isoformat() if len(fr) else "none recorded"
+            notes.append(f"{r['name']} left the Axis on {r['historical_exit']} (record), but the factual forecast "
+                         f"gives P = {r['p_left_by']['factual']:.2f} of having left by {ref} (with the recorded "
+                         f"fronts and later battles: {r['p_left_by']['hindsight']:.2f}). Enemy forces reach it "
+                         f"by {ref} in {p_contact:.0%} of the runs (record: first contact {first}).")
+    exh = fac.hazards.exit
+    tab = {t["term"]: t for t in exh.table().to_dict(orient="records")}
+    cl = tab.get("contact_losing")
+    if cl is not None:
+        k = exh.events_with_.get("contact_losing", 0)
+        prec = "no precedent" if k == 0 else f"{'one precedent' if k == 1 else f'{k} precedents'} only"
+        notes.append(f"Why the exits are missed ex ante: of the {exh.n_events_} voluntary exits the exit "
+                     f"hazard was fitted on (every other war, and this one before {at}), "
+                     f"{k} happened with enemy forces on the state's soil "
+                     f"while its coalition was the weaker, and {exh.events_with_.get('contact', 0)} under enemy "
+                     f"contact at all; the weight of contact while losing is {cl['coef']:+.2f} ± {cl['se']:.2f}. "
+                     f"The record before the cut-off holds {prec} to learn the mechanism from; the in-sample "
+                     f"arm, whose weights also see 1943-45, shows it.")
+    for y in ("1943", "1944"):
+        if y in yearly and abs(yearly[y]["difference"]) > 0.04:
+            yrs, cap = calibrate_trend(InformationSet(at))[0]
+            notes.append(f"Axis capability share {y}: model {yearly[y]['model']:.3f}, record "
+                         f"{yearly[y]['record']:.3f} ({yearly[y]['difference']:+.3f}): the trend rule chosen on "
+                         f"earlier wars (last {yrs} known NMC years, growth capped at "
+                         f"{cap if cap is not None else 'no cap'} a year) extrapolates German components that were "
+                         f"still rising in the figures known at the cut-off, and the model's Axis allies rarely leave.")
+    notes.append("Italy's contact came by sea from colonial North Africa (Sicily, 1943-07-10); COW state "
+                 "contiguity has no colonies, so Italy has no enemy land neighbour in the campaign projection and "
+                 "contact there comes only from the contact hazard's baseline.")
+    return notes
+
+
+def _wwii_metrics(ev, at: dt.date, arms: tuple, hist: dict, truth: np.ndarray, member: np.ndarray, metrics: dict,
+                  notes: list[str]) -> dict:
+    """Axis cohesion, the in-sample arms, the record's extras and the misses of a WWII report (fills ``metrics``
+    and ``notes``); returns the expected exits."""
+    fac, cf, hind, ins_f, ins_c = arms
+    focus, side, ref = MINOR_AXIS, 2, "1945-01"
+    metrics["axis_cohesion"], rows = _cohesion(fac, cf, hind, hist, truth, focus, side, ref)
+    metrics["in_sample"] = _in_sample(ins_f, ins_c, hind, hist, truth, member, focus, side, ref, WAR_END[ev.war])
+    metrics.update(_record_extras(fac, cf, hist, truth))
+    notes += _miss_notes(ev, at, fac, rows, metrics["germany_isolation"]["yearly"], ref)
+    return metrics["axis_cohesion"]["expected_exits"]
+
+
+def _wwi_changes(at: dt.date, arms: tuple, hist: dict, focus: tuple, win_end: dt.date) -> dict:
+    """Recorded entries, exits and switches within the window after a WWI battle, with P(change) per arm."""
+    fac = arms[0]
+    rec_changes = [h for h in hist["changes"] if h["kind"] in ("war_entry", "war_exit", "side_change")
+                   and h["date"] <= win_end.isoformat() and h["ccode"] in focus]
+    t_w = max(k for k, d in enumerate(fac.days) if d <= win_end) if fac.days[0] <= win_end else 0
+    changed = {}
+    named = tuple(zip(("factual", "counterfactual", "hindsight"), arms, strict=True))
+    for c in sorted({h["ccode"] for h in rec_changes}):
+        i = fac.ccodes.index(c)
+        p = {k: float((r.sides[:, :t_w + 1, i] != r.init_side[i]).any(axis=1).mean()) for k, r in named}
+        changed[str(c)] = {"name": state_name(c), "record": [h for h in rec_changes if h["ccode"] == c],
+                           "p_change_within_window": p}
+    return {"window_months": WWI_WINDOW_MONTHS, "window_end": win_end.isoformat(), "states": changed,
+            "expected_changes": {k: _changes_within(r, focus, win_end) for k, r in named}}
+
+
+def _fit_block(fac) -> dict:
+    """The fitted hazards' tables, the wars they were fitted on and the calibrated contact loss."""
+    fit: dict = {k: {"n_obs": m.n_obs_, "n_events": m.n_events_, "penalised": m.penalised_,
+                     "table": m.table().round(4).to_dict(orient="records")}
+                 for k, m in (("exit", fac.hazards.exit), ("join", fac.hazards.join), ("contact", fac.hazards.contact))}
+    fit["wars"] = fac.hazards.wars
+    fit["contact_loss"] = fac.contact_loss
+    return fit
+
+
 def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, months: int | None = None,
                  decompose: bool = True, progress=None, **_execution) -> Consequences:
     """Factual, counterfactual and hindsight forecasts from the event's outcome date, held against the record.
@@ -420,115 +548,20 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
                                            "(before battle effects and contact losses); record: COW NMC v7.0 CINC "
                                            "of that year (known only afterwards)"}
     if ev.war == WWII:
-        focus, side, ref = MINOR_AXIS, 2, "1945-01"
-        rows = _state_rows(fac, cf, hind, focus, hist, ref)
-        hist_order = [r["ccode"] for r in sorted(rows, key=lambda r: r["historical_exit"] or "9999")]
-        exp_exit = {}
-        for r in rows:
-            i = fac.ccodes.index(r["ccode"])
-            em = fac.exit_month(side)[:, i].astype(float)
-            em[em < 0] = len(fac.months)
-            exp_exit[r["ccode"]] = float(em.mean())
-        model_order = sorted(exp_exit, key=exp_exit.get)
-        from scipy.stats import spearmanr
-
-        rho = float(spearmanr([hist_order.index(c) for c in model_order], range(len(model_order)))[0]) \
-            if len(model_order) > 2 else float("nan")
-        expected = {m: {k: _expected_exits(r, focus, side, m) for k, r in (("factual", fac), ("counterfactual", cf),
-                                                                        ("hindsight", hind))}
-                    for m in ("1944-06", "1945-01")}
-        for m in expected:
-            t = fac.months.index(m) if m in fac.months else None
-            expected[m]["record"] = None if t is None else int(sum(
-                truth[t, fac.ccodes.index(c)] != 2 for c in focus if c in fac.ccodes))
-        metrics["axis_cohesion"] = {"minor_allies": rows, "historical_order": hist_order, "model_order": model_order,
-                                    "order_spearman": rho, "expected_exits": expected,
-                                    "median_within_4_months": int(sum(
-                                        r["months_off"] is not None and abs(r["months_off"]) <= 4 for r in rows))}
-        ins_rows = _state_rows(ins_f, ins_c, hind, focus, hist, ref)
-        metrics["in_sample"] = {
-            "fit_until": war_end.isoformat(),
-            "p_left_by": {r["name"]: {k: r["p_left_by"][k] for k in ("factual", "counterfactual")} for r in ins_rows},
-            "median_exit": {r["name"]: r["exit_month"]["median"] for r in ins_rows},
-            "expected_exits": {m: {"factual": _expected_exits(ins_f, focus, side, m),
-                                   "counterfactual": _expected_exits(ins_c, focus, side, m)}
-                               for m in ("1944-06", "1945-01")},
-            "brier": _brier_block(ins_f, ins_c, hind, truth, member),
-            "exit_hazard": ins_f.hazards.exit.table().round(4).to_dict(orient="records"),
-            "note": "hazards fitted on every other war and on this war through its end (in-sample): how well the "
-                    "mechanism accounts for the record once the record can inform it; not a forecast"}
-        metrics.update(_record_extras(fac, cf, hist, truth))
-        fronts = load_shared("fronts")
-        t_ref = fac.months.index(ref) if ref in fac.months else len(fac.months) - 1
-        for r in rows:
-            if r["historical_exit"] and r["p_left_by"]["factual"] < 0.5:
-                i = fac.ccodes.index(r["ccode"])
-                p_contact = float(fac.contact[:, t_ref, i].mean())
-                fr = fronts[(fronts["war"] == ev.war) & (fronts["ccode"] == r["ccode"])
-                            & fronts["kind"].isin(("enemy_ground_forces", "landing"))]
-                first = fr["start"].min().date().isoformat() if len(fr) else "none recorded"
-                notes.append(f"{r['name']} left the Axis on {r['historical_exit']} (record), but the factual forecast "
-                             f"gives P = {r['p_left_by']['factual']:.2f} of having left by {ref} (with the recorded "
-                             f"fronts and later battles: {r['p_left_by']['hindsight']:.2f}). Enemy forces reach it "
-                             f"by {ref} in {p_contact:.0%} of the runs (record: first contact {first}).")
-        exh = fac.hazards.exit
-        tab = {t["term"]: t for t in exh.table().to_dict(orient="records")}
-        cl = tab.get("contact_losing")
-        if cl is not None:
-            k = exh.events_with_.get("contact_losing", 0)
-            prec = "no precedent" if k == 0 else f"{'one precedent' if k == 1 else f'{k} precedents'} only"
-            notes.append(f"Why the exits are missed ex ante: of the {exh.n_events_} voluntary exits the exit "
-                         f"hazard was fitted on (every other war, and this one before {at}), "
-                         f"{k} happened with enemy forces on the state's soil "
-                         f"while its coalition was the weaker, and {exh.events_with_.get('contact', 0)} under enemy "
-                         f"contact at all; the weight of contact while losing is {cl['coef']:+.2f} ± {cl['se']:.2f}. "
-                         f"The record before the cut-off holds {prec} to learn the mechanism from; the in-sample "
-                         f"arm, whose weights also see 1943-45, shows it.")
-        yr = metrics["germany_isolation"]["yearly"]
-        for y in ("1943", "1944"):
-            if y in yr and abs(yr[y]["difference"]) > 0.04:
-                yrs, cap = calibrate_trend(InformationSet(at))[0]
-                notes.append(f"Axis capability share {y}: model {yr[y]['model']:.3f}, record {yr[y]['record']:.3f} "
-                             f"({yr[y]['difference']:+.3f}): the trend rule chosen on earlier wars (last {yrs} known "
-                             f"NMC years, growth capped at {cap if cap is not None else 'no cap'} a year) extrapolates "
-                             f"German components that were still rising in the figures known at the cut-off, and "
-                             f"the model's Axis allies rarely leave.")
-        notes.append("Italy's contact came by sea from colonial North Africa (Sicily, 1943-07-10); COW state "
-                     "contiguity has no colonies, so Italy has no enemy land neighbour in the campaign projection and "
-                     "contact there comes only from the contact hazard's baseline.")
+        expected = _wwii_metrics(ev, at, (fac, cf, hind, ins_f, ins_c), hist, truth, member, metrics, notes)
     else:
         focus = tuple(c for c in fac.ccodes if c not in CORES.get(ev.war, ()))
         win_end = add_months(at, WWI_WINDOW_MONTHS)
-        rec_changes = [h for h in hist["changes"] if h["kind"] in ("war_entry", "war_exit", "side_change")
-                       and h["date"] <= win_end.isoformat() and h["ccode"] in focus]
-        t_w = max(k for k, d in enumerate(fac.days) if d <= win_end) if fac.days[0] <= win_end else 0
-        changed = {}
-        for c in sorted({h["ccode"] for h in rec_changes}):
-            i = fac.ccodes.index(c)
-            p = {k: float((r.sides[:, :t_w + 1, i] != r.init_side[i]).any(axis=1).mean())
-                 for k, r in (("factual", fac), ("counterfactual", cf), ("hindsight", hind))}
-            changed[str(c)] = {"name": state_name(c), "record": [h for h in rec_changes if h["ccode"] == c],
-                               "p_change_within_window": p}
-        metrics["wwi_changes"] = {"window_months": WWI_WINDOW_MONTHS, "window_end": win_end.isoformat(),
-                                  "states": changed,
-                                  "expected_changes": {k: _changes_within(r, focus, win_end)
-                                                       for k, r in (("factual", fac), ("counterfactual", cf),
-                                                                    ("hindsight", hind))}}
+        metrics["wwi_changes"] = _wwi_changes(at, (fac, cf, hind), hist, focus, win_end)
         if decompose:
             metrics["channels"] = _channels(ev, fac, cf, focus, 0, win_end.strftime("%Y-%m"), runs, seed,
                                             metric=lambda r: _changes_within(r, focus, win_end), threads=threads)
-        side = 2
         expected = {}
     if decompose and ev.war == WWII:
         metrics["channels"] = _channels(ev, fac, cf, MINOR_AXIS, 2, "1945-01", runs, seed, threads=threads)
         metrics["in_sample"]["channels"] = _channels(ev, ins_f, ins_c, MINOR_AXIS, 2, "1945-01", runs, seed,
                                                      threads=threads)
-    metrics["fit"] = {k: {"n_obs": m.n_obs_, "n_events": m.n_events_, "penalised": m.penalised_,
-                          "table": m.table().round(4).to_dict(orient="records")}
-                      for k, m in (("exit", fac.hazards.exit), ("join", fac.hazards.join),
-                                   ("contact", fac.hazards.contact))}
-    metrics["fit"]["wars"] = fac.hazards.wars
-    metrics["fit"]["contact_loss"] = fac.contact_loss
+    metrics["fit"] = _fit_block(fac)
     b = metrics["brier"]
     if b["factual"] >= b["persistence"]:
         notes.append(f"The model's Brier score ({b['factual']:.4f}) does not beat persistence ({b['persistence']:.4f}) "
