@@ -288,8 +288,37 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         return _simulate(spec, progress)
 
 
+def _decide(hz: Hazards, b_exit: np.ndarray, b_join: np.ndarray, Xe: np.ndarray, Xj: np.ndarray, side: np.ndarray,
+            core: np.ndarray, relevant: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(R, n) sides after the month's decisions: belligerents outside the cores leave by the exit hazard,
+    neutrals at risk join side 1 or 2 by the join hazard (one uniform draw per state and run)."""
+    pe = hz.exit.predict_proba(Xe, b_exit)
+    pj = np.stack([hz.join.predict_proba(Xj[:, :, j], b_join) for j in (0, 1)], axis=-1)
+    u = rng.random(side.shape)
+    new = side.copy()
+    bell = (side > 0) & ~core
+    new[bell & (u < pe)] = 0
+    neut = (side == 0) & ~core & relevant
+    tot = pj.sum(axis=-1)
+    scale = np.where(tot > 1, 1 / np.maximum(tot, 1e-12), 1.0)
+    p1, p2 = pj[..., 0] * scale, pj[..., 1] * scale
+    new[neut & (u < p1)] = 1
+    new[neut & (u >= p1) & (u < p1 + p2)] = 2
+    return new
+
+
+def _recorded_contacts(info: InformationSet, war: int, ccodes: list[int], days: list[dt.date]) -> tuple[np.ndarray,
+                                                                                                       np.ndarray]:
+    """(T, n) recorded enemy contact and capital held by the enemy on each forecast day (the hindsight arm)."""
+    fr = info.fronts(war)
+    rows = fr[fr["kind"].isin(("enemy_ground_forces", "landing"))]
+    obs = _observer(ccodes, info.war_spells(war), rows, info.nmc(), fr[fr["kind"] == "capital_taken"])
+    rec = [obs(d) for d in days]
+    return np.array([x[1] for x in rec]), np.array([x[4] for x in rec])
+
+
 def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
-    # one long loop body on purpose: the month's steps share a dozen arrays (see the numbered comments)
+    # a little over 80 lines on purpose: the monthly loop's steps share a dozen arrays (see the numbered comments)
     with _FIT_LOCK:
         info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
         hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
@@ -328,14 +357,8 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
         share_hist=[np.repeat(h, R, axis=0) for h in ms0.share_hist[-7:]],
         capital=np.repeat(ms0.capital, R, axis=0))
     # contact observed in the record (hindsight) for each forecast day
-    rec_contact = None
-    if spec.hindsight and st.fronts.any():
-        fr = info.fronts(spec.war)
-        rows = fr[fr["kind"].isin(("enemy_ground_forces", "landing"))]
-        obs = _observer(ccodes, info.war_spells(spec.war), rows, info.nmc(), fr[fr["kind"] == "capital_taken"])
-        rec = [obs(d) for d in days]
-        rec_contact = np.array([x[1] for x in rec])
-        rec_capital = np.array([x[4] for x in rec])
+    rec_contact, rec_capital = (_recorded_contacts(info, spec.war, ccodes, days) if spec.hindsight and st.fronts.any()
+                                else (None, None))
     init_side = ms0.side[0].copy()
     core = st.core[None, :]
     relevant = (st.relevant & member)[None, :]
@@ -366,18 +389,7 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
         if "contagion" not in on:
             Xe[..., 7:9] = 0.0
             Xj[..., 2] = 0.0
-        pe = hz.exit.predict_proba(Xe, b_exit)
-        pj = np.stack([hz.join.predict_proba(Xj[:, :, j], b_join) for j in (0, 1)], axis=-1)
-        u = rng.random((R, n))
-        new = ms.side.copy()
-        bell = (ms.side > 0) & ~core
-        new[bell & (u < pe)] = 0
-        neut = (ms.side == 0) & ~core & relevant
-        tot = pj.sum(axis=-1)
-        scale = np.where(tot > 1, 1 / np.maximum(tot, 1e-12), 1.0)
-        p1, p2 = pj[..., 0] * scale, pj[..., 1] * scale
-        new[neut & (u < p1)] = 1
-        new[neut & (u >= p1) & (u < p1 + p2)] = 2
+        new = _decide(hz, b_exit, b_join, Xe, Xj, ms.side, core, relevant, rng)
         advance(ms, ms.side, new, contact, month_number(d))
         w1 = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)
         tot_sys = w1.sum(axis=1) + rest
