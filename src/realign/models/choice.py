@@ -35,11 +35,11 @@ from scipy.optimize import minimize
 
 from realign.clock import month_days  # month_days re-exported (observation days of a run)
 from realign.data.names import parse_date
-from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
+from realign.events.credibility import credibility_path  # re-exported: it moved to events/ (issue 12)
 from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval, Rule
-from realign.models.credibility import CREDIBILITY_RETENTION, credibility_at, event_credibility
 from realign.models.propensity import fitted_model, land_contiguity
+from realign.system.information import InformationSet, known_nmc_year
 from realign.system.snapshot import System
 from realign.wars import WWI, WWII
 
@@ -121,22 +121,6 @@ def observed_sides(days: list[dt.date], ccodes: list[int], war: int = WWII) -> t
     return sides, member
 
 
-def credibility_path(days: list[dt.date], events: list[tuple[object, str]] | None = None,
-                     retention: float = CREDIBILITY_RETENTION) -> np.ndarray:
-    """Credibility of sides 1 and 2 on each day: catalogue effects of events ended by then, decayed.
-
-    ``events`` is a list of (Event, outcome) with outcome "historical" or "reversed"; default:
-    every catalogue event of war 139 with its historical outcome.
-    """
-    from realign.events.catalogue import list_events, load_event
-
-    if events is None:
-        events = [(ev, "historical") for ev in map(load_event, list_events()) if ev.war == WWII]
-    effects = [eff for (ev, outcome) in events
-               for eff in event_credibility([ev], {ev.slug: outcome}, dated="end")]
-    return np.array([credibility_at(effects, d, retention) for d in days]).reshape(len(days), 3)
-
-
 @dataclass(frozen=True)
 class Panel:
     """Assembled monthly data for :meth:`AlignmentChoice.fit`: sides, membership, contexts, credibility."""
@@ -157,9 +141,7 @@ def known_cinc(d: dt.date, ccodes: list[int]) -> np.ndarray:
 
     COW measures are annual averages (model assumption); a missing value counts as 0 capability.
     """
-    nmc = load_shared("nmc")
-    from realign.system.information import known_nmc_year
-
+    nmc = InformationSet(d).nmc()
     year = known_nmc_year(d)
     return nmc[nmc["year"] == year].set_index("ccode")["cinc"].reindex(ccodes).fillna(0).to_numpy(float)
 
@@ -175,18 +157,23 @@ def _context(d: dt.date, ccodes: list[int], propensity_before: dt.date, war: int
 @cache
 def build_panel(start: dt.date = dt.date(1939, 9, 1), end: dt.date = dt.date(1943, 2, 2),
                 propensity_before: dt.date = dt.date(1939, 9, 1), war: int = WWII) -> Panel:
-    """Monthly panel of sides in ``war`` from ``start`` to ``end`` for every state that was a member."""
+    """Monthly panel of sides in ``war`` from ``start`` to ``end`` for every state that was a member.
+
+    Dated inputs come through an :class:`~realign.system.information.InformationSet` at ``end`` (or
+    at each context's day), so nothing dated after ``end`` is read.
+    """
+    info = InformationSet(end)
     months = (end.year - start.year) * 12 + end.month - start.month
     days = [d for d in month_days(start, months) if d <= end]
-    states = load_shared("states")
-    alive = states[(states["start"] <= pd.Timestamp(end)) & (states["end"] >= pd.Timestamp(start))]
+    states = info.state_spells()  # started by `end`; an end after it is unknown (NaT) and so still alive
+    alive = states[states["end"].isna() | (states["end"] >= pd.Timestamp(start))]
     ccodes = sorted(set(alive["ccode"].astype(int)))
     sides, member = observed_sides(days, ccodes, war)
     years = sorted({d.year for d in days})
     ctx = [_context(dt.date(y, 7, 1) if dt.date(y, 7, 1) <= end else end, ccodes, propensity_before, war)
            for y in years]
     year_of = np.array([years.index(d.year) for d in days])
-    ev = load_shared("ww2_events")
+    ev = info.ww2_events()
     att = ev[ev["kind"] == "attacked"]
     forced = np.zeros_like(member)
     pos = {c: i for i, c in enumerate(ccodes)}
@@ -197,7 +184,8 @@ def build_panel(start: dt.date = dt.date(1939, 9, 1), end: dt.date = dt.date(194
             prev = days[t - 1] if t else start
             if prev < r.date.date() <= d:
                 forced[t, pos[int(r.counterpart_ccode)]] = True
-    cred = credibility_path(days) if war == WWII else np.zeros((len(days), 3))
+    battles = [(b, "historical") for b in info.battles_ended(WWII)]
+    cred = credibility_path(days, battles) if war == WWII else np.zeros((len(days), 3))
     return Panel(days, ctx, year_of, sides, member, cred, forced, ccodes, end)
 
 

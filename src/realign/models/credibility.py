@@ -1,46 +1,7 @@
-"""Battle credibility: catalogue effects on each side's perceived strength, decayed month by month.
-
-One implementation shared by the alignment-choice model (:mod:`realign.models.choice`, which dates
-an effect from the battle's end) and the hazards and forecasts (:mod:`realign.models.hazard`, which
-date it from the day the outcome was known, ``outcome_known``).
-"""
+"""Re-export: battle credibility now lives in :mod:`realign.events.credibility` (issue 12, one data gate)."""
 
 from __future__ import annotations
 
-import datetime as dt
+from realign.events.credibility import CREDIBILITY_RETENTION, credibility_at, credibility_path, event_credibility
 
-import numpy as np
-
-__all__ = ["CREDIBILITY_RETENTION", "event_credibility", "credibility_at"]
-
-#: Month-on-month retention of a credibility shock (half-life ~ 12 months). Model assumption.
-CREDIBILITY_RETENTION = 0.944
-
-
-def event_credibility(events: list, outcomes: dict[str, str] | None = None, *,
-                      dated: str = "outcome_known") -> list[tuple[dt.date, dict[int, float]]]:
-    """(date, {side: credibility change}) for catalogue events, sides 1 and 2.
-
-    ``outcomes`` maps a slug to "historical" or "reversed" (default historical); ``dated`` is the
-    event attribute the effect starts from: ``"outcome_known"`` or ``"end"``.
-    """
-    outcomes = outcomes or {}
-    out = []
-    for ev in events:
-        eff = ev.reversed_effects if outcomes.get(ev.slug) == "reversed" else ev.effects
-        when = getattr(ev, dated, ev.end)
-        out.append((when, {int(s): float(e.credibility) for s, e in eff.items() if int(s) in (1, 2)}))
-    return out
-
-
-def credibility_at(effects: list[tuple[dt.date, dict[int, float]]], d: dt.date,
-                   retention: float = CREDIBILITY_RETENTION) -> np.ndarray:
-    """(3,) credibility of sides 1 and 2 on ``d``: effects dated by then, decayed by ``retention`` a month."""
-    c = np.zeros(3)
-    for known, eff in effects:
-        if known > d:
-            continue
-        m = (d.year - known.year) * 12 + d.month - known.month
-        for s, x in eff.items():
-            c[s] += x * retention ** max(m, 0)
-    return c
+__all__ = ["CREDIBILITY_RETENTION", "event_credibility", "credibility_at", "credibility_path"]

@@ -33,8 +33,8 @@ import pandas as pd
 from realign.clock import observation_days  # re-exported
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
+from realign.events.credibility import credibility_at, event_credibility
 from realign.models.choice import CORES
-from realign.models.credibility import credibility_at, event_credibility
 from realign.models.features import (
     CONTACT_FEATURES,
     EXIT_FEATURES,

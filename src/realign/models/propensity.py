@@ -34,10 +34,10 @@ import pandas as pd
 
 from realign.data.cow_alliance import load_cow_alliance
 from realign.data.names import parse_date
-from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
 from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval, Rule
 from realign.models.cache import disk_cached
+from realign.system.information import InformationSet
 
 __all__ = ["FACTORS", "dyad_factors", "land_contiguity", "PropensityModel", "training_pairs",
            "landscape_inputs_for_date", "fit_logistic", "fitted_model"]
@@ -49,17 +49,6 @@ RELIGION_COLS = ("chrstgenpct", "judgenpct", "islmgenpct", "budgenpct", "hindgen
 
 def _years(d: dt.date) -> float:
     return d.year + (d.timetuple().tm_yday - 1) / 365.25
-
-
-@cache
-def _war_spells() -> pd.DataFrame:
-    w = load_shared("war_participants").dropna(subset=["start", "end"])
-    return w[["war", "ccode", "side", "start", "end"]].copy()
-
-
-@cache
-def _mids() -> pd.DataFrame:
-    return load_shared("mid_participants")[["dispnum", "ccode", "sidea", "start", "end"]].dropna()
 
 
 def _pair_index(ccodes: list[int]) -> dict[int, int]:
@@ -106,10 +95,8 @@ def land_contiguity(date: str | dt.date, ccodes: list[int]) -> np.ndarray:
     """Symmetric 0/1 matrix: direct land or river contiguity (COW 3.2 conttype 1) in force on ``date``."""
     d = parse_date(date)
     idx = _pair_index([int(c) for c in ccodes])
-    cont = load_shared("contiguity")
-    ts = pd.Timestamp(d)
-    c = cont[(cont["start"] <= ts) & (cont["end"] >= ts) & (cont["conttype"] == 1)
-             & cont["ccode1"].isin(idx) & cont["ccode2"].isin(idx)]
+    cont = InformationSet(d).contiguity()  # rows in force on d
+    c = cont[(cont["conttype"] == 1) & cont["ccode1"].isin(idx) & cont["ccode2"].isin(idx)]
     land = np.zeros((len(idx), len(idx)))
     land[_positions(c["ccode1"], idx), _positions(c["ccode2"], idx)] = 1
     return np.maximum(land, land.T)
@@ -118,9 +105,11 @@ def land_contiguity(date: str | dt.date, ccodes: list[int]) -> np.ndarray:
 def dyad_factors(date: str | dt.date, ccodes: list[int], *, half_life: float = 25.0) -> dict[str, np.ndarray]:
     """Symmetric (n, n) factor matrices for the states ``ccodes`` on ``date`` (see module docstring).
 
-    Missing values (no V-Dem score, no WRP data) are NaN, never 0.
+    Missing values (no V-Dem score, no WRP data) are NaN, never 0. Every dated input is read through
+    an :class:`~realign.system.information.InformationSet` at ``date`` (nothing later comes back).
     """
     d = parse_date(date)
+    info = InformationSet(d)
     ccodes = [int(c) for c in ccodes]
     idx = _pair_index(ccodes)
     n = len(ccodes)
@@ -130,15 +119,15 @@ def dyad_factors(date: str | dt.date, ccodes: list[int], *, half_life: float = 2
     # alliances: ATOP previous year (+ COW day-level when imported)
     defense = np.zeros((n, n))
     other = np.zeros((n, n))
-    atop = load_shared("atop")
-    a = atop[(atop["year"] == year - 1) & atop["ccode1"].isin(idx) & atop["ccode2"].isin(idx)]
+    atop = info.atop(year - 1)
+    a = atop[atop["ccode1"].isin(idx) & atop["ccode2"].isin(idx)]
     i1 = _positions(a["ccode1"], idx)
     i2 = _positions(a["ccode2"], idx)
     dflag = ((a["atop_defense"] + a["atop_offense"]) > 0).to_numpy()
     oflag = ((a["atop_neutral"] + a["atop_nonagg"] + a["atop_consul"]) > 0).to_numpy()
     defense[i1[dflag], i2[dflag]] = 1
     other[i1[oflag], i2[oflag]] = 1
-    cow = load_cow_alliance()
+    cow = load_cow_alliance()  # user-imported file, not bundled: filtered to alliances in force on d below
     if cow is not None:
         ts = pd.Timestamp(d)
         live = cow[(cow["start"] < ts) & (cow["end"] >= ts) & cow["ccode"].isin(idx)]
@@ -153,18 +142,17 @@ def dyad_factors(date: str | dt.date, ccodes: list[int], *, half_life: float = 2
     f["other_pact"] = np.maximum(other, other.T) * (1 - f["defense"])
 
     # regime similarity (V-Dem polyarchy, previous year)
-    dem = load_shared("democracy")
-    dem = dem[dem["year"] == year - 1].set_index("ccode")["v2x_polyarchy"].reindex(ccodes).to_numpy(float)
+    dem = info.democracy(year - 1).set_index("ccode")["v2x_polyarchy"].reindex(ccodes).to_numpy(float)
     f["regime"] = 1 - np.abs(dem[:, None] - dem[None, :])
 
     # past wars and MIDs
-    f["war_same"], f["war_opposed"] = _decayed_pairs(_war_spells(), "war", "side", idx, d, half_life)
-    _, f["mid_opposed"] = _decayed_pairs(_mids(), "dispnum", "sidea", idx, d, half_life)
+    f["war_same"], f["war_opposed"] = _decayed_pairs(info.war_spells(), "war", "side", idx, d, half_life)
+    _, f["mid_opposed"] = _decayed_pairs(info.mid_spells(), "dispnum", "sidea", idx, d, half_life)
 
     f["contiguous"] = land_contiguity(d, ccodes)
 
     # territorial transfers between the two, before the date
-    tc = load_shared("territorial_change")
+    tc = info.territorial_change()
     tc = tc[(tc["year"] < year) & tc["gainer"].isin(idx) & tc["loser"].isin(idx)]
     terr = np.zeros((n, n))
     now = _years(d)
@@ -176,7 +164,7 @@ def dyad_factors(date: str | dt.date, ccodes: list[int], *, half_life: float = 2
     f["territory"] = terr
 
     # religion (WRP, latest 5-year wave not after the previous year; missing before 1945)
-    rel = load_shared("religion")
+    rel = info.religion()
     waves = rel[rel["year"] <= year - 1]["year"]
     if len(waves):
         wave = rel[rel["year"] == waves.max()].drop_duplicates("ccode").set_index("ccode")
@@ -196,7 +184,7 @@ def training_pairs(before: dt.date, min_participants: int = 3) -> pd.DataFrame:
     (the day before it began) and ``same`` (1 same side, 0 opposite). Only participants that had
     entered the war before ``before`` count, with the side of their first spell, so a cut-off inside a
     war never reveals later entries or switches."""
-    w = _war_spells()
+    w = InformationSet(before).war_spells()  # spells started by the cut-off; later ends unknown
     starts = w.groupby("war")["start"].min()
     rows = []
     for war, start in starts.items():

@@ -10,12 +10,19 @@ is enforced here and nowhere else. ``hindsight=True`` lifts the gate for fronts 
 output then says so); CINC after the cut-off is still never read.
 
 Each read is logged in :attr:`InformationSet.reads` as ``(table, latest date returned)`` so a test
-can check that nothing after the cut-off came back.
+can check that nothing after the cut-off came back. The models' other date-bounded inputs come
+through the same gate (issue 12): MID spells, membership spells, contiguity in force, the WWII
+events table, catalogue battles ended, and the yearly tables (ATOP, V-Dem, territorial change,
+WRP religion), of which only years that had ended by the cut-off are returned. :func:`audit`
+collects every InformationSet opened while it is active, so a test can check a whole fit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -24,7 +31,21 @@ from realign.data.names import parse_date
 from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
 
-__all__ = ["InformationSet", "known_nmc_year"]
+__all__ = ["InformationSet", "known_nmc_year", "audit"]
+
+#: The InformationSets opened while :func:`audit` is active (None when nobody is auditing).
+_AUDIT: contextvars.ContextVar[list | None] = contextvars.ContextVar("realign_information_audit", default=None)
+
+
+@contextlib.contextmanager
+def audit() -> Iterator[list[InformationSet]]:
+    """Collect every :class:`InformationSet` opened inside the ``with`` block (for leak tests)."""
+    sets: list[InformationSet] = []
+    token = _AUDIT.set(sets)
+    try:
+        yield sets
+    finally:
+        _AUDIT.reset(token)
 
 
 def known_nmc_year(d: dt.date) -> int:
@@ -42,6 +63,9 @@ class InformationSet:
 
     def __post_init__(self) -> None:
         self.at = parse_date(self.at)
+        sets = _AUDIT.get()
+        if sets is not None:
+            sets.append(self)
 
     # ----------------------------------------------------------------- helpers
     def _log(self, table: str, dates: pd.Series) -> None:
@@ -109,6 +133,74 @@ class InformationSet:
         self.reads.append(("catalogue", max((getattr(e, "outcome_known", e.end).isoformat() for e in out),
                                             default=None)))
         return out
+
+    def _spells(self, table: str, rows: pd.DataFrame) -> pd.DataFrame:
+        """Spells (``start``/``end``) that had started by ``at``; an end after ``at`` becomes NaT (unknown)."""
+        rows = rows[rows["start"] <= self._ts].copy()
+        rows.loc[rows["end"] > self._ts, "end"] = pd.NaT
+        self._log(table, pd.concat([rows["start"], rows["end"]]))
+        return rows
+
+    def mid_spells(self) -> pd.DataFrame:
+        """COW MID 4.3 participant spells that had started by ``at`` (later ends NaT)."""
+        return self._spells("mid_participants", load_shared("mid_participants"))
+
+    def state_spells(self) -> pd.DataFrame:
+        """COW system-membership spells that had started by ``at`` (later ends NaT)."""
+        return self._spells("states", load_shared("states"))
+
+    def contiguity(self) -> pd.DataFrame:
+        """COW contiguity 3.2 rows in force on ``at`` (their later end is unknown: NaT)."""
+        c = load_shared("contiguity")
+        c = c[(c["start"] <= self._ts) & (c["end"] >= self._ts)].copy()
+        c.loc[c["end"] > self._ts, "end"] = pd.NaT
+        self._log("contiguity", pd.concat([c["start"], c["end"]]))
+        return c
+
+    def ww2_events(self) -> pd.DataFrame:
+        """WWII events table rows dated on or before ``at``."""
+        e = load_shared("ww2_events")
+        e = e[e["date"] <= self._ts]
+        self._log("ww2_events", e["date"])
+        return e
+
+    def battles_ended(self, war: int | None = None) -> list:
+        """Catalogue battles that had ended by ``at`` (dated by ``end``, not by ``outcome_known``)."""
+        from realign.events.catalogue import list_events, load_event
+
+        out = [ev for ev in map(load_event, list_events())
+               if (war is None or ev.war == war) and ev.end <= self.at]
+        self.reads.append(("catalogue_ended", max((e.end.isoformat() for e in out), default=None)))
+        return out
+
+    def _yearly(self, table: str, year: int | None) -> pd.DataFrame:
+        """Rows of a yearly table for years that had ended by ``at`` (one ``year`` if given)."""
+        last = self.at.year if (self.at.month, self.at.day) == (12, 31) else self.at.year - 1
+        t = load_shared(table)
+        if year is None:
+            t = t[t["year"] <= last]
+        elif int(year) > last:
+            raise InvalidParameterError(f"{table} year {year} had not ended on the cut-off {self.at}.")
+        else:
+            t = t[t["year"] == int(year)]
+        self.reads.append((table, f"{int(t['year'].max())}-12-31" if len(t) else None))
+        return t
+
+    def atop(self, year: int | None = None) -> pd.DataFrame:
+        """ATOP 5.1 dyad-year obligations for years ended by ``at`` (or the one ``year``)."""
+        return self._yearly("atop", year)
+
+    def democracy(self, year: int | None = None) -> pd.DataFrame:
+        """Democracy scores (V-Dem, Polity, UDS) for years ended by ``at`` (or the one ``year``)."""
+        return self._yearly("democracy", year)
+
+    def territorial_change(self, year: int | None = None) -> pd.DataFrame:
+        """COW territorial changes of years ended by ``at`` (or the one ``year``)."""
+        return self._yearly("territorial_change", year)
+
+    def religion(self, year: int | None = None) -> pd.DataFrame:
+        """WRP religion waves (5-yearly) of years ended by ``at`` (or the one ``year``)."""
+        return self._yearly("religion", year)
 
     def check(self) -> None:
         """Raise if any logged read returned a date after ``at`` (fronts/battles exempt with hindsight)."""
