@@ -33,9 +33,9 @@ from typing import Any
 
 import pandas as pd
 
-from realign.data.store import load_shared
 from realign.models.balance import balance_scores, continuous_dynamics, frustration_index, triad_dynamics
 from realign.system import snapshot as _snap
+from realign.system.information import InformationSet
 from realign.validation.common import match_and_score
 
 __all__ = ["POWERS", "YEARS", "BLOCS_1907", "ANGLO_RUSSIAN_1907", "signed_edges", "run"]
@@ -54,13 +54,14 @@ MID_WINDOW = 10
 def _hostile_pairs(year: int) -> dict[tuple[int, int], str]:
     out: dict[tuple[int, int], str] = {}
     end = pd.Timestamp(f"{year}-12-31")
-    w = load_shared("war_participants")
+    info = InformationSet(end.date())  # wars and disputes known at the end of the year
+    w = info.war_spells()  # an end after the year is unknown (NaT), so such a war is not counted
     w = w[w["ccode"].isin(POWERS) & (w["end"] <= end) & (w["end"] > end - pd.DateOffset(years=WAR_MEMORY))]
     for war, g in w.groupby("war"):
         for (a, sa), (b, sb) in itertools.combinations(zip(g["ccode"], g["side"], strict=True), 2):
             if a != b and sa != sb:
                 out.setdefault((min(a, b), max(a, b)), f"COW war {war} ({g['war_name'].iloc[0]})")
-    m = load_shared("mid_participants")
+    m = info.mid_spells()
     m = m[m["ccode"].isin(POWERS) & (m["start"].dt.year <= year) & (m["start"].dt.year > year - MID_WINDOW)]
     for disp, g in m.groupby("dispnum"):
         for (a, sa), (b, sb) in itertools.combinations(zip(g["ccode"], g["sidea"], strict=True), 2):

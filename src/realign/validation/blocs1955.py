@@ -23,9 +23,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-import pandas as pd
-
-from realign.data.store import load_shared
+from realign.system.information import InformationSet
 from realign.validation.common import match_and_score, members_on, predict_landscape
 
 __all__ = ["DATE", "FIT_BEFORE", "pact_members", "atop_blocs", "states_for", "run"]
@@ -37,8 +35,8 @@ SIDE_NAMES = {1: "NATO", 2: "Warsaw Pact", 0: "neutral"}
 
 def pact_members(until: str = "1955-12-31") -> dict[str, dict[int, str]]:
     """{"NATO": {ccode: date}, "Warsaw Pact": {...}} from the WWII events table (``pact_joined`` rows)."""
-    ev = load_shared("ww2_events")
-    ev = ev[(ev["kind"] == "pact_joined") & (ev["date"] <= pd.Timestamp(until)) & ev["ccode"].notna()]
+    ev = InformationSet(until).ww2_events()  # dated on or before `until`
+    ev = ev[(ev["kind"] == "pact_joined") & ev["ccode"].notna()]
     out: dict[str, dict[int, str]] = {"NATO": {}, "Warsaw Pact": {}}
     for r in ev.sort_values("date").itertuples():
         key = "NATO" if str(r.counterpart).startswith("North Atlantic Treaty") else (
@@ -50,8 +48,8 @@ def pact_members(until: str = "1955-12-31") -> dict[str, dict[int, str]]:
 
 def atop_blocs(year: int = 1955) -> dict[int, int]:
     """ccode -> 1 (ATOP defence tie with the USA), 2 (with the USSR), 3 (both); the USA/USSR themselves."""
-    a = load_shared("atop")
-    a = a[(a["year"] == year) & (a["atop_defense"] > 0)]
+    a = InformationSet(dt.date(year, 12, 31)).atop(year)
+    a = a[a["atop_defense"] > 0]
     out: dict[int, int] = {2: 1, 365: 2}
     for hub, side in ((2, 1), (365, 2)):
         for c in a.loc[a["ccode1"] == hub, "ccode2"].astype(int):

@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 
 from realign.data.names import parse_date
-from realign.data.store import load_shared
 from realign.errors import InvalidParameterError
 from realign.models import propensity as _prop
 from realign.models.landscape import Landscape
 from realign.system import snapshot as _snap
+from realign.system.information import InformationSet
 
 __all__ = ["SIDE_LABELS", "members_on", "sizes_before", "propensity_on", "predict_landscape",
            "match_and_score", "confusion_rows", "state_names", "data_used_landscape"]
@@ -54,7 +54,7 @@ def sizes_before(date: str | dt.date, ids: Sequence[int]) -> tuple[np.ndarray, i
     """
     d = parse_date(date)
     year = d.year - 1
-    nmc = load_shared("nmc")
+    nmc = InformationSet(d).nmc()  # years known on d; the previous year's is always among them
     cinc = nmc[nmc["year"] == year].drop_duplicates("ccode").set_index("ccode")["cinc"]
     v = cinc.reindex([int(c) for c in ids]).to_numpy(float)
     if np.all(np.isnan(v)):

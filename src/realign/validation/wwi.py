@@ -29,6 +29,7 @@ SIDE_NAMES = {**_NAMES[WWI], 0: "neutral"}
 
 def actual_sides(ccodes: list[int]) -> dict[int, tuple[int, str]]:
     """ccode -> (COW side of the first spell in war 106, or 0; source)."""
+    # the outcome being scored: every spell of the war, read in full on purpose (not a model input)
     w = load_shared("war_participants")
     w = w[w["war"] == WAR].sort_values(["start", "spell"])
     out = {}

@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from realign.data.store import load_shared
+from realign.system.information import InformationSet
 from realign.validation.common import match_and_score, members_on, predict_landscape
 from realign.wars import SIDE_NAMES as _NAMES
 from realign.wars import WWII
@@ -68,8 +69,8 @@ AB1993 = {
 
 
 def _events_side(ccodes: list[int]) -> dict[int, tuple[int, str]]:
-    ev = load_shared("ww2_events")
-    ev = ev[(ev["date"] <= pd.Timestamp(END)) & ev["ccode"].notna()].sort_values(["date", "event_id"])
+    ev = InformationSet(END).ww2_events()  # dated on or before the end of the war
+    ev = ev[ev["ccode"].notna()].sort_values(["date", "event_id"])
     out: dict[int, tuple[int, str]] = {}
     for r in ev.itertuples():
         c = int(r.ccode)
@@ -93,6 +94,7 @@ def _events_side(ccodes: list[int]) -> dict[int, tuple[int, str]]:
 def actual_sides(ccodes: list[int], *, on_or_after: dt.date | None = None) -> dict[int, tuple[int, str]]:
     """ccode -> (actual side 1/2/0, where it comes from) under the rule in the module docstring."""
     ccodes = [int(c) for c in ccodes]
+    # the outcome being scored: every spell of the war, read in full on purpose (not a model input)
     w = load_shared("war_participants")
     w = w[w["war"] == WAR].sort_values(["start", "spell"])
     out: dict[int, tuple[int, str]] = {}
