@@ -110,10 +110,14 @@ class InformationSet:
         return load_shared("front_coverage")
 
     def nmc(self) -> pd.DataFrame:
-        """COW NMC rows for years known on ``at`` (never later, hindsight or not)."""
+        """COW NMC rows for years known on ``at`` (never later, hindsight or not).
+
+        The read is logged as dated 1 July of the latest year returned, the day that year's figures
+        count as known (:func:`known_nmc_year`), so a cut-off from July on does not flag its own year.
+        """
         n = load_shared("nmc")
         n = n[n["year"] <= known_nmc_year(self.at)]
-        self.reads.append(("nmc", f"{int(n['year'].max())}-12-31" if len(n) else None))
+        self.reads.append(("nmc", f"{int(n['year'].max())}-07-01" if len(n) else None))
         return n
 
     def events(self, war: int | None = None, exclude: tuple[str, ...] = ()) -> list:
