@@ -36,7 +36,10 @@ from scipy.optimize import minimize
 from realign.clock import month_days  # month_days re-exported (observation days of a run)
 from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
-from realign.events.credibility import credibility_path  # re-exported: it moved to events/ (issue 12)
+from realign.events.credibility import (  # noqa: F401 (re-exported: moved to events/, issue 12)
+    CREDIBILITY_RETENTION,
+    credibility_path,
+)
 from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval, Rule
 from realign.models.propensity import fitted_model, land_contiguity
 from realign.system.information import InformationSet, known_nmc_year
