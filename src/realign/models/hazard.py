@@ -472,6 +472,15 @@ class HazardModel:
             z = b[:, 0].reshape((-1,) + (1,) * (X.ndim - 2)) + np.einsum("r...k,rk->r...", X, b[:, 1:])
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
+    def predict_proba_rows(self, X: np.ndarray, coef: np.ndarray, runs: np.ndarray) -> np.ndarray:
+        """:meth:`predict_proba` of feature rows ``X`` (m, k), row j drawn with ``coef[runs[j]]`` ((R, k+1)).
+
+        The same value, bit for bit, as the matching element of ``predict_proba(X_full, coef)``: the
+        simulation evaluates only the (run, state) pairs that can change side (issue 14).
+        """
+        z = coef[runs, 0] + np.einsum("mk,mk->m", X, coef[runs, 1:])
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Coefficient draws (size, k+1) from the fitted normal uncertainty."""
         return rng.multivariate_normal(self.coef_, self.cov_, size=size, method="eigh")
