@@ -371,7 +371,7 @@ def _threads(execution: dict) -> int:
 
 def _cohesion(fac, cf, hind, hist: dict, truth: np.ndarray, focus: tuple, side: int, ref: str) -> tuple[dict, list]:
     """The minor allies' exits: per-state rows, order of exits against the record, expected exits."""
-    from scipy.stats import spearmanr
+    from realign.consequences.spearman import spearman_rho
 
     rows = _state_rows(fac, cf, hind, focus, hist, ref)
     hist_order = [r["ccode"] for r in sorted(rows, key=lambda r: r["historical_exit"] or "9999")]
@@ -382,7 +382,7 @@ def _cohesion(fac, cf, hind, hist: dict, truth: np.ndarray, focus: tuple, side: 
         em[em < 0] = len(fac.months)
         exp_exit[r["ccode"]] = float(em.mean())
     model_order = sorted(exp_exit, key=exp_exit.get)
-    rho = float(spearmanr([hist_order.index(c) for c in model_order], range(len(model_order)))[0]) \
+    rho = spearman_rho([hist_order.index(c) for c in model_order], range(len(model_order))) \
         if len(model_order) > 2 else float("nan")
     expected = {m: {k: _expected_exits(r, focus, side, m) for k, r in (("factual", fac), ("counterfactual", cf),
                                                                     ("hindsight", hind))}

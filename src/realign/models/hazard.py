@@ -102,10 +102,18 @@ def _system_exits(at: dt.date) -> dict[int, dt.date]:
     return {int(c): e.date() for c, e in last.items() if pd.notna(e) and e.date() <= at}
 
 
+#: (states frame, (start, end, ccode) arrays) of the last states table seen by :func:`_members`.
+_MEMBER_ARRAYS: list = [None, None]
+
+
 def _members(d: dt.date) -> set[int]:
+    """System members on ``d`` (COW state spells; numpy arrays of the table kept: called once per panel day)."""
     s = load_shared("states")
-    ts = pd.Timestamp(d)
-    return set(s[(s["start"] <= ts) & (s["end"] >= ts)]["ccode"].astype(int))
+    if _MEMBER_ARRAYS[0] is not s:
+        _MEMBER_ARRAYS[:] = [s, (*_spans(s), s["ccode"].to_numpy().astype(int))]
+    start, end, cc = _MEMBER_ARRAYS[1]
+    ts = np.datetime64(d, "ms")
+    return set(cc[(start <= ts) & (end >= ts)].tolist())
 
 
 def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = None) -> tuple[Static, list[int]]:
@@ -163,6 +171,19 @@ def _active(frame: pd.DataFrame, d: dt.date, window_days: int = 0) -> pd.DataFra
     """Rows in force on ``d``, or at any time in the ``window_days`` before it."""
     ts = pd.Timestamp(d)
     return frame[(frame["start"] <= ts) & (frame["end"].isna() | (frame["end"] >= ts - pd.Timedelta(days=window_days)))]
+
+
+def _spans(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """A frame's ``start`` and ``end`` columns as datetime64[ms] arrays (NaT where missing)."""
+    return frame["start"].to_numpy("datetime64[ms]"), frame["end"].to_numpy("datetime64[ms]")
+
+
+def _active_rows(spans: tuple[np.ndarray, np.ndarray], d: dt.date, window_days: int = 0) -> list[int]:
+    """Positions of the rows :func:`_active` keeps (same rule, same order) from :func:`_spans` arrays."""
+    start, end = spans
+    ts = np.datetime64(d, "ms")
+    keep = (start <= ts) & (np.isnat(end) | (end >= ts - np.timedelta64(window_days, "D")))
+    return np.flatnonzero(keep).tolist()
 
 
 @dataclass
@@ -319,25 +340,37 @@ def _observer(ccodes: list[int], spells: pd.DataFrame, contact_rows: pd.DataFram
     """A function day -> (sides, contact, system membership, known CINC, capital held by the enemy), for ``ccodes``."""
     pos = {c: i for i, c in enumerate(ccodes)}
     n = len(ccodes)
+    # the frames' columns as arrays and lists once (observe runs for every month of every war: issue 14)
+    sp, sp_cc, sp_side = _spans(spells), spells["ccode"].astype(int).tolist(), spells["side"].astype(int).tolist()
+    ct, ct_cc = _spans(contact_rows), contact_rows["ccode"].astype(int).tolist()
+    if capitals is not None:
+        cp, cp_cc, cp_by = _spans(capitals), capitals["ccode"].astype(int).tolist(), capitals["by_ccodes"].tolist()
+    weights: dict[int, np.ndarray] = {}
+
+    def known_weights(year: int) -> np.ndarray:
+        if year not in weights:
+            cinc = nmc[nmc["year"] == year].set_index("ccode")["cinc"]
+            weights[year] = np.array([float(cinc.get(c, 0.0)) if pd.notna(cinc.get(c, np.nan)) else 0.0
+                                      for c in ccodes])
+        return weights[year].copy()
 
     def observe(d: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         side = np.zeros(n, dtype=np.int64)
-        for r in _active(spells, d).itertuples():
-            if int(r.ccode) in pos:
-                side[pos[int(r.ccode)]] = int(r.side)
+        for j in _active_rows(sp, d):
+            if sp_cc[j] in pos:
+                side[pos[sp_cc[j]]] = sp_side[j]
         contact = np.zeros(n, dtype=bool)
-        for r in _active(contact_rows, d, CONTACT_WINDOW_DAYS).itertuples():
-            if int(r.ccode) in pos:
-                contact[pos[int(r.ccode)]] = True
+        for j in _active_rows(ct, d, CONTACT_WINDOW_DAYS):
+            if ct_cc[j] in pos:
+                contact[pos[ct_cc[j]]] = True
         mem = np.isin(ccodes, sorted(_members(d)))
-        cinc = nmc[nmc["year"] == known_nmc_year(d)].set_index("ccode")["cinc"]
-        w = np.array([float(cinc.get(c, 0.0)) if pd.notna(cinc.get(c, np.nan)) else 0.0 for c in ccodes])
+        w = known_weights(known_nmc_year(d))
         capital = np.zeros(n, dtype=bool)
         if capitals is not None:
-            for r in _active(capitals, d).itertuples():
-                i = pos.get(int(r.ccode))
-                takers = [pos[int(x)] for x in str(r.by_ccodes).split(",") if x.strip() and int(x) in pos]
-                if i is not None and side[i] > 0 and any(side[j] > 0 and side[j] != side[i] for j in takers):
+            for j in _active_rows(cp, d):
+                i = pos.get(cp_cc[j])
+                takers = [pos[int(x)] for x in str(cp_by[j]).split(",") if x.strip() and int(x) in pos]
+                if i is not None and side[i] > 0 and any(side[k] > 0 and side[k] != side[i] for k in takers):
                     capital[i] = True
         return side, contact, mem, w, capital
 
@@ -470,6 +503,15 @@ class HazardModel:
             z = b[0] + X @ b[1:]
         else:  # per-run coefficients: X (R, ..., k), b (R, k+1)
             z = b[:, 0].reshape((-1,) + (1,) * (X.ndim - 2)) + np.einsum("r...k,rk->r...", X, b[:, 1:])
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    def predict_proba_rows(self, X: np.ndarray, coef: np.ndarray, runs: np.ndarray) -> np.ndarray:
+        """:meth:`predict_proba` of feature rows ``X`` (m, k), row j drawn with ``coef[runs[j]]`` ((R, k+1)).
+
+        The same value, bit for bit, as the matching element of ``predict_proba(X_full, coef)``: the
+        simulation evaluates only the (run, state) pairs that can change side (issue 14).
+        """
+        z = coef[runs, 0] + np.einsum("mk,mk->m", X, coef[runs, 1:])
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:

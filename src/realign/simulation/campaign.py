@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from realign.models.features import MonthState, Static, contact_features
+from realign.models.features import MonthState, Static, contact_columns, gather_rows
 from realign.models.hazard import HazardModel
 
 __all__ = ["contact_step"]
@@ -32,8 +32,11 @@ def contact_step(model: HazardModel, coef: np.ndarray, st: Static, ms: MonthStat
     """
     if not st.fronts.any():
         return ms.contact.copy()
-    X = contact_features(st, ms, w, cred, t, shared)
-    p = model.predict_proba(X, coef)
+    X = contact_columns(st, ms, w, cred, t, shared)
     at_risk = (ms.side > 0) & ~ms.contact & st.fronts[None, :]
-    onset = at_risk & (rng.random(p.shape) < p)
+    u = rng.random(at_risk.shape)  # one draw per run and state, as before the hazard is read only where at risk
+    r, i = np.nonzero(at_risk)
+    p = model.predict_proba_rows(gather_rows(X, r, i), coef, r)
+    onset = np.zeros_like(at_risk)
+    onset[r, i] = u[r, i] < p
     return ms.contact | onset

@@ -64,7 +64,9 @@ def _component_arrays(nmc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[s
 def _growth_arrays(arr: np.ndarray, k: int, years: int) -> tuple[np.ndarray, np.ndarray]:
     """Last known value (carried forward within the window) and uncapped yearly log-growth at column ``k``."""
     win = arr[:, max(0, k - years + 1):k + 1]
-    last = pd.DataFrame(win).ffill(axis=1).to_numpy()[:, -1]
+    known = ~np.isnan(win)  # the last known value of each row (what a forward fill leaves in the last column)
+    at = win.shape[1] - 1 - known[:, ::-1].argmax(axis=1)
+    last = np.where(known.any(axis=1), win[np.arange(len(win)), at], np.nan)
     pos = np.where(win > 0, win, np.nan)
     ok = ~np.isnan(pos)
     n = ok.shape[1]

@@ -31,8 +31,9 @@ from realign.errors import InvalidParameterError
 from realign.models.cache import disk_cached
 from realign.models.features import (
     MonthState,
-    exit_features,
-    join_features,
+    exit_columns,
+    gather_rows,
+    join_columns,
     month_number,
     month_shared,
     shares,
@@ -291,19 +292,25 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
 def _decide(hz: Hazards, b_exit: np.ndarray, b_join: np.ndarray, Xe: np.ndarray, Xj: np.ndarray, side: np.ndarray,
             core: np.ndarray, relevant: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """(R, n) sides after the month's decisions: belligerents outside the cores leave by the exit hazard,
-    neutrals at risk join side 1 or 2 by the join hazard (one uniform draw per state and run)."""
-    pe = hz.exit.predict_proba(Xe, b_exit)
-    pj = np.stack([hz.join.predict_proba(Xj[:, :, j], b_join) for j in (0, 1)], axis=-1)
+    neutrals at risk join side 1 or 2 by the join hazard (one uniform draw per state and run).
+
+    ``Xe`` (k, R, n) and ``Xj`` (2, k, R, n): feature columns (:func:`exit_columns`, :func:`join_columns`);
+    the hazards are evaluated only for the (run, state) pairs that can decide.
+    """
     u = rng.random(side.shape)
     new = side.copy()
-    bell = (side > 0) & ~core
-    new[bell & (u < pe)] = 0
-    neut = (side == 0) & ~core & relevant
+    r, i = np.nonzero((side > 0) & ~core)
+    pe = hz.exit.predict_proba_rows(gather_rows(Xe, r, i), b_exit, r)
+    new[r[u[r, i] < pe], i[u[r, i] < pe]] = 0
+    r, i = np.nonzero((side == 0) & ~core & relevant)
+    pj = np.stack([hz.join.predict_proba_rows(gather_rows(Xj[j], r, i), b_join, r) for j in (0, 1)], axis=-1)
     tot = pj.sum(axis=-1)
     scale = np.where(tot > 1, 1 / np.maximum(tot, 1e-12), 1.0)
     p1, p2 = pj[..., 0] * scale, pj[..., 1] * scale
-    new[neut & (u < p1)] = 1
-    new[neut & (u >= p1) & (u < p1 + p2)] = 2
+    ur = u[r, i]
+    to1, to2 = ur < p1, (ur >= p1) & (ur < p1 + p2)
+    new[r[to1], i[to1]] = 1
+    new[r[to2], i[to2]] = 2
     return new
 
 
@@ -384,11 +391,11 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
             contact = ms.contact.copy()
         # 2. decisions on the month's news (its contacts and battles), as the hazards were fitted
         msd = with_news(ms, contact, None, t)
-        Xe = exit_features(st, msd, w, cd, t, shared)
-        Xj = join_features(st, msd, w, cd, t, shared)
+        Xe = exit_columns(st, msd, w, cd, t, shared)
+        Xj = join_columns(st, msd, w, cd, t, shared)
         if "contagion" not in on:
-            Xe[..., 7:9] = 0.0
-            Xj[..., 2] = 0.0
+            Xe[7:9] = 0.0
+            Xj[:, 2] = 0.0
         new = _decide(hz, b_exit, b_join, Xe, Xj, ms.side, core, relevant, rng)
         advance(ms, ms.side, new, contact, month_number(d))
         w1 = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)

@@ -212,8 +212,8 @@ class System:
 
     def cinc(self, ccode: int | str) -> float:
         """CINC of ``ccode`` for the snapshot's year (NaN when missing or not a member)."""
-        row = self.states.loc[self.states["ccode"] == self._code(ccode), "cinc"]
-        return float(row.iloc[0]) if len(row) else float("nan")
+        hit = np.flatnonzero(self.states["ccode"].to_numpy() == self._code(ccode))
+        return float(self.states["cinc"].to_numpy()[hit[0]]) if len(hit) else float("nan")
 
     def side(self, ccode: int | str, war: int = WWII) -> int | None:
         """COW side of ``ccode`` (a number or a name, e.g. ``"Romania"``) in ``war`` that day, or None."""
@@ -228,10 +228,15 @@ class System:
     def coalition_shares(self, war: int = WWII) -> dict[int, float]:
         """Share of the day's total system CINC held by each side of ``war`` (NaN when CINC missing)."""
         sides = self.war_sides(war)
-        total = float(np.nansum(self.states["cinc"].to_numpy()))
+        cinc = self.states["cinc"].to_numpy()
+        total = float(np.nansum(cinc))
+        first = {}  # ccode -> CINC of its first row, as cinc() reads it (one pass, not a filter per state)
+        for c, v in zip(self.states["ccode"].to_numpy().tolist(), cinc.tolist(), strict=True):
+            first.setdefault(c, float(v))
         out: dict[int, float] = {}
         for c, s in sides.items():
-            out[s] = out.get(s, 0.0) + (0.0 if np.isnan(self.cinc(c)) else self.cinc(c))
+            v = first.get(c, float("nan"))
+            out[s] = out.get(s, 0.0) + (0.0 if np.isnan(v) else v)
         if not total or not self.coverage.get("nmc"):
             return {s: float("nan") for s in out}
         return {s: v / total for s, v in sorted(out.items())}
