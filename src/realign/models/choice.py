@@ -31,7 +31,6 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from realign.clock import month_days  # month_days re-exported (observation days of a run)
 from realign.data.names import parse_date
@@ -281,6 +280,8 @@ class AlignmentChoice(Estimator):
         self._validate_params()
         panels = build_panels(self.panels) if data is None else _checked_panels(data)
         x0 = np.array([0.5, 0.5, 0.5, 3.0, 0.0])
+        from scipy.optimize import minimize  # imported here: a report whose fits are cached never needs it
+
         res = minimize(_nll, x0, args=(panels, self.ridge), method="BFGS")
         theta = res.x
         h = _hessian(lambda th: _nll(th, panels, self.ridge), theta)
