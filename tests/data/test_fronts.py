@@ -1,8 +1,6 @@
 """The sourced fronts table (WWI war 106, WWII war 139) and its build-time validation."""
 
 import copy
-import importlib.util
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -20,15 +18,8 @@ def fronts():
 
 
 @pytest.fixture(scope="module")
-def builder():
-    sys.path.insert(0, str(DATA_RAW))
-    try:
-        spec = importlib.util.spec_from_file_location("build_fronts", DATA_RAW / "build_fronts.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-    finally:
-        sys.path.remove(str(DATA_RAW))
-    return mod
+def builder(build_script):
+    return build_script("fronts")
 
 
 def _rows(df, ccode, kind):

@@ -2,8 +2,6 @@
 
 import copy
 import datetime as dt
-import importlib.util
-import sys
 import tomllib
 from pathlib import Path
 
@@ -20,15 +18,8 @@ def series():
 
 
 @pytest.fixture(scope="module")
-def builder():
-    sys.path.insert(0, str(DATA_RAW))
-    try:
-        spec = importlib.util.spec_from_file_location("build_ww2_series", DATA_RAW / "build_ww2_series.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-    finally:
-        sys.path.remove(str(DATA_RAW))
-    return mod
+def builder(build_script):
+    return build_script("ww2_series")
 
 
 def test_table_loads_with_checksum_citation_and_missing_list(series):
