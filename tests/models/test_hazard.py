@@ -184,3 +184,27 @@ def test_weakly_informative_prior_matches_the_mle_with_many_events_and_shrinks_w
     b_small = HazardModel("exit", prior_scale=2.5).fit(small)
     assert np.abs(b_small.coef_[1:]).sum() < np.abs(m_small.coef_[1:]).sum()
     assert np.all(np.diag(b_small.cov_) <= np.diag(m_small.cov_) + 1e-9)  # the prior adds information
+
+
+def test_firth_matches_the_mle_with_many_events_and_exists_under_separation():
+    k = len(EXIT_FEATURES)
+    beta = np.r_[-2.0, np.linspace(-1, 1, k)]
+    big = _simulated(beta, 40_000, 3)
+    mle = HazardModel("exit").fit(big)
+    firth = HazardModel("exit", firth=True).fit(big)
+    np.testing.assert_allclose(firth.coef_, mle.coef_, atol=0.03)
+    # FLIC: the mean predicted probability equals the observed event rate (Puhr et al. 2017)
+    X = big[big["kind"] == "exit"][list(EXIT_FEATURES)].to_numpy(float)
+    y = big[big["kind"] == "exit"]["y"].to_numpy(float)
+    assert abs(firth.predict_proba(X).mean() - y.mean()) < 1e-8
+
+
+def test_firth_estimate_is_finite_where_the_mle_does_not_exist():
+    from realign.models.logit import _firth
+
+    # complete separation: y = 1 exactly when x > 0; the MLE slope is infinite, Firth's is finite
+    x = np.r_[np.linspace(-2, -0.1, 20), np.linspace(0.1, 2, 20)]
+    X = np.column_stack([np.ones(40), x])
+    y = (x > 0).astype(float)
+    b, cov = _firth(X, y, intercept_correction=False)
+    assert np.all(np.isfinite(b)) and 0 < b[1] < 20 and np.all(np.diag(cov) > 0)

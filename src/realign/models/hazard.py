@@ -49,7 +49,7 @@ from realign.models.features import (
     shares,
     with_news,
 )
-from realign.models.logit import _logit, _newton, _penalised_logit
+from realign.models.logit import _firth, _logit, _newton, _penalised_logit
 from realign.system.information import InformationSet, known_nmc_year
 
 __all__ = ["HazardModel", "war_panel", "multistate_wars", "fit_hazards", "Hazards", "credibility_at",
@@ -71,6 +71,8 @@ ABSORBED_DAYS = 183
 DECISION_LAG_DAYS = 7
 #: Prior scale of the fitted hazards (None: maximum likelihood; see :class:`HazardModel`).
 PRIOR_SCALE: float | None = None
+#: Firth's bias-reduced logit instead of maximum likelihood (see :class:`HazardModel`).
+FIRTH: bool = False
 FEATURES = {"exit": EXIT_FEATURES, "join": JOIN_FEATURES, "contact": CONTACT_FEATURES}
 
 
@@ -429,12 +431,16 @@ class HazardModel:
     prior of rstanarm (normal(0, ``prior_scale``) on each slope, autoscaled by 1/sd of its feature;
     Gelman, Jakulin, Pittau & Su 2008, *Annals of Applied Statistics* 2(4) recommend 2.5), intercept
     flat; Laplace covariance. Meant for few events per feature (Peduzzi et al. 1996).
+
+    ``firth``: Firth's bias-reduced logit (Jeffreys prior; King & Zeng 2001 on rare events in IR data),
+    which exists under separation and needs no tuning constant.
     """
 
     kind: str
     ridge: float = 1.0
     war_sd: float = 0.0
     prior_scale: float | None = None
+    firth: bool = False
     war_shift_: tuple = (0.0, 0.0)
     coef_: np.ndarray | None = None
     cov_: np.ndarray | None = None
@@ -481,6 +487,9 @@ class HazardModel:
         elif self.prior_scale:
             sd = X[:, keep][:, 1:].std(axis=0)
             coef, cov = _newton(X[:, keep], y, np.r_[0.0, (sd / float(self.prior_scale)) ** 2])
+            pen = False
+        elif self.firth:
+            coef, cov = _firth(X[:, keep], y)
             pen = False
         else:
             coef, cov, pen = _logit(X[:, keep], y, self.ridge)
@@ -570,8 +579,8 @@ def training_rows(at: dt.date, target_war: int | None, *, leave_out: bool = Fals
 def fit_hazards(at: dt.date, target_war: int | None, *, leave_out: bool = False) -> Hazards:
     """Fit the exit, join and contact hazards on what is known on ``at`` (see :func:`training_rows`)."""
     rows = training_rows(at, target_war, leave_out=leave_out)
-    ex = HazardModel("exit", prior_scale=PRIOR_SCALE).fit(rows, target_war)
-    jo = HazardModel("join", prior_scale=PRIOR_SCALE).fit(rows, target_war)
-    co = HazardModel("contact", prior_scale=PRIOR_SCALE).fit(rows, target_war)
+    ex = HazardModel("exit", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(rows, target_war)
+    jo = HazardModel("join", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(rows, target_war)
+    co = HazardModel("contact", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(rows, target_war)
     used = rows[rows["use"] & (rows["kind"] != "contact")]
     return Hazards(ex, jo, co, sorted(int(x) for x in rows["war"].unique()), at, int(used["y"].sum()))
