@@ -61,5 +61,9 @@ def test_forecast_case_shape(monkeypatch):
     for w in r["wars"].values():
         assert w["origins"] == 2 and w["cells"] > 0 and 0 <= w["brier"] <= 1
         assert {"auc", "auc_belligerents", "auc_neutrals", "brier_skill_vs_persistence", "changes_table"} <= set(w)
+        assert len(w["auc_ci95"]) == 2 and len(w["brier_skill_ci95"]) == 2 and w["bootstrap"]["unit"] == "state"
+        assert sum(b["cells"] for b in w["reliability"]) == w["cells"]
+        d = w["brier_decomposition"]
+        assert d["brier"] == pytest.approx(d["reliability"] - d["resolution"] + d["uncertainty"] + d["within_bin"])
     case = run("forecast")
     assert case["case"] == "forecast" and case["n"] > 0 and case["confusion"] and case["per_state"]

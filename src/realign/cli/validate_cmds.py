@@ -32,6 +32,10 @@ def _print_forecast(r: dict, fmt: Format) -> None:
     print_frame(_frame(r["confusion"]).round(3), fmt, title=f"Per war ({r['horizon_months']}-month horizon, "
                                                                    f"{r['runs']} runs per origin)")
     print_frame(_frame(r["per_state"]), fmt, title="Every recorded change: forecast made 1, 2, 3 months before")
+    if fmt == "table":
+        for w in r.get("wars", {}).values():
+            print_frame(_frame(w["reliability"]).round(4), fmt,
+                        title=f"{w['name']}: reliability (forecast bins; calibrated when observed = mean_p)")
     for note in r.get("notes", []):
         console.print(f"note: {note}", markup=False, highlight=False)
 

@@ -26,6 +26,14 @@ from realign.models.choice import CORES
 from realign.models.hazard import observation_days, observed_panel
 from realign.simulation.forecast import ForecastSpec, run_forecast
 from realign.system.history import add_months
+from realign.validation.scoring import (
+    auc,
+    brier,
+    brier_skill,
+    cluster_bootstrap_ci,
+    murphy_decomposition,
+    reliability_table,
+)
 from realign.wars import WWI, WWII
 
 __all__ = ["rolling_origin", "evaluate", "auc", "WARS", "EUROPE"]
@@ -34,18 +42,6 @@ __all__ = ["rolling_origin", "evaluate", "auc", "WARS", "EUROPE"]
 EUROPE = tuple(range(200, 400)) + (640,)
 WARS = {WWI: ("WWI", dt.date(1914, 8, 15), dt.date(1918, 11, 11), None),
         WWII: ("WWII in Europe", dt.date(1939, 9, 15), dt.date(1945, 5, 8), EUROPE)}
-
-
-def auc(p: np.ndarray, y: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney; ties count half). NaN without both classes."""
-    from scipy.stats import rankdata
-
-    p, y = np.asarray(p, float), np.asarray(y, bool)
-    n1, n0 = int(y.sum()), int((~y).sum())
-    if n1 == 0 or n0 == 0:
-        return float("nan")
-    r = rankdata(p)
-    return float((r[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
 def _record(war: int) -> pd.DataFrame:
@@ -118,9 +114,34 @@ def _one_war(args: tuple) -> pd.DataFrame:
     return rolling_origin(w, horizon=horizon, runs=runs, seed=seed)
 
 
+#: Cluster-bootstrap resamples behind the intervals of :func:`evaluate`.
+BOOTSTRAP_RESAMPLES = 1000
+
+
+def _scores(s: pd.DataFrame, seed: int) -> dict:
+    """AUC, Brier and skill of the scored cells ``s``, with state-cluster bootstrap intervals and calibration."""
+    y, p = s["y"].to_numpy(float), s["p"].to_numpy(float)
+    bel = s["side"].to_numpy() > 0
+    b_rate = float(np.mean((np.mean(y) - y) ** 2)) if len(s) else float("nan")
+    states = s["ccode"].to_numpy()
+
+    def ci(stat):
+        lo, hi = cluster_bootstrap_ci(p, y, states, stat, resamples=BOOTSTRAP_RESAMPLES, seed=seed)
+        return [lo, hi]
+
+    return {"cells": int(len(s)), "changes": int(y.sum()),
+            "auc": auc(p, y), "brier": brier(p, y), "brier_persistence": float(np.mean(y)) if len(s) else float("nan"),
+            "auc_belligerents": auc(p[bel], y[bel]), "changes_belligerents": int(y[bel].sum()),
+            "auc_neutrals": auc(p[~bel], y[~bel]), "changes_neutrals": int(y[~bel].sum()),
+            "brier_skill_vs_persistence": brier_skill(p, y), "brier_in_sample_base_rate": b_rate,
+            "auc_ci95": ci(auc), "brier_skill_ci95": ci(brier_skill),
+            "bootstrap": {"unit": "state", "resamples": BOOTSTRAP_RESAMPLES, "level": 0.95},
+            "reliability": reliability_table(p, y), "brier_decomposition": murphy_decomposition(p, y)}
+
+
 def evaluate(wars: tuple[int, ...] = (WWI, WWII), *, horizon: int = 3, runs: int = 200, seed: int = 0,
              processes: int = 2) -> dict:
-    """Scores per war (AUC, Brier, skill vs persistence and base rate) and the table of changes.
+    """Scores per war (AUC, Brier, skill vs persistence, with intervals and calibration) and the table of changes.
 
     The wars are evaluated in ``processes`` worker processes (1: in this process); results do not
     depend on it (each origin's forecast has its own seed).
@@ -136,28 +157,17 @@ def evaluate(wars: tuple[int, ...] = (WWI, WWII), *, horizon: int = 3, runs: int
     else:
         frames = [_one_war(j) for j in jobs]
     for w, f in zip(wars, frames, strict=True):
-        s = f[f["scored"]]
-        y, p = s["y"].to_numpy(), s["p"].to_numpy()
-        b = float(np.mean((p - y) ** 2)) if len(s) else float("nan")
-        b_persist = float(np.mean(y)) if len(s) else float("nan")
-        rate = float(np.mean(y))
-        b_rate = float(np.mean((rate - y) ** 2)) if len(s) else float("nan")
-        bel = s["side"].to_numpy() > 0
-        out["wars"][str(w)] = {
-            "name": WARS[w][0], "origins": int(f["origin"].nunique()), "cells": int(len(s)),
-            "changes": int(y.sum()), "excluded_cells": int((~f["scored"]).sum()),
-            "auc": auc(p, y), "brier": b, "brier_persistence": b_persist,
-            "auc_belligerents": auc(p[bel], y[bel]), "changes_belligerents": int(y[bel].sum()),
-            "auc_neutrals": auc(p[~bel], y[~bel]), "changes_neutrals": int(y[~bel].sum()),
-            "brier_skill_vs_persistence": 1 - b / b_persist if b_persist else float("nan"),
-            "brier_in_sample_base_rate": b_rate,
-            "changes_table": _changes_table(f, w, horizon),
-        }
+        out["wars"][str(w)] = {"name": WARS[w][0], "origins": int(f["origin"].nunique()),
+                               **_scores(f[f["scored"]], seed), "excluded_cells": int((~f["scored"]).sum()),
+                               "changes_table": _changes_table(f, w, horizon)}
     out["notes"] = [
         "Hazards fitted on every other multi-state COW inter-state war in full plus the evaluated war's months "
         "before each origin; fronts, battles and CINC of the evaluated war gated at the origin.",
         "Persistence forecasts no change (p = 0); its Brier score equals the share of cells with a change.",
         "The in-sample base rate (the evaluated cells' own change share) is shown for reference only: it uses the "
         "outcomes it is scored on.",
+        f"Intervals: 95% percentile intervals from {BOOTSTRAP_RESAMPLES} cluster-bootstrap resamples of whole states "
+        "(a state's monthly forecasts are not independent). Reliability table and Murphy (1973) decomposition of "
+        "the Brier score: reliability is the calibration error, resolution how well the forecast sorts cells.",
     ]
     return out

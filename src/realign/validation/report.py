@@ -58,7 +58,11 @@ def _forecast() -> dict[str, Any]:
                        "changes": w["changes"], "auc": w["auc"], "auc_belligerents": w["auc_belligerents"],
                        "auc_neutrals": w["auc_neutrals"], "brier": w["brier"],
                        "brier_persistence": w["brier_persistence"],
-                       "skill_vs_persistence": w["brier_skill_vs_persistence"]} for k, w in wars.items()],
+                       "skill_vs_persistence": w["brier_skill_vs_persistence"],
+                       "auc_lo95": w["auc_ci95"][0], "auc_hi95": w["auc_ci95"][1],
+                       "skill_lo95": w["brier_skill_ci95"][0], "skill_hi95": w["brier_skill_ci95"][1],
+                       "reliability": w["brier_decomposition"]["reliability"],
+                       "resolution": w["brier_decomposition"]["resolution"]} for k, w in wars.items()],
         "per_state": [{"war": k, **row} for k, w in wars.items() for row in w["changes_table"]],
         "data_used": {"fit": "every other multi-state COW inter-state war in full + the evaluated war before each "
                              "origin", "inputs": "fronts, battles and CINC of the evaluated war gated at each origin"},
