@@ -50,11 +50,12 @@ from realign.models.features import (
     with_news,
 )
 from realign.models.logit import _firth, _logit, _newton, _penalised_logit
+from realign.models.war_kinds import is_great_power_war, multistate_wars
 from realign.system.information import InformationSet, known_nmc_year
 
 __all__ = ["HazardModel", "war_panel", "multistate_wars", "fit_hazards", "Hazards", "credibility_at",
            "event_credibility", "war_static", "observation_days", "ORIGIN_DAYS", "CONQUEST_DAYS",
-           "initial_state", "advance", "training_rows", "observed_panel"]
+           "initial_state", "advance", "training_rows", "observed_panel", "is_great_power_war"]
 
 ORIGIN_DAYS = 14
 #: A contact counts in a month if it was in force at any time in the 30 days before the observation
@@ -73,17 +74,13 @@ DECISION_LAG_DAYS = 7
 PRIOR_SCALE: float | None = None
 #: Firth's bias-reduced logit instead of maximum likelihood (see :class:`HazardModel`).
 FIRTH: bool = False
+#: Fit the join hazard on the wars of the target war's kind only: great-power wars or the others (see
+#: :func:`is_great_power_war`; design iteration 13 in docs/validation.md).
+JOIN_STRATA: bool = True
 FEATURES = {"exit": EXIT_FEATURES, "join": JOIN_FEATURES, "contact": CONTACT_FEATURES}
 
 
 # ----------------------------------------------------------------------------- record helpers
-
-def multistate_wars(min_participants: int = 3) -> list[int]:
-    """COW inter-state wars with at least ``min_participants`` states."""
-    w = load_shared("war_participants")
-    n = w.groupby("war")["ccode"].nunique()
-    return sorted(int(x) for x in n[n >= min_participants].index)
-
 
 def _cores(war: int, spells: pd.DataFrame, start: dt.date) -> set[int]:
     if war in CORES:
@@ -580,7 +577,13 @@ def fit_hazards(at: dt.date, target_war: int | None, *, leave_out: bool = False)
     """Fit the exit, join and contact hazards on what is known on ``at`` (see :func:`training_rows`)."""
     rows = training_rows(at, target_war, leave_out=leave_out)
     ex = HazardModel("exit", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(rows, target_war)
-    jo = HazardModel("join", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(rows, target_war)
+    join_rows = rows
+    if JOIN_STRATA and target_war is not None and len(rows):
+        # entries are fitted on the wars of the target war's kind only (design iteration 13)
+        kind = is_great_power_war(target_war, at)
+        same = [w for w in rows["war"].unique() if w == target_war or is_great_power_war(int(w)) == kind]
+        join_rows = rows[rows["war"].isin(same)]
+    jo = HazardModel("join", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(join_rows, target_war)
     co = HazardModel("contact", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(rows, target_war)
     used = rows[rows["use"] & (rows["kind"] != "contact")]
     return Hazards(ex, jo, co, sorted(int(x) for x in rows["war"].unique()), at, int(used["y"].sum()))

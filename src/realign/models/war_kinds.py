@@ -1,0 +1,38 @@
+"""Which wars the alignment hazards are fitted on, and of what kind (COW Inter-State War data v4.0).
+
+``multistate_wars``: the coalition wars whose joins and exits are pooled; ``is_great_power_war``: the
+stratum of a war for the join hazard (design iteration 13 in docs/validation.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from realign.data.store import load_shared
+
+__all__ = ["multistate_wars", "is_great_power_war"]
+
+
+def multistate_wars(min_participants: int = 3) -> list[int]:
+    """COW inter-state wars with at least ``min_participants`` states."""
+    w = load_shared("war_participants")
+    n = w.groupby("war")["ccode"].nunique()
+    return sorted(int(x) for x in n[n >= min_participants].index)
+
+
+def is_great_power_war(war: int, at: dt.date | None = None) -> bool:
+    """A COW major power on each side when the war began (Levy 1983, *War in the Modern Great Power System*:
+    wars between great powers), counting only the participants that had entered by ``at`` if given (so a
+    forecast does not learn from a later entrant). Entries into such wars (Sardinia 1855, Italy 1915, the USA
+    1917) answer to other motives than those of wars where minor partners gather round one great power
+    (Korea, the Gulf)."""
+    w = load_shared("war_participants")  # war start and sides; ``at`` bounds the target war's entrants
+    maj = load_shared("majors")  # COW major-power spells (an undated code list)
+    p = w[w["war"] == war]
+    ts = p["start"].min()
+    if at is not None:
+        p = p[p["start"] <= pd.Timestamp(at)]
+    majors = set(maj[(maj["start"] <= ts) & (maj["end"] >= ts)]["ccode"].astype(int))
+    return all(set(p[p["side"] == a]["ccode"].astype(int)) & majors for a in (1, 2))
