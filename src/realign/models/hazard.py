@@ -77,6 +77,8 @@ FIRTH: bool = False
 #: Fit the join hazard on the wars of the target war's kind only: great-power wars or the others (see
 #: :func:`is_great_power_war`; design iteration 13 in docs/validation.md).
 JOIN_STRATA: bool = True
+#: The same for the exit hazard (design iteration 14: not kept, see docs/validation.md).
+EXIT_STRATA: bool = False
 FEATURES = {"exit": EXIT_FEATURES, "join": JOIN_FEATURES, "contact": CONTACT_FEATURES}
 
 
@@ -573,17 +575,21 @@ def training_rows(at: dt.date, target_war: int | None, *, leave_out: bool = Fals
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _same_kind_rows(rows: pd.DataFrame, at: dt.date, target_war: int | None) -> pd.DataFrame:
+    """The rows of the wars of ``target_war``'s kind (great-power war or not, known on ``at``; all without one)."""
+    if target_war is None or not len(rows):
+        return rows
+    kind = is_great_power_war(target_war, at)
+    same = [w for w in rows["war"].unique() if w == target_war or is_great_power_war(int(w)) == kind]
+    return rows[rows["war"].isin(same)]
+
+
 def fit_hazards(at: dt.date, target_war: int | None, *, leave_out: bool = False) -> Hazards:
     """Fit the exit, join and contact hazards on what is known on ``at`` (see :func:`training_rows`)."""
     rows = training_rows(at, target_war, leave_out=leave_out)
-    ex = HazardModel("exit", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(rows, target_war)
-    join_rows = rows
-    if JOIN_STRATA and target_war is not None and len(rows):
-        # entries are fitted on the wars of the target war's kind only (design iteration 13)
-        kind = is_great_power_war(target_war, at)
-        same = [w for w in rows["war"].unique() if w == target_war or is_great_power_war(int(w)) == kind]
-        join_rows = rows[rows["war"].isin(same)]
-    jo = HazardModel("join", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(join_rows, target_war)
+    same_kind = _same_kind_rows(rows, at, target_war)
+    ex = HazardModel("exit", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(same_kind if EXIT_STRATA else rows, target_war)
+    jo = HazardModel("join", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(same_kind if JOIN_STRATA else rows, target_war)
     co = HazardModel("contact", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(rows, target_war)
     used = rows[rows["use"] & (rows["kind"] != "contact")]
     return Hazards(ex, jo, co, sorted(int(x) for x in rows["war"].unique()), at, int(used["y"].sum()))
