@@ -95,6 +95,23 @@ def test_filled_gaps_ottoman_montenegro_japan_luxembourg(fronts):
         assert bool(cov[(cov.war == war) & (cov.ccode == code)].has_rows.iloc[0])
 
 
+def test_filled_gaps_norway_ussr_germany_italy(fronts):
+    """Further rows and ends filled from sources read (issue 10): Oslo, Courland, Oder, Alsace, Masuria, Asiago."""
+    oslo = _rows(fronts, 385, "capital_taken")
+    assert list(oslo.start) == [pd.Timestamp("1940-04-09")] and oslo.place.iloc[0] == "Oslo"
+    ussr = fronts[(fronts.war == 139) & (fronts.ccode == 365) & (fronts.kind == "enemy_ground_forces")]
+    assert list(ussr.end) == [pd.Timestamp("1945-05-08")] and "wp-courland-pocket" in ussr.sources.iloc[0]
+    berlin = _rows(fronts, 255, "capital_threatened")
+    assert list(berlin.start) == [pd.Timestamp("1945-01-31")]
+    ww1_de = fronts[(fronts.war == 106) & (fronts.ccode == 255)]
+    alsace = ww1_de[ww1_de.by_ccodes == "220"]
+    assert list(alsace.start) == [pd.Timestamp("1914-08-07")] and alsace.end.isna().all()
+    masuria = ww1_de[(ww1_de.by_ccodes == "365") & (ww1_de.start == pd.Timestamp("1914-11-30"))]
+    assert list(masuria.end_late) == [pd.Timestamp("1915-02-21")]
+    asiago = fronts[(fronts.war == 106) & (fronts.ccode == 325) & (fronts.start == pd.Timestamp("1916-05-15"))]
+    assert len(asiago) == 1 and asiago.by_ccodes.iloc[0] == "300" and "Asiago" in asiago.place.iloc[0]
+
+
 def test_coverage_separates_no_contact_from_not_covered(fronts):
     cov = load("front_coverage")
     sweden = cov[(cov.war == 139) & (cov.ccode == 380)]
