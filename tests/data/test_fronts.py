@@ -67,6 +67,51 @@ def test_known_facts(fronts):
     assert len(romania) and (romania.start.dt.year == 1944).all() and "365" in romania.by_ccodes.iloc[0]
 
 
+def test_filled_gaps_ottoman_montenegro_japan_luxembourg(fronts):
+    """Rows added from sources read for the gaps once listed in ``missing`` (issue 10)."""
+    ottoman = fronts[(fronts.war == 106) & (fronts.ccode == 640) & (fronts.kind == "enemy_ground_forces")]
+    caucasus = ottoman[ottoman.by_ccodes == "365"]
+    assert len(caucasus) == 1 and caucasus.start.iloc[0] == pd.Timestamp("1914-11-01")
+    assert caucasus.start.iloc[0] < pd.Timestamp("1918-10-30")  # before the Ottoman exit (Mudros)
+    assert "encyc1914-caucasus-front" in caucasus.sources.iloc[0]
+    assert "Erzurum" in caucasus.place.iloc[0]
+    palestine = ottoman[ottoman.start == pd.Timestamp("1917-01-09")]
+    assert len(palestine) == 1 and palestine.by_ccodes.iloc[0] == "200" and pd.isna(palestine.end.iloc[0])
+    cetinje = _rows(fronts, 341, "capital_taken")
+    assert list(cetinje.start) == [pd.Timestamp("1916-01-11")]
+    assert cetinje.start_late.iloc[0] == pd.Timestamp("1916-01-13")
+    assert cetinje.by_ccodes.iloc[0] == "300" and "spectator-cettigne-1916" in cetinje.sources.iloc[0]
+    japan = fronts[(fronts.war == 139) & (fronts.ccode == 740)]
+    assert japan.start.min() == pd.Timestamp("1945-02-19")
+    assert "Iwo Jima" in japan[japan.start == japan.start.min()].place.iloc[0]
+    okinawa = japan[(japan.kind == "landing") & (japan.start == pd.Timestamp("1945-04-01"))]
+    assert len(okinawa) == 1 and "Okinawa" in okinawa.place.iloc[0]
+    assert (japan[japan.by_ccodes == "365"].start >= pd.Timestamp("1945-08-11")).all()
+    lux = fronts[fronts.ccode == 212]
+    assert set(zip(lux.war, lux.start, strict=True)) >= {(106, pd.Timestamp("1914-08-02")),
+                                                         (139, pd.Timestamp("1940-05-10"))}
+    cov = load("front_coverage")
+    for war, code in ((139, 740), (139, 212), (106, 341), (106, 212)):
+        assert bool(cov[(cov.war == war) & (cov.ccode == code)].has_rows.iloc[0])
+
+
+def test_filled_gaps_norway_ussr_germany_italy(fronts):
+    """Further rows and ends filled from sources read (issue 10): Oslo, Courland, Oder, Alsace, Masuria, Asiago."""
+    oslo = _rows(fronts, 385, "capital_taken")
+    assert list(oslo.start) == [pd.Timestamp("1940-04-09")] and oslo.place.iloc[0] == "Oslo"
+    ussr = fronts[(fronts.war == 139) & (fronts.ccode == 365) & (fronts.kind == "enemy_ground_forces")]
+    assert list(ussr.end) == [pd.Timestamp("1945-05-08")] and "wp-courland-pocket" in ussr.sources.iloc[0]
+    berlin = _rows(fronts, 255, "capital_threatened")
+    assert list(berlin.start) == [pd.Timestamp("1945-01-31")]
+    ww1_de = fronts[(fronts.war == 106) & (fronts.ccode == 255)]
+    alsace = ww1_de[ww1_de.by_ccodes == "220"]
+    assert list(alsace.start) == [pd.Timestamp("1914-08-07")] and alsace.end.isna().all()
+    masuria = ww1_de[(ww1_de.by_ccodes == "365") & (ww1_de.start == pd.Timestamp("1914-11-30"))]
+    assert list(masuria.end_late) == [pd.Timestamp("1915-02-21")]
+    asiago = fronts[(fronts.war == 106) & (fronts.ccode == 325) & (fronts.start == pd.Timestamp("1916-05-15"))]
+    assert len(asiago) == 1 and asiago.by_ccodes.iloc[0] == "300" and "Asiago" in asiago.place.iloc[0]
+
+
 def test_coverage_separates_no_contact_from_not_covered(fronts):
     cov = load("front_coverage")
     sweden = cov[(cov.war == 139) & (cov.ccode == 380)]
