@@ -26,11 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_json
+from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, escape, print_json
 from realign.errors import InputFileError, InvalidParameterError, RealignError
 
 if TYPE_CHECKING:  # numpy is imported by the commands, not at CLI start-up
@@ -154,6 +151,8 @@ def _solve_with_progress(model, sizes: np.ndarray, p: np.ndarray, ids: list[Hash
             with err_console.status(f"solving landscape of {n} states ..."):
                 return model.fit(sizes, p, ids)
         return model.fit(sizes, p, ids)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
         task = bar.add_task(f"enumerating 2^{n - 1} configurations", total=1.0)
@@ -212,6 +211,8 @@ def landscape_cmd(
         return
     what = "all local minima (exact)" if model.complete_ else (
         "global minimum proven; other minima sampled" if model.exact_ else "heuristic: minima found")
+    from rich.table import Table
+
     table = Table(title=f"Landscape minima, k={k}, {len(ids)} states — {what}", header_style="bold")
     for col in ("#", "energy", "basin", "coalitions"):
         table.add_column(col, overflow="fold")
@@ -300,6 +301,8 @@ def balance_cmd(
             for v in members:
                 sys.stdout.write(f"{f},{v}\n")
         return
+    from rich.table import Table
+
     table = Table(title=f"Factions after {dynamics.value} dynamics (seed {seed})", header_style="bold")
     table.add_column("faction")
     table.add_column("members", overflow="fold")
