@@ -6,7 +6,6 @@ import enum
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from realign.cli.common import (
     PROCESSES_OPTION,
@@ -47,6 +46,8 @@ def consequences_cmd(
         check_out_dir(out)
         where = execution(processes, workers, scheduler)
         quiet = fmt is ReportFormat.json and out is None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True, disable=quiet) as bar:
             tasks: dict[str, int] = {}

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
+from realign.cli.common import (
+    FORMAT_OPTION,
+    Format,
+    console,
+    domain_errors,
+    err_console,
+    escape,
+    print_frame,
+    print_json,
+)
 
 events_app = typer.Typer(
     rich_markup_mode=None,
@@ -66,6 +73,8 @@ def show_cmd(
         console.print(f"  outcome: side {ev.winner} ({ev.side_labels[ev.winner]}) - {ev.result}", highlight=False)
         print_frame(ev.losses_frame()[["side_label", "ccode", "category", "low", "high", "unit", "sources"]],
                     Format.table, title="losses (sourced; ccode 0 = whole side; notes in --format json)")
+        from rich.table import Table
+
         eff = Table(title="effects (model assumptions)", header_style="bold")
         for col in ("outcome", "side", "capability", "credibility"):
             eff.add_column(col)

@@ -13,7 +13,6 @@ import datetime as dt
 import re
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
 from realign.clock import month_end
@@ -53,6 +52,8 @@ def forecast_cmd(
     with domain_errors():
         day = parse_date(at)
         spec = ForecastSpec(war=war, at=day, until=_month_end(until), runs=runs, seed=seed, hindsight=hindsight)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True, disable=fmt is not Format.table) as bar:
             task = bar.add_task("fitting hazards across wars", total=None)

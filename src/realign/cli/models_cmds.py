@@ -3,8 +3,11 @@
 Contracts (other tools parse these):
 
 * ``realign landscape --sizes SIZES.csv --propensity P.csv [--k 2] --format json`` prints
-  ``{"minima": [{"energy": float, "coalitions": [[id, ...], ...], "basin": float|null}], "exact": bool,
-  "complete": bool}`` (``exact``: global minimum proven; ``complete``: every local minimum listed)
+  ``{"minima": [{"energy": float, "coalitions": [[id, ...], ...], "basin": float|null,
+  "basin_ci": [lo, hi]|null}], "exact": bool, "complete": bool, "n_minima": int,
+  "n_minima_is_lower_bound": bool, "basin_method": "exact"|"sampled"|null, "basin_starts": int|null,
+  "basin_confidence": float|null}`` (``exact``: global minimum proven; ``complete``: every local minimum
+  listed; ``basin_ci``: 95% Wilson interval of a sampled basin from ``basin_starts`` random starts)
   (minima sorted by energy, global minimum first; ids as in the CSV, ints kept as ints).
 * ``realign balance --signed-edges EDGES.csv --dynamics triad|continuous --seed N --format json`` prints
   ``{"factions": [[node, ...], ...], "frustration": int}``.
@@ -23,11 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_json
+from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, escape, print_json
 from realign.errors import InputFileError, InvalidParameterError, RealignError
 
 if TYPE_CHECKING:  # numpy is imported by the commands, not at CLI start-up
@@ -151,6 +151,8 @@ def _solve_with_progress(model, sizes: np.ndarray, p: np.ndarray, ids: list[Hash
             with err_console.status(f"solving landscape of {n} states ..."):
                 return model.fit(sizes, p, ids)
         return model.fit(sizes, p, ids)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as bar:
         task = bar.add_task(f"enumerating 2^{n - 1} configurations", total=1.0)
@@ -209,15 +211,37 @@ def landscape_cmd(
         return
     what = "all local minima (exact)" if model.complete_ else (
         "global minimum proven; other minima sampled" if model.exact_ else "heuristic: minima found")
+    from rich.table import Table
+
     table = Table(title=f"Landscape minima, k={k}, {len(ids)} states — {what}", header_style="bold")
     for col in ("#", "energy", "basin", "coalitions"):
         table.add_column(col, overflow="fold")
+    sampled = out["basin_method"] == "sampled"
     for r, m in enumerate(out["minima"][:50], 1):
         coal = "  |  ".join(", ".join(str(x) for x in c) for c in m["coalitions"])
-        table.add_row(str(r), f"{m['energy']:.6g}", "" if m["basin"] is None else f"{m['basin']:.3f}", coal)
+        basin = "" if m["basin"] is None else f"{m['basin']:.3f}"
+        if sampled and m["basin_ci"] is not None:
+            basin += f" [{m['basin_ci'][0]:.3f}, {m['basin_ci'][1]:.3f}]"
+        table.add_row(str(r), f"{m['energy']:.6g}", basin, coal)
     console.print(table)
     if len(out["minima"]) > 50:
         console.print(f"... {len(out['minima']) - 50} more minima (use --format json for all)")
+    console.print(_basin_note(out), highlight=False, soft_wrap=True)
+
+
+def _basin_note(out: dict) -> str:
+    """One line saying how the basins were obtained and whether the list of minima is complete."""
+    n = out["n_minima"]
+    if out["basin_method"] == "exact":
+        how = f"basins counted over all {out['basin_starts']:,} configurations (exact)"
+    elif out["basin_method"] == "sampled":
+        how = (f"basins estimated from {out['basin_starts']:,} uniform random starts "
+               f"(brackets: {out['basin_confidence']:.0%} Wilson interval)")
+    else:
+        how = "basins not computed for k >= 3"
+    if out["n_minima_is_lower_bound"]:
+        return f"{how}; {n} minima found: a lower bound on the number of local minima (the list is not complete)"
+    return f"{how}; {n} local {'minimum' if n == 1 else 'minima'}, the complete list"
 
 
 def read_signed_edges(path: Path) -> list[tuple[Hashable, Hashable, int]]:
@@ -277,6 +301,8 @@ def balance_cmd(
             for v in members:
                 sys.stdout.write(f"{f},{v}\n")
         return
+    from rich.table import Table
+
     table = Table(title=f"Factions after {dynamics.value} dynamics (seed {seed})", header_style="bold")
     table.add_column("faction")
     table.add_column("members", overflow="fold")

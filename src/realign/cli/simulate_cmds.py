@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from realign.cli.common import (
     FORMAT_OPTION,
@@ -23,6 +22,9 @@ from realign.cli.common import (
     print_frame,
     print_json,
 )
+
+if TYPE_CHECKING:  # rich.progress is imported when a bar is shown, not at CLI start-up
+    from rich.progress import Progress
 
 #: A run shows its progress bar once it has lasted this long (seconds).
 PROGRESS_AFTER = 1.0
@@ -50,6 +52,8 @@ class _LazyBar:
         if self.bar is None:
             if time.monotonic() - self.t0 < PROGRESS_AFTER or done >= total:
                 return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.bar = Progress(TextColumn("simulating batches"), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), console=err_console, transient=True)
             self.bar.start()
@@ -70,6 +74,8 @@ def _table_months(months: list[str], k: int = 6) -> list[str]:
 
 
 def _print_table(scenario, res) -> None:
+    from rich.table import Table
+
     from realign.data.names import state_name
 
     p = res.p_side

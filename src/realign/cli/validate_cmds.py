@@ -7,7 +7,6 @@ print. ``--format json`` prints the case dict (or ``{case: dict}`` for ``--case 
 from __future__ import annotations
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
 from realign.errors import InvalidParameterError
@@ -89,6 +88,8 @@ def validate_cmd(
             raise InvalidParameterError(f"Unknown validation case {case!r}; choose from {', '.join(CASES)} or all.")
         names = [c for c in CASES if c not in SLOW_CASES] if case == "all" else [case]
         results: dict[str, dict] = {}
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                       console=err_console, transient=True) as progress:
             task = progress.add_task("validating", total=len(names))

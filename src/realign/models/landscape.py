@@ -16,10 +16,12 @@ with its basin of attraction, not just the global minimum.
 
 Basins. For two coalitions the basin of a minimum is the fraction of configurations whose steepest
 descent (repeatedly make the single move that lowers the energy most; ties to the lowest index)
-ends in it: computed over *all* ``2^(N-1)`` configurations when ``N <= basin_exact_max_n`` (16) and
-estimated from ``n_basin_samples`` uniformly random configurations otherwise. A minimum found by a
-solver but never reached from the sample gets basin 0.0. For ``k >= 3`` basins are not computed
-(``None``).
+ends in it: counted over *all* ``2^(N-1)`` configurations when ``N <= basin_exact_max_n`` (16) and
+estimated from ``n_basin_samples`` uniformly random configurations otherwise, each estimate with a
+95% Wilson interval (``Minimum.basin_ci``; :mod:`realign.solvers.basins`). A minimum found by a
+solver but never reached from the sample gets basin 0.0 with interval ``[0, ~3.84 / n_basin_samples]``.
+When the list is not complete (``complete_`` False) the number of minima found is only a lower bound
+on the number of local minima. For ``k >= 3`` basins are not computed (``None``).
 """
 
 from __future__ import annotations
@@ -37,16 +39,20 @@ from realign.models.base import Estimator, Interval, Options, Rule
 __all__ = ["Landscape", "Minimum", "landscape_energy", "fit_landscape", "validate_inputs"]
 
 _SOLVERS = ("auto", "exact", "minima", "bnb", "heuristic")
+BASIN_CONFIDENCE = 0.95  # confidence of the Wilson interval of a sampled basin
 
 
 @dataclass
 class Minimum:
     """One local minimum: ``energy`` (size² × propensity units), ``coalitions`` (lists of ids, the
-    coalition of the first id first, members in input order) and ``basin`` (fraction, or None)."""
+    coalition of the first id first, members in input order), ``basin`` (fraction, or None) and
+    ``basin_ci`` (``[lo, hi]``: the 95% Wilson interval of a sampled basin, ``[basin, basin]`` when
+    counted exactly, None when not computed)."""
 
     energy: float
     coalitions: list[list[Hashable]]
     basin: float | None
+    basin_ci: list[float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (the JSON contract of ``realign landscape``)."""
@@ -191,7 +197,10 @@ class Landscape(Estimator):
     minima_ : list[Minimum], sorted by energy (global minimum first).
     energy_, coalitions_ : global minimum energy and coalitions.
     exact_ : True when the global minimum is proven optimal.
-    complete_ : True when ``minima_`` lists every local minimum (enumeration or a finished pruned search).
+    complete_ : True when ``minima_`` lists every local minimum (enumeration or a finished pruned search);
+        otherwise ``len(minima_)`` is a lower bound on the number of local minima.
+    basin_method_ : "exact" (every configuration descended), "sampled" or None (k >= 3).
+    basin_starts_ : configurations descended for the basins (``2^(N-1)`` or ``n_basin_samples``), or None.
     solver_ : solver used; n_found_ / n_runs_ : heuristic runs reaching the best energy.
     ids_ : the ids used.
 
@@ -270,6 +279,7 @@ class Landscape(Estimator):
         self.ids_ = id_list
         self.n_found_ = None
         self.n_runs_ = None
+        self.basin_method_ = self.basin_starts_ = None
         if n == 0:
             self.minima_, self.energy_, self.coalitions_ = [], 0.0, []
             self.exact_ = self.complete_ = True
@@ -277,12 +287,12 @@ class Landscape(Estimator):
             return self
         if self.k == 2:
             labels, energies, self.exact_, self.complete_ = self._fit_two_cached(w, seed, progress)
-            basins = self._basins(w, labels, seed)
+            basins, cis = self._basins(w, labels, seed)
         else:
             labels, energies, self.exact_, self.complete_ = self._fit_kway(w, seed)
-            basins = [None] * len(labels)
-        self.minima_ = [Minimum(float(e), _coalitions(lab, id_list), b)
-                        for lab, e, b in zip(labels, energies, basins, strict=True)]
+            basins = cis = [None] * len(labels)
+        self.minima_ = [Minimum(float(e), _coalitions(lab, id_list), b, ci)
+                        for lab, e, b, ci in zip(labels, energies, basins, cis, strict=True)]
         self.energy_ = self.minima_[0].energy
         self.coalitions_ = self.minima_[0].coalitions
         return self
@@ -377,16 +387,19 @@ class Landscape(Estimator):
             starts = rng.integers(0, 2, size=(self.n_basin_samples, n), dtype=np.int8)
         return descend_labels(w, starts)
 
-    def _basins(self, w: np.ndarray, labels: np.ndarray, seed: int) -> list[float | None]:
+    def _basins(self, w: np.ndarray, labels: np.ndarray, seed: int) -> tuple[list[float], list[list[float]]]:
+        """Basin share and ``[lo, hi]`` of each minimum: counted over every configuration for small N,
+        else from ``n_basin_samples`` uniform random starts with 95% Wilson intervals."""
+        from realign.solvers.basins import basin_counts
+
         ends = getattr(self, "_samples", None)
         if ends is None or len(ends) == 0 or ends.shape[1] != w.shape[0]:
             ends = self._descents(w, seed)
         self._samples = None
-        keys, counts = np.unique(ends, axis=0, return_counts=True)
-        table = {k.tobytes(): c for k, c in zip(keys, counts, strict=True)}
-        total = float(len(ends))
-        keys_of = [np.ascontiguousarray(lab, dtype=np.int8).tobytes() for lab in labels]
-        return [float(table.get(key, 0)) / total for key in keys_of]
+        est = basin_counts(ends, labels, exact=w.shape[0] <= self.basin_exact_max_n, confidence=BASIN_CONFIDENCE)
+        self.basin_method_, self.basin_starts_ = est.method, est.starts
+        return ([float(x) for x in est.share],
+                [[float(lo), float(hi)] for lo, hi in zip(est.lo, est.hi, strict=True)])
 
     def _fit_kway(self, w: np.ndarray, seed: int):
         from realign.solvers.kway import solve_kway_exact, solve_kway_heuristic
@@ -402,13 +415,19 @@ class Landscape(Estimator):
         return r.minima_labels, r.minima_energies, False, False
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"minima": [...], "exact": bool, "complete": bool}`` — the JSON contract of ``realign landscape``.
+        """``{"minima": [...], "exact": bool, "complete": bool, ...}`` — the JSON contract of ``realign landscape``.
 
         ``exact``: the global minimum is proven optimal; ``complete``: ``minima`` lists every local minimum.
+        Beside them: ``n_minima`` and ``n_minima_is_lower_bound`` (True unless complete),
+        ``basin_method`` ("exact" / "sampled" / None), ``basin_starts`` (configurations descended) and
+        ``basin_confidence`` (0.95 for sampled basins, else None); each minimum has ``basin_ci``.
         """
         self._check_fitted()
+        sampled = self.basin_method_ == "sampled"
         return {"minima": [m.to_dict() for m in self.minima_], "exact": bool(self.exact_),
-                "complete": bool(self.complete_)}
+                "complete": bool(self.complete_), "n_minima": len(self.minima_),
+                "n_minima_is_lower_bound": not self.complete_, "basin_method": self.basin_method_,
+                "basin_starts": self.basin_starts_, "basin_confidence": BASIN_CONFIDENCE if sampled else None}
 
 
 def fit_landscape(sizes: Any, propensity: Any, ids: Sequence[Hashable] | None = None,
