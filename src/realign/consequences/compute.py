@@ -211,7 +211,7 @@ def _capability_paths(res: ForecastResult) -> dict:
     """Per state and year: mean projected CINC (trend only, before battles and contact) and the record's CINC."""
     from realign.simulation.forecast import _capability
 
-    nmc = load_shared("nmc")
+    nmc = load_shared("nmc")  # the record beside the forecast: later years by design (ground truth, never an input)
     base, _ = _capability(res.spec.at, tuple(res.days), tuple(res.ccodes), True)
     out = {}
     for c in CAPABILITY_STATES.get(res.spec.war, ()):
@@ -296,7 +296,8 @@ def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ..
 
 
 def _blocs_1955() -> dict:
-    ev = load_shared("ww2_events")
+    day = dt.date(1955, 6, 1)
+    ev = InformationSet(day).ww2_events()  # the blocs as recorded by the day the landscape is fitted on
     pj = ev[ev["kind"] == "pact_joined"]
     nato = pj[pj["counterpart"].str.contains("NATO", na=False)]
     wp = pj[pj["counterpart"].str.contains("Warsaw", na=False)]
@@ -310,7 +311,6 @@ def _blocs_1955() -> dict:
     try:
         from realign.models.propensity import landscape_minimum_for_date
 
-        day = dt.date(1955, 6, 1)
         s = System.at(day)
         ids = [c for c in sorted(members) if c in s and not np.isnan(s.cinc(c))]
         fit = landscape_minimum_for_date(day, tuple(ids), 2, 0)  # cached on disk: no refit on a second run
@@ -417,7 +417,7 @@ def _in_sample(ins_f, ins_c, hind, hist: dict, truth: np.ndarray, member: np.nda
 def _miss_notes(ev, at: dt.date, fac, rows: list, yearly: dict, ref: str) -> list[str]:
     """Where the ex-ante forecast misses the record, and why (from the fit, not fixed text)."""
     notes = []
-    fronts = load_shared("fronts")
+    fronts = InformationSet(at, hindsight=True).fronts(ev.war)  # the record's first contact, after the cut-off
     t_ref = fac.months.index(ref) if ref in fac.months else len(fac.months) - 1
     for r in rows:
         if r["historical_exit"] and r["p_left_by"]["factual"] < 0.5:

@@ -54,7 +54,7 @@ def series_rows() -> tuple[dict, ...]:
     """Rows of the bundled ``ww2_series`` table as dicts with ``date``/``end`` as dates and ``ccodes`` as a tuple."""
     from realign.data.store import load_shared
 
-    df = load_shared("ww2_series")
+    df = load_shared("ww2_series")  # the whole dated record is the ground truth an essay is checked against
     out = []
     for r in df.itertuples():
         out.append({"row": int(r.row), "series": r.series, "kind": r.kind, "date": r.date.date(),

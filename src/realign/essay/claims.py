@@ -109,7 +109,7 @@ class Claim:
 # ---------------------------------------------------------------------------- states and groups
 @cache
 def _name_regex() -> tuple[re.Pattern[str], dict[str, tuple[int, ...] | int]]:
-    states = load_shared("states")
+    states = load_shared("states")  # undated: only the state names are used (a name list, not the spells)
     table: dict[str, tuple[int, ...] | int] = {}
     for name in states["statenme"].unique():
         table[str(name).lower()] = ()
@@ -136,7 +136,7 @@ def war_side(ccode: int, date: dt.date, war: int = WWII) -> int | None:
 
 @cache
 def _war_spells(war: int) -> tuple[tuple[int, int, dt.date, dt.date], ...]:
-    w = load_shared("war_participants")
+    w = load_shared("war_participants")  # the whole dated record is the ground truth claims are checked against
     w = w[w["war"] == war]
     return tuple((int(r.ccode), int(r.side), r.start.date(), r.end.date()) for r in w.itertuples())
 
@@ -160,7 +160,7 @@ def side_label(ccode: int, date: dt.date) -> str | None:
 
 @cache
 def _pact_members(pattern: str) -> tuple[tuple[int, dt.date], ...]:
-    e = load_shared("ww2_events")
+    e = load_shared("ww2_events")  # the whole dated record: a group's members on any date an essay names
     e = e[(e["kind"] == "pact_joined") & e["counterpart"].str.contains(pattern, case=False, regex=True)
           & e["ccode"].notna()]
     return tuple((int(r.ccode), r.date.date()) for r in e.itertuples())
