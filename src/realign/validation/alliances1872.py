@@ -127,7 +127,6 @@ def _dynamics(edges, n_seeds: int) -> dict[str, Any]:
     return out
 
 
-@cache
 def _networks() -> dict[str, dict[str, Any]]:
     """Each year's signed network (1907 also with the Anglo-Russian Convention, "1907+AR") and its balance scores."""
     networks = {}
@@ -151,6 +150,7 @@ def _networks() -> dict[str, dict[str, Any]]:
     return networks
 
 
+@cache
 def _run(n_seeds: int) -> dict[str, Any]:
     networks = _networks()
     predictions = {str(y): _dynamics(signed_edges(y), n_seeds) for y in (1872, 1882)}
