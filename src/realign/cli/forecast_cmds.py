@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
 from realign.clock import month_end
-from realign.errors import InvalidParameterError
+from realign.errors import InvalidDateError, InvalidParameterError
 from realign.wars import WWII
 
 
@@ -25,7 +25,7 @@ def _month_end(text: str) -> dt.date:
     """'YYYY-MM' -> the last day of that month (clear error otherwise)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InvalidParameterError(f"--until must be a month YYYY-MM. Got {text!r}.")
+        raise InvalidDateError(f"--until must be a month YYYY-MM. Got {text!r}.")
     y, mo = int(m.group(1)), int(m.group(2))
     return month_end(y, mo)
 
