@@ -237,7 +237,8 @@ def stop(proc: subprocess.Popen | None) -> None:
         proc.wait()
 
 
-def main() -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command-line options of this benchmark."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--requests", type=int, default=200, help="concurrent requests (default 200, max 5000)")
     ap.add_argument("--repeats", type=int, default=3, help="measured bursts (default 3)")
@@ -252,7 +253,11 @@ def main() -> int:
     ap.add_argument("--heavy", type=int, default=0, help="measure /api/history under N concurrent ensembles")
     ap.add_argument("--heavy-runs", type=int, default=50, help="runs per heavy request (default 50)")
     ap.add_argument("--heavy-seconds", type=float, default=30.0, help="light-read window under load (default 30)")
-    args = ap.parse_args()
+    return ap
+
+
+def main() -> int:
+    args = _parser().parse_args()
     n = max(1, min(args.requests, 5000))
 
     proc = None

@@ -10,6 +10,7 @@ __all__ = [
     "RealignError",
     "InvalidParameterError",
     "NotFittedError",
+    "InvalidDateError",
     "UnknownStateError",
     "AmbiguousStateError",
     "DataIntegrityError",
@@ -33,6 +34,14 @@ class NotFittedError(InvalidParameterError):
     """A model used before ``fit``; one message form: "This Landscape is not fitted yet; call fit(...) first."
 
     Derives from :class:`InvalidParameterError` so code that caught the earlier error keeps working.
+    """
+
+
+class InvalidDateError(InvalidParameterError):
+    """A date that is missing, malformed or impossible (expected ``YYYY-MM-DD``), from any entry point.
+
+    Every date given as text is read by :func:`realign.data.names.parse_date`, which raises this;
+    a date outside a dataset's coverage is a :class:`CoverageError` instead.
     """
 
 

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from realign.data.names import parse_date, resolve, resolve_detail
-from realign.errors import AmbiguousStateError, UnknownStateError
+from realign.errors import AmbiguousStateError, InvalidDateError, UnknownStateError
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_fuzzy_never_maps_group_names_to_states():
 
 @pytest.mark.parametrize("bad", ["1942-13-01", "19421119", "1942/11/19", "", "yesterday"])
 def test_malformed_dates_are_clear_errors(bad):
-    with pytest.raises(UnknownStateError, match="date"):
+    with pytest.raises(InvalidDateError, match="date"):  # the date error, never UnknownStateError (issue 12)
         parse_date(bad)
 
 

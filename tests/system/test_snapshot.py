@@ -5,7 +5,7 @@ import networkx as nx
 import pytest
 
 from realign import System
-from realign.errors import CoverageError, UnknownStateError
+from realign.errors import CoverageError, InvalidDateError
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_outside_coverage_is_missing_not_zero(monkeypatch):
 
 
 def test_bad_dates_are_clear():
-    with pytest.raises(UnknownStateError, match="Malformed date"):
+    with pytest.raises(InvalidDateError, match="Malformed date"):
         System.at("19-11-1942")
     with pytest.raises(CoverageError, match="outside"):
         System.at("1815-12-31")

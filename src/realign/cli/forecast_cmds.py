@@ -16,7 +16,7 @@ import typer
 
 from realign.cli.common import FORMAT_OPTION, Format, console, domain_errors, err_console, print_frame, print_json
 from realign.clock import month_end
-from realign.errors import InvalidParameterError
+from realign.errors import InvalidDateError, InvalidParameterError
 from realign.wars import WWII
 
 
@@ -24,13 +24,38 @@ def _month_end(text: str) -> dt.date:
     """'YYYY-MM' -> the last day of that month (clear error otherwise)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InvalidParameterError(f"--until must be a month YYYY-MM. Got {text!r}.")
+        raise InvalidDateError(f"--until must be a month YYYY-MM. Got {text!r}.")
     y, mo = int(m.group(1)), int(m.group(2))
     return month_end(y, mo)
 
 
 AT_HELP = ("Information cut-off YYYY-MM-DD: the war's sides, fronts, battles and CINC dated later are not read; "
            "the hazards are fitted on the other wars and on this war before it.")
+
+
+def _table(res, states: str | None, day: dt.date):
+    """The table rows: the chosen ``--states``, or every state not neutral throughout (all are in --format json)."""
+    import pandas as pd
+
+    from realign.data.names import resolve, state_name
+    from realign.simulation.forecast import side_labels
+
+    lab = side_labels(res.spec.war)
+    chosen = None
+    if states:
+        chosen = {resolve(x.strip(), day) for x in states.split(",") if x.strip()}
+        if not chosen:
+            raise InvalidParameterError("--states names no state.")
+    p = res.p_side
+    rows = []
+    for i, c in enumerate(res.ccodes):
+        if chosen is not None and c not in chosen:
+            continue
+        if chosen is None and res.init_side[i] == 0 and p[:, i, 0].min() > 0.99:
+            continue  # neutral throughout: left out of the table (all states are in --format json)
+        rows.append({"ccode": c, "state": state_name(c), "now": lab[int(res.init_side[i])],
+                     **{f"{lab[a]} {res.months[-1]}": round(float(p[-1, i, a]), 3) for a in (1, 2, 0)}})
+    return pd.DataFrame(rows)
 
 
 def forecast_cmd(
@@ -44,10 +69,8 @@ def forecast_cmd(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """P(each side) month by month for every state of WAR, forecast from what was known --at."""
-    import pandas as pd
-
-    from realign.data.names import parse_date, resolve, state_name
-    from realign.simulation.forecast import ForecastSpec, run_forecast, side_labels
+    from realign.data.names import parse_date
+    from realign.simulation.forecast import ForecastSpec, run_forecast
 
     with domain_errors():
         day = parse_date(at)
@@ -66,22 +89,7 @@ def forecast_cmd(
         if fmt is Format.json:
             print_json(out)
             return
-        lab = side_labels(war)
-        chosen = None
-        if states:
-            chosen = {resolve(x.strip(), day) for x in states.split(",") if x.strip()}
-            if not chosen:
-                raise InvalidParameterError("--states names no state.")
-        p = res.p_side
-        rows = []
-        for i, c in enumerate(res.ccodes):
-            if chosen is not None and c not in chosen:
-                continue
-            if chosen is None and res.init_side[i] == 0 and p[:, i, 0].min() > 0.99:
-                continue  # neutral throughout: left out of the table (all states are in --format json)
-            rows.append({"ccode": c, "state": state_name(c), "now": lab[int(res.init_side[i])],
-                         **{f"{lab[a]} {res.months[-1]}": round(float(p[-1, i, a]), 3) for a in (1, 2, 0)}})
-        df = pd.DataFrame(rows)
+        df = _table(res, states, day)
         if fmt is Format.csv:
             print_frame(df, fmt)
             return

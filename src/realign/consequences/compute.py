@@ -17,17 +17,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
+from realign.consequences.record import (
+    LATIN_AMERICA,
+    NEUTRALS,
+    capability_block,
+    capability_paths,
+    miss_notes,
+    record_extras,
+)
 from realign.data.names import state_name
-from realign.data.store import load_shared
 from realign.events.catalogue import load_event
 from realign.models.choice import CORES, observed_sides
 from realign.models.features import month_number
-from realign.simulation.capability import calibrate_trend
 from realign.simulation.forecast import ForecastResult, ForecastSpec, run_forecast, side_labels
 from realign.system.history import history
-from realign.system.information import InformationSet
 from realign.system.snapshot import System
 from realign.wars import WWI, WWII
 
@@ -35,10 +39,6 @@ __all__ = ["consequences", "Consequences", "MINOR_AXIS", "NEUTRALS", "LATIN_AMER
 
 #: Germany's minor European allies whose exits the seed essay attributes to Stalingrad.
 MINOR_AXIS = (325, 360, 355, 375, 310)
-#: European neutrals the essay says drifted toward the Allies.
-NEUTRALS = (640, 380, 230, 235)
-#: COW codes of the Latin American states (Caribbean, Central and South America).
-LATIN_AMERICA = tuple(range(40, 166))
 #: Last day of each war's horizon: WWII in Europe (Germany's surrender), WWI (the armistice).
 WAR_END = {WWII: dt.date(1945, 5, 8), WWI: dt.date(1918, 11, 11)}
 #: Months after a WWI cut-off within which a recorded change counts as the battle's consequence.
@@ -180,54 +180,6 @@ def _brier_block(fac: ForecastResult, cf: ForecastResult, hind: ForecastResult, 
     return b
 
 
-def _capability_block(fac: ForecastResult, cf: ForecastResult, hshares: list[dict]) -> dict:
-    lab = side_labels(fac.spec.war)
-    out = {"months": fac.months}
-    for a, key in ((2, "germany_isolation"), (1, "allied")):
-        out[key] = {"factual_mean": [float(x) for x in fac.shares[:, :, a].mean(axis=0)],
-                    "factual_p05": [float(x) for x in np.quantile(fac.shares[:, :, a], 0.05, axis=0)],
-                    "factual_p95": [float(x) for x in np.quantile(fac.shares[:, :, a], 0.95, axis=0)],
-                    "counterfactual_mean": [float(x) for x in cf.shares[:, :, a].mean(axis=0)],
-                    "history": [h[lab[a]] for h in hshares]}
-    years = {}
-    for y in sorted({m[:4] for m in fac.months}):
-        idx = [t for t, m in enumerate(fac.months) if m.startswith(y)]
-        rec = [hshares[t][lab[2]] for t in idx]
-        mod = [out["germany_isolation"]["factual_mean"][t] for t in idx]
-        years[y] = {"model": float(np.mean(mod)), "record": float(np.mean(rec)),
-                    "difference": float(np.mean(mod) - np.mean(rec))}
-    out["yearly_side2"] = years
-    out["note"] = ("model: CINC projected from the NMC years known at the cut-off (component trends), times battle "
-                   "effects and the share kept under enemy contact, with the simulated sides; record: each year's COW "
-                   "CINC with the actual sides")
-    return out
-
-
-#: States whose projected CINC the report sets beside the record (WWII; WWI uses the war's great powers).
-CAPABILITY_STATES = {WWII: (255, 740, 325, 365, 2, 200), WWI: (255, 300, 640, 365, 200, 220, 2)}
-
-
-def _capability_paths(res: ForecastResult) -> dict:
-    """Per state and year: mean projected CINC (trend only, before battles and contact) and the record's CINC."""
-    from realign.simulation.forecast import _capability
-
-    nmc = load_shared("nmc")
-    base, _ = _capability(res.spec.at, tuple(res.days), tuple(res.ccodes), True)
-    out = {}
-    for c in CAPABILITY_STATES.get(res.spec.war, ()):
-        if c not in res.ccodes:
-            continue
-        i = res.ccodes.index(c)
-        years = {}
-        for y in sorted({m[:4] for m in res.months}):
-            idx = [t for t, m in enumerate(res.months) if m.startswith(y)]
-            rec = nmc[(nmc["ccode"] == c) & (nmc["year"] == int(y))]["cinc"]
-            years[y] = {"model": float(base[idx, i].mean()),
-                        "record": float(rec.iloc[0]) if len(rec) and pd.notna(rec.iloc[0]) else None}
-        out[state_name(c)] = years
-    return out
-
-
 def _changes_within(res: ForecastResult, states: tuple[int, ...], end: dt.date) -> float:
     """Expected number of ``states`` whose side changes (from the cut-off) by the observation day <= ``end``."""
     idx = [res.ccodes.index(c) for c in states if c in res.ccodes]
@@ -295,70 +247,6 @@ def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ..
     return out
 
 
-def _blocs_1955() -> dict:
-    ev = load_shared("ww2_events")
-    pj = ev[ev["kind"] == "pact_joined"]
-    nato = pj[pj["counterpart"].str.contains("NATO", na=False)]
-    wp = pj[pj["counterpart"].str.contains("Warsaw", na=False)]
-    rows = {"nato": [{"ccode": int(r.ccode), "name": r.state, "date": r.date.date().isoformat(),
-                      "source": r.source_url, "verified": bool(r.verified)} for r in nato.itertuples()
-                     if pd.notna(r.ccode)],
-            "warsaw_pact": [{"ccode": int(r.ccode), "name": r.state, "date": r.date.date().isoformat(),
-                             "source": r.source_url, "verified": bool(r.verified)} for r in wp.itertuples()
-                            if pd.notna(r.ccode)]}
-    members = {x["ccode"]: "nato" for x in rows["nato"]} | {x["ccode"]: "warsaw" for x in rows["warsaw_pact"]}
-    try:
-        from realign.models.propensity import landscape_minimum_for_date
-
-        day = dt.date(1955, 6, 1)
-        s = System.at(day)
-        ids = [c for c in sorted(members) if c in s and not np.isnan(s.cinc(c))]
-        fit = landscape_minimum_for_date(day, tuple(ids), 2, 0)  # cached on disk: no refit on a second run
-        ids, coal = fit["ids"], fit["coalitions"]
-        truth = [members[c] for c in ids]
-        lab = {c: k for k, grp in enumerate(coal) for c in grp}
-        agree = sum((lab[c] == 0) == (members[c] == members[coal[0][0]]) for c in ids)
-        rows["landscape_1955"] = {"states": ids, "coalitions": coal, "exact": fit["exact"],
-                                  "agreement": agree / len(ids), "n": len(ids),
-                                  "truth": dict(zip(ids, truth, strict=True)),
-                                  "n_minima": fit["n_minima"],
-                                  "data_used": "CINC 1955 shares; propensities from wars before 1955-06-01"}
-    except Exception as exc:  # the landscape is an extra; its absence must not sink the report
-        rows["landscape_1955"] = {"error": str(exc)}
-    return rows
-
-
-def _record_extras(fac: ForecastResult, cf: ForecastResult, hist: dict, truth: np.ndarray) -> dict:
-    """WWII only: neutrals' drift, US/UK support for the USSR and post-war blocs, from the record."""
-    pos = {c: i for i, c in enumerate(fac.ccodes)}
-    pf, pc = fac.p_side, cf.p_side
-    neutral_rows = []
-    for c in (*NEUTRALS, *[x for x in LATIN_AMERICA if x in pos]):
-        if c not in pos:
-            continue
-        i = pos[c]
-        evs = [h for h in hist["changes"] if h["ccode"] == c]
-        neutral_rows.append({"ccode": c, "name": state_name(c),
-                             "p_allies_end": {"factual": float(pf[-1, i, 1]), "counterfactual": float(pc[-1, i, 1])},
-                             "p_axis_end": {"factual": float(pf[-1, i, 2]), "counterfactual": float(pc[-1, i, 2])},
-                             "history_side_end": int(truth[-1, i]),
-                             "history_events": [{"date": h["date"], "kind": h["kind"], "counterpart": h["counterpart"]}
-                                                for h in evs]})
-    support = [h for h in hist["changes"] if h["ccode"] in (2, 200) and h["counterpart"]
-               and ("Soviet" in h["counterpart"]) and h["kind"] in ("treaty_signed", "aid_extended", "pact_joined",
-                                                                     "conference")]
-    return {
-        "neutrals_drift": {"states": neutral_rows,
-                           "note": "COW war 139 lists few of these states as participants (Brazil from 1944-07-06); "
-                                   "their moves toward the Allies (breaks of relations, declarations, bases) are in "
-                                   "the WWII events table"},
-        "us_uk_support": {"history": support, "model": None,
-                          "note": "aid flows are not modelled: the record lists US/UK agreements with the USSR in the "
-                                  "window; the model has no variable for Lend-Lease volumes"},
-        "postwar_blocs": _blocs_1955(),
-    }
-
-
 def _threads(execution: dict) -> int:
     """Forecasts run at once: the CLI's local ``workers`` (default one per core), at most the cores; 1 otherwise."""
     import os
@@ -414,49 +302,6 @@ def _in_sample(ins_f, ins_c, hind, hist: dict, truth: np.ndarray, member: np.nda
                 "mechanism accounts for the record once the record can inform it; not a forecast"}
 
 
-def _miss_notes(ev, at: dt.date, fac, rows: list, yearly: dict, ref: str) -> list[str]:
-    """Where the ex-ante forecast misses the record, and why (from the fit, not fixed text)."""
-    notes = []
-    fronts = load_shared("fronts")
-    t_ref = fac.months.index(ref) if ref in fac.months else len(fac.months) - 1
-    for r in rows:
-        if r["historical_exit"] and r["p_left_by"]["factual"] < 0.5:
-            i = fac.ccodes.index(r["ccode"])
-            p_contact = float(fac.contact[:, t_ref, i].mean())
-            fr = fronts[(fronts["war"] == ev.war) & (fronts["ccode"] == r["ccode"])
-                        & fronts["kind"].isin(("enemy_ground_forces", "landing"))]
-            first = fr["start"].min().date().isoformat() if len(fr) else "none recorded"
-            notes.append(f"{r['name']} left the Axis on {r['historical_exit']} (record), but the factual forecast "
-                         f"gives P = {r['p_left_by']['factual']:.2f} of having left by {ref} (with the recorded "
-                         f"fronts and later battles: {r['p_left_by']['hindsight']:.2f}). Enemy forces reach it "
-                         f"by {ref} in {p_contact:.0%} of the runs (record: first contact {first}).")
-    exh = fac.hazards.exit
-    tab = {t["term"]: t for t in exh.table().to_dict(orient="records")}
-    cl = tab.get("contact_losing")
-    if cl is not None:
-        k = exh.events_with_.get("contact_losing", 0)
-        prec = "no precedent" if k == 0 else f"{'one precedent' if k == 1 else f'{k} precedents'} only"
-        notes.append(f"Why the exits are missed ex ante: of the {exh.n_events_} voluntary exits the exit "
-                     f"hazard was fitted on (every other war, and this one before {at}), "
-                     f"{k} happened with enemy forces on the state's soil "
-                     f"while its coalition was the weaker, and {exh.events_with_.get('contact', 0)} under enemy "
-                     f"contact at all; the weight of contact while losing is {cl['coef']:+.2f} ± {cl['se']:.2f}. "
-                     f"The record before the cut-off holds {prec} to learn the mechanism from; the in-sample "
-                     f"arm, whose weights also see 1943-45, shows it.")
-    for y in ("1943", "1944"):
-        if y in yearly and abs(yearly[y]["difference"]) > 0.04:
-            yrs, cap = calibrate_trend(InformationSet(at))[0]
-            notes.append(f"Axis capability share {y}: model {yearly[y]['model']:.3f}, record "
-                         f"{yearly[y]['record']:.3f} ({yearly[y]['difference']:+.3f}): the trend rule chosen on "
-                         f"earlier wars (last {yrs} known NMC years, growth capped at "
-                         f"{cap if cap is not None else 'no cap'} a year) extrapolates German components that were "
-                         f"still rising in the figures known at the cut-off, and the model's Axis allies rarely leave.")
-    notes.append("Italy's contact came by sea from colonial North Africa (Sicily, 1943-07-10); COW state "
-                 "contiguity has no colonies, so Italy has no enemy land neighbour in the campaign projection and "
-                 "contact there comes only from the contact hazard's baseline.")
-    return notes
-
-
 def _wwii_metrics(ev, at: dt.date, arms: tuple, hist: dict, truth: np.ndarray, member: np.ndarray, metrics: dict,
                   notes: list[str]) -> dict:
     """Axis cohesion, the in-sample arms, the record's extras and the misses of a WWII report (fills ``metrics``
@@ -465,8 +310,8 @@ def _wwii_metrics(ev, at: dt.date, arms: tuple, hist: dict, truth: np.ndarray, m
     focus, side, ref = MINOR_AXIS, 2, "1945-01"
     metrics["axis_cohesion"], rows = _cohesion(fac, cf, hind, hist, truth, focus, side, ref)
     metrics["in_sample"] = _in_sample(ins_f, ins_c, hind, hist, truth, member, focus, side, ref, WAR_END[ev.war])
-    metrics.update(_record_extras(fac, cf, hist, truth))
-    notes += _miss_notes(ev, at, fac, rows, metrics["germany_isolation"]["yearly"], ref)
+    metrics.update(record_extras(fac, cf, hist, truth))
+    notes += miss_notes(ev, at, fac, rows, metrics["germany_isolation"]["yearly"], ref)
     return metrics["axis_cohesion"]["expected_exits"]
 
 
@@ -497,6 +342,48 @@ def _fit_block(fac) -> dict:
     return fit
 
 
+def _arms(ev, at: dt.date, until: dt.date, runs: int, seed: int, threads: int) -> list[ForecastResult]:
+    """The five forecasts: factual, counterfactual, hindsight, and the two in-sample arms.
+
+    In-sample arms: the same information set, hazards fitted on the war through its end (an explanation of
+    the record by the mechanism, not a forecast: it shows whether the mechanism fits once it can be estimated).
+    """
+    base = dict(war=ev.war, at=at, until=until, runs=runs, seed=seed)
+    war_end = WAR_END[ev.war]
+    return _run_many([
+        ForecastSpec(**base, events=((ev.slug, "historical"),)),
+        ForecastSpec(**base, events=((ev.slug, "reversed"),)),
+        ForecastSpec(**base, events=((ev.slug, "historical"),), hindsight=True),
+        ForecastSpec(**base, events=((ev.slug, "historical"),), fit_until=war_end),
+        ForecastSpec(**base, events=((ev.slug, "reversed"),), fit_until=war_end)], threads)
+
+
+def _capability_metrics(fac: ForecastResult, cf: ForecastResult, hshares: list[dict]) -> dict:
+    """The report's capability metrics: Germany's isolation, the USSR's standing and per-state CINC paths."""
+    cap = capability_block(fac, cf, hshares)
+    return {
+        "germany_isolation": {**cap["germany_isolation"], "months": cap["months"], "note": cap["note"],
+                              "yearly": cap["yearly_side2"]},
+        "ussr_standing": {"allied_capability_share": cap["allied"], "months": cap["months"]},
+        "capability_paths": {"states": capability_paths(fac),
+                             "note": "model: NMC components projected from the years known at the cut-off "
+                                     "(before battle effects and contact losses); record: COW NMC v7.0 CINC "
+                                     "of that year (known only afterwards)"}}
+
+
+def _summary(lab: dict, expected: dict, metrics: dict) -> dict:
+    """The report's headline figures: expected exits, P(left the Axis by 1945-01), Brier against persistence."""
+    b = metrics["brier"]
+    return {
+        "labels": lab, "expected_exits": expected,
+        "p_left_axis_by_1945_01": {r["name"]: r["p_left_axis_by_1945_01"]
+                                   for r in metrics.get("axis_cohesion", {}).get("minor_allies", [])},
+        "brier_factual": b["factual"], "brier_persistence": b["persistence"],
+        "brier_skill_vs_persistence": b["skill_vs_persistence"],
+        "beats_persistence": bool(b["factual"] < b["persistence"]),
+    }
+
+
 def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, months: int | None = None,
                  decompose: bool = True, progress=None, **_execution) -> Consequences:
     """Factual, counterfactual and hindsight forecasts from the event's outcome date, held against the record.
@@ -516,20 +403,11 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
     until = WAR_END[ev.war] if months is None else add_months(at, int(months))
     if months is not None and not 1 <= int(months) <= 240:
         raise InvalidParameterError(f"The 'months' parameter must be in [1, 240]. Got {months!r}.")
-    step = (lambda k, label: progress(label, k, 3)) if progress else (lambda k, label: None)
-    base = dict(war=ev.war, at=at, until=until, runs=runs, seed=seed)
-    # in-sample arms: the same information set, hazards fitted on the war through its end (an explanation of
-    # the record by the mechanism, not a forecast: it shows whether the mechanism fits once it can be estimated)
-    war_end = WAR_END[ev.war]
     threads = _threads(_execution)
-    fac, cf, hind, ins_f, ins_c = _run_many([
-        ForecastSpec(**base, events=((ev.slug, "historical"),)),
-        ForecastSpec(**base, events=((ev.slug, "reversed"),)),
-        ForecastSpec(**base, events=((ev.slug, "historical"),), hindsight=True),
-        ForecastSpec(**base, events=((ev.slug, "historical"),), fit_until=war_end),
-        ForecastSpec(**base, events=((ev.slug, "reversed"),), fit_until=war_end)], threads)
-    for k, label in enumerate(("factual", "counterfactual", "hindsight"), start=1):
-        step(k, label)
+    fac, cf, hind, ins_f, ins_c = _arms(ev, at, until, runs, seed, threads)
+    if progress:
+        for k, label in enumerate(("factual", "counterfactual", "hindsight"), start=1):
+            progress(label, k, 3)
     hist = history(at, max(1, _months_between(at.isoformat(), until.isoformat()) + 1)).to_dict()
     truth, member = observed_sides(list(fac.days), fac.ccodes, ev.war)
     hshares = _history_shares(list(fac.days), ev.war)
@@ -538,15 +416,7 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
         f"Information cut-off {at} (the date the battle's outcome was known): the war's sides, fronts, battles and "
         f"NMC years known then; hazards fitted on {len(fac.hazards.wars)} wars ({fac.hazards.n_changes} voluntary "
         f"changes), the evaluated war only before the cut-off."]
-    metrics: dict = {"brier": _brier_block(fac, cf, hind, truth, member)}
-    cap = _capability_block(fac, cf, hshares)
-    metrics["germany_isolation"] = {**cap["germany_isolation"], "months": cap["months"], "note": cap["note"],
-                                    "yearly": cap["yearly_side2"]}
-    metrics["ussr_standing"] = {"allied_capability_share": cap["allied"], "months": cap["months"]}
-    metrics["capability_paths"] = {"states": _capability_paths(fac),
-                                   "note": "model: NMC components projected from the years known at the cut-off "
-                                           "(before battle effects and contact losses); record: COW NMC v7.0 CINC "
-                                           "of that year (known only afterwards)"}
+    metrics: dict = {"brier": _brier_block(fac, cf, hind, truth, member), **_capability_metrics(fac, cf, hshares)}
     if ev.war == WWII:
         expected = _wwii_metrics(ev, at, (fac, cf, hind, ins_f, ins_c), hist, truth, member, metrics, notes)
     else:
@@ -566,12 +436,5 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
     if b["factual"] >= b["persistence"]:
         notes.append(f"The model's Brier score ({b['factual']:.4f}) does not beat persistence ({b['persistence']:.4f}) "
                      f"on {b['months']}.")
-    metrics["summary"] = {
-        "labels": lab, "expected_exits": expected,
-        "p_left_axis_by_1945_01": {r["name"]: r["p_left_axis_by_1945_01"]
-                                   for r in metrics.get("axis_cohesion", {}).get("minor_allies", [])},
-        "brier_factual": b["factual"], "brier_persistence": b["persistence"],
-        "brier_skill_vs_persistence": b["skill_vs_persistence"],
-        "beats_persistence": bool(b["factual"] < b["persistence"]),
-    }
+    metrics["summary"] = _summary(lab, expected, metrics)
     return Consequences(ev, fac, cf, hist, truth, member, metrics, hshares, notes)

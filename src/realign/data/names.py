@@ -18,7 +18,7 @@ from functools import cache
 import pandas as pd
 
 from realign.data.store import load_shared
-from realign.errors import AmbiguousStateError, InvalidParameterError, UnknownStateError
+from realign.errors import AmbiguousStateError, InvalidDateError, InvalidParameterError, UnknownStateError
 
 __all__ = ["resolve", "resolve_detail", "resolve_states", "Resolution", "state_name", "parse_date", "is_member"]
 
@@ -73,12 +73,19 @@ NON_MEMBERS: dict[str, str] = {
 _QUALIFIER = re.compile(r"\s*\(([^)]*)\)\s*")
 
 
-def parse_date(value: str | dt.date | pd.Timestamp | None) -> dt.date | None:
-    """Parse ``YYYY-MM-DD`` (or a date/Timestamp) strictly; a clear error otherwise."""
+def parse_date(value: str | dt.date | pd.Timestamp | None, *, optional: bool = False) -> dt.date | None:
+    """Parse ``YYYY-MM-DD`` (or a date/Timestamp) strictly: the one reader of dates given as text.
+
+    Library functions accept text as a convenience and read it here, so a missing, malformed or
+    impossible date always raises :class:`~realign.errors.InvalidDateError`. ``None`` is returned
+    only when ``optional`` (the date may be left out); otherwise it is an error too.
+    """
     if value is None:
-        return None
+        if optional:
+            return None
+        raise InvalidDateError("A date is required (YYYY-MM-DD).")
     if value is pd.NaT:
-        raise InvalidParameterError("A date is required (YYYY-MM-DD); got NaT (a missing date).")
+        raise InvalidDateError("A date is required (YYYY-MM-DD); got NaT (a missing date).")
     if isinstance(value, pd.Timestamp):
         return value.date()
     if isinstance(value, dt.datetime):
@@ -87,11 +94,11 @@ def parse_date(value: str | dt.date | pd.Timestamp | None) -> dt.date | None:
         return value
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise UnknownStateError(f"Malformed date {value!r}: expected YYYY-MM-DD, e.g. 1942-11-19.")
+        raise InvalidDateError(f"Malformed date {value!r}: expected YYYY-MM-DD, e.g. 1942-11-19.")
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise UnknownStateError(f"Invalid date {value!r}: {exc}.") from None
+        raise InvalidDateError(f"Invalid date {value!r}: {exc}.") from None
 
 
 def _norm(text: str) -> str:
@@ -184,7 +191,7 @@ def resolve_detail(name: str | int, date: str | dt.date | None = None) -> Resolu
     ``qualifier``; the state is the one the government claimed. Raises
     :class:`UnknownStateError` (with candidates) or :class:`AmbiguousStateError`.
     """
-    d = parse_date(date)
+    d = parse_date(date, optional=True)
     if isinstance(name, int) or (isinstance(name, str) and name.strip().isascii() and name.strip().isdigit()):
         code = int(name)
         cow = state_name(code)
@@ -252,7 +259,7 @@ def resolve_states(items: Iterable[str | int], date: str | dt.date | None = None
     >>> resolve_states(["2", "Germany", 200], "1942-11-19")
     [2, 255, 200]
     """
-    d = parse_date(date)
+    d = parse_date(date, optional=True)
     codes: list[int] = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, str | int):

@@ -54,7 +54,7 @@ def series_rows() -> tuple[dict, ...]:
     """Rows of the bundled ``ww2_series`` table as dicts with ``date``/``end`` as dates and ``ccodes`` as a tuple."""
     from realign.data.store import load_shared
 
-    df = load_shared("ww2_series")
+    df = load_shared("ww2_series")  # the whole dated record is the ground truth an essay is checked against
     out = []
     for r in df.itertuples():
         out.append({"row": int(r.row), "series": r.series, "kind": r.kind, "date": r.date.date(),
@@ -168,54 +168,57 @@ def _support_facts(donor: int) -> list[Fact]:
 def _support_change(part: ClaimPart, claim: Claim, event: EventRef) -> None:
     """Support by each donor to the USSR before vs after the event; the claim takes the worst donor verdict."""
     before, after = _windows(event)
-    results: list[tuple[str, str, list[dict[str, str]], dict | None]] = []
-    for d in _donors(part, claim, event):
-        ev_facts = _support_facts(d)
-        rows = [r for r in series_rows() if d in r["ccodes"] and r["counterpart"] == 365]
-        pre = [f for f in ev_facts if f.date < event.start]
-        pre_rows = [r for r in rows if r["kind"] in ("sailing", "count") and r["date"] < event.start]
-        pauses = [r for r in rows if r["kind"] == "pause" and r["date"] <= after[1] and r["end"] >= after[0]]
-        rises = [r for r in rows if r["kind"] == "trend" and r["end"] >= event.end and r["value"] > 0]
-        name = {2: "the United States", 200: "the United Kingdom"}.get(d, f"state {d}")
-        pre_ev = [f.evidence("before the event") for f in pre[:2]] + [_series_item(r, "before the event")
-                                                                      for r in pre_rows[:2]]
-        first = min([f.date for f in pre] + [r["date"] for r in pre_rows], default=None)
-        fig = _figure(f"support from {name} to the USSR", before, _count(ev_facts, *before) + sum(
-            1 for r in rows if r["kind"] == "sailing" and before[0] <= r["date"] <= before[1]), after,
-            _count(ev_facts, *after) + sum(1 for r in rows if r["kind"] == "sailing" and after[0] <= r["date"]
-                                           <= after[1]))
-        if part.direction == "begin":
-            if first is not None:
-                results.append(("predates", f"Support from {name} to the USSR did not begin after the event: it "
-                                f"was already given from {first} (before {event.start}).", pre_ev, fig))
-            continue
-        if rises:
-            r = rises[0]
-            fig["before"]["value"], fig["after"]["value"] = "limited (1941-42)", "rose steeply (1943)"
-            results.append(("supported", f"A source states a rise after the event: {r['what']}. The rise is dated, "
-                            "its cause is the source's, not the battle.", [_series_item(r)] + pre_ev, fig))
-        elif pauses and part.supply:
-            p = pauses[0]
-            fig["after"]["value"] = f"pause {p['date']} to {p['end']}"
-            results.append(("contradicted", f"The record shows a pause, not an increase, after the event: "
-                            f"{p['what']} ({p['date']} to {p['end']}); support from {name} had been under way "
-                            f"since {first}.", [_series_item(p, "after the event")] + pre_ev, fig))
-        elif pauses:
-            results.append(("no_evidence", f"No dated series of this kind of cooperation; the supply convoys of "
-                            f"{name} paused after the event ({pauses[0]['date']} to {pauses[0]['end']}).",
-                            [_series_item(pauses[0])], fig))
-        elif first is not None:
-            b, a = fig["before"]["value"], fig["after"]["value"]
-            verdict = "supported" if a > b * (1 + MARGIN) else "predates"
-            results.append((verdict, f"Support from {name} to the USSR: {b} dated fact(s) in the {WINDOW_MONTHS} "
-                            f"months before the event vs {a} after (margin {MARGIN:.0%}).", pre_ev, fig))
-        else:
-            results.append(("no_evidence", f"No dated support from {name} to the USSR in the bundled data.", [], fig))
+    results = [r for d in _donors(part, claim, event) if (r := _donor_support(part, event, d, before, after))]
     if not results:
         _set(part, "no_evidence", "No donor state named: nothing to compare before and after the event.")
         return
     worst = min(results, key=lambda x: _SEVERITY.index(x[0]))
     _set(part, *worst)
+
+
+def _donor_support(part: ClaimPart, event: EventRef, d: int, before: tuple, after: tuple
+                   ) -> tuple[str, str, list[dict[str, str]], dict | None] | None:
+    """One donor's verdict on a support change: (verdict, reason, evidence, figure); None when it says nothing."""
+    ev_facts = _support_facts(d)
+    rows = [r for r in series_rows() if d in r["ccodes"] and r["counterpart"] == 365]
+    pre = [f for f in ev_facts if f.date < event.start]
+    pre_rows = [r for r in rows if r["kind"] in ("sailing", "count") and r["date"] < event.start]
+    pauses = [r for r in rows if r["kind"] == "pause" and r["date"] <= after[1] and r["end"] >= after[0]]
+    rises = [r for r in rows if r["kind"] == "trend" and r["end"] >= event.end and r["value"] > 0]
+    name = {2: "the United States", 200: "the United Kingdom"}.get(d, f"state {d}")
+    pre_ev = [f.evidence("before the event") for f in pre[:2]] + [_series_item(r, "before the event")
+                                                                  for r in pre_rows[:2]]
+    first = min([f.date for f in pre] + [r["date"] for r in pre_rows], default=None)
+    fig = _figure(f"support from {name} to the USSR", before, _count(ev_facts, *before) + sum(
+        1 for r in rows if r["kind"] == "sailing" and before[0] <= r["date"] <= before[1]), after,
+        _count(ev_facts, *after) + sum(1 for r in rows if r["kind"] == "sailing" and after[0] <= r["date"]
+                                       <= after[1]))
+    if part.direction == "begin":
+        if first is None:
+            return None
+        return ("predates", f"Support from {name} to the USSR did not begin after the event: it "
+                f"was already given from {first} (before {event.start}).", pre_ev, fig)
+    if rises:
+        r = rises[0]
+        fig["before"]["value"], fig["after"]["value"] = "limited (1941-42)", "rose steeply (1943)"
+        return ("supported", f"A source states a rise after the event: {r['what']}. The rise is dated, "
+                "its cause is the source's, not the battle.", [_series_item(r)] + pre_ev, fig)
+    if pauses and part.supply:
+        p = pauses[0]
+        fig["after"]["value"] = f"pause {p['date']} to {p['end']}"
+        return ("contradicted", f"The record shows a pause, not an increase, after the event: "
+                f"{p['what']} ({p['date']} to {p['end']}); support from {name} had been under way "
+                f"since {first}.", [_series_item(p, "after the event")] + pre_ev, fig)
+    if pauses:
+        return ("no_evidence", f"No dated series of this kind of cooperation; the supply convoys of "
+                f"{name} paused after the event ({pauses[0]['date']} to {pauses[0]['end']}).",
+                [_series_item(pauses[0])], fig)
+    if first is not None:
+        b, a = fig["before"]["value"], fig["after"]["value"]
+        verdict = "supported" if a > b * (1 + MARGIN) else "predates"
+        return (verdict, f"Support from {name} to the USSR: {b} dated fact(s) in the {WINDOW_MONTHS} "
+                f"months before the event vs {a} after (margin {MARGIN:.0%}).", pre_ev, fig)
+    return ("no_evidence", f"No dated support from {name} to the USSR in the bundled data.", [], fig)
 
 
 _PREP = re.compile(r"(?i)\b(?:for|to|with|toward|towards|from|against|over)\s+(?:the\s+)?$")
@@ -244,7 +247,6 @@ def _nearest_actor(part: ClaimPart, claim: Claim) -> int | None:
 
 def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
     """Alliance change by the actor after the event; False when the record cannot decide (caller falls back)."""
-    from realign.essay.claims import _war_spells
     from realign.essay.evidence import opposite
     from realign.essay.verdict import _nm
 
@@ -286,6 +288,14 @@ def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
                          else bool(f.away & lead.away or f.toward & lead.toward))]
             _rate_test(part, Judgement("supported", 0.7, ev, [reason]), event, matches=same)
         return True
+    return _stayed_on_side(part, claim, event, a, lo, hi)
+
+
+def _stayed_on_side(part: ClaimPart, claim: Claim, event: EventRef, a: int, lo: dt.date, hi: dt.date) -> bool:
+    """No alliance change of ``a`` found: a state that fought on one side throughout contradicts the claim."""
+    from realign.essay.claims import _war_spells
+    from realign.essay.verdict import _nm
+
     # fighting on one side from the start of the period to its end (or to the general surrender, 1945-08-14)
     spells = [(side, s, e) for c, side, s, e in _war_spells(WWII) if c == a and s <= lo and e >= min(hi, _SURRENDER)]
     if not spells:

@@ -30,14 +30,11 @@ from realign.data.names import ALIASES, resolve
 from realign.data.store import load_shared
 from realign.errors import RealignError
 from realign.essay.event import EventRef
+from realign.essay.rules import KINDS, rule_kind
 from realign.wars import WAR_SIDES, WWII
 
 __all__ = ["KINDS", "Claim", "Period", "Mention", "parse_claim", "find_states", "find_period", "rule_kind",
            "group_members", "war_side", "side_label", "WAR_START", "WAR_END"]
-
-#: The kinds of claim, in tie-break priority order.
-KINDS = ("alignment_shift", "alliance_broken", "alliance_formed", "bloc_formation", "isolation",
-         "support_aid", "standing_prestige", "morale_opinion")
 
 WAR_START, WAR_END = dt.date(1939, 9, 1), dt.date(1945, 9, 2)
 SOON_MONTHS, DEFAULT_MONTHS, POSTWAR_YEARS = 24, 36, 10
@@ -109,7 +106,7 @@ class Claim:
 # ---------------------------------------------------------------------------- states and groups
 @cache
 def _name_regex() -> tuple[re.Pattern[str], dict[str, tuple[int, ...] | int]]:
-    states = load_shared("states")
+    states = load_shared("states")  # undated: only the state names are used (a name list, not the spells)
     table: dict[str, tuple[int, ...] | int] = {}
     for name in states["statenme"].unique():
         table[str(name).lower()] = ()
@@ -136,7 +133,7 @@ def war_side(ccode: int, date: dt.date, war: int = WWII) -> int | None:
 
 @cache
 def _war_spells(war: int) -> tuple[tuple[int, int, dt.date, dt.date], ...]:
-    w = load_shared("war_participants")
+    w = load_shared("war_participants")  # the whole dated record is the ground truth claims are checked against
     w = w[w["war"] == war]
     return tuple((int(r.ccode), int(r.side), r.start.date(), r.end.date()) for r in w.itertuples())
 
@@ -160,7 +157,7 @@ def side_label(ccode: int, date: dt.date) -> str | None:
 
 @cache
 def _pact_members(pattern: str) -> tuple[tuple[int, dt.date], ...]:
-    e = load_shared("ww2_events")
+    e = load_shared("ww2_events")  # the whole dated record: a group's members on any date an essay names
     e = e[(e["kind"] == "pact_joined") & e["counterpart"].str.contains(pattern, case=False, regex=True)
           & e["ccode"].notna()]
     return tuple((int(r.ccode), r.date.date()) for r in e.itertuples())
@@ -364,60 +361,7 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
     return Period(event.end, _add_months(event.end, DEFAULT_MONTHS), "default")
 
 
-# ---------------------------------------------------------------------------- kind (rules)
-_W = r"(?:\w+\s+){0,4}?"
-_RULES: dict[str, list[str]] = {
-    "alignment_shift": [
-        r"\bswitch\w*\b", r"\bchang\w*\s+sides\b", r"\bdefect\w*\b", r"\bwent over\b",
-        r"\bjoin\w*\s+(?:the\s+)?(?:Axis|Allie[ds]|war|fight)", r"\bsid(?:e|ed|ing)\s+with\b",
-        r"\balign\w*\b", r"\brealign\w*\b",
-        r"\b(?:reconsider|reassess|re-?evaluat)\w*\s+(?:\w+\s+){0,3}?(?:positions?|commitments?|alliances?|ties|"
-        r"relations|stance|allegiances?|strategies regarding)",
-        r"\bdistanc\w*\s+(?:themselves|itself)\b", r"\babandon\w*\b", r"\bturn\w*\s+against\b",
-        r"\bshift\w*\s+(?:in\s+)?(?:its\s+|their\s+)?(?:alliances?|allegiances?|loyalt\w+|diplomatic stance|"
-        r"foreign policy)", r"\b(?:shifting|changing|altering|shifts in)\s+(?:\w+\s+)?alliances\b",
-        r"\ballegiance\w*\b", r"\breorientation\b", r"\bdeclar\w*\s+war\b", r"\bdrew closer\b",
-        r"\b(?:sign\w*|conclud\w*|accept\w*)\s+(?:an?\s+|the\s+)?armistice\b",
-        r"\bdiplomatic avenues\b", r"\bpositions? regarding\b", r"\bshift\w* in (?:its|their) diplomatic",
-    ],
-    "alliance_formed": [
-        r"\b(?:sign\w*|conclud\w*|form\w*|forg\w*|ma[dk]e?\w*)\s+" + _W + r"(?:pact|treaty|alliance|agreement)",
-        r"\bnon-aggression\b", r"\bformation of (?:new )?alliances\b", r"\bpartnerships?\b",
-        r"\btemporary alliance\b", r"\bstrengthen\w* partnerships\b", r"\bsolidified alliances\b",
-    ],
-    "alliance_broken": [
-        r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b", r"\bsever(?:s|ed|ing|ance)?\b",
-        r"\bdenounc\w*\b", r"\bcollapse of the (?:Axis|alliance)", r"\bfragmentation of the\b",
-        r"\bleft the (?:Axis|alliance|pact|war)\b", r"\bwithdr[ae]w\w* from the (?:Axis|alliance|pact|war)\b",
-        r"\bcollapse of the Axis alliance\b",
-    ],
-    "bloc_formation": [
-        r"\b(?:Eastern|Soviet|Communist|communist)\s+[Bb]loc\b", r"\bWarsaw Pact\b", r"\bNATO\b",
-        r"\bsatellite states?\b", r"\bbuffer zone\b", r"\bspheres? of influence\b",
-        r"\bcommunist governments?\b", r"\bIron Curtain\b", r"\bSoviet (?:dominance|control)\b",
-    ],
-    "support_aid": [
-        r"\bsupport\w*\s+(?:from|for|to)\b", r"\b(?:military |economic )?aid\b", r"\bassistance\b",
-        r"\bLend-?Lease\b", r"\bsuppl(?:y|ies)\b", r"\bcooperation\b", r"\bcoordination\b",
-        r"\bcollaboration\b", r"\bunited front\b", r"\bsolidarity\b", r"\bintelligence sharing\b",
-        r"\bincreased (?:its |their )?support\b", r"\bbolstering the Soviet\b",
-    ],
-    "isolation": [r"\bisolat\w*\b", r"\bcornered\b", r"\bdistancing\b", r"\bloss of confidence from\b",
-                  r"\blost (?:its|their) allies\b"],
-    "standing_prestige": [
-        r"\bstanding\b", r"\bstature\b", r"\bprestige\b", r"\bcredibility\b", r"\bstatus\b",
-        r"\brecogni[sz]\w*\b", r"\bsuperpower\b", r"\bformidable (?:power|ally)\b", r"\bgreat power\b",
-        r"\bauthority\b", r"\breputation\b", r"\bnegotiating position\b", r"\bemerged as\b",
-        r"\binfluence (?:in|on|over)\b", r"\bkey player\b", r"\bpivotal player\b",
-    ],
-    "morale_opinion": [
-        r"\bmorale\b", r"\bperceptions?\b", r"\bconfidence\b", r"\bresolve\b", r"\bsentiment\b",
-        r"\bpride\b", r"\bnarratives?\b", r"\bspirit\b", r"\bdissatisfaction\b", r"\bfear\b",
-        r"\bembolden\w*\b", r"\bgalvani[sz]\w*\b", r"\bsense of\b", r"\brhetoric\b", r"\bideolog\w*\b",
-        r"\blessons?\b", r"\blegacy\b", r"\bcase study\b", r"\bapprehension\b", r"\bnationalism\b",
-    ],
-}
-_COMPILED = {k: [re.compile(p) for p in v] for k, v in _RULES.items()}
+# ---------------------------------------------------------------------------- direction (kinds: realign.essay.rules)
 
 _TOWARD = re.compile(
     r"(?i)\b(?:switch\w*|went over|go(?:es)? over|mov\w*|turn\w*|join\w*|sid(?:e|ed|ing) with|"
@@ -430,20 +374,6 @@ _AWAY = re.compile(
 _ADVERSARY = re.compile(r"(?i)\b(?:against|combating|fighting|versus|victory over|war on)\s+(?:the\s+)?(?:\w+\s+)?$")
 _AGENT = re.compile(r"(?i)\b(?:from|by)\s+(?:the\s+)?(?:\w+\s+)?$")
 _JOINS = re.compile(r"(?i)\b(?:join\w*|switch\w*|chang\w* sides|went over|defect\w*|entered|declar\w* war)\b")
-
-
-def rule_kind(text: str) -> tuple[str | None, float]:
-    """The kind of claim by keyword rules and a score in [0, 1] (None, 0 when no rule fires)."""
-    scores = {k: sum(1 for p in pats if p.search(text)) for k, pats in _COMPILED.items()}
-    # a checkable claim beats an evaluative one in the same sentence
-    checkable = {k: v for k, v in scores.items() if v and k != "morale_opinion"}
-    if checkable:
-        best = max(checkable.values())
-        kind = next(k for k in KINDS if checkable.get(k) == best)
-        return kind, min(1.0, 0.6 + 0.2 * best)
-    if scores["morale_opinion"]:
-        return "morale_opinion", min(1.0, 0.6 + 0.2 * scores["morale_opinion"])
-    return None, 0.0
 
 
 def _target(text: str, mentions: list[Mention]) -> tuple[str | int | None, bool, Mention | None]:

@@ -17,7 +17,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from realign.errors import InvalidParameterError
+from realign.data.names import parse_date
+from realign.errors import InvalidDateError, InvalidParameterError
 
 __all__ = ["EventRef", "resolve_event", "detect_event", "catalogue_events"]
 
@@ -73,9 +74,9 @@ def resolve_event(spec: str) -> EventRef:
     if m:
         name, a, b = m.groups()
         try:
-            start, end = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-        except ValueError as exc:
-            raise InvalidParameterError(f"The 'event' parameter has an invalid date: {exc}.") from None
+            start, end = parse_date(a), parse_date(b)
+        except InvalidDateError as exc:
+            raise InvalidDateError(f"The 'event' parameter has an invalid date: {exc}") from None
         if end < start:
             raise InvalidParameterError(f"The 'event' parameter ends ({end}) before it starts ({start}).")
         return EventRef(_slug(name), name, start, end, (name,))

@@ -26,6 +26,7 @@ from realign.data.names import state_name
 from realign.data.store import load_shared
 from realign.errors import RealignError
 from realign.essay.claims import WAR_START, group_members, side_label
+from realign.system.information import InformationSet
 from realign.wars import WWII
 
 __all__ = ["Fact", "facts", "STRONG_KINDS", "coalition_share_evidence", "cinc_evidence"]
@@ -71,7 +72,7 @@ def opposite(label: str | int) -> str | None:
 
 @cache
 def _name_codes() -> dict[str, int]:
-    s = load_shared("states")
+    s = load_shared("states")  # undated: only the code list (names -> ccodes) is used, not the spells
     out = {str(n).lower(): int(c) for c, n in zip(s["ccode"], s["statenme"], strict=True)}
     out.update({"soviet union": 365, "united kingdom": 200, "united states": 2, "us": 2, "uk": 200,
                 "china": 710, "germany": 255, "japan": 740, "italy": 325})
@@ -169,7 +170,7 @@ def facts() -> tuple[Fact, ...]:
     from realign.system.history import history
 
     out: list[Fact] = []
-    e = load_shared("ww2_events")
+    e = load_shared("ww2_events")  # the whole dated record is the ground truth an essay is checked against
     for r in e[e["ccode"].notna()].itertuples():
         d = r.date.date()
         first = None if pd.isna(r.counterpart_ccode) else int(r.counterpart_ccode)
@@ -232,8 +233,11 @@ def coalition_share_evidence(side: int, lo: dt.date, hi: dt.date) -> tuple[dict[
 
 
 def cinc_evidence(ccode: int, lo: dt.date, hi: dt.date) -> tuple[dict[str, str], float] | None:
-    """Evidence of one state's CINC on the years of ``lo`` and ``hi`` (None when not covered)."""
-    n = load_shared("nmc")
+    """Evidence of one state's CINC on the years of ``lo`` and ``hi`` (None when not covered).
+
+    Read through the gate as known at the end of ``hi``'s year: no NMC year after the claim's end.
+    """
+    n = InformationSet(dt.date(hi.year, 12, 31)).nmc()
     n = n[n["ccode"] == ccode].set_index("year")["cinc"]
     y0, y1 = lo.year, min(hi.year, int(n.index.max()) if len(n) else hi.year)
     if y0 not in n.index or y1 not in n.index or y1 <= y0 or pd.isna(n[y0]) or pd.isna(n[y1]):

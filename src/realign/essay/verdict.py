@@ -245,7 +245,7 @@ def _at_war(a: int, b: int, date: dt.date) -> Fact | None:
     sa, sb = war_side(a, date), war_side(b, date)
     if not (sa and sb and sa != sb):
         return None
-    w = load_shared("war_participants")
+    w = load_shared("war_participants")  # ground truth with hindsight: the evidence shows each spell's later end
     rows = w[(w["war"] == WWII) & w["ccode"].isin([a, b]) & (w["start"] <= str(date)) & (w["end"] >= str(date))]
     spells = "; ".join(f"{_nm(int(r.ccode))} side {int(r.side)} {r.start.date()} to {r.end.date()}"
                        for r in rows.itertuples())

@@ -11,12 +11,12 @@ TOML dict section by section and returns every problem as an
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from realign.clock import add_months
-from realign.errors import InputFileError, InvalidParameterError
+from realign.data.names import parse_date
+from realign.errors import InputFileError, InvalidDateError, InvalidParameterError
 
 from .catalogue import Event, load_event
 
@@ -104,10 +104,10 @@ def as_date(v: Any) -> _dt.date | None:
         return None
     if isinstance(v, _dt.date):
         return v
-    if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+    if isinstance(v, str) and v == v.strip():
         try:
-            return _dt.date.fromisoformat(v)
-        except ValueError:
+            return parse_date(v)  # the one date reader; the validator reports a bad date as a problem
+        except InvalidDateError:
             return None
     return None
 

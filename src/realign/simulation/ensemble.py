@@ -210,34 +210,8 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
     ccodes = [int(c) for c in inputs.ccodes]
     days = list(inputs.days)
     jobs = [(f, min(batch_size, runs - f)) for f in range(0, runs, batch_size)]
-    man = {
-        "scenario": spec.to_dict(), "runs": runs, "seed": int(seed), "batch_size": batch_size,
-        "seed_scheme": "numpy SeedSequence(seed).spawn(runs)[replicate]; kernel seed drawn from it",
-        "package_version": __version__,
-        "data_versions": {k: {"version": v["version"], "sha256": v["sha256"]} for k, v in data_manifest().items()},
-        "model": {"theta": dict(zip(PARAMS, inputs.theta.tolist(), strict=True)),
-                  "theta_se": dict(zip(PARAMS, np.sqrt(np.diag(inputs.theta_cov)).tolist(), strict=True)),
-                  "credibility_sd": inputs.credibility_sd},
-        "config": _config_hash(spec, seed, runs, batch_size),
-    }
-    done_batches: set[int] = set()
-    if outdir:
-        outdir.mkdir(parents=True, exist_ok=True)
-        mpath = outdir / "manifest.json"
-        if mpath.exists():
-            old = _read_run_manifest(mpath)
-            if old.get("config") != man["config"] and resume:
-                raise InvalidParameterError(
-                    f"{outdir} holds a different run (config {old.get('config')}); use a new --out or "
-                    "remove it.")
-            if resume and old.get("config") == man["config"]:
-                expected = dict(enumerate(c for _, c in jobs))
-                for b, count in expected.items():
-                    if _batch_complete(outdir, b, count, len(days) * len(ccodes) * 3):
-                        done_batches.add(b)
-        for stale in outdir.glob("tmp*.tmp"):  # left by a run killed mid-write; never read
-            stale.unlink(missing_ok=True)
-        atomic_write_json({**man, "complete": False}, mpath)
+    man = _run_manifest(spec, inputs, runs, seed, batch_size)
+    done_batches = _open_outdir(outdir, man, jobs, len(days) * len(ccodes) * 3, resume) if outdir else set()
     todo = [j for j in jobs if (j[0] // batch_size) not in done_batches]
     done = len(jobs) - len(todo)
     if progress:
@@ -254,6 +228,47 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
         if progress:
             progress(done, len(jobs))
     return _aggregate(spec, inputs, ccodes, days, runs, seed, batch_size, results, outdir, man)
+
+
+def _run_manifest(spec: SimulationSpec, inputs: SimInputs, runs: int, seed: int, batch_size: int) -> dict:
+    """The run's ``manifest.json`` (without ``complete``): scenario, seeds, versions, fitted model, config hash."""
+    return {
+        "scenario": spec.to_dict(), "runs": runs, "seed": int(seed), "batch_size": batch_size,
+        "seed_scheme": "numpy SeedSequence(seed).spawn(runs)[replicate]; kernel seed drawn from it",
+        "package_version": __version__,
+        "data_versions": {k: {"version": v["version"], "sha256": v["sha256"]} for k, v in data_manifest().items()},
+        "model": {"theta": dict(zip(PARAMS, inputs.theta.tolist(), strict=True)),
+                  "theta_se": dict(zip(PARAMS, np.sqrt(np.diag(inputs.theta_cov)).tolist(), strict=True)),
+                  "credibility_sd": inputs.credibility_sd},
+        "config": _config_hash(spec, seed, runs, batch_size),
+    }
+
+
+def _open_outdir(outdir: Path, man: dict, jobs: list[tuple[int, int]], cells: int, resume: bool) -> set[int]:
+    """Create or reopen ``outdir`` for the run; returns the batches already complete there (when resuming).
+
+    ``cells`` = days x states x 3, the rows of a complete batch's counts file. A folder holding a
+    different run is refused (when resuming); stale temp files are removed; the manifest is written
+    with ``complete: false``.
+    """
+    done_batches: set[int] = set()
+    outdir.mkdir(parents=True, exist_ok=True)
+    mpath = outdir / "manifest.json"
+    if mpath.exists():
+        old = _read_run_manifest(mpath)
+        if old.get("config") != man["config"] and resume:
+            raise InvalidParameterError(
+                f"{outdir} holds a different run (config {old.get('config')}); use a new --out or "
+                "remove it.")
+        if resume and old.get("config") == man["config"]:
+            expected = dict(enumerate(c for _, c in jobs))
+            for b, count in expected.items():
+                if _batch_complete(outdir, b, count, cells):
+                    done_batches.add(b)
+    for stale in outdir.glob("tmp*.tmp"):  # left by a run killed mid-write; never read
+        stale.unlink(missing_ok=True)
+    atomic_write_json({**man, "complete": False}, mpath)
+    return done_batches
 
 
 def _aggregate(spec, inputs, ccodes, days, runs, seed, batch_size, results, outdir, man) -> EnsembleResult:

@@ -275,6 +275,27 @@ def _check_int(name: str, value, lo: int) -> None:
         raise InvalidParameterError(f"The '{name}' parameter must be an int >= {lo}. Got {value!r} instead.")
 
 
+def _check_outdir(outdir: Path, settings: dict, resume: bool) -> None:
+    """Refuse an output that is a file, holds a corrupt manifest or (resuming) a run with other engine settings;
+    then create the folder. Runs before any fitting, so a bad ``--out`` fails at once."""
+    if outdir.exists() and not outdir.is_dir():
+        raise InputFileError("the output must be a folder (or a path that does not exist yet); this is a file",
+                             path=str(outdir))
+    if (outdir / "manifest.json").exists():
+        _read_run_manifest(outdir / "manifest.json")  # corrupt: an error before any fitting
+    sidecar = outdir / "scenario.json"
+    if resume and sidecar.exists():
+        try:
+            old = json.loads(sidecar.read_text())
+        except (OSError, ValueError):
+            old = None
+        if old is None or old.get("engine_settings") != settings:
+            was = None if old is None else old.get("engine_settings")
+            raise InvalidParameterError(f"{outdir} holds a run with other engine settings ({was} vs {settings}); "
+                                        "use a new --out or remove it.")
+    outdir.mkdir(parents=True, exist_ok=True)
+
+
 def run_scenario(path_or_scenario: str | Path | Scenario | ScenarioRun, *, runs: int | None = None,
                  seed: int | None = None, out: str | Path | None = None, workers: int | None = 0,
                  scheduler: str | None = None, dask: bool = False, progress: Callable[[int, int], None] | None = None,
@@ -311,22 +332,7 @@ def run_scenario(path_or_scenario: str | Path | Scenario | ScenarioRun, *, runs:
     side = {"scenario": sc.to_dict(), "path": sc.path, "engine_settings": settings}
     outdir = Path(out) if out else None
     if outdir is not None:
-        if outdir.exists() and not outdir.is_dir():
-            raise InputFileError("the output must be a folder (or a path that does not exist yet); this is a file",
-                                 path=str(outdir))
-        if (outdir / "manifest.json").exists():
-            _read_run_manifest(outdir / "manifest.json")  # corrupt: an error before any fitting
-        sidecar = outdir / "scenario.json"
-        if resume and sidecar.exists():
-            try:
-                old = json.loads(sidecar.read_text())
-            except (OSError, ValueError):
-                old = None
-            if old is None or old.get("engine_settings") != settings:
-                was = None if old is None else old.get("engine_settings")
-                raise InvalidParameterError(f"{outdir} holds a run with other engine settings ({was} vs {settings}); "
-                                            "use a new --out or remove it.")
-        outdir.mkdir(parents=True, exist_ok=True)
+        _check_outdir(outdir, settings, resume)
     inputs = inputs if inputs is not None else prepare_scenario(plan)
     if outdir is not None and (not resume or not (outdir / "scenario.json").exists()):
         atomic_write_json(side, outdir / "scenario.json")  # before any batch, so a killed run keeps it

@@ -40,10 +40,10 @@ class ScenarioTable:
 
 def _month_day(month: str, day: int) -> dt.date:
     from realign.data.names import parse_date
-    from realign.errors import InvalidParameterError
+    from realign.errors import InvalidDateError
 
     if not isinstance(month, str):
-        raise InvalidParameterError(f"A month must be a string YYYY-MM. Got {month!r} instead.")
+        raise InvalidDateError(f"A month must be a string YYYY-MM. Got {month!r} instead.")
     return parse_date(f"{month}-{day:02d}")
 
 

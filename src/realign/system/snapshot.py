@@ -116,47 +116,8 @@ class System:
         states["major_power"] = states["ccode"].isin(majors)
         states = states.sort_values("ccode", kind="stable").reset_index(drop=True)
 
-        # alliances
-        frames = []
-        atop_ok = t.atop_years[0] <= year <= t.atop_years[1]
-        if atop_ok and year in t.atop_by_year:
-            a = t.atop_by_year[year]
-            keep = a["ccode1"].isin(member_set).to_numpy() & a["ccode2"].isin(member_set).to_numpy()
-            a = a[keep]
-            lo = np.minimum(a["ccode1"].to_numpy(), a["ccode2"].to_numpy())
-            hi = np.maximum(a["ccode1"].to_numpy(), a["ccode2"].to_numpy())
-            und = pd.DataFrame({"ccode1": lo, "ccode2": hi})
-            for flag, col in zip(ALLIANCE_TYPES, ("atop_defense", "atop_offense", "atop_neutral",
-                                                  "atop_nonagg", "atop_consul"), strict=True):
-                und[flag] = a[col].to_numpy()
-            und = und.groupby(["ccode1", "ccode2"], as_index=False).max()
-            und["source"] = "ATOP 5.1 (year)"
-            frames.append(und)
-        cow_ok = False
-        if t.cow_alliance is not None:
-            spells = t.cow_alliance.active(n)
-            spells = spells[spells["ccode"].isin(member_set)]
-            cow_ok = bool(len(t.cow_alliance.frame)) and n <= t.cow_alliance.end.max()
-            if len(spells):
-                m = spells.merge(spells, on="alliance", suffixes=("1", "2"))
-                m = m[m["ccode1"] < m["ccode2"]]
-                cow = pd.DataFrame({
-                    "ccode1": m["ccode1"].to_numpy(), "ccode2": m["ccode2"].to_numpy(),
-                    "defense": m["defense1"].to_numpy(), "offense": 0,
-                    "neutral": m["neutrality1"].to_numpy(), "nonagg": m["nonaggression1"].to_numpy(),
-                    "consul": m["entente1"].to_numpy(),
-                })
-                cow = cow.groupby(["ccode1", "ccode2"], as_index=False).max()
-                cow["source"] = "COW 4.1 (day)"
-                frames.append(cow)
-        if frames:
-            alliances = pd.concat(frames, ignore_index=True)
-            for flag in ALLIANCE_TYPES:
-                alliances[flag] = alliances[flag].astype("int8")
-        elif atop_ok or cow_ok:
-            alliances = pd.DataFrame(columns=["ccode1", "ccode2", *ALLIANCE_TYPES, "source"])
-        else:
-            alliances = None
+        # alliances (ATOP yearly, COW daily)
+        alliances, atop_ok, cow_ok = _alliances(t, n, year, member_set)
 
         # wars in progress that day
         w = t.wars.active(n)
@@ -357,3 +318,60 @@ class _Same:
 @lru_cache(maxsize=SNAPSHOT_CACHE)
 def _snapshot(cls: type[System], d: dt.date, t: _Same) -> System:
     return cls._build(d, t.obj)
+
+
+def _atop_pairs(t, year: int, member_set: set) -> tuple[pd.DataFrame | None, bool]:
+    """ATOP 5.1 undirected pairs of the year among members (max over rows per pair); and whether ATOP covers it."""
+    und = None
+    atop_ok = t.atop_years[0] <= year <= t.atop_years[1]
+    if atop_ok and year in t.atop_by_year:
+        a = t.atop_by_year[year]
+        keep = a["ccode1"].isin(member_set).to_numpy() & a["ccode2"].isin(member_set).to_numpy()
+        a = a[keep]
+        lo = np.minimum(a["ccode1"].to_numpy(), a["ccode2"].to_numpy())
+        hi = np.maximum(a["ccode1"].to_numpy(), a["ccode2"].to_numpy())
+        und = pd.DataFrame({"ccode1": lo, "ccode2": hi})
+        for flag, col in zip(ALLIANCE_TYPES, ("atop_defense", "atop_offense", "atop_neutral",
+                                              "atop_nonagg", "atop_consul"), strict=True):
+            und[flag] = a[col].to_numpy()
+        und = und.groupby(["ccode1", "ccode2"], as_index=False).max()
+        und["source"] = "ATOP 5.1 (year)"
+    return und, atop_ok
+
+
+def _cow_pairs(t, n: int, member_set: set) -> tuple[pd.DataFrame | None, bool]:
+    """COW 4.1 alliance pairs in force on day ``n`` among members; and whether the COW table covers the day."""
+    cow = None
+    cow_ok = False
+    if t.cow_alliance is not None:
+        spells = t.cow_alliance.active(n)
+        spells = spells[spells["ccode"].isin(member_set)]
+        cow_ok = bool(len(t.cow_alliance.frame)) and n <= t.cow_alliance.end.max()
+        if len(spells):
+            m = spells.merge(spells, on="alliance", suffixes=("1", "2"))
+            m = m[m["ccode1"] < m["ccode2"]]
+            cow = pd.DataFrame({
+                "ccode1": m["ccode1"].to_numpy(), "ccode2": m["ccode2"].to_numpy(),
+                "defense": m["defense1"].to_numpy(), "offense": 0,
+                "neutral": m["neutrality1"].to_numpy(), "nonagg": m["nonaggression1"].to_numpy(),
+                "consul": m["entente1"].to_numpy(),
+            })
+            cow = cow.groupby(["ccode1", "ccode2"], as_index=False).max()
+            cow["source"] = "COW 4.1 (day)"
+    return cow, cow_ok
+
+
+def _alliances(t, n: int, year: int, member_set: set) -> tuple[pd.DataFrame | None, bool, bool]:
+    """The day's alliance pairs from ATOP (yearly) and COW (daily); None when neither covers the day."""
+    und, atop_ok = _atop_pairs(t, year, member_set)
+    cow, cow_ok = _cow_pairs(t, n, member_set)
+    frames = [f for f in (und, cow) if f is not None]
+    if frames:
+        alliances = pd.concat(frames, ignore_index=True)
+        for flag in ALLIANCE_TYPES:
+            alliances[flag] = alliances[flag].astype("int8")
+    elif atop_ok or cow_ok:
+        alliances = pd.DataFrame(columns=["ccode1", "ccode2", *ALLIANCE_TYPES, "source"])
+    else:
+        alliances = None
+    return alliances, atop_ok, cow_ok

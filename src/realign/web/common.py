@@ -20,7 +20,7 @@ import orjson
 from fastapi import HTTPException, Query
 from fastapi.responses import Response
 
-from realign.errors import CoverageError, InvalidParameterError
+from realign.errors import CoverageError, InvalidDateError
 
 __all__ = ["MAX_EXACT_STATES", "MAX_RUNS", "MAX_ESSAY_CHARS", "MAX_BODY_BYTES", "MAX_SCENARIO_STATES",
            "MAX_HISTORY_MONTHS", "MAX_MONTHLY_YEARS", "MAX_HEAVY", "MAX_HEAVY_QUEUE", "MAX_ESSAYS",
@@ -75,9 +75,9 @@ def parse_day(value: str, *, name: str = "date") -> dt.date:
     from realign.data.names import parse_date
     from realign.system.snapshot import FIRST_DAY, LAST_DAY
 
+    if value is None:
+        raise InvalidDateError(f"The '{name}' parameter is required (YYYY-MM-DD).")
     d = parse_date(value)
-    if d is None:
-        raise InvalidParameterError(f"The '{name}' parameter is required (YYYY-MM-DD).")
     if not FIRST_DAY <= d <= LAST_DAY:
         raise CoverageError(f"The '{name}' parameter {d} is outside the COW state system coverage "
                             f"({FIRST_DAY} to {LAST_DAY}).")

@@ -58,9 +58,8 @@ def capability_json(start: int, end: int, freq: str) -> bytes:
                   "series": capability_series(start, end, freq), "source": CAPABILITY_SOURCE})
 
 
-def build() -> APIRouter:
-    """Routes of the network, capability and state-detail panels."""
-    router = APIRouter()
+def _api_network(router: APIRouter) -> None:
+    """``GET /api/network``."""
 
     @router.get("/api/network", tags=["dashboard"], summary="Alliance/war network on one day, seeded layout",
                 description="Nodes (states) with CINC, WWII side that day (allies / axis / neutral = not at war "
@@ -79,6 +78,10 @@ def build() -> APIRouter:
                     "similarity_note": SIMILARITY_NOTE}}}}})
     def api_network(date: str = date_query("Day,", "1942-11-19")) -> Response:
         return json_response(network_json(parse_day(date)))
+
+
+def _api_capability(router: APIRouter) -> None:
+    """``GET /api/capability``."""
 
     @router.get("/api/capability", tags=["dashboard"], summary="WWII coalition CINC shares over time",
                 description="Share of the system's total CINC held by each WWII side (war 139) on the 1st of "
@@ -102,6 +105,10 @@ def build() -> APIRouter:
                                         "use freq=year for longer spans.")
         return json_response(capability_json(start, end, freq))
 
+
+def _api_state(router: APIRouter) -> None:
+    """``GET /api/state/{ccode}``."""
+
     @router.get("/api/state/{ccode}", tags=["dashboard"], response_model=None,
                 summary="One state on one day, with sources",
                 description="Detail panel: CINC and its components, major-power status, wars and sides, "
@@ -120,4 +127,11 @@ def build() -> APIRouter:
         status, body = state_json(ccode.strip(), parse_day(date))
         return json_response(body, status_code=status)
 
+
+def build() -> APIRouter:
+    """Routes of the network, capability and state-detail panels."""
+    router = APIRouter()
+    _api_network(router)
+    _api_capability(router)
+    _api_state(router)
     return router

@@ -24,17 +24,18 @@ PLOTLY_MISSING = {503: {"description": "plotly is not installed (pip install 're
                         "content": {"application/json": {"example": {"detail": "plotly is not installed."}}}}}
 
 
-def build() -> APIRouter:
-    """Routes ``/``, ``/vendor/plotly.min.js`` and ``/api``."""
-    import realign
-
-    router = APIRouter()
+def _index(router: APIRouter) -> None:
+    """``GET /``."""
 
     @router.get("/", response_class=HTMLResponse, tags=["page"], summary="The dashboard page",
                 description="One page: timeline 1936-1955, alliance/war network, coalition capability, "
                             "state detail and what-if panels. Its JSON twin is `GET /api`.")
     def index() -> HTMLResponse:
         return HTMLResponse((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+
+
+def _plotly_js(router: APIRouter) -> None:
+    """``GET /vendor/plotly.min.js``."""
 
     @router.get("/vendor/plotly.min.js", tags=["page"], summary="plotly.js, served from the Python plotly package",
                 description="The page's only chart library, read from the installed `plotly` package "
@@ -50,11 +51,16 @@ def build() -> APIRouter:
         return FileResponse(path, media_type="application/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})
 
+
+def _api_index(router: APIRouter) -> None:
+    """``GET /api``."""
+
     @router.get("/api", tags=["page"], summary="JSON twin of the page: what it shows and where from",
                 description="The dashboard's range, limits, data sources, and the endpoint behind each panel.",
                 responses={200: {"content": {"application/json": {"example": {
                     "name": "realign", "timeline": {"start": "1936-01-01", "end": "1955-12-31"}}}}}})
     def api_index() -> Response:
+        import realign
         from realign.data.store import list_datasets
 
         return json_response({
@@ -78,4 +84,11 @@ def build() -> APIRouter:
             "schema": "/openapi.json",
         })
 
+
+def build() -> APIRouter:
+    """Routes ``/``, ``/vendor/plotly.min.js`` and ``/api``."""
+    router = APIRouter()
+    _index(router)
+    _plotly_js(router)
+    _api_index(router)
     return router

@@ -35,9 +35,8 @@ def system_json(d: dt.date) -> bytes:
     return b'{"date":"' + d.isoformat().encode() + b'","states":' + _states_json(span_start(d)) + b"}"
 
 
-def build() -> APIRouter:
-    """Routes ``/api/system`` and ``/api/history``."""
-    router = APIRouter()
+def _api_system(router: APIRouter) -> None:
+    """``GET /api/system``."""
 
     @router.get("/api/system", tags=["system"], summary="The state system on one day",
                 description="Exactly the JSON of `realign system --date D --format json`: every COW system "
@@ -50,6 +49,10 @@ def build() -> APIRouter:
     async def api_system(date: str = date_query("Day,", "1944-10-01")) -> Response:
         # async on purpose: a snapshot is a few ms of CPU (and cached), a thread hop costs more
         return json_response(system_json(parse_day(date)))
+
+
+def _api_history(router: APIRouter) -> None:
+    """``GET /api/history``."""
 
     @router.get("/api/history", tags=["system"], summary="Every dated change after a date, with sources",
                 description="The JSON of `realign history --format json` (`after`, `until`, `changes`) plus "
@@ -75,4 +78,10 @@ def build() -> APIRouter:
         out["notes"] = list(h.notes)
         return json_response(out)
 
+
+def build() -> APIRouter:
+    """Routes ``/api/system`` and ``/api/history``."""
+    router = APIRouter()
+    _api_system(router)
+    _api_history(router)
     return router

@@ -7,6 +7,7 @@ threads, a bounded number at once), never on the thread pool of the light reads.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi import Path as PathParam
@@ -80,21 +81,8 @@ def _plain_result(obj) -> dict:
     return orjson.loads(dumps(obj))
 
 
-def build(heavy: Heavy) -> APIRouter:  # > 80 lines: four routes whose OpenAPI docs live in their decorators
-    """What-if routes; ``heavy`` bounds their ensembles and solves."""
-    router = APIRouter()
-    results = ResultCache(32)
-
-    def run_consequences(slug: str, runs: int, seed: int) -> dict:
-        return _plain_result(consequences_stage.consequences(slug, runs=runs, seed=seed))
-
-    async def cached_consequences(slug: str, runs: int, seed: int) -> dict:
-        key = (slug, runs, seed)
-        hit = results.get(key)
-        if hit is None:
-            hit = await heavy.run(run_consequences, slug, runs, seed)
-            results.put(key, hit)
-        return hit
+def _api_events(router: APIRouter) -> None:
+    """``GET /api/events``."""
 
     @router.get("/api/events", tags=["what-if"], summary="Catalogue of battles that can be flipped",
                 description="Every catalogue event (slug, name, dates, sides, outcome, sources).",
@@ -111,6 +99,10 @@ def build(heavy: Heavy) -> APIRouter:  # > 80 lines: four routes whose OpenAPI d
             d.update({"slug": ev.slug, "name": ev.name, "start": ev.start.isoformat(), "end": ev.end.isoformat()})
             out.append(d)
         return json_response({"events": out})
+
+
+def _api_landscape(router: APIRouter, heavy: Heavy) -> None:
+    """``GET /api/landscape``."""
 
     @router.get("/api/landscape", tags=["models"], summary="Energy landscape minima for a day and a state set",
                 description=f"Exact (or heuristic) minima of the alignment energy landscape (Axelrod & Bennett "
@@ -140,6 +132,10 @@ def build(heavy: Heavy) -> APIRouter:  # > 80 lines: four routes whose OpenAPI d
             raise InvalidParameterError("A landscape needs at least 2 states.")
         return json_response(await heavy.run(_landscape, d, codes, k, seed))
 
+
+def _api_consequences(router: APIRouter, cached_consequences: Callable[[str, int, int], Awaitable[dict]]) -> None:
+    """``GET /api/consequences/{event}``."""
+
     @router.get("/api/consequences/{event}", tags=["what-if"], summary="Consequences of a catalogue event",
                 description=f"Factual vs counterfactual (reversed outcome) ensembles: P(side) per state and "
                             f"month, the historical record, metrics and manifest. At most {MAX_RUNS} runs per "
@@ -159,6 +155,10 @@ def build(heavy: Heavy) -> APIRouter:  # > 80 lines: four routes whose OpenAPI d
     ) -> Response:
         _check_runs(runs)
         return json_response(await cached_consequences(_event(event).slug, runs, seed))
+
+
+def _api_scenario(router: APIRouter, cached_consequences: Callable[[str, int, int], Awaitable[dict]]) -> None:
+    """``POST /api/scenario``."""
 
     @router.post("/api/scenario", tags=["what-if"], summary="What-if: flip a battle, P(side) vs history",
                  description=f"Runs (or reuses) the factual and reversed-outcome ensembles of a catalogue event "
@@ -182,6 +182,27 @@ def build(heavy: Heavy) -> APIRouter:  # > 80 lines: four routes whose OpenAPI d
                                months=req.months, ref_date=ev.start)
         return json_response(table.to_dict())
 
+
+def build(heavy: Heavy) -> APIRouter:
+    """What-if routes; ``heavy`` bounds their ensembles and solves."""
+    router = APIRouter()
+    results = ResultCache(32)
+
+    def run_consequences(slug: str, runs: int, seed: int) -> dict:
+        return _plain_result(consequences_stage.consequences(slug, runs=runs, seed=seed))
+
+    async def cached_consequences(slug: str, runs: int, seed: int) -> dict:
+        key = (slug, runs, seed)
+        hit = results.get(key)
+        if hit is None:
+            hit = await heavy.run(run_consequences, slug, runs, seed)
+            results.put(key, hit)
+        return hit
+
+    _api_events(router)
+    _api_landscape(router, heavy)
+    _api_consequences(router, cached_consequences)
+    _api_scenario(router, cached_consequences)
     return router
 
 
