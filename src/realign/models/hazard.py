@@ -24,7 +24,7 @@ the end of the war or of an enemy core's exit (the war ending, not a choice). Fe
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -32,7 +32,6 @@ import pandas as pd
 
 from realign.clock import observation_days  # re-exported
 from realign.data.store import load_shared
-from realign.errors import InvalidParameterError
 from realign.events.credibility import credibility_at, event_credibility
 from realign.models.choice import CORES
 from realign.models.features import (
@@ -49,7 +48,7 @@ from realign.models.features import (
     shares,
     with_news,
 )
-from realign.models.logit import _firth, _logit, _newton, _penalised_logit
+from realign.models.hazard_model import HazardModel, Hazards
 from realign.models.war_kinds import is_great_power_war, multistate_wars
 from realign.system.information import InformationSet, known_nmc_year
 
@@ -79,7 +78,6 @@ FIRTH: bool = False
 JOIN_STRATA: bool = True
 #: The same for the exit hazard (design iteration 14: not kept, see docs/validation.md).
 EXIT_STRATA: bool = False
-FEATURES = {"exit": EXIT_FEATURES, "join": JOIN_FEATURES, "contact": CONTACT_FEATURES}
 
 
 # ----------------------------------------------------------------------------- record helpers
@@ -256,6 +254,60 @@ def _war_days(spells: pd.DataFrame, at: dt.date) -> tuple[list[dt.date], dt.date
     return days, real_end
 
 
+def _war_record(war: int, info: InformationSet, spells: pd.DataFrame, cores: set[int], start: dt.date,
+                real_end: dt.date | None) -> _WarRecord:
+    """What the non-choice rules look up about one war, read through the information gate where dated."""
+    fronts = info.fronts(war)
+    attacked = load_shared("ww2_events")
+    return _WarRecord(
+        spells, fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))],
+        fronts[fronts["kind"] == "capital_taken"],
+        attacked[(attacked["kind"] == "attacked") & attacked["counterpart_ccode"].notna()], start, real_end,
+        {int(r.ccode): r.end.date() for r in spells.itertuples() if int(r.ccode) in cores and pd.notna(r.end)},
+        {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores}, _system_exits(info.at))
+
+
+def _month_rows(war: int, ccodes: list[int], st: Static, rec: _WarRecord, span: tuple[dt.date, dt.date],
+                obs: tuple[tuple, tuple], Xe: np.ndarray, Xj: np.ndarray, Xc: np.ndarray, decide) -> list[dict]:
+    """The panel rows of one observation interval ``span``: each state's exit, contact or join observations.
+
+    A recorded change gets the features of a decision taken :data:`DECISION_LAG_DAYS` before it
+    (``decide(day)``); every other row those at the interval's end (``Xe``, ``Xj``).
+    """
+    d, d1 = span
+    (side, contact, mem, _, _), (side1, contact1, mem1, _, _) = obs
+    lag = dt.timedelta(days=DECISION_LAG_DAYS)
+    rows = []
+    for i, c in enumerate(ccodes):
+        if not (mem[i] and mem1[i]) and side[i] == 0:
+            continue
+        base = {"war": war, "ccode": c, "date": pd.Timestamp(d)}
+        if side[i] in (1, 2):
+            reason, xe = "", Xe[i]
+            if st.core[i]:
+                reason = "core"
+            elif not mem1[i]:
+                reason = "conquest (left the system)"
+            elif side1[i] != side[i]:
+                exd = rec.exit_date(c, side[i], d1)
+                reason, xe = rec.exit_reason(c, side[i], exd), decide(exd - lag)[0][i]
+            rows.append({**base, "kind": "exit", "side": int(side[i]), "y": int(side1[i] != side[i]),
+                         "use": not reason, "reason": reason, **dict(zip(EXIT_FEATURES, xe, strict=True))})
+            if st.fronts[i] and not contact[i]:
+                rows.append({**base, "kind": "contact", "side": int(side[i]), "y": int(contact1[i]),
+                             "use": bool(mem1[i]), "reason": "", **dict(zip(CONTACT_FEATURES, Xc[i], strict=True))})
+        elif side[i] == 0 and mem[i] and mem1[i] and st.relevant[i] and not st.core[i]:
+            for j, a in enumerate((1, 2)):
+                y = int(side1[i] == a)
+                reason, xj = "", Xj[i, j]
+                if y:
+                    e0, reason = rec.entry(c, a, d, d1)
+                    xj = decide(e0 - lag)[1][i, j]
+                rows.append({**base, "kind": f"join{a}", "side": 0, "y": y, "use": not reason, "reason": reason,
+                             **dict(zip(JOIN_FEATURES, xj, strict=True))})
+    return rows
+
+
 def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
     """Observed monthly rows of one war, known on ``info.at``: features, outcome ``y`` and ``use``.
 
@@ -270,15 +322,7 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
     days, real_end = _war_days(spells, info.at)
     if len(days) < 2:
         return pd.DataFrame()
-    fronts = info.fronts(war)
-    attacked = load_shared("ww2_events")
-    cores = set(np.array(ccodes)[st.core].tolist())
-    rec = _WarRecord(
-        spells, fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))],
-        fronts[fronts["kind"] == "capital_taken"],
-        attacked[(attacked["kind"] == "attacked") & attacked["counterpart_ccode"].notna()], start, real_end,
-        {int(r.ccode): r.end.date() for r in spells.itertuples() if int(r.ccode) in cores and pd.notna(r.end)},
-        {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores}, _system_exits(info.at))
+    rec = _war_record(war, info, spells, set(np.array(ccodes)[st.core].tolist()), start, real_end)
     effects = event_credibility(info.events(war))
     observe = _observer(ccodes, spells, rec.contact_rows, info.nmc(), rec.capitals)
     obs = [observe(d) for d in days]
@@ -303,35 +347,7 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
             return exit_features(st, msd, w[None, :], cr, t)[0], join_features(st, msd, w[None, :], cr, t)[0]
 
         Xe, Xj = decide(d1, obs[k + 1])
-        lag = dt.timedelta(days=DECISION_LAG_DAYS)
-        for i, c in enumerate(ccodes):
-            if not (mem[i] and mem1[i]) and side[i] == 0:
-                continue
-            base = {"war": war, "ccode": c, "date": pd.Timestamp(d)}
-            if side[i] in (1, 2):
-                reason, xe = "", Xe[i]
-                if st.core[i]:
-                    reason = "core"
-                elif not mem1[i]:
-                    reason = "conquest (left the system)"
-                elif side1[i] != side[i]:
-                    exd = rec.exit_date(c, side[i], d1)
-                    reason, xe = rec.exit_reason(c, side[i], exd), decide(exd - lag)[0][i]
-                rows.append({**base, "kind": "exit", "side": int(side[i]), "y": int(side1[i] != side[i]),
-                             "use": not reason, "reason": reason, **dict(zip(EXIT_FEATURES, xe, strict=True))})
-                if st.fronts[i] and not contact[i]:
-                    rows.append({**base, "kind": "contact", "side": int(side[i]), "y": int(contact1[i]),
-                                 "use": bool(mem1[i]), "reason": "",
-                                 **dict(zip(CONTACT_FEATURES, Xc[i], strict=True))})
-            elif side[i] == 0 and mem[i] and mem1[i] and st.relevant[i] and not st.core[i]:
-                for j, a in enumerate((1, 2)):
-                    y = int(side1[i] == a)
-                    reason, xj = "", Xj[i, j]
-                    if y:
-                        e0, reason = rec.entry(c, a, d, d1)
-                        xj = decide(e0 - lag)[1][i, j]
-                    rows.append({**base, "kind": f"join{a}", "side": 0, "y": y, "use": not reason, "reason": reason,
-                                 **dict(zip(JOIN_FEATURES, xj, strict=True))})
+        rows += _month_rows(war, ccodes, st, rec, (d, d1), (obs[k], obs[k + 1]), Xe, Xj, Xc, decide)
         advance(ms, side[None, :], side1[None, :], contact1[None, :], month_number(d1))
     return pd.DataFrame(rows)
 
@@ -414,134 +430,6 @@ def observed_panel(war: int, at: dt.date | None = None) -> pd.DataFrame:
     from realign.system.snapshot import LAST_DAY
 
     return _panel_cached(war, at or LAST_DAY)
-
-
-# ----------------------------------------------------------------------------- estimator
-
-@dataclass
-class HazardModel:
-    """One discrete-time logit hazard: ``P(event next month) = expit(b0 + x @ b)``.
-
-    ``kind`` is exit, join or contact; fitted with statsmodels (MLE, observed-information SEs).
-    If the MLE does not exist (separation: an event never or always happens at some covariate
-    value) a ridge penalty ``ridge`` is added and the covariance comes from the penalised Hessian.
-
-    ``prior_scale``: instead of the MLE, the posterior mode under the weakly informative default
-    prior of rstanarm (normal(0, ``prior_scale``) on each slope, autoscaled by 1/sd of its feature;
-    Gelman, Jakulin, Pittau & Su 2008, *Annals of Applied Statistics* 2(4) recommend 2.5), intercept
-    flat; Laplace covariance. Meant for few events per feature (Peduzzi et al. 1996).
-
-    ``firth``: Firth's bias-reduced logit (Jeffreys prior; King & Zeng 2001 on rare events in IR data),
-    which exists under separation and needs no tuning constant.
-    """
-
-    kind: str
-    ridge: float = 1.0
-    war_sd: float = 0.0
-    prior_scale: float | None = None
-    firth: bool = False
-    war_shift_: tuple = (0.0, 0.0)
-    coef_: np.ndarray | None = None
-    cov_: np.ndarray | None = None
-    names_: tuple[str, ...] = ()
-    n_obs_: int = 0
-    n_events_: int = 0
-    penalised_: bool = False
-    wars_: list[int] = field(default_factory=list)
-    events_with_: dict = field(default_factory=dict)
-
-    def fit(self, rows: pd.DataFrame, target_war: int | None = None) -> HazardModel:
-        """Fit on ``rows`` (a panel from :func:`war_panel`); ``target_war`` gets its own shrunken baseline.
-
-        With ``target_war`` and a prior sd ``war_sd`` > 0 (default 0: off, see docs/validation.md, design
-        iteration 6), the rows of that war get an extra
-        intercept shift with a normal prior N(0, war_sd^2) on the log-odds (partial pooling: the war's own
-        months before the cut-off move its baseline hazard away from the other wars' as far as their
-        evidence allows). The fitted shift is folded into ``coef_[0]`` (and its variance into
-        ``cov_``), so predictions are for the target war; ``war_shift_`` reports it.
-        """
-        if self.kind not in FEATURES:
-            raise InvalidParameterError(f"HazardModel kind must be one of {sorted(FEATURES)}. Got {self.kind!r}.")
-        kinds = ("join1", "join2") if self.kind == "join" else (self.kind,)
-        r = rows[rows["kind"].isin(kinds) & rows["use"]] if len(rows) else rows
-        names = FEATURES[self.kind]
-        if len(r) == 0 or r["y"].sum() == 0:
-            raise InvalidParameterError(f"No {self.kind} events to fit the hazard on.")
-        X = np.column_stack([np.ones(len(r)), r[list(names)].to_numpy(float)])
-        y = r["y"].to_numpy(float)
-        # drop constant columns (e.g. no_fronts when every war has fronts) but keep their slot at 0
-        keep = np.r_[True, X[:, 1:].std(axis=0) > 0]
-        tw = (r["war"].to_numpy() == target_war) if target_war is not None and self.war_sd > 0 else None
-        self.war_shift_ = (0.0, 0.0)
-        if tw is not None and tw.any() and (~tw).any():
-            Xk = np.column_stack([X[:, keep], tw.astype(float)])
-            prior = np.zeros(Xk.shape[1])
-            prior[-1] = 1.0 / self.war_sd ** 2
-            theta, sig, pen = _penalised_logit(Xk, y, prior, self.ridge)
-            A = np.zeros((keep.sum(), Xk.shape[1]))
-            A[:, :-1] = np.eye(keep.sum())
-            A[0, -1] = 1.0  # the target war's intercept = pooled intercept + its shift
-            coef, cov = A @ theta, A @ sig @ A.T
-            self.war_shift_ = (float(theta[-1]), float(np.sqrt(max(sig[-1, -1], 0.0))))
-        elif self.prior_scale:
-            sd = X[:, keep][:, 1:].std(axis=0)
-            coef, cov = _newton(X[:, keep], y, np.r_[0.0, (sd / float(self.prior_scale)) ** 2])
-            pen = False
-        elif self.firth:
-            coef, cov = _firth(X[:, keep], y)
-            pen = False
-        else:
-            coef, cov, pen = _logit(X[:, keep], y, self.ridge)
-        full = np.zeros(X.shape[1])
-        fcov = np.zeros((X.shape[1], X.shape[1]))
-        full[keep] = coef
-        fcov[np.ix_(keep, keep)] = cov
-        self.coef_, self.cov_, self.names_ = full, fcov, ("intercept", *names)
-        self.n_obs_, self.n_events_, self.penalised_ = len(r), int(y.sum()), pen
-        self.wars_ = sorted(int(x) for x in r["war"].unique())
-        ev = r[r["y"] == 1]
-        # how many events happened with each (binary or positive) feature present: what the data can teach
-        self.events_with_ = {k: int((ev[k] > 0).sum()) for k in names}
-        return self
-
-    def predict_proba(self, X: np.ndarray, coef: np.ndarray | None = None) -> np.ndarray:
-        """Event probability for feature array ``X`` (..., k) with ``coef`` (default fitted; (R, k+1) allowed)."""
-        b = self.coef_ if coef is None else coef
-        if b.ndim == 1:
-            z = b[0] + X @ b[1:]
-        else:  # per-run coefficients: X (R, ..., k), b (R, k+1)
-            z = b[:, 0].reshape((-1,) + (1,) * (X.ndim - 2)) + np.einsum("r...k,rk->r...", X, b[:, 1:])
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-    def predict_proba_rows(self, X: np.ndarray, coef: np.ndarray, runs: np.ndarray) -> np.ndarray:
-        """:meth:`predict_proba` of feature rows ``X`` (m, k), row j drawn with ``coef[runs[j]]`` ((R, k+1)).
-
-        The same value, bit for bit, as the matching element of ``predict_proba(X_full, coef)``: the
-        simulation evaluates only the (run, state) pairs that can change side (issue 14).
-        """
-        z = coef[runs, 0] + np.einsum("mk,mk->m", X, coef[runs, 1:])
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Coefficient draws (size, k+1) from the fitted normal uncertainty."""
-        return rng.multivariate_normal(self.coef_, self.cov_, size=size, method="eigh")
-
-    def table(self) -> pd.DataFrame:
-        se = np.sqrt(np.clip(np.diag(self.cov_), 0, None))
-        return pd.DataFrame({"term": self.names_, "coef": self.coef_, "se": se,
-                             "lo95": self.coef_ - 1.96 * se, "hi95": self.coef_ + 1.96 * se})
-
-
-@dataclass
-class Hazards:
-    """The three fitted hazards and what they were fitted on."""
-
-    exit: HazardModel
-    join: HazardModel
-    contact: HazardModel
-    wars: list[int]
-    until: dt.date
-    n_changes: int
 
 
 def training_rows(at: dt.date, target_war: int | None, *, leave_out: bool = False,

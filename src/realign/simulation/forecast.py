@@ -31,6 +31,7 @@ from realign.errors import InvalidParameterError
 from realign.models.cache import disk_cached
 from realign.models.features import (
     MonthState,
+    Static,
     exit_columns,
     gather_rows,
     join_columns,
@@ -324,8 +325,29 @@ def _recorded_contacts(info: InformationSet, war: int, ccodes: list[int], days: 
     return np.array([x[1] for x in rec]), np.array([x[4] for x in rec])
 
 
-def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
-    # a little over 80 lines on purpose: the monthly loop's steps share a dozen arrays (see the numbered comments)
+@dataclass
+class _Inputs:
+    """What one forecast run reads before its monthly loop (see :func:`_inputs`)."""
+
+    info: InformationSet
+    st: Static
+    ccodes: list[int]
+    ms0: MonthState
+    member: np.ndarray
+    hz: Hazards
+    days: list[dt.date]
+    base: np.ndarray
+    rest: np.ndarray
+    loss: float
+    mult: np.ndarray
+    cred: np.ndarray
+    cred_decide: np.ndarray
+    cred_front: np.ndarray
+    notes: list[str]
+
+
+def _inputs(spec: ForecastSpec) -> _Inputs:
+    """The fitted hazards, the start state, the capability paths and the battle credibility of a forecast."""
     with _FIT_LOCK:
         info, st, ccodes, ms0, member = _prepared(spec.war, spec.at, spec.hindsight)
         hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
@@ -333,11 +355,9 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
     if spec.fit_until and spec.fit_until > spec.at:
         notes.append(f"in-sample: hazards fitted on the war's months up to {spec.fit_until}, after the cut-off "
                      f"{spec.at} (an explanation of the record, not a forecast)")
-    n = len(ccodes)
     days = [d for d in observation_days(spec.at + dt.timedelta(days=1), spec.until)]
     if not days:
         raise InvalidParameterError(f"No monthly observation day (the 15th) between {spec.at} and {spec.until}.")
-    T, R = len(days), spec.runs
     on = set(spec.channels)
     with _FIT_LOCK:
         base, rest = _capability(spec.at, tuple(days), tuple(ccodes), "capability" in on)
@@ -351,8 +371,16 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
     cred = np.array([credibility_at(effects, d) for d in days])
     if "credibility" not in on:
         cred[:] = 0.0
-    cred_decide = spec.cred_override.get("decide", cred)
-    cred_front = spec.cred_override.get("front", cred)
+    return _Inputs(info, st, ccodes, ms0, member, hz, days, base, rest, loss, mult, cred,
+                   spec.cred_override.get("decide", cred), spec.cred_override.get("front", cred), notes)
+
+
+def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
+    x = _inputs(spec)
+    info, st, ccodes, ms0, member, hz, days = x.info, x.st, x.ccodes, x.ms0, x.member, x.hz, x.days
+    base, rest, loss, mult, cred_decide, cred_front = x.base, x.rest, x.loss, x.mult, x.cred_decide, x.cred_front
+    n, T, R = len(ccodes), len(days), spec.runs
+    on = set(spec.channels)
 
     rng = np.random.default_rng(np.random.SeedSequence(spec.seed))
     b_exit = hz.exit.sample(rng, R)
@@ -407,8 +435,8 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
         prev_day = d
         if progress:
             progress(k + 1, T)
-    return ForecastResult(spec, ccodes, days, out_side, out_contact, out_share, init_side, hz, loss, notes,
-                          list(info.reads), cred)
+    return ForecastResult(spec, ccodes, days, out_side, out_contact, out_share, init_side, hz, loss, x.notes,
+                          list(info.reads), x.cred)
 
 
 def forecast(war: int, at: str | dt.date, until: str | dt.date, *, runs: int = 1000, seed: int = 0,
