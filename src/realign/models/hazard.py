@@ -467,7 +467,7 @@ def _same_kind_rows(rows: pd.DataFrame, at: dt.date, target_war: int | None) -> 
     """The rows of the wars of ``target_war``'s kind (great-power war or not, known on ``at``; all without one)."""
     if target_war is None or not len(rows):
         return rows
-    kind = is_great_power_war(target_war, at)
+    kind = is_great_power_war(target_war, InformationSet(at).war_spells(target_war))  # gated at the cut-off
     same = [w for w in rows["war"].unique() if w == target_war or is_great_power_war(int(w)) == kind]
     return rows[rows["war"].isin(same)]
 

@@ -6,8 +6,6 @@ stratum of a war for the join hazard (design iteration 13 in docs/validation.md)
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from realign.data.store import load_shared
@@ -22,17 +20,22 @@ def multistate_wars(min_participants: int = 3) -> list[int]:
     return sorted(int(x) for x in n[n >= min_participants].index)
 
 
-def is_great_power_war(war: int, at: dt.date | None = None) -> bool:
+def is_great_power_war(war: int, spells: pd.DataFrame | None = None) -> bool:
     """A COW major power on each side when the war began (Levy 1983, *War in the Modern Great Power System*:
-    wars between great powers), counting only the participants that had entered by ``at`` if given (so a
-    forecast does not learn from a later entrant). Entries into such wars (Sardinia 1855, Italy 1915, the USA
-    1917) answer to other motives than those of wars where minor partners gather round one great power
-    (Korea, the Gulf)."""
-    w = load_shared("war_participants")  # war start and sides; ``at`` bounds the target war's entrants
-    maj = load_shared("majors")  # COW major-power spells (an undated code list)
-    p = w[w["war"] == war]
-    ts = p["start"].min()
-    if at is not None:
-        p = p[p["start"] <= pd.Timestamp(at)]
+    wars between great powers).
+
+    ``spells``: the war's participant spells as known at a forecast's cut-off
+    (``InformationSet.war_spells``), so a forecast does not learn from a later entrant; default the full
+    record (for the other wars, used in full by design). Entries into such wars (Sardinia 1855, Italy
+    1915, the USA 1917) answer to other motives than those of wars where minor partners gather round one
+    great power (Korea, the Gulf).
+    """
+    if spells is None:
+        w = load_shared("war_participants")  # the full record: wars fitted in full
+        spells = w[w["war"] == war]
+    if spells.empty:
+        return False
+    ts = spells["start"].min()
+    maj = load_shared("majors")  # COW major-power spells (a dated code list; only spells begun by ts count)
     majors = set(maj[(maj["start"] <= ts) & (maj["end"] >= ts)]["ccode"].astype(int))
-    return all(set(p[p["side"] == a]["ccode"].astype(int)) & majors for a in (1, 2))
+    return all(set(spells[spells["side"] == a]["ccode"].astype(int)) & majors for a in (1, 2))
