@@ -234,26 +234,6 @@ def low_minima_pool(w: np.ndarray, size: int = 32, *, n_runs: int = 4000, seed: 
 
 
 @njit(cache=True, fastmath=_FM)
-def _score_pool(w, wsum, st_pool, hk, ek):
-    """Energies ``ek`` of every pool configuration (columns of the ±1 matrix ``st_pool``, N × K) under
-    ``w``: ``H = W S`` with K innermost (a vectorised multiply), then ``E_k = (ΣW - s_k · h_k) / 4``."""
-    n, k = st_pool.shape
-    hk[:, :] = 0.0
-    for i in range(n):
-        for j in range(n):
-            wij = w[i, j]
-            for c in range(k):
-                hk[i, c] += wij * st_pool[j, c]
-    for c in range(k):
-        ek[c] = 0.0
-    for i in range(n):
-        for c in range(k):
-            ek[c] += st_pool[i, c] * hk[i, c]
-    for c in range(k):
-        ek[c] = 0.25 * (wsum - ek[c])
-
-
-@njit(cache=True, fastmath=_FM)
 def _sums(w):
     """(Σ W_ij, Σ |W_ij|) in one vectorised pass."""
     a = 0.0
@@ -266,19 +246,44 @@ def _sums(w):
 
 
 @njit(cache=True)
-def _pool_member(w, wsum, st_pool, n_keep, n_iter, tenure, tol, s, h, g, bs, best, tu, hk, ek):
+def _score_pool(w, s0, h0, indptr, idx, ek):
+    """Energy change ``ek[k]`` from the reference ``s0`` (fields ``h0``) to pool row ``k``, which differs
+    from it on the states ``D = idx[indptr[k]:indptr[k+1]]``:
+    ``ΔE = Σ_{i∈D} s_i h_i - 2 Σ_{i<j∈D} s_i s_j W_ij`` — O(|D|²) per row instead of O(N²)."""
+    for k in range(indptr.shape[0] - 1):
+        de = 0.0
+        for a in range(indptr[k], indptr[k + 1]):
+            i = idx[a]
+            de += s0[i] * h0[i]
+            acc = 0.0
+            for b in range(indptr[k], a):
+                j = idx[b]
+                acc += s0[j] * w[i, j]
+            de -= 2.0 * s0[i] * acc
+        ek[k] = de
+
+
+@njit(cache=True)
+def _pool_member(w, wsum, s0, indptr, idx, n_keep, n_iter, n_random, tenure, tol, st, s, h, h0, g, bs, best, tu, ek):
     """Best configuration found for one perturbed instance ``w`` (into ``best``; returns its energy):
-    score every pool configuration, descend the ``n_keep`` lowest, then ``n_iter`` tabu moves from the
-    best of them."""
+    score every pool row, descend the ``n_keep`` lowest, then ``n_iter`` tabu moves from the best of
+    them, then ``n_random`` independent runs (random start, descent, ``n_iter`` tabu moves)."""
     n = w.shape[0]
-    _score_pool(w, wsum, st_pool, hk, ek)
+    h0[:] = 0.0
+    for j in range(n):
+        sj = s0[j]
+        wj = w[j]
+        for i in range(n):
+            h0[i] += sj * wj[i]
+    _score_pool(w, s0, h0, indptr, idx, ek)
     order = np.argsort(ek)
     be = _BIG
     for q in range(min(n_keep, ek.shape[0])):
         c = order[q]
-        for i in range(n):
-            s[i] = st_pool[i, c]
-            h[i] = hk[i, c]
+        s[:] = s0
+        h[:] = h0
+        for a in range(indptr[c], indptr[c + 1]):
+            _flip(w, s, h, idx[a])
         _descend_fast(w, s, h, g, tol)
         e = _energy(wsum, s, h)
         if e < be - tol:
@@ -296,37 +301,56 @@ def _pool_member(w, wsum, st_pool, n_keep, n_iter, tenure, tol, s, h, g, bs, bes
         if e < be - tol:
             be = e
             best[:] = bs
+    for _ in range(n_random):
+        _rerandomise(w, st, s, h)
+        _descend_fast(w, s, h, g, tol)
+        e = _tabu_fixed(w, wsum, s, h, g, n_iter, tenure, tol, bs, tu)
+        if e < be - tol:
+            be = e
+            best[:] = bs
     return be
 
 
 @njit(cache=True, parallel=True)
-def _pool_ensemble(sizes, p, st_pool, r_lo, r_hi, size_sigma, prop_half, seed, n_keep, n_iter, tenure, out_e, out_s):
+def _pool_ensemble(sizes, p, s0, indptr, idx, r_lo, r_hi, size_sigma, prop_half, seed, n_keep, n_iter, n_random,
+                   tenure, out_e, out_s):
     n = sizes.shape[0]
-    k = st_pool.shape[1]
     n_blocks = (r_hi - r_lo + 63) // 64
     for blk in prange(n_blocks):
         w = np.empty((n, n))
         s = np.empty(n)
         h = np.empty(n)
+        h0 = np.empty(n)
         g = np.empty(n)
         bs = np.empty(n)
         best = np.empty(n)
         tu = np.empty(n)
-        hk = np.empty((n, k))
-        ek = np.empty(k)
+        ek = np.empty(indptr.shape[0] - 1)
         lo = r_lo + blk * 64
         for r in range(lo, min(r_hi, lo + 64)):
             st = _seed_state(seed, r)
             _perturb(sizes, p, size_sigma, prop_half, st, w)
             wsum, amax = _sums(w)
             tol = max(1e-9 * amax, 1e-12)
-            out_e[r] = _pool_member(w, wsum, st_pool, n_keep, n_iter, tenure, tol, s, h, g, bs, best, tu, hk, ek)
+            out_e[r] = _pool_member(w, wsum, s0, indptr, idx, n_keep, n_iter, n_random, tenure, tol, st, s, h, h0, g,
+                                    bs, best, tu, ek)
             for i in range(n):
                 out_s[r, i] = 0 if best[i] == best[0] else 1
 
 
-def _spins_t(labels: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray((1.0 - 2.0 * labels.astype(np.float64)).T)
+def _diff_sets(pool: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reference spins (pool row 0) and, per row, the states where it differs from row 0 — or, if that
+    is more than half, the others (a configuration and its mirror image are the same partition)."""
+    n = pool.shape[1]
+    ref = pool[0]
+    sets = []
+    for row in pool:
+        d = np.flatnonzero(row != ref)
+        sets.append(d if 2 * len(d) <= n else np.flatnonzero(row == ref))
+    indptr = np.zeros(len(sets) + 1, np.int64)
+    indptr[1:] = np.cumsum([len(d) for d in sets])
+    idx = np.concatenate(sets).astype(np.int64) if indptr[-1] else np.zeros(0, np.int64)
+    return 1.0 - 2.0 * ref.astype(np.float64), indptr, idx
 
 
 def _pool_from(cal_labels: np.ndarray, base: np.ndarray, size: int) -> np.ndarray:
@@ -346,23 +370,26 @@ def solve_ensemble_pool(
     size_sigma: float = 0.1,
     prop_noise: float = 0.1,
     seed: int = 0,
-    pool_size: int = 32,
+    pool_size: int = 256,
     n_keep: int = 2,
     iters_per_n: int = 2,
+    n_random: int = 1,
     n_calibrate: int | None = None,
 ) -> EnsembleResult:
     """Solve ``n_instances`` perturbed copies of one landscape, reusing the answers of similar members.
 
     Instances are those of :func:`realign.solvers.heuristic.solve_ensemble` (same generator, so
     ``EnsembleResult.couplings`` rebuilds them). Members differ little, so their optima repeat: on
-    ``sk`` N=40 with the default noise, 600 members have about two dozen distinct optima. Two phases:
+    ``sk`` N=40 with the default noise, 600 members had 23 and 51 distinct optima on two instances
+    (bench seeds 5 and 7). Two phases:
 
-    1. *calibration* — the first ``n_calibrate`` members (default ``min(512, max(64, n/16))``) are
+    1. *calibration* — the first ``n_calibrate`` members (default ``min(1024, max(64, n/16))``) are
        solved from a pool of :func:`low_minima_pool` of the unperturbed landscape with a stronger
-       search (4 pool rows descended, ``8 N`` tabu moves);
+       search (4 pool rows descended, ``4 N`` tabu moves, 2 random-start runs);
     2. the others score a pool of ``pool_size`` rows — the calibration answers, most frequent first,
-       then the base pool — descend the ``n_keep`` lowest and make ``iters_per_n · N`` tabu moves
-       (tenure ``N // 2 + 1``) from the best.
+       then the base pool — in ``O(d²)`` each from one reference row (``d`` = states that differ),
+       descend the ``n_keep`` lowest, make ``iters_per_n · N`` tabu moves (tenure ``N // 2 + 1``) from
+       the best, then ``n_random`` independent random-start runs of the same length.
 
     A heuristic: agreement with the exact optimum is measured in ``bench/solvers.py``, not guaranteed.
 
@@ -381,11 +408,11 @@ def solve_ensemble_pool(
     for name, v in (("n_instances", n_instances), ("n_keep", n_keep), ("pool_size", pool_size)):
         if not isinstance(v, (int, np.integer)) or v < 1:
             raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 1. Got {v!r} instead.")
-    if not isinstance(iters_per_n, (int, np.integer)) or iters_per_n < 0:
-        raise ValueError(
-            f"The 'iters_per_n' parameter of solve_ensemble_pool must be an int >= 0. Got {iters_per_n!r} instead.")
+    for name, v in (("iters_per_n", iters_per_n), ("n_random", n_random)):
+        if not isinstance(v, (int, np.integer)) or v < 0:
+            raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 0. Got {v!r} instead.")
     if n_calibrate is None:
-        n_calibrate = min(512, max(64, n_instances // 16))
+        n_calibrate = min(1024, max(64, n_instances // 16))
     if not isinstance(n_calibrate, (int, np.integer)) or n_calibrate < 0:
         raise ValueError(
             f"The 'n_calibrate' parameter of solve_ensemble_pool must be an int >= 0. Got {n_calibrate!r} instead.")
@@ -396,8 +423,8 @@ def solve_ensemble_pool(
     e = np.empty(n_instances)
     s = np.empty((n_instances, n), np.int8)
     args = (float(size_sigma), float(prop_noise) * np.sqrt(3.0), int(seed))
-    _pool_ensemble(sizes, p, _spins_t(base), 0, n_cal, *args, 4, 8 * n, n // 2 + 1, e, s)
+    _pool_ensemble(sizes, p, *_diff_sets(base), 0, n_cal, *args, 4, 4 * n, 2, n // 2 + 1, e, s)
     pool = _pool_from(s[:n_cal], base, pool_size) if n_cal else base
-    _pool_ensemble(sizes, p, _spins_t(pool), n_cal, int(n_instances), *args, int(n_keep), int(iters_per_n) * n,
-                   n // 2 + 1, e, s)
+    _pool_ensemble(sizes, p, *_diff_sets(pool), n_cal, int(n_instances), *args, int(n_keep), int(iters_per_n) * n,
+                   int(n_random), n // 2 + 1, e, s)
     return EnsembleResult(e, s, int(seed), float(size_sigma), float(prop_noise))
