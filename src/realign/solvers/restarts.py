@@ -388,7 +388,7 @@ def solve_ensemble_pool(
     ``sk`` N=40 with the default noise, 600 members had 23 and 51 distinct optima on two instances
     (bench seeds 5 and 7). Two phases:
 
-    1. *calibration* — the first ``n_calibrate`` members (default ``min(1024, max(64, n/16))``) are
+    1. *calibration* — the first ``n_calibrate`` members (default ``min(4096, max(64, n/16))``) are
        solved from a pool of :func:`low_minima_pool` of the unperturbed landscape with a stronger
        search (4 pool rows descended, ``4 N`` tabu moves, 2 random-start runs);
     2. the others score a pool of ``pool_size`` rows — the calibration answers, most frequent first,
@@ -417,7 +417,7 @@ def solve_ensemble_pool(
         if not isinstance(v, (int, np.integer)) or v < 0:
             raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 0. Got {v!r} instead.")
     if n_calibrate is None:
-        n_calibrate = min(1024, max(64, n_instances // 16))
+        n_calibrate = min(4096, max(64, n_instances // 16))
     if not isinstance(n_calibrate, (int, np.integer)) or n_calibrate < 0:
         raise ValueError(
             f"The 'n_calibrate' parameter of solve_ensemble_pool must be an int >= 0. Got {n_calibrate!r} instead.")
