@@ -18,7 +18,7 @@ Rows: exact N=24 — realign ``solve_exact`` (Gray-code enumeration: global mini
 minimum) and ``solve_bnb`` (global minimum only) vs ``TreeDecompositionSolver`` (ground state), warm
 (compiled code loaded, same process) and cold (first call in a fresh process: import + numba cache load
 + solve). Heuristic — one algorithm, ``realign.solvers.restarts.tabu_restarts`` (random start, steepest
-descent, N tabu moves, tenure N//2+1), on 1 numba thread vs ``SteepestDescentSolver`` (single-threaded
+descent, N tabu moves, tenure max(1, N//2)), on 1 numba thread vs ``SteepestDescentSolver`` (single-threaded
 C++). Ensembles — ``solve_ensemble_pool`` at N=40 on ``sk`` instances, 2 numba threads.
 
     python bench/solvers.py --quick     # subset, under a minute
