@@ -8,8 +8,18 @@ uniform noise propensities) and ``sk`` (equal sizes, ±1 propensities, no blocs)
 
 Measures: wall time (s), peak memory as the child process's max-RSS growth (each timed solve runs in a
 fresh spawned process, so numba/C++ allocations count), success rate (fraction of runs/reads reaching the
-best-known energy), and time-to-99% ``TTS99 = t_run * ln(0.01)/ln(1-p)`` (``t_run`` if p = 1).
+proven optimum where branch-and-bound proves it, else the best energy seen by any solver, flagged
+``proven=False``), and time-to-99% ``TTS99 = t_run * ln(0.01)/ln(1-p)`` (``t_run`` if p >= 0.99).
+Every timed figure is the median of ``--repeat`` (default 3) repeats with [min-max]; each ratio is
+taken within one repeat (both solvers timed back to back) and summarised the same way.
 Prints ``ratio_vs_<peer>=X`` lines (X > 1: realign faster) with absolute numbers beside them.
+
+Rows: exact N=24 — realign ``solve_exact`` (Gray-code enumeration: global minimum *and* every local
+minimum) and ``solve_bnb`` (global minimum only) vs ``TreeDecompositionSolver`` (ground state), warm
+(compiled code loaded, same process) and cold (first call in a fresh process: import + numba cache load
++ solve). Heuristic — one algorithm, ``realign.solvers.restarts.tabu_restarts`` (random start, steepest
+descent, N tabu moves, tenure max(1, N//2)), on 1 numba thread vs ``SteepestDescentSolver`` (single-threaded
+C++). Ensembles — ``solve_ensemble_pool`` at N=40 on ``sk`` instances, 2 numba threads.
 
     python bench/solvers.py --quick     # subset, under a minute
     python bench/solvers.py             # full run
@@ -20,6 +30,7 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing as mp
+import os
 import resource
 import sys
 import time
@@ -71,43 +82,53 @@ def rss_mb() -> float:
 
 
 # ------------------------------------------------------------------ child-process measurements
-def _child(task: str, kind: str, n: int, seed: int):
-    w = coupl(kind, n, seed)
+def _solver(task: str):
+    """Import (timed by the caller when cold) and return a callable ``w -> (energy or nan)``."""
     if task == "ours_exact":
         from realign.solvers.exact import solve_exact
 
-        solve_exact(coupl(kind, 8, 1))  # warm (load compiled code)
-        base = rss_mb()
-        t = time.perf_counter()
-        r = solve_exact(w)
-        dt = time.perf_counter() - t
-        return dt, rss_mb() - base, r.energy
+        return lambda w: solve_exact(w).energy
     if task == "ours_bnb":
         from realign.solvers.bnb import solve_bnb
 
-        solve_bnb(coupl(kind, 8, 1))
-        base = rss_mb()
-        t = time.perf_counter()
-        r = solve_bnb(w)
-        dt = time.perf_counter() - t
-        return dt, rss_mb() - base, r.energy if r.exact else float("nan")
-    bqm = bqm_of(w)
+        def run(w):
+            r = solve_bnb(w)
+            return r.energy if r.exact else float("nan")
+
+        return run
     if task == "tree":
         from dwave.samplers import TreeDecompositionSolver as S
     else:
         from dimod import ExactSolver as S
-    S().sample(bqm_of(coupl(kind, 6, 1)))
+    solver = S()
+    return lambda w: float(solver.sample(bqm_of(w)).first.energy)
+
+
+def _child(task: str, kind: str, n: int, seed: int, repeat: int = 1, cold: bool = False):
+    """Times of ``repeat`` solves in this (fresh) process; ``cold``: one solve timed from the import on
+    (module import + numba cache load or C++ set-up + solve). Returns (times, mem growth MB, energy)."""
+    w = coupl(kind, n, seed)
+    if cold:
+        if task == "tree":
+            bqm_of(coupl(kind, 2, 1))  # dimod is the peer's input format: its import is not the solver's
+        t = time.perf_counter()
+        e = _solver(task)(w)
+        return [time.perf_counter() - t], 0.0, e
+    fn = _solver(task)
+    fn(coupl(kind, 8 if task.startswith("ours") else 6, 1))  # warm: load compiled code
     base = rss_mb()
-    t = time.perf_counter()
-    ss = S().sample(bqm)
-    dt = time.perf_counter() - t
-    return dt, rss_mb() - base, float(ss.first.energy)
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        e = fn(w)
+        times.append(time.perf_counter() - t)
+    return times, rss_mb() - base, e
 
 
-def measure(task: str, kind: str, n: int, seed: int = 0):
+def measure(task: str, kind: str, n: int, seed: int = 0, repeat: int = 1, cold: bool = False):
     ctx = mp.get_context("spawn")
     with ctx.Pool(1) as pool:
-        return pool.apply(_child, (task, kind, n, seed))
+        return pool.apply(_child, (task, kind, n, seed, repeat, cold))
 
 
 def line(name: str, ratio: float, **info) -> None:
@@ -115,146 +136,219 @@ def line(name: str, ratio: float, **info) -> None:
     print(f"  ratio_vs_{name}={ratio:.3g}  {extra}", flush=True)
 
 
+def mmm(xs, scale: float = 1.0, fmt: str = ".4g") -> str:
+    """``median [min-max]`` of a list of figures."""
+    xs = np.asarray(xs, dtype=float) * scale
+    return f"{np.median(xs):{fmt}} [{xs.min():{fmt}}-{xs.max():{fmt}}]"
+
+
 # ------------------------------------------------------------------------------------- sections
-def bench_exact(quick: bool) -> None:
-    print("== exact (noise instances unless noted) ==", flush=True)
-    for n in ([20, 24] if quick else [20, 24, 26]):
-        ours = measure("ours_exact", "noise", n)
-        print(f" N={n} realign exact: {ours[0]:.4f}s mem+{ours[1]:.1f}MB E={ours[2]:.6g}", flush=True)
-        if have("dwave.samplers"):
-            tr = measure("tree", "noise", n)
-            ok = abs(tr[2] - ours[2]) <= 1e-6 * max(1, abs(ours[2]))
-            line("TreeDecompositionSolver", tr[0] / ours[0], n=n, t_ours=ours[0], t_peer=tr[0],
-                 mem_ours_MB=ours[1], mem_peer_MB=tr[1], mem_ratio=(ours[1] + 1e-9) / max(tr[1], 1e-9),
-                 same_energy=ok)
-        if have("dimod") and n <= (20 if quick else 24):
-            ex = measure("dimod", "noise", n)
-            line("ExactSolver", ex[0] / ours[0], n=n, t_ours=ours[0], t_peer=ex[0], mem_ours_MB=ours[1],
-                 mem_peer_MB=ex[1], same_energy=abs(ex[2] - ours[2]) <= 1e-6 * max(1, abs(ours[2])))
+def _interleaved(tasks: list[str], kind: str, n: int, seed: int, repeat: int) -> dict:
+    """Warm times of several solvers in one fresh process, repeat by repeat (A, B, C, A, B, C, ...), so
+    a change in the machine's load hits all alike and each repeat gives a ratio."""
+    fns = {t: _solver(t) for t in tasks}
+    for t, fn in fns.items():
+        fn(coupl(kind, 8 if t.startswith("ours") else 6, 1))
+    w = coupl(kind, n, seed)
+    out = {t: ([], None) for t in tasks}
+    for _ in range(repeat):
+        for t, fn in fns.items():
+            t0 = time.perf_counter()
+            e = fn(w)
+            out[t][0].append(time.perf_counter() - t0)
+            out[t] = (out[t][0], e)
+    return out
+
+
+def _ratio_line(peer: str, task: str, res: dict, n: int, label: str, **extra) -> None:
+    tp, ep = np.array(res[peer][0]), res[peer][1]
+    to, eo = np.array(res[task][0]), res[task][1]
+    r = tp / to
+    same = abs(ep - eo) <= 1e-6 * max(1, abs(eo))
+    line(f"{PEER_NAMES[peer]}_{label}", float(np.median(r)), n=n, ours=task, ratio_range=mmm(r, fmt=".3g"),
+         t_ours_s=mmm(to), t_peer_s=mmm(tp), same_energy=same, **extra)
+
+
+PEER_NAMES = {"tree": "TreeDecompositionSolver", "dimod": "ExactSolver"}
+
+
+def bench_exact(quick: bool, repeat: int) -> None:
+    print(f"== exact (noise instances unless noted); warm: median [min-max] of {repeat} interleaved repeats ==",
+          flush=True)
+    peers = ["tree"] if have("dwave.samplers") else []
+    for n in ([24] if quick else [20, 24]):
+        tasks = ["ours_exact", "ours_bnb"] + peers + (["dimod"] if have("dimod") and n <= 20 else [])
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            res = pool.apply(_interleaved, (tasks, "noise", n, 0, repeat))
+        for t in ("ours_exact", "ours_bnb"):
+            print(f" N={n} realign {t[5:]} warm: {mmm(res[t][0])} s E={res[t][1]:.6g}", flush=True)
+        for peer in tasks[2:]:
+            for t in ("ours_exact", "ours_bnb"):
+                _ratio_line(peer, t, res, n, "warm")
+        mem = {t: measure(t, "noise", n)[1] for t in tasks}
+        print(f"  mem growth MB (one warm solve per fresh process): {mem}", flush=True)
+        if n == 24 and peers:
+            cold = {t: [measure(t, "noise", n, cold=True)[0][0] for _ in range(repeat)] for t in tasks}
+            for t in tasks:
+                print(f" N={n} {t} cold (fresh process: import + cache load + solve): {mmm(cold[t])} s", flush=True)
+            for t in ("ours_exact", "ours_bnb"):
+                r = np.array(cold["tree"]) / np.array(cold[t])
+                line("TreeDecompositionSolver_cold", float(np.median(r)), n=n, ours=t, ratio_range=mmm(r, fmt=".3g"),
+                     t_ours_s=mmm(cold[t]), t_peer_s=mmm(cold["tree"]))
     for n in ([30] if quick else [30, 32, 34]):
         ours = measure("ours_exact", "sk", n)
-        print(f" N={n} realign exact (sk, 2 cores): {ours[0]:.2f}s mem+{ours[1]:.1f}MB", flush=True)
+        print(f" N={n} realign exact (sk, 2 cores, once): {ours[0][0]:.2f}s mem+{ours[1]:.1f}MB", flush=True)
     for kind in ("structured", "noise", "sk"):
         for n in ([40] if quick else [40, 50, 60]):
-            r = measure("ours_bnb", kind, n)
-            print(f" N={n} realign bnb ({kind}): {r[0]:.3f}s proven={not math.isnan(r[2])}", flush=True)
+            r = measure("ours_bnb", kind, n, repeat=repeat)
+            print(f" N={n} realign bnb ({kind}): {mmm(r[0])} s proven={not math.isnan(r[2])}", flush=True)
 
 
 def tts(t_run: float, p: float) -> float:
     if p <= 0:
         return float("inf")
-    if p >= 1:
+    if p >= 0.99:
         return t_run
     return t_run * max(1.0, math.log(0.01) / math.log(1 - p))
 
 
-def bench_heuristic(quick: bool) -> None:
-    from realign.solvers.bnb import solve_bnb
-    from realign.solvers.heuristic import steepest_descent, tabu_search
+def bench_heuristic(quick: bool, repeat: int) -> None:
+    """TTS99 of ``tabu_restarts`` (1 numba thread) vs ``SteepestDescentSolver`` (1 thread), per repeat."""
+    import numba
 
-    print("== heuristic: time to best-known with 99% probability ==", flush=True)
-    sizes = [24, 34] if quick else [17, 24, 34, 40, 60, 120, 190]
+    from realign.solvers.bnb import solve_bnb
+    from realign.solvers.restarts import TENURE_RULE, tabu_restarts
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    print(f"== heuristic TTS99: realign tabu_restarts (random start, descent, N tabu moves, tenure {TENURE_RULE}) "
+          f"vs SteepestDescentSolver; both 1 thread; median [min-max] of {repeat} repeats ==", flush=True)
     sd_peer = None
     if have("dwave.samplers"):
         from dwave.samplers import SteepestDescentSolver
 
         sd_peer = SteepestDescentSolver()
-    for kind in ("noise", "sk"):
-        for n in sizes:
-            w = coupl(kind, n, 1)
-            tabu_search(w, 4, seed=0)
-            steepest_descent(w, 4, seed=0)
-            b = solve_bnb(w, max_nodes=300_000_000) if n <= 60 else None
-            runs = 2000 if n <= 60 else 500
-            t = time.perf_counter()
-            tb = tabu_search(w, runs, n_iter=10 * n, seed=2)
-            t_tabu = (time.perf_counter() - t) / runs
-            t = time.perf_counter()
-            sd = steepest_descent(w, 20 * runs, seed=3)
-            t_sd = (time.perf_counter() - t) / (20 * runs)
-            cands = [tb.energy, sd.energy] + ([b.energy] if b is not None else [])
-            peer = None
-            if sd_peer is not None:
-                bqm = bqm_of(w)
-                sd_peer.sample(bqm, num_reads=10)
-                reads = 20 * runs
-                t = time.perf_counter()
-                ss = sd_peer.sample(bqm, num_reads=reads)
-                t_peer = (time.perf_counter() - t) / reads
-                pe = ss.record.energy
-                cands.append(float(pe.min()))
-                peer = (t_peer, pe)
-            best = min(cands)
-            tol = 1e-7 * max(1.0, abs(best))
-            p_tabu = float(np.mean(tb.run_energies <= best + tol))
-            p_sd = float(np.mean(sd.run_energies <= best + tol))
-            tt, ts = tts(t_tabu, p_tabu), tts(t_sd, p_sd)
-            proven = b is not None and b.exact
-            print(f" {kind} N={n} best={best:.6g} (proven={proven}) realign tabu p={p_tabu:.3f} "
-                  f"TTS99={tt * 1e3:.4f}ms; realign descent p={p_sd:.4f} TTS99={ts * 1e3:.4f}ms", flush=True)
-            if peer is not None:
-                p_peer = float(np.mean(peer[1] <= best + tol))
-                tp = tts(peer[0], p_peer)
-                ours = min(tt, ts)
-                line("SteepestDescentSolver", tp / ours, kind=kind, n=n, tts99_ours_ms=ours * 1e3,
-                     tts99_peer_ms=tp * 1e3, p_ours_tabu=p_tabu, p_peer=p_peer)
+    try:
+        for kind in ("noise", "sk"):
+            for n in ([17, 24, 34] if quick else [17, 24, 34, 40, 60, 120, 190]):
+                _tts_row(kind, n, repeat, tabu_restarts, solve_bnb, sd_peer)
+    finally:
+        numba.set_num_threads(threads)
 
 
-def bench_ensemble(quick: bool) -> None:
+def _tts_row(kind: str, n: int, repeat: int, ours_fn, solve_bnb, sd_peer) -> None:
+    w = coupl(kind, n, 1)
+    b = solve_bnb(w, max_nodes=300_000_000) if n <= 60 else None
+    proven = b is not None and b.exact
+    runs = 20_000 if n <= 60 else 4_000
+    ours_fn(w, 10, seed=0)
+    bqm = bqm_of(w) if sd_peer is not None else None
+    if sd_peer is not None:
+        sd_peer.sample(bqm, num_reads=10, seed=0)
+    reps = []
+    for rep in range(repeat):
+        t = time.perf_counter()
+        r = ours_fn(w, runs, seed=100 + rep)
+        t_o = (time.perf_counter() - t) / runs
+        pe = None
+        if sd_peer is not None:
+            t = time.perf_counter()
+            ss = sd_peer.sample(bqm, num_reads=runs, seed=200 + rep)
+            pe = ((time.perf_counter() - t) / runs, ss.record.energy)
+        reps.append((t_o, r.run_energies, pe))
+    seen = [x[1].min() for x in reps] + [x[2][1].min() for x in reps if x[2] is not None]
+    best = b.energy if proven else float(min(seen))
+    tol = 1e-7 * max(1.0, abs(best))
+    p_o = [float(np.mean(x[1] <= best + tol)) for x in reps]
+    tts_o = [tts(x[0], p) for x, p in zip(reps, p_o, strict=True)]
+    print(f" {kind} N={n} best={best:.6g} proven={proven} runs={runs}: realign tabu_restarts p={mmm(p_o, fmt='.3f')} "
+          f"t_run={mmm([x[0] for x in reps], 1e6)}us TTS99={mmm(tts_o, 1e3)}ms", flush=True)
+    if sd_peer is None:
+        return
+    p_p = [float(np.mean(x[2][1] <= best + tol)) for x in reps]
+    tts_p = [tts(x[2][0], p) for x, p in zip(reps, p_p, strict=True)]
+    # inf: the peer never reached the optimum; nan: neither did realign
+    ratio = [tp / to if np.isfinite(to) else float("nan") for tp, to in zip(tts_p, tts_o, strict=True)]
+    line("SteepestDescentSolver", float(np.nanmedian(ratio)) if not np.all(np.isnan(ratio)) else float("nan"),
+         kind=kind, n=n, ratio_range=mmm(ratio, fmt=".3g"), tts99_ours_ms=mmm(tts_o, 1e3),
+         tts99_peer_ms=mmm(tts_p, 1e3), p_ours=mmm(p_o, fmt=".3f"), p_peer=mmm(p_p, fmt=".4f"),
+         t_read_peer_us=mmm([x[2][0] for x in reps], 1e6), threads="1+1")
+
+
+def _bnb_energy(args) -> float:
     from realign.solvers.bnb import solve_bnb
+    from realign.solvers.heuristic import EnsembleResult
+
+    kind, n, seed, ens_seed, i = args
+    sizes, p = instance(kind, n, seed)
+    w = EnsembleResult(np.zeros(0), np.zeros((0, n)), ens_seed, 0.1, 0.1).couplings(sizes, p, i)
+    r = solve_bnb(w)
+    if not r.exact:
+        raise RuntimeError(f"branch-and-bound did not prove instance {i}")
+    return r.energy
+
+
+def proven_optima(kind: str, n: int, seed: int, ens_seed: int, idx: np.ndarray) -> np.ndarray:
+    """Proven optima (branch-and-bound) of ensemble members ``idx`` (default noise), on 2 processes."""
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        return np.array(pool.map(_bnb_energy, [(kind, n, seed, ens_seed, int(i)) for i in idx], chunksize=50))
+
+
+def bench_ensemble(quick: bool, repeat: int) -> None:
+    import numba
+
     from realign.solvers.heuristic import solve_ensemble
+    from realign.solvers.restarts import solve_ensemble_pool
 
-    print("== ensembles at N=40 (structured) ==", flush=True)
-    sizes, p = instance("structured", 40, 5)
-    m = 30_000 if quick else 100_000
-    solve_ensemble(sizes, p, 100, seed=1)
-    t = time.perf_counter()
-    ens = solve_ensemble(sizes, p, m, seed=1)
-    dt = time.perf_counter() - t
-    rate = m / dt
-    check = 300 if quick else 1000
+    n, m = 40, (30_000 if quick else 100_000)
+    check = 1000 if quick else 3000
+    print(f"== ensembles at N={n}, sk (frustrated: equal sizes, ±1 propensities), default noise; {m} solves, "
+          f"threads={numba.get_num_threads()}; solves/s median [min-max] of {repeat} repeats; agreement with the "
+          f"branch-and-bound optimum on {check} evenly spaced members ==", flush=True)
+    algos = {"solve_ensemble_pool": lambda sz, p, k: solve_ensemble_pool(sz, p, k, seed=1),
+             "solve_ensemble(n_starts=1)": lambda sz, p, k: solve_ensemble(sz, p, k, seed=1),
+             "solve_ensemble(n_starts=4)": lambda sz, p, k: solve_ensemble(sz, p, k, seed=1, n_starts=4)}
     idx = np.linspace(0, m - 1, check).astype(int)
-    refs = []
-    for i in idx:
-        refs.append(solve_bnb(ens.couplings(sizes, p, i)).energy)
-    refs = np.array(refs)
-    agree = float(np.mean(np.abs(ens.energies[idx] - refs) <= 1e-7 * np.maximum(1, np.abs(refs))))
-    print(f" realign: {m} solves in {dt:.3f}s = {rate:.0f} solves/s (2 cores), agreement with exact (BnB) "
-          f"on {check} = {agree:.4f}, labels array {ens.labels.nbytes / 1e6:.1f}MB", flush=True)
-    if have("dwave.samplers"):
-        from dwave.samplers import SteepestDescentSolver
-
-        sd = SteepestDescentSolver()
-        k = 200
-        for reads in (10, 50):
-            t = time.perf_counter()
-            es = []
-            for i in idx[:k]:
-                ss = sd.sample(bqm_of(ens.couplings(sizes, p, i)), num_reads=reads)
-                es.append(float(ss.first.energy))
-            t_one = (time.perf_counter() - t) / k
-            ag = float(np.mean(np.abs(np.array(es) - refs[:k]) <= 1e-7 * np.maximum(1, np.abs(refs[:k]))))
-            pool_rate = 2.0 / t_one  # ideal 2-process pool (upper bound for the peer)
-            line("SteepestDescentSolver_pool", rate / pool_rate, reads=reads, ours_solves_s=rate,
-                 peer_pool_solves_s=pool_rate, agree_ours=agree, agree_peer=ag)
+    for inst_seed in ((7,) if quick else (1, 7)):
+        sizes, p = instance("sk", n, inst_seed)
+        t = time.perf_counter()
+        refs = proven_optima("sk", n, inst_seed, 1, idx)
+        print(f" sk seed={inst_seed}: {check} optima proven in {time.perf_counter() - t:.1f}s", flush=True)
+        for name, fn in algos.items():
+            fn(sizes, p, 200)
+            rates, cpu = [], []
+            for _ in range(repeat):
+                c, t = time.process_time(), time.perf_counter()
+                ens = fn(sizes, p, m)
+                dt = time.perf_counter() - t
+                rates.append(m / dt)
+                cpu.append((time.process_time() - c) / m)
+            miss = int(np.sum(np.abs(ens.energies[idx] - refs) > 1e-7 * np.maximum(1, np.abs(refs))))
+            print(f"  sk seed={inst_seed} {name}: {mmm(rates, fmt='.0f')} solves/s (wall, 2 threads), "
+                  f"cpu {mmm(cpu, 1e6, '.1f')} us/solve, agreement {1 - miss / check:.4f} ({miss} of {check} "
+                  f"differ from the proven optimum) loadavg_1m={os.getloadavg()[0]:.1f}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="subset, under a minute")
     ap.add_argument("--only", choices=["exact", "heuristic", "ensemble"], default=None)
+    ap.add_argument("--repeat", type=int, default=3, help="repeats per timed figure (median [min-max])")
     args = ap.parse_args(argv)
     import numba
 
     print(f"python {sys.version.split()[0]} numba {numba.__version__} threads={numba.get_num_threads()} "
-          f"peers: dimod={have('dimod')} dwave-samplers={have('dwave.samplers')}", flush=True)
+          f"peers: dimod={have('dimod')} dwave-samplers={have('dwave.samplers')} cpus={os.cpu_count()} "
+          f"loadavg_1m={os.getloadavg()[0]:.2f}", flush=True)
     t0 = time.perf_counter()
     if args.only in (None, "exact"):
-        bench_exact(args.quick)
+        bench_exact(args.quick, args.repeat)
     if args.only in (None, "heuristic"):
-        bench_heuristic(args.quick)
+        bench_heuristic(args.quick, args.repeat)
     if args.only in (None, "ensemble"):
-        bench_ensemble(args.quick)
+        bench_ensemble(args.quick, args.repeat)
     print(f"total {time.perf_counter() - t0:.1f}s")
 
 
