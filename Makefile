@@ -34,6 +34,7 @@ chromium:
 
 test: install chromium
 	$(BIN)/ruff check src tests bench data-raw
+	$(BIN)/ruff format --check src tests bench data-raw
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
 # ruff format --check: the code stays in ruff format's layout (line length 120, pyproject.toml)

@@ -28,9 +28,17 @@ import warnings
 from realign.simulation.engine import SimulationSpec, prepare
 from realign.simulation.ensemble import run_batch, run_ensemble
 
-SPEC = SimulationSpec(dt.date(1942, 8, 1), 34, (("stalingrad", "historical"), ("el_alamein", "historical"),
-                                                ("kursk", "historical"), ("normandy", "historical"),
-                                                ("bagration", "historical")))
+SPEC = SimulationSpec(
+    dt.date(1942, 8, 1),
+    34,
+    (
+        ("stalingrad", "historical"),
+        ("el_alamein", "historical"),
+        ("kursk", "historical"),
+        ("normandy", "historical"),
+        ("bagration", "historical"),
+    ),
+)
 
 
 def timed(fn):
@@ -71,8 +79,9 @@ def dask_times(inputs, runs: int, batch: int, seed: int, repeat: int) -> tuple[f
     clusters = {}
     try:
         for n in (1, 2):
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                   silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+            )
             clusters[n] = cluster
             with Client(cluster) as client:
                 client.wait_for_workers(n)
@@ -82,8 +91,11 @@ def dask_times(inputs, runs: int, batch: int, seed: int, repeat: int) -> tuple[f
         best = {1: float("inf"), 2: float("inf")}
         for _ in range(repeat):
             for n, cluster in clusters.items():
-                t, res = timed(lambda c=cluster: run_ensemble(SPEC, runs=runs, seed=seed, batch_size=batch,
-                                                              inputs=inputs, scheduler=c.scheduler_address))
+                t, res = timed(
+                    lambda c=cluster: run_ensemble(
+                        SPEC, runs=runs, seed=seed, batch_size=batch, inputs=inputs, scheduler=c.scheduler_address
+                    )
+                )
                 assert res.counts.sum() == runs * res.counts.shape[0] * res.counts.shape[1]
                 best[n] = min(best[n], t)
                 print(f"  dask{n} run: {t:.2f} s {load()}")
@@ -107,34 +119,46 @@ def main() -> None:
         args.runs, args.dask_runs, args.dask_batch, args.repeat = 2_000, 6_000, 1_000, 1
 
     print(f"cpus={os.cpu_count()} affinity={len(os.sched_getaffinity(0))} {load()}")
-    print(f"ratio_calibration_2proc_over_serial={calibration():.2f} (pure-Python loop; ceiling for any 2-way "
-          f"speed-up now) {load()}")
+    print(
+        f"ratio_calibration_2proc_over_serial={calibration():.2f} (pure-Python loop; ceiling for any 2-way "
+        f"speed-up now) {load()}"
+    )
     t_prep, inputs = timed(lambda: prepare(SPEC))
     print(f"prepare_s={t_prep:.2f} states={len(inputs.ccodes)} months={len(inputs.days)}")
     t_warm, _ = timed(lambda: run_batch(inputs, 0, 0, 10))
     print(f"warm_s={t_warm:.2f} (kernel compile or numba cache load)")
 
-    t_in, ref = timed(lambda: run_ensemble(SPEC, runs=args.runs, seed=args.seed, batch_size=args.batch,
-                                           inputs=inputs))
+    t_in, ref = timed(lambda: run_ensemble(SPEC, runs=args.runs, seed=args.seed, batch_size=args.batch, inputs=inputs))
     print(f"inprocess_runs={args.runs} time_s={t_in:.2f} runs_per_s={args.runs / t_in:.0f} {load()}")
-    t_pp, res = timed(lambda: run_ensemble(SPEC, runs=args.runs, seed=args.seed, batch_size=args.batch,
-                                           workers=2, inputs=inputs))
+    t_pp, res = timed(
+        lambda: run_ensemble(SPEC, runs=args.runs, seed=args.seed, batch_size=args.batch, workers=2, inputs=inputs)
+    )
     assert (res.counts == ref.counts).all(), "process pool result differs from in-process"
-    print(f"processpool2_runs={args.runs} time_s={t_pp:.2f} runs_per_s={args.runs / t_pp:.0f} "
-          "(pool start-up included; identical counts)")
+    print(
+        f"processpool2_runs={args.runs} time_s={t_pp:.2f} runs_per_s={args.runs / t_pp:.0f} "
+        "(pool start-up included; identical counts)"
+    )
     print(f"ratio_processpool2_over_inprocess={t_in / t_pp:.2f}")
     total = t_in + t_pp
-    print(f"target_{args.runs}_runs_under_60s={'PASS' if max(t_in, t_pp) < 60 else 'FAIL'} "
-          f"(in-process {t_in:.2f} s, 2 processes {t_pp:.2f} s, both {total:.2f} s)")
+    print(
+        f"target_{args.runs}_runs_under_60s={'PASS' if max(t_in, t_pp) < 60 else 'FAIL'} "
+        f"(in-process {t_in:.2f} s, 2 processes {t_pp:.2f} s, both {total:.2f} s)"
+    )
 
     t1, t2 = dask_times(inputs, args.dask_runs, args.dask_batch, args.seed, args.repeat)
-    print(f"dask1_runs={args.dask_runs} batch={args.dask_batch} time_s={t1:.2f} "
-          f"runs_per_s={args.dask_runs / t1:.0f} {load()}")
-    print(f"dask2_runs={args.dask_runs} batch={args.dask_batch} time_s={t2:.2f} "
-          f"runs_per_s={args.dask_runs / t2:.0f} {load()}")
+    print(
+        f"dask1_runs={args.dask_runs} batch={args.dask_batch} time_s={t1:.2f} "
+        f"runs_per_s={args.dask_runs / t1:.0f} {load()}"
+    )
+    print(
+        f"dask2_runs={args.dask_runs} batch={args.dask_batch} time_s={t2:.2f} "
+        f"runs_per_s={args.dask_runs / t2:.0f} {load()}"
+    )
     ratio = t1 / t2
-    print(f"ratio_dask2_over_dask1={ratio:.2f} (t1={t1:.2f} s, t2={t2:.2f} s; target >= 1.7: "
-          f"{'PASS' if ratio >= 1.7 else 'FAIL'})")
+    print(
+        f"ratio_dask2_over_dask1={ratio:.2f} (t1={t1:.2f} s, t2={t2:.2f} s; target >= 1.7: "
+        f"{'PASS' if ratio >= 1.7 else 'FAIL'})"
+    )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,10 @@ def main() -> None:
         t1 = time.perf_counter()
         r = check_essay(text, event="Stalingrad:1942-08-23:1943-02-02", classifier="rules")
         t2 = time.perf_counter()
-        print(f"{name:34s} {len(text.encode()):>9,d} B  {n:>7,d} sentences  split {t1 - t0:6.2f} s  "
-              f"check {len(r['sentences']):>5,d} in {t2 - t1:6.2f} s")
+        print(
+            f"{name:34s} {len(text.encode()):>9,d} B  {n:>7,d} sentences  split {t1 - t0:6.2f} s  "
+            f"check {len(r['sentences']):>5,d} in {t2 - t1:6.2f} s"
+        )
 
 
 def bench_state_matching() -> None:

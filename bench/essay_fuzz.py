@@ -15,14 +15,50 @@ import time
 import traceback
 
 FRAGMENTS = [
-    "within {n} years", "within {n} months", "within {n} weeks", "before the battle", "after the battle",
-    "in the wake of the battle", "following the battle", "by {y}", "in {y}", "in early {y}", "in the {y}s",
-    "on {d} {mon} {y}", "{mon} {d}, {y}", "{y}-{m:02d}-{d:02d}", "eventually", "post-war", "decades later",
-    "Romania switched sides", "the U.S. increased its aid to the Soviet Union", "Japan changed alliances",
-    "Britain began to support the USSR", "the Axis collapsed", "Germany was isolated", "e.g.", "U.S.", "Dr.",
-    "NATO", "the Eastern Bloc", "neutral countries", "Finland left the war", "Italy joined the Allies",
-    "as the tide shifted", "in response to the battle", "because of Stalingrad", "Lend-Lease shipments rose",
-    "Arctic convoys were suspended", "Turkey declared war on Germany", "\u2026", "!", "?", ".", ",", "\n", "- ",
+    "within {n} years",
+    "within {n} months",
+    "within {n} weeks",
+    "before the battle",
+    "after the battle",
+    "in the wake of the battle",
+    "following the battle",
+    "by {y}",
+    "in {y}",
+    "in early {y}",
+    "in the {y}s",
+    "on {d} {mon} {y}",
+    "{mon} {d}, {y}",
+    "{y}-{m:02d}-{d:02d}",
+    "eventually",
+    "post-war",
+    "decades later",
+    "Romania switched sides",
+    "the U.S. increased its aid to the Soviet Union",
+    "Japan changed alliances",
+    "Britain began to support the USSR",
+    "the Axis collapsed",
+    "Germany was isolated",
+    "e.g.",
+    "U.S.",
+    "Dr.",
+    "NATO",
+    "the Eastern Bloc",
+    "neutral countries",
+    "Finland left the war",
+    "Italy joined the Allies",
+    "as the tide shifted",
+    "in response to the battle",
+    "because of Stalingrad",
+    "Lend-Lease shipments rose",
+    "Arctic convoys were suspended",
+    "Turkey declared war on Germany",
+    "\u2026",
+    "!",
+    "?",
+    ".",
+    ",",
+    "\n",
+    "- ",
 ]
 MONTHS = ["January", "May", "February", "December", "Sept"]
 
@@ -35,8 +71,7 @@ def _fragment(rng: random.Random) -> str:
 
 
 def _event(rng: random.Random) -> str | None:
-    a = rng.choice(["0001-01-01", "0001-01-02", "1942-08-23", "1939-09-01", "9999-12-01", "9998-06-30",
-                    "1941-06-22"])
+    a = rng.choice(["0001-01-01", "0001-01-02", "1942-08-23", "1939-09-01", "9999-12-01", "9998-06-30", "1941-06-22"])
     b = rng.choice([a, "9999-12-31", "1943-02-02", "0001-01-31", "1945-05-08"])
     return rng.choice([None, f"Fuzz:{a}:{b}", "Stalingrad:1942-08-23:1943-02-02"])
 

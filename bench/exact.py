@@ -111,10 +111,20 @@ def _mmm(xs: list[float]) -> str:
 
 def row(algo: str, n: int, repeats: int, limit: float, threads: str) -> dict:
     rs = [run(algo, n, 0, limit) for _ in range(repeats)]
-    out = {"algo": algo, "n": n, "energy": rs[0]["energy"], "proven": all(r["proven"] for r in rs),
-           "cold": [r["cold"] for r in rs], "warm": [r["warm"] for r in rs], "extra": rs[0]["extra"]}
-    print(f"  {algo:15s} N={n:3d} threads={threads} E={out['energy']:.6g} proven={out['proven']} "
-          f"cold_s(min/med/max)={_mmm(out['cold'])} warm_s={_mmm(out['warm'])} {out['extra']}", flush=True)
+    out = {
+        "algo": algo,
+        "n": n,
+        "energy": rs[0]["energy"],
+        "proven": all(r["proven"] for r in rs),
+        "cold": [r["cold"] for r in rs],
+        "warm": [r["warm"] for r in rs],
+        "extra": rs[0]["extra"],
+    }
+    print(
+        f"  {algo:15s} N={n:3d} threads={threads} E={out['energy']:.6g} proven={out['proven']} "
+        f"cold_s(min/med/max)={_mmm(out['cold'])} warm_s={_mmm(out['warm'])} {out['extra']}",
+        flush=True,
+    )
     return out
 
 
@@ -134,15 +144,21 @@ def main() -> None:
             same = abs(r["energy"] - ours["energy"]) < 1e-6
             warm = statistics.median(r["warm"]) / max(statistics.median(ours["warm"]), 1e-6)
             cold = statistics.median(r["cold"]) / statistics.median(ours["cold"])
-            print(f"    ratio_{p}_over_realign-bnb warm={warm:.3g} cold={cold:.3g} same_energy={same} "
-                  f"(a peer not proven within --limit makes the ratio a lower bound)", flush=True)
+            print(
+                f"    ratio_{p}_over_realign-bnb warm={warm:.3g} cold={cold:.3g} same_energy={same} "
+                f"(a peer not proven within --limit makes the ratio a lower bound)",
+                flush=True,
+            )
     print("== every local minimum, sk ==", flush=True)
     for n in args.minima_n:
         a = row("realign-minima", n, args.repeats, args.limit, "numba default (split from N=24)" if n >= 24 else "1")
         b = row("realign-gray", n, args.repeats, args.limit, "numba default (all cores)")
-        print(f"    ratio_gray_over_minima warm={statistics.median(b['warm']) / statistics.median(a['warm']):.3g} "
-              f"cold={statistics.median(b['cold']) / statistics.median(a['cold']):.3g} "
-              f"same_energy={abs(a['energy'] - b['energy']) < 1e-9}", flush=True)
+        print(
+            f"    ratio_gray_over_minima warm={statistics.median(b['warm']) / statistics.median(a['warm']):.3g} "
+            f"cold={statistics.median(b['cold']) / statistics.median(a['cold']):.3g} "
+            f"same_energy={abs(a['energy'] - b['energy']) < 1e-9}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

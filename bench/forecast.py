@@ -29,11 +29,11 @@ def main() -> None:
     t0 = time.perf_counter()
     fitted_hazards(AT, 139)
     fit = time.perf_counter() - t0
-    run_forecast(ForecastSpec(war=139, at=AT, until=UNTIL, runs=100, seed=0,
-                              events=(("stalingrad", "historical"),)))
+    run_forecast(ForecastSpec(war=139, at=AT, until=UNTIL, runs=100, seed=0, events=(("stalingrad", "historical"),)))
     t0 = time.perf_counter()
-    res = run_forecast(ForecastSpec(war=139, at=AT, until=UNTIL, runs=args.runs, seed=0,
-                                    events=(("stalingrad", "historical"),)))
+    res = run_forecast(
+        ForecastSpec(war=139, at=AT, until=UNTIL, runs=args.runs, seed=0, events=(("stalingrad", "historical"),))
+    )
     ours = time.perf_counter() - t0
 
     from realign.simulation.engine import SimulationSpec, prepare

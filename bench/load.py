@@ -41,8 +41,20 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "uvicorn", "realign.web.app:app", "--host", "127.0.0.1", "--port", str(port),
-           "--log-level", "warning", "--workers", str(workers)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "realign.web.app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--workers",
+        str(workers),
+    ]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
 
 
@@ -85,8 +97,9 @@ def urls(n: int, mix: bool, seed: int) -> list[str]:
     return out
 
 
-async def fire(base: str, paths: list[str], timeout: float, deadline: float,
-               client: str = "raw") -> tuple[list[float], list[str]]:
+async def fire(
+    base: str, paths: list[str], timeout: float, deadline: float, client: str = "raw"
+) -> tuple[list[float], list[str]]:
     """All ``paths`` at once, one connection each; latency per request and the errors."""
     if client == "httpx":
         return await fire_httpx(base, paths, timeout, deadline)
@@ -138,6 +151,7 @@ async def fire_httpx(base: str, paths: list[str], timeout: float, deadline: floa
     limits = httpx.Limits(max_connections=len(paths), max_keepalive_connections=len(paths))
 
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
+
         async def one(path: str) -> None:
             t0 = time.perf_counter()
             try:
@@ -163,6 +177,7 @@ async def heavy_load(base: str, n: int, runs: int, seconds: float) -> dict:
     errors: list[str] = []
     limits = httpx.Limits(max_connections=n + 50, max_keepalive_connections=n + 50)
     async with httpx.AsyncClient(base_url=base, timeout=seconds + 30, limits=limits) as client:
+
         async def heavy(i: int) -> None:
             try:
                 await client.get(f"/api/consequences/stalingrad?runs={runs}&seed={1000 + i}")
@@ -190,9 +205,16 @@ async def heavy_load(base: str, n: int, runs: int, seconds: float) -> dict:
         for t in heavy_tasks:
             t.cancel()
         await asyncio.gather(*heavy_tasks, return_exceptions=True)
-    return {"heavy_requests": n, "heavy_runs": runs, "light_requests": len(lat), "light_errors": len(errors),
-            "history_p50_ms": round(1000 * pct(lat, 0.5), 1), "history_p99_ms": round(1000 * pct(lat, 0.99), 1),
-            "history_max_ms": round(1000 * max(lat), 1) if lat else None, "errors_sample": errors[:5]}
+    return {
+        "heavy_requests": n,
+        "heavy_runs": runs,
+        "light_requests": len(lat),
+        "light_errors": len(errors),
+        "history_p50_ms": round(1000 * pct(lat, 0.5), 1),
+        "history_p99_ms": round(1000 * pct(lat, 0.99), 1),
+        "history_max_ms": round(1000 * max(lat), 1) if lat else None,
+        "errors_sample": errors[:5],
+    }
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -203,10 +225,15 @@ def pct(xs: list[float], q: float) -> float:
 
 
 def burst_report(lat: list[float], errors: list[str], wall: float) -> dict:
-    return {"errors": len(errors), "p50_ms": round(1000 * pct(lat, 0.50), 1), "p99_ms": round(1000 * pct(lat, 0.99), 1),
-            "max_ms": round(1000 * max(lat), 1) if lat else None,
-            "mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
-            "wall_s": round(wall, 3), "throughput_rps": round(len(lat) / wall, 1) if wall else None}
+    return {
+        "errors": len(errors),
+        "p50_ms": round(1000 * pct(lat, 0.50), 1),
+        "p99_ms": round(1000 * pct(lat, 0.99), 1),
+        "max_ms": round(1000 * max(lat), 1) if lat else None,
+        "mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
+        "wall_s": round(wall, 3),
+        "throughput_rps": round(len(lat) / wall, 1) if wall else None,
+    }
 
 
 def spread(rows: list[dict], key: str) -> dict:
@@ -248,8 +275,12 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--timeout", type=float, default=30.0, help="per-request timeout, seconds")
     ap.add_argument("--deadline", type=float, default=120.0, help="per-burst deadline, seconds")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
-                    help="load generator: raw asyncio HTTP/1.1 (light, default) or httpx.AsyncClient")
+    ap.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="load generator: raw asyncio HTTP/1.1 (light, default) or httpx.AsyncClient",
+    )
     ap.add_argument("--heavy", type=int, default=0, help="measure /api/history under N concurrent ensembles")
     ap.add_argument("--heavy-runs", type=int, default=50, help="runs per heavy request (default 50)")
     ap.add_argument("--heavy-seconds", type=float, default=30.0, help="light-read window under load (default 30)")
@@ -275,38 +306,57 @@ def main() -> int:
         if args.heavy:
             rep = asyncio.run(heavy_load(base, args.heavy, args.heavy_runs, args.heavy_seconds))
             rep["server_peak_rss_mb"] = peak_rss_mb(proc)
-            print(f"/api/history under {args.heavy} concurrent /api/consequences: {rep['light_requests']} reads, "
-                  f"errors {rep['light_errors']}; p50 {rep['history_p50_ms']} ms, p99 {rep['history_p99_ms']} ms "
-                  f"(target <= 1000), max {rep['history_max_ms']} ms; server peak RSS {rep['server_peak_rss_mb']} MB")
+            print(
+                f"/api/history under {args.heavy} concurrent /api/consequences: {rep['light_requests']} reads, "
+                f"errors {rep['light_errors']}; p50 {rep['history_p50_ms']} ms, p99 {rep['history_p99_ms']} ms "
+                f"(target <= 1000), max {rep['history_max_ms']} ms; server peak RSS {rep['server_peak_rss_mb']} MB"
+            )
             print(json.dumps({**rep, "server": base, "workers": args.workers}))
             for e in rep.pop("errors_sample"):
                 print("error:", e)
             return 1 if rep["light_errors"] else 0
-        asyncio.run(fire(base, urls(n, args.mix, args.seed + 10_000), args.timeout, args.deadline,
-                         args.client))  # warm-up
+        asyncio.run(
+            fire(base, urls(n, args.mix, args.seed + 10_000), args.timeout, args.deadline, args.client)
+        )  # warm-up
         for i in range(max(1, args.repeats)):
             t1 = time.perf_counter()
-            lat, errors = asyncio.run(fire(base, urls(n, args.mix, args.seed + i), args.timeout, args.deadline,
-                                           args.client))
+            lat, errors = asyncio.run(
+                fire(base, urls(n, args.mix, args.seed + i), args.timeout, args.deadline, args.client)
+            )
             rep = burst_report(lat, errors, time.perf_counter() - t1)
             all_errors += errors
             bursts.append(rep)
-            print(f"burst {i + 1}: {n} concurrent requests: errors {rep['errors']}; p50 {rep['p50_ms']} ms, "
-                  f"p99 {rep['p99_ms']} ms, max {rep['max_ms']} ms; {rep['throughput_rps']} req/s")
+            print(
+                f"burst {i + 1}: {n} concurrent requests: errors {rep['errors']}; p50 {rep['p50_ms']} ms, "
+                f"p99 {rep['p99_ms']} ms, max {rep['max_ms']} ms; {rep['throughput_rps']} req/s"
+            )
     finally:
         stop(proc)
 
     for e in all_errors[:10]:
         print("error:", e)
     summary = {k: spread(bursts, k) for k in ("p50_ms", "p99_ms", "throughput_rps")}
-    print(f"{len(bursts)} bursts of {n} concurrent requests to {base} ({args.workers} worker(s)): errors "
-          f"{len(all_errors)} (target 0); p50 median {summary['p50_ms']['median']} ms, p99 median "
-          f"{summary['p99_ms']['median']} ms (target <= 1000), median {summary['throughput_rps']['median']} req/s "
-          f"(target >= 200); min-max p99 {summary['p99_ms']['min']}-{summary['p99_ms']['max']} ms")
-    print(json.dumps({"requests": n, "repeats": len(bursts), "errors": len(all_errors), "mix": args.mix,
-                      "client": args.client,
-                      "workers": args.workers, "server_startup_s": round(startup, 2), "bursts": bursts,
-                      "summary": summary}))
+    print(
+        f"{len(bursts)} bursts of {n} concurrent requests to {base} ({args.workers} worker(s)): errors "
+        f"{len(all_errors)} (target 0); p50 median {summary['p50_ms']['median']} ms, p99 median "
+        f"{summary['p99_ms']['median']} ms (target <= 1000), median {summary['throughput_rps']['median']} req/s "
+        f"(target >= 200); min-max p99 {summary['p99_ms']['min']}-{summary['p99_ms']['max']} ms"
+    )
+    print(
+        json.dumps(
+            {
+                "requests": n,
+                "repeats": len(bursts),
+                "errors": len(all_errors),
+                "mix": args.mix,
+                "client": args.client,
+                "workers": args.workers,
+                "server_startup_s": round(startup, 2),
+                "bursts": bursts,
+                "summary": summary,
+            }
+        )
+    )
     return 1 if all_errors else 0
 
 

@@ -31,8 +31,19 @@ def one_run(cache: Path, out: Path, runs: int, env_extra: dict[str, str]) -> tup
     """(wall s, cpu s, peak MB) of one fresh ``realign consequences`` process."""
     path = f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
     env = dict(os.environ, REALIGN_CACHE_DIR=str(cache), PYTHONPATH=path, **env_extra)
-    cmd = [sys.executable, "-m", "realign", "consequences", "stalingrad", "--runs", str(runs), "--seed", "0",
-           "--out", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "realign",
+        "consequences",
+        "stalingrad",
+        "--runs",
+        str(runs),
+        "--seed",
+        "0",
+        "--out",
+        str(out),
+    ]
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, ru = os.wait4(p.pid, 0)
@@ -52,8 +63,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--runs", type=int, default=2000)
-    ap.add_argument("--blas-threads", type=int, default=None,
-                    help="set OPENBLAS/OMP/MKL_NUM_THREADS for the child (default: inherit)")
+    ap.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="set OPENBLAS/OMP/MKL_NUM_THREADS for the child (default: inherit)",
+    )
     args = ap.parse_args()
     if args.repeats < 1:
         raise SystemExit("--repeats must be >= 1")
@@ -66,8 +81,10 @@ def main() -> None:
             cache = Path(tmp) / f"cache{r}"
             res["cold"].append(one_run(cache, Path(tmp) / "out", args.runs, extra))
             res["warm"].append(one_run(cache, Path(tmp) / "out", args.runs, extra))
-    print(f"runs_per_arm={args.runs} repeats={args.repeats} blas_threads={args.blas_threads or 'inherited'} "
-          f"cores={os.cpu_count()} load1={os.getloadavg()[0]:.2f}")
+    print(
+        f"runs_per_arm={args.runs} repeats={args.repeats} blas_threads={args.blas_threads or 'inherited'} "
+        f"cores={os.cpu_count()} load1={os.getloadavg()[0]:.2f}"
+    )
     for mode, rows in res.items():
         print(summary(mode, [w for w, _, _ in rows], "wall_s"))
         print(summary(mode, [c for _, c, _ in rows], "cpu_s"))
@@ -75,8 +92,10 @@ def main() -> None:
     cold = statistics.median(w for w, _, _ in res["cold"])
     warm = statistics.median(w for w, _, _ in res["warm"])
     print(f"warm_over_cold={warm / cold:.2f}")
-    print(f"target_first_run_le_15s={'yes' if cold <= 15 else 'no'} "
-          f"target_second_run_le_8s={'yes' if warm <= 8 else 'no'}")
+    print(
+        f"target_first_run_le_15s={'yes' if cold <= 15 else 'no'} "
+        f"target_second_run_le_8s={'yes' if warm <= 8 else 'no'}"
+    )
 
 
 if __name__ == "__main__":

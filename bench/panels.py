@@ -47,8 +47,19 @@ def naive(start: int, end: int) -> pd.DataFrame:
     from realign.panels import add_sscore
     from realign.panels.core import DIRECTED, with_info
 
-    t = {n: pd.read_parquet(table_path(n)) for n in ("states", "nmc", "atop", "contiguity", "war_participants",
-                                                      "war_dyads", "mid_participants", "democracy")}
+    t = {
+        n: pd.read_parquet(table_path(n))
+        for n in (
+            "states",
+            "nmc",
+            "atop",
+            "contiguity",
+            "war_participants",
+            "war_dyads",
+            "mid_participants",
+            "democracy",
+        )
+    }
     sy = _years(t["states"])[["ccode", "start", "end", "year"]]
     sy = sy[(sy.year >= start) & (sy.year <= end)]
     d = sy.merge(sy, on="year", suffixes=("1", "2"))
@@ -57,10 +68,13 @@ def naive(start: int, end: int) -> pd.DataFrame:
     hi = np.minimum(d.end1, d.end2).clip(upper=pd.to_datetime(d.year.astype(str) + "-12-31"))
     d = d[lo <= hi][["ccode1", "ccode2", "year"]].drop_duplicates()
     for i in (1, 2):
-        for name, cols in (("nmc", ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]),
-                           ("democracy", ["euds", "aeuds", "polity2", "v2x_polyarchy"])):
-            right = t[name][["ccode", "year", *cols]].rename(columns={"ccode": f"ccode{i}", **{c: f"{c}{i}"
-                                                                                              for c in cols}})
+        for name, cols in (
+            ("nmc", ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]),
+            ("democracy", ["euds", "aeuds", "polity2", "v2x_polyarchy"]),
+        ):
+            right = t[name][["ccode", "year", *cols]].rename(
+                columns={"ccode": f"ccode{i}", **{c: f"{c}{i}" for c in cols}}
+            )
             d = d.merge(right, on=[f"ccode{i}", "year"], how="left")
     d = d.merge(t["atop"], on=["ccode1", "ccode2", "year"], how="left")
     c = _years(t["contiguity"])
@@ -96,9 +110,16 @@ def run(mode: str, start: int, end: int, repeat: int) -> dict:
         walls.append(time.perf_counter() - w0)
         cpus.append(time.process_time() - c0)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
-    return {"mode": mode, "rows": len(df), "cols": df.shape[1], "median_s": statistics.median(walls),
-            "walls": walls, "median_cpu_s": statistics.median(cpus), "peak_rss_mib": rss,
-            "peak_traced_mib": peak / 2**20}
+    return {
+        "mode": mode,
+        "rows": len(df),
+        "cols": df.shape[1],
+        "median_s": statistics.median(walls),
+        "walls": walls,
+        "median_cpu_s": statistics.median(cpus),
+        "peak_rss_mib": rss,
+        "peak_traced_mib": peak / 2**20,
+    }
 
 
 def main() -> None:
@@ -113,17 +134,36 @@ def main() -> None:
         return
     res = {}
     for mode in ("ours", "naive"):
-        out = subprocess.run([sys.executable, __file__, "--mode", mode, "--repeat", str(a.repeat), "--start",
-                              str(a.start), "--end", str(a.end)], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--mode",
+                mode,
+                "--repeat",
+                str(a.repeat),
+                "--start",
+                str(a.start),
+                "--end",
+                str(a.end),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         res[mode] = json.loads(out.stdout.strip().splitlines()[-1])
         r = res[mode]
-        print(f"{mode:5}: {r['rows']:,} rows x {r['cols']} cols; median {r['median_s']:.2f} s wall "
-              f"(runs {', '.join(f'{w:.2f}' for w in r['walls'])}), {r['median_cpu_s']:.2f} s CPU; "
-              f"peak RSS {r['peak_rss_mib']:.0f} MiB, peak traced {r['peak_traced_mib']:.0f} MiB")
+        print(
+            f"{mode:5}: {r['rows']:,} rows x {r['cols']} cols; median {r['median_s']:.2f} s wall "
+            f"(runs {', '.join(f'{w:.2f}' for w in r['walls'])}), {r['median_cpu_s']:.2f} s CPU; "
+            f"peak RSS {r['peak_rss_mib']:.0f} MiB, peak traced {r['peak_traced_mib']:.0f} MiB"
+        )
     ratio = res["naive"]["median_s"] / res["ours"]["median_s"]
-    print(f"naive / ours = {ratio:.1f}x (wall); target ours <= 5 s: "
-          f"{'met' if res['ours']['median_s'] <= 5 else 'NOT met'}; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
+    print(
+        f"naive / ours = {ratio:.1f}x (wall); target ours <= 5 s: "
+        f"{'met' if res['ours']['median_s'] <= 5 else 'NOT met'}; load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -23,14 +23,20 @@ def duck_peer(con: duckdb.DuckDBPyConnection, date: str) -> tuple:
     states = con.execute(
         f"SELECT s.ccode, s.stateabb, s.statenme, n.cinc FROM read_parquet('{p['states']}') s "
         f"LEFT JOIN (SELECT * FROM read_parquet('{p['nmc']}') WHERE year = {y}) n USING (ccode) "
-        f"WHERE DATE '{date}' BETWEEN s.start AND s.\"end\"").fetchall()
-    majors = con.execute(f"SELECT ccode FROM read_parquet('{p['majors']}') "
-                         f"WHERE DATE '{date}' BETWEEN start AND \"end\"").fetchall()
+        f"WHERE DATE '{date}' BETWEEN s.start AND s.\"end\""
+    ).fetchall()
+    majors = con.execute(
+        f"SELECT ccode FROM read_parquet('{p['majors']}') WHERE DATE '{date}' BETWEEN start AND \"end\""
+    ).fetchall()
     atop = con.execute(f"SELECT * FROM read_parquet('{p['atop']}') WHERE year = {y}").fetchall()
-    wars = con.execute(f"SELECT war, ccode, side FROM read_parquet('{p['war_participants']}') "
-                       f"WHERE DATE '{date}' BETWEEN start AND \"end\"").fetchall()
-    cont = con.execute(f"SELECT ccode1, ccode2, conttype FROM read_parquet('{p['contiguity']}') "
-                       f"WHERE DATE '{date}' BETWEEN start AND \"end\"").fetchall()
+    wars = con.execute(
+        f"SELECT war, ccode, side FROM read_parquet('{p['war_participants']}') "
+        f"WHERE DATE '{date}' BETWEEN start AND \"end\""
+    ).fetchall()
+    cont = con.execute(
+        f"SELECT ccode1, ccode2, conttype FROM read_parquet('{p['contiguity']}') "
+        f"WHERE DATE '{date}' BETWEEN start AND \"end\""
+    ).fetchall()
     return states, majors, atop, wars, cont
 
 
@@ -57,8 +63,10 @@ def main() -> None:
     t_sys = timeit(System.at, dates, args.repeat)
     t_duck = timeit(lambda d: duck_peer(con, d), dates, args.repeat)
     t_json = timeit(lambda d: System.at(d).to_dict(), dates[:10], 1)
-    print(f"System.at warm: {t_sys * 1e3:.2f} ms/date; DuckDB raw scan: {t_duck * 1e3:.2f} ms/date; "
-          f"System.at + to_dict: {t_json * 1e3:.2f} ms/date")
+    print(
+        f"System.at warm: {t_sys * 1e3:.2f} ms/date; DuckDB raw scan: {t_duck * 1e3:.2f} ms/date; "
+        f"System.at + to_dict: {t_json * 1e3:.2f} ms/date"
+    )
     print(f"ratio_vs_duckdb_scan={t_sys / t_duck:.2f} (target <= 3.0)")
 
 

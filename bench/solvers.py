@@ -165,18 +165,29 @@ def _ratio_line(peer: str, task: str, res: dict, n: int, label: str, **extra) ->
     to, eo = np.array(res[task][0]), res[task][1]
     r = tp / to
     same = abs(ep - eo) <= 1e-6 * max(1, abs(eo))
-    line(f"{PEER_NAMES[peer]}_{label}", float(np.median(r)), n=n, ours=task, ratio_range=mmm(r, fmt=".3g"),
-         t_ours_s=mmm(to), t_peer_s=mmm(tp), same_energy=same, **extra)
+    line(
+        f"{PEER_NAMES[peer]}_{label}",
+        float(np.median(r)),
+        n=n,
+        ours=task,
+        ratio_range=mmm(r, fmt=".3g"),
+        t_ours_s=mmm(to),
+        t_peer_s=mmm(tp),
+        same_energy=same,
+        **extra,
+    )
 
 
 PEER_NAMES = {"tree": "TreeDecompositionSolver", "dimod": "ExactSolver"}
 
 
 def bench_exact(quick: bool, repeat: int) -> None:
-    print(f"== exact (noise instances unless noted); warm: median [min-max] of {repeat} interleaved repeats ==",
-          flush=True)
+    print(
+        f"== exact (noise instances unless noted); warm: median [min-max] of {repeat} interleaved repeats ==",
+        flush=True,
+    )
     peers = ["tree"] if have("dwave.samplers") else []
-    for n in ([24] if quick else [20, 24]):
+    for n in [24] if quick else [20, 24]:
         tasks = ["ours_exact", "ours_bnb"] + peers + (["dimod"] if have("dimod") and n <= 20 else [])
         ctx = mp.get_context("spawn")
         with ctx.Pool(1) as pool:
@@ -194,13 +205,20 @@ def bench_exact(quick: bool, repeat: int) -> None:
                 print(f" N={n} {t} cold (fresh process: import + cache load + solve): {mmm(cold[t])} s", flush=True)
             for t in ("ours_exact", "ours_bnb"):
                 r = np.array(cold["tree"]) / np.array(cold[t])
-                line("TreeDecompositionSolver_cold", float(np.median(r)), n=n, ours=t, ratio_range=mmm(r, fmt=".3g"),
-                     t_ours_s=mmm(cold[t]), t_peer_s=mmm(cold["tree"]))
-    for n in ([30] if quick else [30, 32, 34]):
+                line(
+                    "TreeDecompositionSolver_cold",
+                    float(np.median(r)),
+                    n=n,
+                    ours=t,
+                    ratio_range=mmm(r, fmt=".3g"),
+                    t_ours_s=mmm(cold[t]),
+                    t_peer_s=mmm(cold["tree"]),
+                )
+    for n in [30] if quick else [30, 32, 34]:
         ours = measure("ours_exact", "sk", n)
         print(f" N={n} realign exact (sk, 2 cores, once): {ours[0][0]:.2f}s mem+{ours[1]:.1f}MB", flush=True)
     for kind in ("structured", "noise", "sk"):
-        for n in ([40] if quick else [40, 50, 60]):
+        for n in [40] if quick else [40, 50, 60]:
             r = measure("ours_bnb", kind, n, repeat=repeat)
             print(f" N={n} realign bnb ({kind}): {mmm(r[0])} s proven={not math.isnan(r[2])}", flush=True)
 
@@ -222,8 +240,11 @@ def bench_heuristic(quick: bool, repeat: int) -> None:
 
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
-    print(f"== heuristic TTS99: realign tabu_restarts (random start, descent, N tabu moves, tenure {TENURE_RULE}) "
-          f"vs SteepestDescentSolver; both 1 thread; median [min-max] of {repeat} repeats ==", flush=True)
+    print(
+        f"== heuristic TTS99: realign tabu_restarts (random start, descent, N tabu moves, tenure {TENURE_RULE}) "
+        f"vs SteepestDescentSolver; both 1 thread; median [min-max] of {repeat} repeats ==",
+        flush=True,
+    )
     sd_peer = None
     if have("dwave.samplers"):
         from dwave.samplers import SteepestDescentSolver
@@ -231,7 +252,7 @@ def bench_heuristic(quick: bool, repeat: int) -> None:
         sd_peer = SteepestDescentSolver()
     try:
         for kind in ("noise", "sk"):
-            for n in ([17, 24, 34] if quick else [17, 24, 34, 40, 60, 120, 190]):
+            for n in [17, 24, 34] if quick else [17, 24, 34, 40, 60, 120, 190]:
                 _tts_row(kind, n, repeat, tabu_restarts, solve_bnb, sd_peer)
     finally:
         numba.set_num_threads(threads)
@@ -262,18 +283,30 @@ def _tts_row(kind: str, n: int, repeat: int, ours_fn, solve_bnb, sd_peer) -> Non
     tol = 1e-7 * max(1.0, abs(best))
     p_o = [float(np.mean(x[1] <= best + tol)) for x in reps]
     tts_o = [tts(x[0], p) for x, p in zip(reps, p_o, strict=True)]
-    print(f" {kind} N={n} best={best:.6g} proven={proven} runs={runs}: realign tabu_restarts p={mmm(p_o, fmt='.3f')} "
-          f"t_run={mmm([x[0] for x in reps], 1e6)}us TTS99={mmm(tts_o, 1e3)}ms", flush=True)
+    print(
+        f" {kind} N={n} best={best:.6g} proven={proven} runs={runs}: realign tabu_restarts p={mmm(p_o, fmt='.3f')} "
+        f"t_run={mmm([x[0] for x in reps], 1e6)}us TTS99={mmm(tts_o, 1e3)}ms",
+        flush=True,
+    )
     if sd_peer is None:
         return
     p_p = [float(np.mean(x[2][1] <= best + tol)) for x in reps]
     tts_p = [tts(x[2][0], p) for x, p in zip(reps, p_p, strict=True)]
     # inf: the peer never reached the optimum; nan: neither did realign
     ratio = [tp / to if np.isfinite(to) else float("nan") for tp, to in zip(tts_p, tts_o, strict=True)]
-    line("SteepestDescentSolver", float(np.nanmedian(ratio)) if not np.all(np.isnan(ratio)) else float("nan"),
-         kind=kind, n=n, ratio_range=mmm(ratio, fmt=".3g"), tts99_ours_ms=mmm(tts_o, 1e3),
-         tts99_peer_ms=mmm(tts_p, 1e3), p_ours=mmm(p_o, fmt=".3f"), p_peer=mmm(p_p, fmt=".4f"),
-         t_read_peer_us=mmm([x[2][0] for x in reps], 1e6), threads="1+1")
+    line(
+        "SteepestDescentSolver",
+        float(np.nanmedian(ratio)) if not np.all(np.isnan(ratio)) else float("nan"),
+        kind=kind,
+        n=n,
+        ratio_range=mmm(ratio, fmt=".3g"),
+        tts99_ours_ms=mmm(tts_o, 1e3),
+        tts99_peer_ms=mmm(tts_p, 1e3),
+        p_ours=mmm(p_o, fmt=".3f"),
+        p_peer=mmm(p_p, fmt=".4f"),
+        t_read_peer_us=mmm([x[2][0] for x in reps], 1e6),
+        threads="1+1",
+    )
 
 
 def _bnb_energy(args) -> float:
@@ -304,14 +337,19 @@ def bench_ensemble(quick: bool, repeat: int) -> None:
 
     n, m = 40, (30_000 if quick else 100_000)
     check = 1000 if quick else 3000
-    print(f"== ensembles at N={n}, sk (frustrated: equal sizes, ±1 propensities), default noise; {m} solves, "
-          f"threads={numba.get_num_threads()}; solves/s median [min-max] of {repeat} repeats; agreement with the "
-          f"branch-and-bound optimum on {check} evenly spaced members ==", flush=True)
-    algos = {"solve_ensemble_pool": lambda sz, p, k: solve_ensemble_pool(sz, p, k, seed=1),
-             "solve_ensemble(n_starts=1)": lambda sz, p, k: solve_ensemble(sz, p, k, seed=1),
-             "solve_ensemble(n_starts=4)": lambda sz, p, k: solve_ensemble(sz, p, k, seed=1, n_starts=4)}
+    print(
+        f"== ensembles at N={n}, sk (frustrated: equal sizes, ±1 propensities), default noise; {m} solves, "
+        f"threads={numba.get_num_threads()}; solves/s median [min-max] of {repeat} repeats; agreement with the "
+        f"branch-and-bound optimum on {check} evenly spaced members ==",
+        flush=True,
+    )
+    algos = {
+        "solve_ensemble_pool": lambda sz, p, k: solve_ensemble_pool(sz, p, k, seed=1),
+        "solve_ensemble(n_starts=1)": lambda sz, p, k: solve_ensemble(sz, p, k, seed=1),
+        "solve_ensemble(n_starts=4)": lambda sz, p, k: solve_ensemble(sz, p, k, seed=1, n_starts=4),
+    }
     idx = np.linspace(0, m - 1, check).astype(int)
-    for inst_seed in ((7,) if quick else (1, 7)):
+    for inst_seed in (7,) if quick else (1, 7):
         sizes, p = instance("sk", n, inst_seed)
         t = time.perf_counter()
         refs = proven_optima("sk", n, inst_seed, 1, idx)
@@ -326,9 +364,12 @@ def bench_ensemble(quick: bool, repeat: int) -> None:
                 rates.append(m / dt)
                 cpu.append((time.process_time() - c) / m)
             miss = int(np.sum(np.abs(ens.energies[idx] - refs) > 1e-7 * np.maximum(1, np.abs(refs))))
-            print(f"  sk seed={inst_seed} {name}: {mmm(rates, fmt='.0f')} solves/s (wall, 2 threads), "
-                  f"cpu {mmm(cpu, 1e6, '.1f')} us/solve, agreement {1 - miss / check:.4f} ({miss} of {check} "
-                  f"differ from the proven optimum) loadavg_1m={os.getloadavg()[0]:.1f}", flush=True)
+            print(
+                f"  sk seed={inst_seed} {name}: {mmm(rates, fmt='.0f')} solves/s (wall, 2 threads), "
+                f"cpu {mmm(cpu, 1e6, '.1f')} us/solve, agreement {1 - miss / check:.4f} ({miss} of {check} "
+                f"differ from the proven optimum) loadavg_1m={os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -339,9 +380,12 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     import numba
 
-    print(f"python {sys.version.split()[0]} numba {numba.__version__} threads={numba.get_num_threads()} "
-          f"peers: dimod={have('dimod')} dwave-samplers={have('dwave.samplers')} cpus={os.cpu_count()} "
-          f"loadavg_1m={os.getloadavg()[0]:.2f}", flush=True)
+    print(
+        f"python {sys.version.split()[0]} numba {numba.__version__} threads={numba.get_num_threads()} "
+        f"peers: dimod={have('dimod')} dwave-samplers={have('dwave.samplers')} cpus={os.cpu_count()} "
+        f"loadavg_1m={os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
     t0 = time.perf_counter()
     if args.only in (None, "exact"):
         bench_exact(args.quick, args.repeat)

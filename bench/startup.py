@@ -90,8 +90,10 @@ def main() -> int:
             env["PYTHONDONTWRITEBYTECODE"] = "1"
         base, base_cpu, _ = _time([sys.executable, "-c", "pass"], env, repeats)
         base_med = statistics.median(base)
-        print(f"{'python -c pass':<44} min {min(base):.3f}  median {base_med:.3f}  max {max(base):.3f} s  "
-              f"cpu {statistics.median(base_cpu):.3f} s")
+        print(
+            f"{'python -c pass':<44} min {min(base):.3f}  median {base_med:.3f}  max {max(base):.3f} s  "
+            f"cpu {statistics.median(base_cpu):.3f} s"
+        )
         rows = []
         for cmd in all_commands():
             argv = [sys.executable, "-c", PROBE, *cmd, "--help"]
@@ -99,22 +101,39 @@ def main() -> int:
                 _time(argv, env, 1)  # writes the .pyc files, as installing does
             times, cpus, heavy = _time(argv, env, repeats)
             med = statistics.median(times)
-            row = {"command": " ".join(["realign", *cmd, "--help"]), "min_s": round(min(times), 3),
-                   "median_s": round(med, 3), "max_s": round(max(times), 3),
-                   "cpu_median_s": round(statistics.median(cpus), 3),
-                   "ratio_to_python": round(med / base_med, 2), "heavy_modules": heavy.split(",") if heavy else []}
+            row = {
+                "command": " ".join(["realign", *cmd, "--help"]),
+                "min_s": round(min(times), 3),
+                "median_s": round(med, 3),
+                "max_s": round(max(times), 3),
+                "cpu_median_s": round(statistics.median(cpus), 3),
+                "ratio_to_python": round(med / base_med, 2),
+                "heavy_modules": heavy.split(",") if heavy else [],
+            }
             rows.append(row)
-            print(f"{row['command']:<44} min {row['min_s']:.3f}  median {row['median_s']:.3f}  "
-                  f"max {row['max_s']:.3f} s  cpu {row['cpu_median_s']:.3f} s  x{row['ratio_to_python']:.1f} python  "
-                  f"heavy: {', '.join(row['heavy_modules']) or 'none'}")
+            print(
+                f"{row['command']:<44} min {row['min_s']:.3f}  median {row['median_s']:.3f}  "
+                f"max {row['max_s']:.3f} s  cpu {row['cpu_median_s']:.3f} s  x{row['ratio_to_python']:.1f} python  "
+                f"heavy: {', '.join(row['heavy_modules']) or 'none'}"
+            )
     worst = max(rows, key=lambda r: r["median_s"])
     load = os.getloadavg()[0]
-    print(f"slowest median: {worst['command']} {worst['median_s']:.3f} s (target <= 0.3 s); bytecode {args.bytecode}, "
-          f"{repeats} repeats, load average {load:.1f} on {os.cpu_count()} cores (wall time grows with load; "
-          "cpu time much less)")
-    print(json.dumps({"python_median_s": round(base_med, 3), "load_average": round(load, 2),
-                      "bytecode": args.bytecode, "repeats": repeats,
-                      "commands": rows}))
+    print(
+        f"slowest median: {worst['command']} {worst['median_s']:.3f} s (target <= 0.3 s); bytecode {args.bytecode}, "
+        f"{repeats} repeats, load average {load:.1f} on {os.cpu_count()} cores (wall time grows with load; "
+        "cpu time much less)"
+    )
+    print(
+        json.dumps(
+            {
+                "python_median_s": round(base_med, 3),
+                "load_average": round(load, 2),
+                "bytecode": args.bytecode,
+                "repeats": repeats,
+                "commands": rows,
+            }
+        )
+    )
     return 0
 
 

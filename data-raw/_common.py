@@ -37,8 +37,15 @@ def source(rel: str) -> Path:
     return p
 
 
-def write_table(name: str, df: pd.DataFrame, *, sources: list[str], meta: dict,
-                local_sources: list[str] | None = None, build_script: str | None = None) -> None:
+def write_table(
+    name: str,
+    df: pd.DataFrame,
+    *,
+    sources: list[str],
+    meta: dict,
+    local_sources: list[str] | None = None,
+    build_script: str | None = None,
+) -> None:
     """Write ``tables/<name>.parquet`` (zstd) atomically and update the manifest entry.
 
     ``sources`` are files under the source directory; ``local_sources`` are files kept in this

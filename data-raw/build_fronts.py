@@ -167,16 +167,24 @@ def build(doc: dict, states: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     for row in doc["fronts"]:
         start = pd.Timestamp(row["start"])
         end = pd.Timestamp(row["end"]) if "end" in row else pd.NaT
-        out.append({
-            "war": row["war"], "ccode": row["ccode"], "state": names[row["ccode"]], "kind": row["kind"],
-            "by_ccodes": ",".join(str(c) for c in row["by_ccodes"]),
-            "start": start, "start_late": pd.Timestamp(row.get("start_late", row["start"])),
-            "end": end, "end_late": pd.Timestamp(row["end_late"]) if "end_late" in row else end,
-            "place": row["place"], "note": row["note"],
-            "sources": ";".join(row["sources"]),
-            "urls": ";".join(src[s]["url"] for s in row["sources"]),
-            "citations": " | ".join(src[s]["citation"] for s in row["sources"]),
-        })
+        out.append(
+            {
+                "war": row["war"],
+                "ccode": row["ccode"],
+                "state": names[row["ccode"]],
+                "kind": row["kind"],
+                "by_ccodes": ",".join(str(c) for c in row["by_ccodes"]),
+                "start": start,
+                "start_late": pd.Timestamp(row.get("start_late", row["start"])),
+                "end": end,
+                "end_late": pd.Timestamp(row["end_late"]) if "end_late" in row else end,
+                "place": row["place"],
+                "note": row["note"],
+                "sources": ";".join(row["sources"]),
+                "urls": ";".join(src[s]["url"] for s in row["sources"]),
+                "citations": " | ".join(src[s]["citation"] for s in row["sources"]),
+            }
+        )
     df = pd.DataFrame(out).sort_values(["war", "start", "ccode", "kind"], kind="stable").reset_index(drop=True)
     for c in ("war", "ccode"):
         df[c] = df[c].astype("int32")
@@ -185,7 +193,8 @@ def build(doc: dict, states: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     with_rows = {(r["war"], r["ccode"]) for r in doc["fronts"]}
     cov = [
         {"war": c["war"], "ccode": code, "state": names[code], "has_rows": (c["war"], code) in with_rows}
-        for c in doc["coverage"] for code in sorted(c["ccodes"])
+        for c in doc["coverage"]
+        for code in sorted(c["ccodes"])
     ]
     cdf = pd.DataFrame(cov)
     for c in ("war", "ccode"):
@@ -216,29 +225,41 @@ def main() -> None:
         "version": "realign fronts 1.0, compiled 2026-12 from sources read",
         "citation": CITE,
         "terms": "Compiled by the realign authors (MIT, like the code); each row cites the public pages "
-                 "it was compiled from (urls); those pages keep their own licences (Wikipedia: CC BY-SA).",
+        "it was compiled from (urls); those pages keep their own licences (Wikipedia: CC BY-SA).",
         "license": "Compilation MIT; cited pages keep their own licences.",
     }
     missing = [str(m) for m in doc.get("missing", [])]
-    write_table("fronts", fronts, sources=[], local_sources=["data-raw/fronts.toml"], meta={
-        **meta,
-        "title": "Front-line contact by state, WWI (war 106) and WWII (war 139): enemy ground forces on home "
-                 "territory, landings, occupation by an ally, capitals threatened and taken (each row sourced)",
-        "unit": "dated contact spell (day resolution; start/start_late and end/end_late give ranges)",
-        "coverage": f"{lo}/{hi}; wars 106 and 139, European theatres plus Turkey, Japan and the USA",
-        "notes": "Home territory = the territory a state held on the eve of its entry into that war. end is null "
-                 "when the contact lasted to the war's end; otherwise it is when the last enemy forces were "
-                 "expelled or the state left the war or was conquered. Known gaps (no source read): "
-                 + ("; ".join(missing) if missing else "none"),
-    })
-    write_table("front_coverage", coverage, sources=[], local_sources=["data-raw/fronts.toml"],
-                build_script="data-raw/build_fronts.py", meta={
-        **meta,
-        "title": "States covered by the fronts table per war (has_rows False = covered, no contact recorded)",
-        "unit": "war-state",
-        "coverage": "wars 106 and 139",
-        "notes": "A state absent from this table for a war was not examined (not covered).",
-    })
+    write_table(
+        "fronts",
+        fronts,
+        sources=[],
+        local_sources=["data-raw/fronts.toml"],
+        meta={
+            **meta,
+            "title": "Front-line contact by state, WWI (war 106) and WWII (war 139): enemy ground forces on home "
+            "territory, landings, occupation by an ally, capitals threatened and taken (each row sourced)",
+            "unit": "dated contact spell (day resolution; start/start_late and end/end_late give ranges)",
+            "coverage": f"{lo}/{hi}; wars 106 and 139, European theatres plus Turkey, Japan and the USA",
+            "notes": "Home territory = the territory a state held on the eve of its entry into that war. end is null "
+            "when the contact lasted to the war's end; otherwise it is when the last enemy forces were "
+            "expelled or the state left the war or was conquered. Known gaps (no source read): "
+            + ("; ".join(missing) if missing else "none"),
+        },
+    )
+    write_table(
+        "front_coverage",
+        coverage,
+        sources=[],
+        local_sources=["data-raw/fronts.toml"],
+        build_script="data-raw/build_fronts.py",
+        meta={
+            **meta,
+            "title": "States covered by the fronts table per war (has_rows False = covered, no contact recorded)",
+            "unit": "war-state",
+            "coverage": "wars 106 and 139",
+            "notes": "A state absent from this table for a war was not examined (not covered).",
+        },
+    )
     if missing:
         print(f"fronts: {len(missing)} row(s) left out for want of a source read:")
         for m in missing:

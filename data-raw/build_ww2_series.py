@@ -86,15 +86,24 @@ def validate(doc: dict) -> tuple[list[dict], dict[str, dict]]:
 def frame(rows: list[dict], sources: dict[str, dict]) -> pd.DataFrame:
     out = []
     for i, r in enumerate(rows):
-        out.append({
-            "row": i, "series": r["series"], "kind": r["kind"], "date": pd.Timestamp(r["date"]),
-            "end": pd.Timestamp(r["end"]) if r.get("end") else pd.NaT, "precision": r.get("precision", "day"),
-            "value": float(r["value"]) if "value" in r else float("nan"), "unit": r.get("unit", ""),
-            "ccodes": ";".join(str(c) for c in r["ccodes"]), "counterpart": int(r.get("counterpart", -1)),
-            "what": r["what"], "sources": ";".join(r["sources"]),
-            "urls": ";".join(sources[s]["url"] for s in r["sources"]),
-            "citations": " | ".join(sources[s]["citation"] for s in r["sources"]),
-        })
+        out.append(
+            {
+                "row": i,
+                "series": r["series"],
+                "kind": r["kind"],
+                "date": pd.Timestamp(r["date"]),
+                "end": pd.Timestamp(r["end"]) if r.get("end") else pd.NaT,
+                "precision": r.get("precision", "day"),
+                "value": float(r["value"]) if "value" in r else float("nan"),
+                "unit": r.get("unit", ""),
+                "ccodes": ";".join(str(c) for c in r["ccodes"]),
+                "counterpart": int(r.get("counterpart", -1)),
+                "what": r["what"],
+                "sources": ";".join(r["sources"]),
+                "urls": ";".join(sources[s]["url"] for s in r["sources"]),
+                "citations": " | ".join(sources[s]["citation"] for s in r["sources"]),
+            }
+        )
     return pd.DataFrame(out).sort_values(["series", "date", "row"]).reset_index(drop=True)
 
 
@@ -104,19 +113,25 @@ def main() -> None:
     doc = tomllib.loads(TOML.read_text(encoding="utf-8"))
     rows, sources = validate(doc)
     df = frame(rows, sources)
-    write_table("ww2_series", df, sources=[], local_sources=["data-raw/ww2_series.toml"], meta={
-        "version": "realign ww2_series 1.0, compiled 2026-12 from sources read",
-        "citation": CITE,
-        "title": "Dated WWII series for change claims: Arctic convoys, US aid to the USSR, Japan's approaches "
-                 "to Moscow",
-        "unit": "dated fact (sailing, approach) or period (pause, count, total, trend); day resolution unless "
-                "precision is 'month'",
-        "coverage": f"{df['date'].min().date()}/{df['end'].max().date()}; series {', '.join(SERIES)}",
-        "terms": "Compiled by the realign authors (MIT, like the code); each row cites the public pages it was "
-                 "compiled from (urls); those pages keep their own licences (Wikipedia: CC BY-SA).",
-        "license": "Compilation MIT; cited pages keep their own licences.",
-        "notes": "Missing (not read, left out): " + " ".join(doc.get("missing", [])),
-    })
+    write_table(
+        "ww2_series",
+        df,
+        sources=[],
+        local_sources=["data-raw/ww2_series.toml"],
+        meta={
+            "version": "realign ww2_series 1.0, compiled 2026-12 from sources read",
+            "citation": CITE,
+            "title": "Dated WWII series for change claims: Arctic convoys, US aid to the USSR, Japan's approaches "
+            "to Moscow",
+            "unit": "dated fact (sailing, approach) or period (pause, count, total, trend); day resolution unless "
+            "precision is 'month'",
+            "coverage": f"{df['date'].min().date()}/{df['end'].max().date()}; series {', '.join(SERIES)}",
+            "terms": "Compiled by the realign authors (MIT, like the code); each row cites the public pages it was "
+            "compiled from (urls); those pages keep their own licences (Wikipedia: CC BY-SA).",
+            "license": "Compilation MIT; cited pages keep their own licences.",
+            "notes": "Missing (not read, left out): " + " ".join(doc.get("missing", [])),
+        },
+    )
 
 
 if __name__ == "__main__":

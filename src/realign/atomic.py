@@ -17,8 +17,9 @@ from typing import Any
 __all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_json", "atomic_write_text"]
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[str], object], *, prefix: str = "tmp",
-                 suffix: str = ".tmp") -> Path:
+def atomic_write(
+    path: str | os.PathLike, write: Callable[[str], object], *, prefix: str = "tmp", suffix: str = ".tmp"
+) -> Path:
     """Call ``write(tmp)`` on a temporary path beside ``path``, then move it onto ``path``.
 
     Parameters

@@ -68,8 +68,7 @@ class CoverageError(RealignError):
 class InputFileError(RealignError):
     """A user file (CSV, TOML, essay) is malformed; the message names file, line and field."""
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 field: str | None = None):
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None, field: str | None = None):
         where = ":".join(str(x) for x in (path, line) if x is not None)
         prefix = f"{where}: " if where else ""
         fld = f" [field '{field}']" if field else ""

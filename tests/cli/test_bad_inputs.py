@@ -37,8 +37,9 @@ name = "alignment_choice"
 
 def scenario(tmp_path, *, months=8, runs=10, outcome="historical", effects="", params="", states=""):
     p = tmp_path / "s.toml"
-    p.write_text(SCENARIO.format(months=months, runs=runs, outcome=outcome, effects=effects, params=params,
-                                 states=states))
+    p.write_text(
+        SCENARIO.format(months=months, runs=runs, outcome=outcome, effects=effects, params=params, states=states)
+    )
     return p
 
 
@@ -100,8 +101,15 @@ def test_corrupt_package_manifest(tmp_path, monkeypatch):
 
 
 # ----------------------------------------------------------------------------- consequences numbers
-@pytest.mark.parametrize("args,needle", [(["--months", "0"], "months"), (["--runs", "0"], "runs"),
-                                         (["--runs", "1000000000000"], "runs"), (["--seed", "-1"], "seed")])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--months", "0"], "months"),
+        (["--runs", "0"], "runs"),
+        (["--runs", "1000000000000"], "runs"),
+        (["--seed", "-1"], "seed"),
+    ],
+)
 def test_consequences_numbers_refused_before_fitting(args, needle):
     clean_error(runner.invoke(app, ["consequences", "stalingrad", *args]), needle)
 
@@ -112,20 +120,24 @@ def test_csv_field_over_the_csv_limit(tmp_path):
     sizes.write_text("id,size\n" + "a" * 200_000 + ",1\nb,2\n")
     prop = tmp_path / "p.csv"
     prop.write_text("i,j,p\na,b,1\n")
-    clean_error(runner.invoke(app, ["landscape", "--sizes", str(sizes), "--propensity", str(prop)]),
-                "not a readable CSV")
+    clean_error(
+        runner.invoke(app, ["landscape", "--sizes", str(sizes), "--propensity", str(prop)]), "not a readable CSV"
+    )
 
 
 # ----------------------------------------------------------------------------- one scenario validator
-@pytest.mark.parametrize("kw,field", [
-    ({"params": "temperature = 0"}, "model.params.temperature"),
-    ({"params": "temperature = 1e-160"}, "model.params.temperature"),
-    ({"params": "credibility_decay = 5"}, "model.params.credibility_decay"),
-    ({"months": 241}, "scenario.horizon_months"),
-    ({"months": 1200}, "scenario.horizon_months"),
-    ({"runs": 10**12}, "seeds.runs"),
-    ({"states": "states = [2, 998]"}, "scenario.states[1]"),
-])
+@pytest.mark.parametrize(
+    "kw,field",
+    [
+        ({"params": "temperature = 0"}, "model.params.temperature"),
+        ({"params": "temperature = 1e-160"}, "model.params.temperature"),
+        ({"params": "credibility_decay = 5"}, "model.params.credibility_decay"),
+        ({"months": 241}, "scenario.horizon_months"),
+        ({"months": 1200}, "scenario.horizon_months"),
+        ({"runs": 10**12}, "seeds.runs"),
+        ({"states": "states = [2, 998]"}, "scenario.states[1]"),
+    ],
+)
 def test_validate_and_simulate_agree_on_errors(tmp_path, kw, field):
     p = scenario(tmp_path, **kw)
     v = clean_error(runner.invoke(app, ["scenario", "validate", str(p)]))
@@ -145,8 +157,10 @@ def test_simulate_runs_zero_refused_before_fitting(tmp_path):
 
 
 def test_effects_keys_for_one_side_are_not_merged(tmp_path):
-    eff = ("[events.effects.1]\ncapability = 0.9\ncredibility = 0.1\n[events.effects.01]\ncapability = 0.5\n"
-           "credibility = -0.5\n[events.effects.2]\ncapability = 1.0\ncredibility = 0.0\n")
+    eff = (
+        "[events.effects.1]\ncapability = 0.9\ncredibility = 0.1\n[events.effects.01]\ncapability = 0.5\n"
+        "credibility = -0.5\n[events.effects.2]\ncapability = 1.0\ncredibility = 0.0\n"
+    )
     p = scenario(tmp_path, outcome="custom", effects=eff)
     out = clean_error(runner.invoke(app, ["scenario", "validate", str(p)]), "side 1 again")
     assert "[field 'events[0].effects.01']" in out

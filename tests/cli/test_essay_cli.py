@@ -15,14 +15,15 @@ EVENT = "Stalingrad:1942-08-23:1943-02-02"
 
 def _essay(tmp_path: Path) -> Path:
     p = tmp_path / "essay.txt"
-    p.write_text("After Stalingrad, Romania switched to the Allied side in 1944.\n"
-                 "The battle was a turning point in morale.\n", encoding="utf-8")
+    p.write_text(
+        "After Stalingrad, Romania switched to the Allied side in 1944.\nThe battle was a turning point in morale.\n",
+        encoding="utf-8",
+    )
     return p
 
 
 def test_json(tmp_path: Path) -> None:
-    r = runner.invoke(app, ["check-essay", str(_essay(tmp_path)), "--format", "json", "--event", EVENT,
-                            "--rules-only"])
+    r = runner.invoke(app, ["check-essay", str(_essay(tmp_path)), "--format", "json", "--event", EVENT, "--rules-only"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["event"] == "stalingrad"
@@ -37,8 +38,10 @@ def test_markdown_default(tmp_path: Path) -> None:
 
 def test_html_out(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    r = runner.invoke(app, ["check-essay", str(_essay(tmp_path)), "--format", "html", "--event", EVENT,
-                            "--out", str(out), "--rules-only"])
+    r = runner.invoke(
+        app,
+        ["check-essay", str(_essay(tmp_path)), "--format", "html", "--event", EVENT, "--out", str(out), "--rules-only"],
+    )
     assert r.exit_code == 0, r.output
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 

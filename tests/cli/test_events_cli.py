@@ -54,8 +54,11 @@ def test_scenario_validate_ok():
 
 def test_scenario_validate_error_names_line_and_field(tmp_path):
     p = tmp_path / "bad.toml"
-    p.write_text('[scenario]\nname = "x"\nstart = 1942-08-01\nhorizon_months = 6\n[[events]]\nid = "stalingrad"\n'
-                 'outcome = "sideways"\n[seeds]\nseed = 1\nruns = 1\n', encoding="utf-8")
+    p.write_text(
+        '[scenario]\nname = "x"\nstart = 1942-08-01\nhorizon_months = 6\n[[events]]\nid = "stalingrad"\n'
+        'outcome = "sideways"\n[seeds]\nseed = 1\nruns = 1\n',
+        encoding="utf-8",
+    )
     r = runner.invoke(app, ["scenario", "validate", str(p)])
     assert r.exit_code == 2
     assert "Traceback" not in r.output

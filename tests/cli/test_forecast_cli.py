@@ -10,8 +10,21 @@ from realign.cli.main import app
 
 
 def test_forecast_json_contract():
-    args = ["forecast", "--war", "139", "--at", "1943-02-02", "--until", "1943-06", "--runs", "30", "--seed", "2",
-            "--format", "json"]
+    args = [
+        "forecast",
+        "--war",
+        "139",
+        "--at",
+        "1943-02-02",
+        "--until",
+        "1943-06",
+        "--runs",
+        "30",
+        "--seed",
+        "2",
+        "--format",
+        "json",
+    ]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
@@ -30,7 +43,8 @@ def test_forecast_errors():
 
 
 def test_forecast_table():
-    r = CliRunner().invoke(app, ["forecast", "--at", "1943-02-02", "--until", "1943-04", "--runs", "20",
-                                 "--states", "Romania,Turkey"])
+    r = CliRunner().invoke(
+        app, ["forecast", "--at", "1943-02-02", "--until", "1943-04", "--runs", "20", "--states", "Romania,Turkey"]
+    )
     assert r.exit_code == 0, r.output
     assert "Romania" in r.output and "Turkey" in r.output

@@ -26,8 +26,16 @@ def test_landscape_json_contract(files):
     r = _run("landscape", "--sizes", files / "s.csv", "--propensity", files / "p.csv", "--format", "json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert set(out) == {"minima", "exact", "complete", "n_minima", "n_minima_is_lower_bound", "basin_method",
-                        "basin_starts", "basin_confidence"}
+    assert set(out) == {
+        "minima",
+        "exact",
+        "complete",
+        "n_minima",
+        "n_minima_is_lower_bound",
+        "basin_method",
+        "basin_starts",
+        "basin_confidence",
+    }
     assert out["exact"] is True and out["complete"] is True
     assert out["minima"][0]["coalitions"] == [[2, 200], ["FRN"]]
     assert out["minima"][0]["energy"] == pytest.approx(-3.5)
@@ -56,8 +64,9 @@ def test_landscape_sampled_basins_json_and_table(tmp_path):
     n = 18  # > basin_exact_max_n (16): basins sampled from 4096 random starts
     rng = __import__("numpy").random.default_rng(2)
     (tmp_path / "s.csv").write_text("id,size\n" + "".join(f"{i},1\n" for i in range(n)))
-    (tmp_path / "p.csv").write_text("i,j,p\n" + "".join(f"{i},{j},{rng.choice([-1, 1])}\n"
-                                                         for i in range(n) for j in range(i + 1, n)))
+    (tmp_path / "p.csv").write_text(
+        "i,j,p\n" + "".join(f"{i},{j},{rng.choice([-1, 1])}\n" for i in range(n) for j in range(i + 1, n))
+    )
     args = ("landscape", "--sizes", tmp_path / "s.csv", "--propensity", tmp_path / "p.csv")
     out = json.loads(_run(*args, "--format", "json").stdout)
     assert out["basin_method"] == "sampled" and out["basin_starts"] == 4096 and out["basin_confidence"] == 0.95

@@ -13,8 +13,21 @@ runner = CliRunner()
 
 def test_dyad_years_with_the_issue_adders_to_parquet(tmp_path):
     out = tmp_path / "dyads.parquet"
-    r = runner.invoke(app, ["panel", "dyad-years", "--start", "1940", "--end", "1942", "--add",
-                            "nmc,atop,contiguity,wars,mids,democracy,sscore", "--out", str(out)])
+    r = runner.invoke(
+        app,
+        [
+            "panel",
+            "dyad-years",
+            "--start",
+            "1940",
+            "--end",
+            "1942",
+            "--add",
+            "nmc,atop,contiguity,wars,mids,democracy,sscore",
+            "--out",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     df = pd.read_parquet(out)
     assert {"cinc1", "atop_defense", "conttype", "war_common", "mid_onset", "polity22", "s_unweighted"} <= set(df)
@@ -25,8 +38,24 @@ def test_dyad_years_with_the_issue_adders_to_parquet(tmp_path):
 
 def test_state_years_csv_and_undirected(tmp_path):
     out = tmp_path / "sy.csv"
-    r = runner.invoke(app, ["panel", "state-years", "--start", "1900", "--end", "1900", "--add", "nmc,majors",
-                            "--out", str(out), "--format", "csv", "--quiet"])
+    r = runner.invoke(
+        app,
+        [
+            "panel",
+            "state-years",
+            "--start",
+            "1900",
+            "--end",
+            "1900",
+            "--add",
+            "nmc,majors",
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+            "--quiet",
+        ],
+    )
     assert r.exit_code == 0, r.output
     df = pd.read_csv(out)
     assert len(df) == df.ccode.nunique() and df.loc[df.ccode == 200, "cowmaj"].item() == 1
@@ -35,14 +64,17 @@ def test_state_years_csv_and_undirected(tmp_path):
     assert r.exit_code == 0 and bool((pd.read_parquet(u).eval("ccode1 < ccode2")).all())
 
 
-@pytest.mark.parametrize("args, message", [
-    (["dyad-years", "--add", "nmc,foo"], "Unknown adder"),
-    (["state-years", "--add", "sscore"], "dyad-year panel"),
-    (["dyad-years", "--start", "1700"], "outside the COW state system"),
-    (["dyad-years", "--start", "1950", "--end", "1940"], "must not be after"),
-    (["dyad-years", "--add", "peaceyears"], "put 'mids' or 'wars' before"),
-    (["dyad-years", "--add", "nmc,nmc"], "more than once"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["dyad-years", "--add", "nmc,foo"], "Unknown adder"),
+        (["state-years", "--add", "sscore"], "dyad-year panel"),
+        (["dyad-years", "--start", "1700"], "outside the COW state system"),
+        (["dyad-years", "--start", "1950", "--end", "1940"], "must not be after"),
+        (["dyad-years", "--add", "peaceyears"], "put 'mids' or 'wars' before"),
+        (["dyad-years", "--add", "nmc,nmc"], "more than once"),
+    ],
+)
 def test_bad_input_is_one_clear_line(tmp_path, args, message):
     r = runner.invoke(app, ["panel", *args, "--out", str(tmp_path / "x.parquet")])
     assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
@@ -51,8 +83,21 @@ def test_bad_input_is_one_clear_line(tmp_path, args, message):
 def test_missing_out_folder_and_cow_not_imported(tmp_path, user_data):
     r = runner.invoke(app, ["panel", "dyad-years", "--out", str(tmp_path / "no" / "x.parquet")])
     assert r.exit_code == 2 and "does not exist" in r.output
-    r = runner.invoke(app, ["panel", "dyad-years", "--start", "1900", "--end", "1900", "--add", "cow",
-                            "--out", str(tmp_path / "x.parquet")])
+    r = runner.invoke(
+        app,
+        [
+            "panel",
+            "dyad-years",
+            "--start",
+            "1900",
+            "--end",
+            "1900",
+            "--add",
+            "cow",
+            "--out",
+            str(tmp_path / "x.parquet"),
+        ],
+    )
     assert r.exit_code == 2 and "realign data import cow-alliance" in r.output
 
 

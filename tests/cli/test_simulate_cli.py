@@ -115,19 +115,29 @@ def test_out_folder(small, tmp_path):
     res = run(small, "--out", out, "--batch-size", 25, "--format", "json")
     assert res.exit_code == 0, res.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["counts-00000.parquet", "counts-00001.parquet", "counts-00002.parquet", "manifest.json",
-                     "replicates-00000.parquet", "replicates-00001.parquet", "replicates-00002.parquet",
-                     "scenario.json"]
+    assert names == [
+        "counts-00000.parquet",
+        "counts-00001.parquet",
+        "counts-00002.parquet",
+        "manifest.json",
+        "replicates-00000.parquet",
+        "replicates-00001.parquet",
+        "replicates-00002.parquet",
+        "scenario.json",
+    ]
     again = run(small, "--out", out, "--batch-size", 25, "--format", "json")  # resumes: nothing left to do
     assert again.exit_code == 0 and json.loads(again.stdout)["p_side"] == json.loads(res.stdout)["p_side"]
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--runs", 0], "runs"),
-    (["--seed", -1], "seed"),
-    (["--workers", -2], "workers"),
-    (["--batch-size", 0], "batch_size"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--runs", 0], "runs"),
+        (["--seed", -1], "seed"),
+        (["--workers", -2], "workers"),
+        (["--batch-size", 0], "batch_size"),
+    ],
+)
 def test_bad_arguments_exit_2(small, args, needle):
     res = run(small, *args)
     assert res.exit_code == 2 and needle in res.stderr and "Traceback" not in res.stderr

@@ -14,8 +14,7 @@ HEAVY = ("pandas", "numpy", "numba", "pyarrow", "duckdb", "networkx", "scipy")
 
 
 def _loaded_after(code: str) -> list[str]:
-    probe = (f"import sys\n{code}\n"
-             f"sys.stderr.write('HEAVY:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    probe = f"import sys\n{code}\nsys.stderr.write('HEAVY:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
     return [m for m in out.stderr.rsplit("HEAVY:", 1)[1].strip().split(",") if m]
@@ -25,12 +24,23 @@ def test_importing_the_cli_imports_no_heavy_module():
     assert _loaded_after("import realign.cli.main") == []
 
 
-@pytest.mark.parametrize("args", [["--help"], ["system", "--help"], ["simulate", "--help"],
-                                  ["landscape", "--help"], ["validate", "--help"], ["data", "show", "--help"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["system", "--help"],
+        ["simulate", "--help"],
+        ["landscape", "--help"],
+        ["validate", "--help"],
+        ["data", "show", "--help"],
+    ],
+)
 def test_help_imports_no_heavy_module(args):
-    code = ("from typer.main import get_command\nfrom realign.cli.main import app\n"
-            "try:\n    get_command(app).main(" + repr(args) + ", standalone_mode=False, prog_name='realign')\n"
-            "except SystemExit:\n    pass")
+    code = (
+        "from typer.main import get_command\nfrom realign.cli.main import app\n"
+        "try:\n    get_command(app).main(" + repr(args) + ", standalone_mode=False, prog_name='realign')\n"
+        "except SystemExit:\n    pass"
+    )
     assert _loaded_after(code) == []
 
 
@@ -40,11 +50,13 @@ LIGHT_HELP = (*HEAVY, "pydantic", "rich")
 
 def test_every_command_module_imports_no_heavy_module():
     """Each module of ``realign.cli.main._COMMAND_MODULES``, imported alone in order, loads none of HEAVY."""
-    code = ("import importlib\nfrom realign.cli import main\n"
-            "for mod in main._COMMAND_MODULES:\n"
-            "    importlib.import_module(mod)\n"
-            f"    bad = [m for m in {HEAVY!r} if m in sys.modules]\n"
-            "    assert not bad, (mod, bad)\n")
+    code = (
+        "import importlib\nfrom realign.cli import main\n"
+        "for mod in main._COMMAND_MODULES:\n"
+        "    importlib.import_module(mod)\n"
+        f"    bad = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "    assert not bad, (mod, bad)\n"
+    )
     assert _loaded_after(code) == []
 
 
@@ -69,16 +81,18 @@ def test_every_command_help_imports_no_heavy_module_nor_pydantic():
     them none of HEAVY nor pydantic is loaded, and each printed its usage."""
     paths = _command_paths()
     assert len(paths) > 20 and ["data", "import", "cow-alliance"] in paths
-    probe = ("import sys, io, contextlib\nfrom typer.main import get_command\nfrom realign.cli.main import app\n"
-             f"for args in {paths!r}:\n"
-             "    buf = io.StringIO()\n"
-             "    with contextlib.redirect_stdout(buf):\n"
-             "        try:\n"
-             "            get_command(app).main([*args, '--help'], standalone_mode=False, prog_name='realign')\n"
-             "        except SystemExit:\n"
-             "            pass\n"
-             "    assert buf.getvalue().startswith('Usage: realign ' + ' '.join(args)), (args, buf.getvalue()[:200])\n"
-             f"sys.stderr.write('HEAVY:' + ','.join(m for m in {LIGHT_HELP!r} if m in sys.modules))")
+    probe = (
+        "import sys, io, contextlib\nfrom typer.main import get_command\nfrom realign.cli.main import app\n"
+        f"for args in {paths!r}:\n"
+        "    buf = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(buf):\n"
+        "        try:\n"
+        "            get_command(app).main([*args, '--help'], standalone_mode=False, prog_name='realign')\n"
+        "        except SystemExit:\n"
+        "            pass\n"
+        "    assert buf.getvalue().startswith('Usage: realign ' + ' '.join(args)), (args, buf.getvalue()[:200])\n"
+        f"sys.stderr.write('HEAVY:' + ','.join(m for m in {LIGHT_HELP!r} if m in sys.modules))"
+    )
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr[-2000:]

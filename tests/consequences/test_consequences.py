@@ -112,8 +112,12 @@ def test_cli_json_and_unknown_event():
 def test_wwi_event_consequences():
     c = consequences("dobro_pole", runs=60, seed=0)
     d = c.to_dict()
-    assert set(c.metrics["channels"]["channels"]) == {"campaign (fronts)", "credibility in decisions", "capability",
-                                                      "contagion"}
+    assert set(c.metrics["channels"]["channels"]) == {
+        "campaign (fronts)",
+        "credibility in decisions",
+        "capability",
+        "contagion",
+    }
     assert c.metrics["wwi_changes"]["expected_changes"]["factual"] >= 0
     assert d["manifest"]["information_cutoff"] == "1918-09-26"  # the Bulgarian armistice request
     st = c.metrics["wwi_changes"]["states"]

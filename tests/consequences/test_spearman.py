@@ -12,8 +12,13 @@ from realign.consequences.spearman import average_ranks, spearman_rho
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(2, 30).flatmap(lambda n: st.tuples(st.lists(st.integers(-5, 5), min_size=n, max_size=n),
-                                                      st.lists(st.integers(-5, 5), min_size=n, max_size=n))))
+@given(
+    st.integers(2, 30).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(-5, 5), min_size=n, max_size=n), st.lists(st.integers(-5, 5), min_size=n, max_size=n)
+        )
+    )
+)
 def test_equals_scipy_bitwise(ab):
     a, b = ab
     with warnings.catch_warnings():

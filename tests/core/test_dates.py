@@ -64,8 +64,7 @@ def _is_valid(text: str) -> bool:
 #: Text that is not a valid YYYY-MM-DD day: any text, and near misses (right shape, impossible day).
 bad_text = st.one_of(
     st.text(max_size=20),
-    st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999), st.integers(0, 99),
-              st.integers(0, 99)),
+    st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99)),
     st.sampled_from(["1942-02-30", "0000-01-01", "1942-11-19T00:00", "19421119", "1942/11/19", "١٩٤٢-١١-١٩"]),
 ).filter(lambda s: not _is_valid(s))
 
@@ -89,8 +88,14 @@ def test_the_date_error_is_a_parameter_error_not_a_state_error():
     assert parse_date(None, optional=True) is None
 
 
-@given(st.builds(lambda y, m, d: f"Battle:{y:04d}-{m:02d}-{d:02d}:1943-02-02", st.integers(1000, 9999),
-                 st.integers(0, 99), st.integers(0, 99)).filter(lambda s: not _is_valid(s[7:17])))
+@given(
+    st.builds(
+        lambda y, m, d: f"Battle:{y:04d}-{m:02d}-{d:02d}:1943-02-02",
+        st.integers(1000, 9999),
+        st.integers(0, 99),
+        st.integers(0, 99),
+    ).filter(lambda s: not _is_valid(s[7:17]))
+)
 def test_an_essay_event_with_an_impossible_date_is_the_date_error(spec):
     with pytest.raises(InvalidDateError, match="invalid date"):
         resolve_event(spec)

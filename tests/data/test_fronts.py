@@ -32,11 +32,30 @@ def test_tables_load_and_pass_checksums(fronts):
     assert m["version"].startswith("realign fronts 1.0")
     assert "@misc" in m["citation"]
     assert any(s["path"] == "data-raw/fronts.toml" and len(s["sha256"]) == 64 for s in m["sources"])
-    assert list(fronts.columns) == ["war", "ccode", "state", "kind", "by_ccodes", "start", "start_late", "end",
-                                    "end_late", "place", "note", "sources", "urls", "citations"]
+    assert list(fronts.columns) == [
+        "war",
+        "ccode",
+        "state",
+        "kind",
+        "by_ccodes",
+        "start",
+        "start_late",
+        "end",
+        "end_late",
+        "place",
+        "note",
+        "sources",
+        "urls",
+        "citations",
+    ]
     assert set(fronts.war) == {106, 139}
-    assert set(fronts.kind) <= {"enemy_ground_forces", "landing", "ally_occupation", "capital_threatened",
-                                "capital_taken"}
+    assert set(fronts.kind) <= {
+        "enemy_ground_forces",
+        "landing",
+        "ally_occupation",
+        "capital_threatened",
+        "capital_taken",
+    }
 
 
 def test_every_row_is_sourced(fronts):
@@ -88,8 +107,10 @@ def test_filled_gaps_ottoman_montenegro_japan_luxembourg(fronts):
     assert len(okinawa) == 1 and "Okinawa" in okinawa.place.iloc[0]
     assert (japan[japan.by_ccodes == "365"].start >= pd.Timestamp("1945-08-11")).all()
     lux = fronts[fronts.ccode == 212]
-    assert set(zip(lux.war, lux.start, strict=True)) >= {(106, pd.Timestamp("1914-08-02")),
-                                                         (139, pd.Timestamp("1940-05-10"))}
+    assert set(zip(lux.war, lux.start, strict=True)) >= {
+        (106, pd.Timestamp("1914-08-02")),
+        (139, pd.Timestamp("1940-05-10")),
+    }
     cov = load("front_coverage")
     for war, code in ((139, 740), (139, 212), (106, 341), (106, 212)):
         assert bool(cov[(cov.war == war) & (cov.ccode == code)].has_rows.iloc[0])
@@ -134,14 +155,17 @@ def test_toml_validates_and_rebuilds_identically(builder, fronts):
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
 
 
-@pytest.mark.parametrize(("field", "value", "needle"), [
-    ("kind", "air_raid", r"fronts\[0\]\.kind"),
-    ("sources", ["no-such-source"], r"fronts\[0\]\.sources"),
-    ("sources", [], r"fronts\[0\]\.sources"),
-    ("ccode", 999, r"fronts\[0\]\.ccode"),
-    ("start_late", "1939-08-01", r"fronts\[0\]\.start_late"),
-    ("end", "1939-08-01", r"fronts\[0\]\.end"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "needle"),
+    [
+        ("kind", "air_raid", r"fronts\[0\]\.kind"),
+        ("sources", ["no-such-source"], r"fronts\[0\]\.sources"),
+        ("sources", [], r"fronts\[0\]\.sources"),
+        ("ccode", 999, r"fronts\[0\]\.ccode"),
+        ("start_late", "1939-08-01", r"fronts\[0\]\.start_late"),
+        ("end", "1939-08-01", r"fronts\[0\]\.end"),
+    ],
+)
 def test_validation_rejects_malformed_rows(builder, field, value, needle):
     import datetime as dt
 
@@ -158,8 +182,16 @@ def test_validate_row_names_the_row_index(builder):
     import datetime as dt
 
     names = {220: "France", 255: "Germany"}
-    row = {"war": 139, "ccode": 220, "kind": "landing", "by_ccodes": [255], "start": dt.date(1944, 6, 6),
-           "place": "x", "note": "y", "sources": ["s"]}
+    row = {
+        "war": 139,
+        "ccode": 220,
+        "kind": "landing",
+        "by_ccodes": [255],
+        "start": dt.date(1944, 6, 6),
+        "place": "x",
+        "note": "y",
+        "sources": ["s"],
+    }
     builder.validate_row(7, row, {"s"}, names)
     with pytest.raises(builder.FrontsError, match=r"fronts\[7\]\.war"):
         builder.validate_row(7, {**row, "war": 1}, {"s"}, names)

@@ -40,10 +40,16 @@ def test_real_facts(series):
     assert first == dt.date(1943, 9, 10)  # Sato to Molotov (FRUS 1943 vol. III, doc. 549)
 
 
-@pytest.mark.parametrize("field,value,msg", [
-    ("kind", "rumour", "kind"), ("date", "1943-02-15", "date"), ("sources", ["nope"], "sources"),
-    ("ccodes", [], "ccodes"), ("series", "other", "series"),
-])
+@pytest.mark.parametrize(
+    "field,value,msg",
+    [
+        ("kind", "rumour", "kind"),
+        ("date", "1943-02-15", "date"),
+        ("sources", ["nope"], "sources"),
+        ("ccodes", [], "ccodes"),
+        ("series", "other", "series"),
+    ],
+)
 def test_validation_names_the_bad_field(builder, field, value, msg):
     doc = tomllib.loads((DATA_RAW / "ww2_series.toml").read_text(encoding="utf-8"))
     bad = copy.deepcopy(doc)

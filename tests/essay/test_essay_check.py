@@ -53,8 +53,14 @@ def test_contract_keys_exact(hand_result: dict) -> None:
     assert hand_result["event"] == "stalingrad"
     for i, s in enumerate(hand_result["sentences"]):
         assert s["index"] == i
-        for key, typ in (("text", str), ("states", list), ("period", dict), ("verdict", str),
-                         ("confidence", float), ("evidence", list)):
+        for key, typ in (
+            ("text", str),
+            ("states", list),
+            ("period", dict),
+            ("verdict", str),
+            ("confidence", float),
+            ("evidence", list),
+        ):
             assert isinstance(s[key], typ), key
         assert set(s["period"]) == {"start", "end"}
         assert s["kind"] is None or isinstance(s["kind"], str)
@@ -111,8 +117,11 @@ def test_bad_event_spec() -> None:
 
 def test_sentence_splitting() -> None:
     text = "The U.S. and the U.K. met. Dr. Evans wrote 2.5 pages, e.g. on aid. Then, in 1944, Romania left!"
-    assert split_sentences(text) == ["The U.S. and the U.K. met.", "Dr. Evans wrote 2.5 pages, e.g. on aid.",
-                                     "Then, in 1944, Romania left!"]
+    assert split_sentences(text) == [
+        "The U.S. and the U.K. met.",
+        "Dr. Evans wrote 2.5 pages, e.g. on aid.",
+        "Then, in 1944, Romania left!",
+    ]
 
 
 def test_states_demonyms_and_groups() -> None:
@@ -190,10 +199,16 @@ def test_undirected_change_in_cooperation_is_not_a_contradiction() -> None:
     """'strained the collaboration' names a change; Italy's declaration of war on Japan (1945-07-14) is one."""
     from realign.essay import check_essay
 
-    strained = check_essay("After Stalingrad, the war strained the military collaboration between Italy and Japan.",
-                           event="stalingrad", classifier="rules")["sentences"][0]
-    grew = check_essay("After Stalingrad, Italy and Japan strengthened their military collaboration.",
-                       event="stalingrad", classifier="rules")["sentences"][0]
+    strained = check_essay(
+        "After Stalingrad, the war strained the military collaboration between Italy and Japan.",
+        event="stalingrad",
+        classifier="rules",
+    )["sentences"][0]
+    grew = check_essay(
+        "After Stalingrad, Italy and Japan strengthened their military collaboration.",
+        event="stalingrad",
+        classifier="rules",
+    )["sentences"][0]
     assert strained["verdict"] == "supported" and strained["states"] == [325, 740]
     assert grew["verdict"] == "contradicted"
     assert any(e["date"] == "1945-07-14" for e in grew["evidence"])

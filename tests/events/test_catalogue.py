@@ -22,8 +22,17 @@ from realign.events.catalogue import (
     load_event_file,
 )
 
-REQUIRED = {"fall_of_france", "barbarossa", "pearl_harbor", "midway", "el_alamein", "stalingrad", "kursk",
-            "normandy", "bagration"}
+REQUIRED = {
+    "fall_of_france",
+    "barbarossa",
+    "pearl_harbor",
+    "midway",
+    "el_alamein",
+    "stalingrad",
+    "kursk",
+    "normandy",
+    "bagration",
+}
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
@@ -63,9 +72,16 @@ def test_stalingrad_real_facts():
 
 
 def test_other_dates_and_winners():
-    facts = {"pearl_harbor": ("1941-12-07", 2), "midway": ("1942-06-04", 1), "normandy": ("1944-06-06", 1),
-             "kursk": ("1943-07-05", 1), "bagration": ("1944-06-22", 1), "fall_of_france": ("1940-05-10", 2),
-             "barbarossa": ("1941-06-22", 1), "el_alamein": ("1942-10-23", 1)}
+    facts = {
+        "pearl_harbor": ("1941-12-07", 2),
+        "midway": ("1942-06-04", 1),
+        "normandy": ("1944-06-06", 1),
+        "kursk": ("1943-07-05", 1),
+        "bagration": ("1944-06-22", 1),
+        "fall_of_france": ("1940-05-10", 2),
+        "barbarossa": ("1941-06-22", 1),
+        "el_alamein": ("1942-10-23", 1),
+    }
     for slug, (start, winner) in facts.items():
         ev = load_event(slug)
         assert ev.start.isoformat() == start and ev.winner == winner, slug
@@ -203,8 +219,17 @@ def test_load_event_aliases_and_errors():
 def test_events_table_and_frames():
     t = events_table()
     assert len(t) == len(list_events()) and t.slug.is_unique
-    assert {"slug", "start", "end", "outcome_known", "winner", "allies_capability", "axis_credibility",
-            "side1_capability", "side2_credibility"} <= set(t.columns)
+    assert {
+        "slug",
+        "start",
+        "end",
+        "outcome_known",
+        "winner",
+        "allies_capability",
+        "axis_credibility",
+        "side1_capability",
+        "side2_credibility",
+    } <= set(t.columns)
     assert t.side1_capability.notna().all() and t.side2_credibility.notna().all()
     row = t.set_index("slug").loc["stalingrad"]
     assert row.winner_label == "allies" and row.axis_credibility < 0
@@ -260,11 +285,14 @@ def test_outcome_known_defaults_to_end(tmp_path):
     assert load_event_file(_write(tmp_path, "same", _stalingrad_text())) == load_event("stalingrad")
 
 
-@pytest.mark.parametrize("value, words", [
-    ("1942-08-22", "must be on or after 'start' (1942-08-23)"),
-    ('"1943-02-02"', "must be a TOML date"),
-    ("1943-02-02T10:00:00", "must be a TOML date"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("1942-08-22", "must be on or after 'start' (1942-08-23)"),
+        ('"1943-02-02"', "must be a TOML date"),
+        ("1943-02-02T10:00:00", "must be a TOML date"),
+    ],
+)
 def test_outcome_known_is_validated(tmp_path, value, words):
     text = _stalingrad_text().replace("outcome_known = 1943-02-02", f"outcome_known = {value}")
     p = _write(tmp_path, "bad_known", text)
@@ -275,8 +303,9 @@ def test_outcome_known_is_validated(tmp_path, value, words):
 
 
 def test_outcome_known_sources_and_side_labels_are_validated(tmp_path):
-    text = _stalingrad_text().replace('outcome_known_sources = ["tass-stalingrad", "mw-stalingrad"]',
-                                      'outcome_known_sources = ["nowhere"]')
+    text = _stalingrad_text().replace(
+        'outcome_known_sources = ["tass-stalingrad", "mw-stalingrad"]', 'outcome_known_sources = ["nowhere"]'
+    )
     with pytest.raises(InvalidParameterError, match="outcome_known_sources.*nowhere"):
         load_event_file(_write(tmp_path, "bad_src", text))
     text = _stalingrad_text().replace('label = "axis"', 'label = "central_powers"')

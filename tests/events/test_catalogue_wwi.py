@@ -73,8 +73,13 @@ def test_wwi_effects_follow_the_stated_rules(slug):
         assert e["capability"] == capability_from_losses(*e["personnel_losses"], e["milper_thousands"])
         assert e["credibility"] == (m if int(side) == ev.winner else -m)
         # the range used is a sourced side-total personnel row
-        rows = [r for r in ev.losses if r.side == int(side) and r.ccode in (SIDE_TOTAL, *ev.sides[int(side)])
-                and (r.low, r.high) == tuple(e["personnel_losses"])]
+        rows = [
+            r
+            for r in ev.losses
+            if r.side == int(side)
+            and r.ccode in (SIDE_TOTAL, *ev.sides[int(side)])
+            and (r.low, r.high) == tuple(e["personnel_losses"])
+        ]
         assert rows, (slug, side)
         assert ev.reversed_effects[int(side)].credibility == -e["credibility"]
         assert ev.reversed_effects[int(side)].capability == e["capability"]
@@ -105,8 +110,10 @@ def test_wwi_bad_outcome_known_names_the_field(tmp_path):
     slug = PRESENT[0]
     text = resources.files("realign.events").joinpath("catalogue", f"{slug}.toml").read_text(encoding="utf-8")
     start = _raw(slug)["start"]
-    lines = [f"outcome_known = {start.replace(year=start.year - 1)}" if ln.startswith("outcome_known =") else ln
-             for ln in text.splitlines()]
+    lines = [
+        f"outcome_known = {start.replace(year=start.year - 1)}" if ln.startswith("outcome_known =") else ln
+        for ln in text.splitlines()
+    ]
     p = tmp_path / f"{slug}.toml"
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InvalidParameterError, match="'outcome_known'") as exc:

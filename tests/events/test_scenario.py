@@ -62,31 +62,36 @@ def test_examples_are_valid_and_differ_only_in_stalingrad():
 
 
 def test_outcome_sideways_on_line_7_names_line_and_field():
-    text = ("[scenario]\nname = \"x\"\nstart = 1942-08-01\nhorizon_months = 6\n[[events]]\nid = \"stalingrad\"\n"
-            "outcome = \"sideways\"\n[seeds]\nseed = 1\nruns = 1\n")
+    text = (
+        '[scenario]\nname = "x"\nstart = 1942-08-01\nhorizon_months = 6\n[[events]]\nid = "stalingrad"\n'
+        'outcome = "sideways"\n[seeds]\nseed = 1\nruns = 1\n'
+    )
     e = _err(text)
     assert ":7" in str(e) and "outcome" in str(e)
     assert (e.path, e.line, e.field) == ("sc.toml", 7, "events[0].outcome")
     assert str(e).startswith("sc.toml:7: ")
 
 
-@pytest.mark.parametrize("old,new,line,field", [
-    ('horizon_months = 12', 'horizon_months = -3', 4, "scenario.horizon_months"),
-    ('horizon_months = 12', 'horizon_months = "12"', 4, "scenario.horizon_months"),
-    ('horizon_months = 12', 'horizon_months = 1.5', 4, "scenario.horizon_months"),
-    ('start = 1942-08-01', 'start = "1942-13-01"', 3, "scenario.start"),
-    ('start = 1942-08-01', 'start = 1942-08-15', 3, "scenario.start"),
-    ('start = 1942-08-01', 'start = 1942-08-01T10:00:00', 3, "scenario.start"),
-    ('name = "test"', 'name = "test"\ncolour = "red"', 3, "scenario.colour"),
-    ('seed = 7', 'seed = -1', 6, "seeds.seed"),
-    ('runs = 3', 'runs = true', 7, "seeds.runs"),
-    ('id = "stalingrad"', 'id = "stalingard"', 9, "events[0].id"),
-    ('id = "stalingrad"', 'id = "fall_of_france"', 9, "events[0].id"),
-    ('temperature = 0.5', 'temperature = "hot"', 14, "model.params.temperature"),
-    ('temperature = 0.5', 'tempreature = 0.5', 14, "model.params.tempreature"),
-    ('name = "alignment_choice"', 'name = "magic"', 12, "model.name"),
-    ('[model]', 'extra = 1\n[model]', 11, "events[0].extra"),
-])
+@pytest.mark.parametrize(
+    "old,new,line,field",
+    [
+        ("horizon_months = 12", "horizon_months = -3", 4, "scenario.horizon_months"),
+        ("horizon_months = 12", 'horizon_months = "12"', 4, "scenario.horizon_months"),
+        ("horizon_months = 12", "horizon_months = 1.5", 4, "scenario.horizon_months"),
+        ("start = 1942-08-01", 'start = "1942-13-01"', 3, "scenario.start"),
+        ("start = 1942-08-01", "start = 1942-08-15", 3, "scenario.start"),
+        ("start = 1942-08-01", "start = 1942-08-01T10:00:00", 3, "scenario.start"),
+        ('name = "test"', 'name = "test"\ncolour = "red"', 3, "scenario.colour"),
+        ("seed = 7", "seed = -1", 6, "seeds.seed"),
+        ("runs = 3", "runs = true", 7, "seeds.runs"),
+        ('id = "stalingrad"', 'id = "stalingard"', 9, "events[0].id"),
+        ('id = "stalingrad"', 'id = "fall_of_france"', 9, "events[0].id"),
+        ("temperature = 0.5", 'temperature = "hot"', 14, "model.params.temperature"),
+        ("temperature = 0.5", "tempreature = 0.5", 14, "model.params.tempreature"),
+        ('name = "alignment_choice"', 'name = "magic"', 12, "model.name"),
+        ("[model]", "extra = 1\n[model]", 11, "events[0].extra"),
+    ],
+)
 def test_field_errors_name_line_and_field(old, new, line, field):
     text = VALID.replace(old, new, 1)
     assert text != VALID
@@ -101,9 +106,9 @@ def test_unknown_event_lists_known_and_suggests():
 
 
 def test_syntax_errors_keep_tomllib_line():
-    e = _err(VALID.replace('runs = 3', 'runs = 3 3'))
+    e = _err(VALID.replace("runs = 3", "runs = 3 3"))
     assert e.line == 7 and "syntax" in str(e)
-    e = _err(VALID.replace('start = 1942-08-01', 'start = 1942-02-30'))  # impossible date: a TOML error
+    e = _err(VALID.replace("start = 1942-08-01", "start = 1942-02-30"))  # impossible date: a TOML error
     assert e.line == 3
     e = _err(VALID + 'name = "unterminated\n')
     assert e.line == 15
@@ -125,7 +130,7 @@ def test_custom_effects_required_and_checked(tmp_path):
     assert eff[1].capability == 0.9 and eff[2].credibility == -0.3
     assert sc.resolved_effects()["stalingrad"][1].basis.startswith("custom")
     f = tmp_path / "side3.toml"
-    f.write_text(ok.replace('[events.effects.2]', '[events.effects.3]'), encoding="utf-8")
+    f.write_text(ok.replace("[events.effects.2]", "[events.effects.3]"), encoding="utf-8")
     problems = validate_scenario(f)
     assert any("no side 3" in str(p) and p.line == 14 for p in problems)
     assert any(p.field == "events[0].effects" and "side 2" in str(p) and p.line == 11 for p in problems)
@@ -139,14 +144,18 @@ def test_missing_tables_and_duplicates():
     assert e.field == "seeds"
     e = _err(VALID + '[[events]]\nid = "Battle of Stalingrad"\n')
     assert "listed twice" in str(e) and e.line == 16
-    e = _err(VALID.replace('horizon_months = 12\n', 'horizon_months = 12\nstates = [2, 2]\n'))
+    e = _err(VALID.replace("horizon_months = 12\n", "horizon_months = 12\nstates = [2, 2]\n"))
     assert e.field == "scenario.states"
 
 
 def test_validate_collects_all_problems(tmp_path):
     p = tmp_path / "bad.toml"
-    p.write_text(VALID.replace("horizon_months = 12", "horizon_months = 0").replace(
-        'outcome = "historical"', 'outcome = "sideways"'), encoding="utf-8")
+    p.write_text(
+        VALID.replace("horizon_months = 12", "horizon_months = 0").replace(
+            'outcome = "historical"', 'outcome = "sideways"'
+        ),
+        encoding="utf-8",
+    )
     problems = validate_scenario(p)
     assert [e.field for e in problems] == ["scenario.horizon_months", "events[0].outcome"]
     assert all(e.path == str(p) for e in problems)
@@ -162,7 +171,7 @@ def test_unreadable_files(tmp_path):
         load_scenario(tmp_path / "missing.toml")
     assert "missing.toml" in str(exc.value)
     p = tmp_path / "latin1.toml"
-    p.write_bytes(VALID.encode() + b'# caf\xe9\n')
+    p.write_bytes(VALID.encode() + b"# caf\xe9\n")
     with pytest.raises(InputFileError) as exc:
         load_scenario(p)
     assert exc.value.line == 15
@@ -176,9 +185,11 @@ def test_allowed_params_from_caller():
 
 
 def test_locator_handles_quotes_arrays_and_multiline_strings():
-    text = ('[scenario]\n"name" = "a = b"\ndescription = """\nline [x]\nkey = 1\n"""\nstates = [\n  2,\n  200,\n]\n'
-            'horizon_months = 3\n[[events]]\nid = "kursk"\n[[events]]\nid = "midway"\n'
-            '[events.effects.1]\ncapability = 1\n[model.params]\ntemperature = 1\n')
+    text = (
+        '[scenario]\n"name" = "a = b"\ndescription = """\nline [x]\nkey = 1\n"""\nstates = [\n  2,\n  200,\n]\n'
+        'horizon_months = 3\n[[events]]\nid = "kursk"\n[[events]]\nid = "midway"\n'
+        "[events.effects.1]\ncapability = 1\n[model.params]\ntemperature = 1\n"
+    )
     loc = locate_fields(text)
     assert loc["scenario.name"] == 2 and loc["scenario.description"] == 3
     assert "scenario.key" not in loc and loc["scenario.states"] == 7
@@ -206,9 +217,9 @@ def _mutate(text: str, ops: list[tuple[int, int, str]]) -> str:
         if kind == 0:
             text = text[:pos] + s + text[pos:]
         elif kind == 1:
-            text = text[:pos] + text[pos + len(s) + 1:]
+            text = text[:pos] + text[pos + len(s) + 1 :]
         elif kind == 2:
-            text = text[:pos] + s + text[pos + len(s):]
+            text = text[:pos] + s + text[pos + len(s) :]
         else:
             lines = text.splitlines(keepends=True)
             if lines:
@@ -218,11 +229,43 @@ def _mutate(text: str, ops: list[tuple[int, int, str]]) -> str:
     return text
 
 
-_TOKENS = st.sampled_from(['"', "'", "[", "]", "[[", "]]", "=", ".", "\n", "#", "{", "}", ",", "-", "1", "0.5",
-                           "true", "1942-08-01", "outcome", "custom", "effects", "1e400", "nan", "inf",
-                           '"""', "'''", "\\", "\x00", "é", " "])
-_ops = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 10_000),
-                          st.one_of(_TOKENS, st.text(max_size=6))), max_size=6)
+_TOKENS = st.sampled_from(
+    [
+        '"',
+        "'",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "=",
+        ".",
+        "\n",
+        "#",
+        "{",
+        "}",
+        ",",
+        "-",
+        "1",
+        "0.5",
+        "true",
+        "1942-08-01",
+        "outcome",
+        "custom",
+        "effects",
+        "1e400",
+        "nan",
+        "inf",
+        '"""',
+        "'''",
+        "\\",
+        "\x00",
+        "é",
+        " ",
+    ]
+)
+_ops = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 10_000), st.one_of(_TOKENS, st.text(max_size=6))), max_size=6
+)
 
 
 def _check(text: str) -> None:
@@ -263,17 +306,28 @@ def _valid_dicts(draw):
         outcome = draw(st.sampled_from(["historical", "reversed", "custom"]))
         ev = {"id": i, "outcome": outcome}
         if outcome == "custom":
-            ev["effects"] = {str(s): {"capability": draw(st.floats(0.01, 2, allow_nan=False)),
-                                      "credibility": draw(_num)} for s in (1, 2)}
+            ev["effects"] = {
+                str(s): {"capability": draw(st.floats(0.01, 2, allow_nan=False)), "credibility": draw(_num)}
+                for s in (1, 2)
+            }
         events.append(ev)
-    params = draw(st.dictionaries(st.sampled_from(sorted(DEFAULT_PARAMS)),
-                                  st.floats(-100, 100, allow_nan=False), max_size=4))
-    sc = {"name": draw(st.text(string.ascii_letters + " _-", min_size=1, max_size=20).filter(str.strip)),
-          "start": f"{year:04d}-{month:02d}-01", "horizon_months": horizon, "step": "month"}
+    params = draw(
+        st.dictionaries(st.sampled_from(sorted(DEFAULT_PARAMS)), st.floats(-100, 100, allow_nan=False), max_size=4)
+    )
+    sc = {
+        "name": draw(st.text(string.ascii_letters + " _-", min_size=1, max_size=20).filter(str.strip)),
+        "start": f"{year:04d}-{month:02d}-01",
+        "horizon_months": horizon,
+        "step": "month",
+    }
     if draw(st.booleans()):
         sc["states"] = draw(st.lists(st.integers(1, 999), unique=True, min_size=1, max_size=5))
-    return {"scenario": sc, "seeds": {"seed": draw(st.integers(0, 2**32)), "runs": draw(st.integers(1, 10_000))},
-            "events": events, "model": {"name": "alignment_choice", "params": params}}
+    return {
+        "scenario": sc,
+        "seeds": {"seed": draw(st.integers(0, 2**32)), "runs": draw(st.integers(1, 10_000))},
+        "events": events,
+        "model": {"name": "alignment_choice", "params": params},
+    }
 
 
 def _to_toml(d: dict) -> str:
@@ -290,8 +344,11 @@ def _to_toml(d: dict) -> str:
     for ev in d["events"]:
         out += ["[[events]]", f"id = {v(ev['id'])}", f"outcome = {v(ev['outcome'])}"]
         for side, e in ev.get("effects", {}).items():
-            out += [f"[events.effects.{side}]", f"capability = {e['capability']!r}",
-                    f"credibility = {e['credibility']!r}"]
+            out += [
+                f"[events.effects.{side}]",
+                f"capability = {e['capability']!r}",
+                f"credibility = {e['credibility']!r}",
+            ]
     out += ["[model]", 'name = "alignment_choice"', "[model.params]"]
     out += [f"{k} = {p!r}" for k, p in d["model"]["params"].items()]
     return "\n".join(out) + "\n"

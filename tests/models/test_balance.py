@@ -24,8 +24,7 @@ from realign.models.balance import (
 
 def _random_signed(seed, n, density=0.6):
     rng = np.random.default_rng(seed)
-    return [(i, j, int(rng.choice([-1, 1]))) for i, j in itertools.combinations(range(n), 2)
-            if rng.random() < density]
+    return [(i, j, int(rng.choice([-1, 1]))) for i, j in itertools.combinations(range(n), 2) if rng.random() < density]
 
 
 def _brute_frustration(edges, n):
@@ -54,8 +53,9 @@ def test_frustration_matches_brute_force(seed, n):
 def _balanced(seed, n):
     rng = np.random.default_rng(seed)
     side = rng.integers(0, 2, n)
-    return [(i, j, 1 if side[i] == side[j] else -1) for i, j in itertools.combinations(range(n), 2)
-            if rng.random() < 0.7], side
+    return [
+        (i, j, 1 if side[i] == side[j] else -1) for i, j in itertools.combinations(range(n), 2) if rng.random() < 0.7
+    ], side
 
 
 @settings(max_examples=25, deadline=None)

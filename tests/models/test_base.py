@@ -14,9 +14,11 @@ from realign.models.base import Estimator, Interval, Options
 
 
 class Toy(Estimator):
-    _parameter_rules = {"ridge": Interval(float, 0, None, closed="left"),
-                        "k": Interval(int, 2, 10, closed="neither"),
-                        "how": Options(str, ("a", "b"))}
+    _parameter_rules = {
+        "ridge": Interval(float, 0, None, closed="left"),
+        "k": Interval(int, 2, 10, closed="neither"),
+        "how": Options(str, ("a", "b")),
+    }
     _fitted_attr = "coef_"
 
     def __init__(self, *, ridge: float = 1.0, k: int = 3, how: str = "a"):
@@ -30,8 +32,12 @@ class Toy(Estimator):
         return self
 
 
-@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(-5, 5), st.floats(-5, 5),
-       st.sampled_from(["left", "right", "both", "neither"]))
+@given(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(-5, 5),
+    st.floats(-5, 5),
+    st.sampled_from(["left", "right", "both", "neither"]),
+)
 def test_interval_accepts_exactly_the_numbers_inside(x, a, b, closed):
     lo, hi = min(a, b), max(a, b)
     rule = Interval(float, lo, hi, closed=closed)
@@ -41,7 +47,7 @@ def test_interval_accepts_exactly_the_numbers_inside(x, a, b, closed):
     assert rule.accepts(x) is inside
 
 
-@given(st.integers(-10**6, 10**6))
+@given(st.integers(-(10**6), 10**6))
 def test_int_interval_refuses_floats_and_bools_accepts_numpy_ints(n):
     rule = Interval(int, None, None)
     assert rule.accepts(n) and rule.accepts(np.int64(n))

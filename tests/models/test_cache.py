@@ -65,8 +65,9 @@ def test_imported_user_data_change_the_data_fingerprint(user_data) -> None:
     assert fc.data_fingerprint() != before
 
 
-@pytest.mark.parametrize("payload", [b"", b"garbage", pickle.dumps({"key": "another key", "value": 7}),
-                                     pickle.dumps([1, 2, 3])])
+@pytest.mark.parametrize(
+    "payload", [b"", b"garbage", pickle.dumps({"key": "another key", "value": 7}), pickle.dumps([1, 2, 3])]
+)
 def test_corrupt_or_foreign_entry_is_a_miss_and_is_rewritten(cdir, payload: bytes) -> None:
     f = Counter(42)
     fc.cached_fit("k", {"a": 1}, f)

@@ -15,8 +15,10 @@ def test_fit_on_assembled_panels_equals_fit_from_parameters():
     assert given.fit_end_ == by_spec.fit_end_ and str(given.fit_end_) == "1915-12-31"
 
 
-@pytest.mark.parametrize("bad, needle", [
-    ((), "non-empty tuple of Panel"), ([1], "non-empty tuple of Panel"), ("x", "non-empty tuple of Panel")])
+@pytest.mark.parametrize(
+    "bad, needle",
+    [((), "non-empty tuple of Panel"), ([1], "non-empty tuple of Panel"), ("x", "non-empty tuple of Panel")],
+)
 def test_fit_refuses_data_that_is_not_panels(bad, needle):
     with pytest.raises(InvalidParameterError, match=needle):
         AlignmentChoice().fit(bad)

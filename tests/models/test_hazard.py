@@ -94,8 +94,13 @@ def _row(panel, ccode, date, kind="exit"):
 
 
 def test_panel_records_the_minor_allies_exits_as_choices(wwii):
-    for ccode, month in ((325, "1943-08-15"), (360, "1944-08-15"), (355, "1944-08-15"), (375, "1944-09-15"),
-                         (310, "1945-01-15")):
+    for ccode, month in (
+        (325, "1943-08-15"),
+        (360, "1944-08-15"),
+        (355, "1944-08-15"),
+        (375, "1944-09-15"),
+        (310, "1945-01-15"),
+    ):
         r = _row(wwii, ccode, month)
         assert r["y"] == 1 and r["use"], (ccode, r["reason"])
 
@@ -147,9 +152,11 @@ def test_credibility_decays():
 
 def test_observation_days():
     assert observation_days(dt.date(1939, 9, 1), dt.date(1939, 12, 1))[0] == dt.date(1939, 9, 15)
-    assert observation_days(dt.date(1939, 9, 20), dt.date(1939, 12, 31)) == [dt.date(1939, 10, 15),
-                                                                              dt.date(1939, 11, 15),
-                                                                              dt.date(1939, 12, 15)]
+    assert observation_days(dt.date(1939, 9, 20), dt.date(1939, 12, 31)) == [
+        dt.date(1939, 10, 15),
+        dt.date(1939, 11, 15),
+        dt.date(1939, 12, 15),
+    ]
 
 
 def test_an_exit_between_the_last_15th_and_the_war_end_is_observed():

@@ -83,7 +83,8 @@ def test_energy_relabel_invariance(seed, n):
     sizes, p = _inputs(seed, n)
     lab = np.random.default_rng(seed).integers(0, 3, n)
     assert landscape_energy(sizes, p, lab) == pytest.approx(
-        landscape_energy(sizes, p, [("x", "y", "z")[v] for v in (2 - lab)]))
+        landscape_energy(sizes, p, [("x", "y", "z")[v] for v in (2 - lab)])
+    )
 
 
 def test_solvers_agree_on_global_minimum():

@@ -29,8 +29,9 @@ def _loop(rows: pd.DataFrame, idx: dict[int, int], d: dt.date, half_life: float)
     return same, opp
 
 
-row = st.tuples(st.integers(0, 5), st.sampled_from([2, 200, 255, 365, 710, 999]), st.integers(1, 2),
-                st.integers(0, 20_000))
+row = st.tuples(
+    st.integers(0, 5), st.sampled_from([2, 200, 255, 365, 710, 999]), st.integers(1, 2), st.integers(0, 20_000)
+)
 
 
 @settings(max_examples=60, deadline=None)

@@ -30,8 +30,17 @@ def test_outside_coverage_is_missing_never_zero(recent):
 
 def test_every_used_dataset_is_cited(recent):
     bib = ps.cite(recent)
-    for key in ("cow_states2016", "singer1972capability", "leeds2002atop", "stinnett2002contiguity",
-                "sarkees2010resort", "maoz2019dyadic", "palmer2015mid4", "miller2022peacesciencer", "tir1998"):
+    for key in (
+        "cow_states2016",
+        "singer1972capability",
+        "leeds2002atop",
+        "stinnett2002contiguity",
+        "sarkees2010resort",
+        "maoz2019dyadic",
+        "palmer2015mid4",
+        "miller2022peacesciencer",
+        "tir1998",
+    ):
         assert key in bib, key
     assert recent.attrs["realign"]["sources"] == list(dict.fromkeys(recent.attrs["realign"]["sources"]))
 
@@ -58,9 +67,14 @@ def test_state_year_contiguity_counts_match_contdirs(shared_dir):
 
 
 def test_peace_years_count_restart_and_cubic_terms():
-    frame = pd.DataFrame({"ccode1": [2] * 6 + [20] * 2, "ccode2": [200] * 6 + [2] * 2,
-                          "year": [1900, 1901, 1902, 1903, 1904, 1906, 1900, 1901],
-                          "mid_onset": pd.array([0, 0, 1, 0, 0, 0, None, 0], dtype="Int8")})
+    frame = pd.DataFrame(
+        {
+            "ccode1": [2] * 6 + [20] * 2,
+            "ccode2": [200] * 6 + [2] * 2,
+            "year": [1900, 1901, 1902, 1903, 1904, 1906, 1900, 1901],
+            "mid_onset": pd.array([0, 0, 1, 0, 0, 0, None, 0], dtype="Int8"),
+        }
+    )
     out = ps.add_peace_years(frame)
     assert out["mid_onset_peaceyrs"].tolist()[:6] == [0, 1, 2, 0, 1, 0]  # restart after the onset and the 1905 gap
     assert pd.isna(out["mid_onset_peaceyrs"].iloc[6]) and out["mid_onset_peaceyrs"].iloc[7] == 0
@@ -134,11 +148,22 @@ def test_cow_alliance_adder_after_import(shared_dir, user_data):
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 3), st.integers(1900, 1915), st.sampled_from([0, 1, None])),
-                min_size=1, max_size=40, unique_by=lambda r: (r[0], r[1])))
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 3), st.integers(1900, 1915), st.sampled_from([0, 1, None])),
+        min_size=1,
+        max_size=40,
+        unique_by=lambda r: (r[0], r[1]),
+    )
+)
 def test_peace_years_equal_a_plain_loop(rows):
-    frame = pd.DataFrame({"ccode": [r[0] for r in rows], "year": [r[1] for r in rows],
-                          "war_onset": pd.array([r[2] for r in rows], dtype="Int8")})
+    frame = pd.DataFrame(
+        {
+            "ccode": [r[0] for r in rows],
+            "year": [r[1] for r in rows],
+            "war_onset": pd.array([r[2] for r in rows], dtype="Int8"),
+        }
+    )
     got = ps.add_peace_years(frame, event="war_onset")["war_onset_peaceyrs"].tolist()
     expect = {}
     for code in sorted({r[0] for r in rows}):

@@ -82,9 +82,16 @@ def test_directed_has_both_orders_undirected_one():
     assert u.attrs["realign"]["unit"] == "non-directed dyad-year"
 
 
-@pytest.mark.parametrize("args, err", [((1700, 1800), CoverageError), ((1900, 2020), CoverageError),
-                                       ((1950, 1940), InvalidParameterError), (("1900", 1910), InvalidParameterError),
-                                       ((1900.5, 1910), InvalidParameterError)])
+@pytest.mark.parametrize(
+    "args, err",
+    [
+        ((1700, 1800), CoverageError),
+        ((1900, 2020), CoverageError),
+        ((1950, 1940), InvalidParameterError),
+        (("1900", 1910), InvalidParameterError),
+        ((1900.5, 1910), InvalidParameterError),
+    ],
+)
 def test_bad_years_are_clear_errors(args, err):
     with pytest.raises(err):
         ps.dyad_years(*args)

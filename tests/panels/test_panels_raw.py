@@ -12,10 +12,30 @@ from realign import panels as ps
 
 # (ccode1, ccode2, year): 24 directed dyad-years across 1816-2014, both directions for some
 PICKS = [
-    (200, 220, 1914), (220, 200, 1914), (255, 325, 1942), (325, 255, 1942), (290, 365, 1955), (365, 290, 1955),
-    (200, 210, 1816), (365, 640, 1877), (220, 255, 1870), (2, 20, 1925), (710, 740, 1937), (255, 290, 1939),
-    (2, 740, 1942), (365, 255, 1941), (255, 325, 1944), (2, 200, 1950), (651, 666, 1967), (750, 770, 1965),
-    (2, 365, 1962), (160, 200, 1982), (2, 645, 2003), (2, 20, 2014), (260, 265, 1975), (2, 700, 2001),
+    (200, 220, 1914),
+    (220, 200, 1914),
+    (255, 325, 1942),
+    (325, 255, 1942),
+    (290, 365, 1955),
+    (365, 290, 1955),
+    (200, 210, 1816),
+    (365, 640, 1877),
+    (220, 255, 1870),
+    (2, 20, 1925),
+    (710, 740, 1937),
+    (255, 290, 1939),
+    (2, 740, 1942),
+    (365, 255, 1941),
+    (255, 325, 1944),
+    (2, 200, 1950),
+    (651, 666, 1967),
+    (750, 770, 1965),
+    (2, 365, 1962),
+    (160, 200, 1982),
+    (2, 645, 2003),
+    (2, 20, 2014),
+    (260, 265, 1975),
+    (2, 700, 2001),
 ]
 
 
@@ -41,8 +61,9 @@ def _member_days(shared_dir) -> dict[int, list[tuple[dt.date, dt.date]]]:
     s = pd.read_csv(_raw(shared_dir, "cow_states", "states2016.csv"))
     out: dict[int, list] = {}
     for r in s.itertuples():
-        out.setdefault(r.ccode, []).append((dt.date(r.styear, r.stmonth, r.stday), dt.date(r.endyear, r.endmonth,
-                                                                                          r.endday)))
+        out.setdefault(r.ccode, []).append(
+            (dt.date(r.styear, r.stmonth, r.stday), dt.date(r.endyear, r.endmonth, r.endday))
+        )
     return out
 
 
@@ -130,6 +151,7 @@ def test_ongoing_mids_match_the_raw_participant_file(panel, shared_dir):
             assert pd.isna(panel.loc[(c1, c2, y), "mid_ongoing"])
             continue
         j = a.merge(b, on="dispnum3", suffixes=("1", "2"))
-        j = j[(j.sidea1 != j.sidea2) & (np.maximum(j.styear1, j.styear2) <= y) & (y <= np.minimum(j.endyear1,
-                                                                                                 j.endyear2))]
+        j = j[
+            (j.sidea1 != j.sidea2) & (np.maximum(j.styear1, j.styear2) <= y) & (y <= np.minimum(j.endyear1, j.endyear2))
+        ]
         assert int(panel.loc[(c1, c2, y), "mid_ongoing"]) == int(len(j) > 0), (c1, c2, y)

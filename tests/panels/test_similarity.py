@@ -62,11 +62,19 @@ def test_real_1942_portfolios_against_scipy():
     lv = np.zeros((len(codes), len(codes)), dtype=int)
     for r in atop.itertuples():
         if r.ccode1 in pos and r.ccode2 in pos:
-            level = 3 if (r.atop_defense or r.atop_offense) else 2 if (r.atop_neutral or r.atop_nonagg) else \
-                1 if r.atop_consul else 0
+            level = (
+                3
+                if (r.atop_defense or r.atop_offense)
+                else 2
+                if (r.atop_neutral or r.atop_nonagg)
+                else 1
+                if r.atop_consul
+                else 0
+            )
             for a, b in ((r.ccode1, r.ccode2), (r.ccode2, r.ccode1)):
                 lv[pos[a], pos[b]] = max(lv[pos[a], pos[b]], level)
     np.fill_diagonal(lv, 3)
+
     def score(col, a, b):
         return scores[col][condensed_index(np.array([pos[a]]), np.array([pos[b]]), len(codes))[0]]
 

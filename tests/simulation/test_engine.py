@@ -16,8 +16,7 @@ from realign.simulation.engine import SIDE_LABELS, SimulationSpec, _run_kernel, 
 from realign.simulation.ensemble import run_ensemble
 
 START = dt.date(1942, 8, 1)
-LATER = (("el_alamein", "historical"), ("kursk", "historical"), ("normandy", "historical"),
-         ("bagration", "historical"))
+LATER = (("el_alamein", "historical"), ("kursk", "historical"), ("normandy", "historical"), ("bagration", "historical"))
 FACTUAL = SimulationSpec(START, 34, (("stalingrad", "historical"), *LATER))
 REVERSED = SimulationSpec(START, 34, (("stalingrad", "reversed"), *LATER))
 MINOR_AXIS = {325: "Italy", 360: "Romania", 355: "Bulgaria", 375: "Finland"}
@@ -108,8 +107,11 @@ def test_fixed_params_are_not_drawn(inputs):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 2**63 - 1), R=st.integers(1, 4),
-       fixed=st.dictionaries(st.sampled_from(PARAMS), st.floats(-30, 30), max_size=3))
+@given(
+    seed=st.integers(0, 2**63 - 1),
+    R=st.integers(1, 4),
+    fixed=st.dictionaries(st.sampled_from(PARAMS), st.floats(-30, 30), max_size=3),
+)
 def test_simulate_invariants(inputs, seed, R, fixed):
     fx = np.full(5, np.nan)
     for k, v in fixed.items():

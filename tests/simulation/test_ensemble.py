@@ -39,8 +39,7 @@ def reference(inputs):
 
 def _same(a, b, *, shares_atol=1e-6):
     np.testing.assert_array_equal(a.counts, b.counts)
-    pd.testing.assert_frame_equal(a.draws.reset_index(drop=True), b.draws.reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(a.draws.reset_index(drop=True), b.draws.reset_index(drop=True), check_dtype=False)
     np.testing.assert_array_equal(a.exit_month, b.exit_month)
     np.testing.assert_allclose(a.shares, b.shares, atol=shares_atol)
 
@@ -118,8 +117,11 @@ def test_streamed_files_and_manifest(reference, inputs, tmp_path):
     res = run_ensemble(SPEC, runs=RUNS, seed=SEED, batch_size=64, out=out, inputs=inputs)
     _same(reference, res)
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["manifest.json"] + [f"counts-{b:05d}.parquet" for b in range(4)] + [
-        f"replicates-{b:05d}.parquet" for b in range(4)]), names  # the last batch (8 runs) is batch 3
+    assert names == sorted(
+        ["manifest.json"]
+        + [f"counts-{b:05d}.parquet" for b in range(4)]
+        + [f"replicates-{b:05d}.parquet" for b in range(4)]
+    ), names  # the last batch (8 runs) is batch 3
     assert not list(out.glob("*.tmp"))
     man = json.loads((out / "manifest.json").read_text())
     assert man["complete"] is True and man["runs"] == RUNS and man["seed"] == SEED and man["batch_size"] == 64
@@ -151,8 +153,15 @@ def test_corrupt_or_partial_batch_is_never_read_as_finished(reference, inputs, t
     (tmp_path / "replicates-00003.parquet").write_bytes(b"PAR1 not really parquet")
     (tmp_path / "tmpabc123.tmp").write_bytes(b"half a parquet file")  # a run killed mid-write leaves this
     seen = []
-    res = run_ensemble(SPEC, runs=RUNS, seed=SEED, batch_size=50, out=tmp_path, inputs=inputs,
-                       progress=lambda d, t: seen.append((d, t)))
+    res = run_ensemble(
+        SPEC,
+        runs=RUNS,
+        seed=SEED,
+        batch_size=50,
+        out=tmp_path,
+        inputs=inputs,
+        progress=lambda d, t: seen.append((d, t)),
+    )
     assert seen[0] == (1, 4), "only batch 0 counts as finished"
     _same(reference, res)
     after = _batch_files(tmp_path)
@@ -174,12 +183,14 @@ def test_resume_after_interrupt_keeps_finished_batches(reference, inputs, tmp_pa
         run_ensemble(SPEC, runs=RUNS, seed=SEED, batch_size=40, out=tmp_path, inputs=inputs, progress=die_after_three)
     assert json.loads((tmp_path / "manifest.json").read_text())["complete"] is False
     finished = _batch_files(tmp_path)
-    assert sorted(finished) == sorted([f"counts-{b:05d}.parquet" for b in range(3)]
-                                      + [f"replicates-{b:05d}.parquet" for b in range(3)])
+    assert sorted(finished) == sorted(
+        [f"counts-{b:05d}.parquet" for b in range(3)] + [f"replicates-{b:05d}.parquet" for b in range(3)]
+    )
     time.sleep(0.01)
     seen = []
-    res = run_ensemble(SPEC, runs=RUNS, seed=SEED, batch_size=40, out=tmp_path, inputs=inputs,
-                       progress=lambda d, t: seen.append(d))
+    res = run_ensemble(
+        SPEC, runs=RUNS, seed=SEED, batch_size=40, out=tmp_path, inputs=inputs, progress=lambda d, t: seen.append(d)
+    )
     assert seen == [3, 4, 5]
     after = _batch_files(tmp_path)
     for name, stamp in finished.items():
@@ -203,8 +214,11 @@ def test_resume_after_sigkill_loses_no_finished_batch(reference, inputs, tmp_pat
     out = tmp_path / "run"
     blob = tmp_path / "inputs.pkl"
     blob.write_bytes(pickle.dumps((SPEC, inputs)))
-    proc = subprocess.Popen([sys.executable, "-c", _KILLED_SCRIPT, str(blob), str(out), str(RUNS), str(SEED)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_SCRIPT, str(blob), str(out), str(RUNS), str(SEED)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 120
         while not (out / "replicates-00000.parquet").exists():
@@ -218,14 +232,18 @@ def test_resume_after_sigkill_loses_no_finished_batch(reference, inputs, tmp_pat
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
     assert json.loads((out / "manifest.json").read_text())["complete"] is False
-    finished = {name: stamp for name, stamp in _batch_files(out).items()
-                if (out / name.replace("counts", "replicates")).exists() and (out / name.replace(
-                    "replicates", "counts")).exists()}
+    finished = {
+        name: stamp
+        for name, stamp in _batch_files(out).items()
+        if (out / name.replace("counts", "replicates")).exists()
+        and (out / name.replace("replicates", "counts")).exists()
+    }
     n_finished = len(finished) // 2
     assert 1 <= n_finished < RUNS // 20, "killed after the first batch, before the end"
     seen = []
-    res = run_ensemble(SPEC, runs=RUNS, seed=SEED, batch_size=20, out=out, inputs=inputs,
-                       progress=lambda d, t: seen.append(d))
+    res = run_ensemble(
+        SPEC, runs=RUNS, seed=SEED, batch_size=20, out=out, inputs=inputs, progress=lambda d, t: seen.append(d)
+    )
     assert seen[0] == n_finished
     after = _batch_files(out)
     for name, stamp in finished.items():
@@ -255,8 +273,9 @@ def test_dask_scheduler_address_streams_and_resumes(reference, inputs, tmp_path)
                 raise _Killed
 
         with pytest.raises(_Killed):
-            run_ensemble(SPEC, runs=RUNS, seed=SEED, batch_size=50, out=tmp_path, inputs=inputs, scheduler=addr,
-                         progress=die)
+            run_ensemble(
+                SPEC, runs=RUNS, seed=SEED, batch_size=50, out=tmp_path, inputs=inputs, scheduler=addr, progress=die
+            )
         finished = _batch_files(tmp_path)
         assert len(finished) >= 4
         res = run_ensemble(SPEC, runs=RUNS, seed=SEED, batch_size=50, out=tmp_path, inputs=inputs, scheduler=addr)

@@ -34,15 +34,32 @@ def _world(seed: int, R: int = 7, n: int = 9):
     L = np.triu(L, 1) + np.triu(L, 1).T
     A = rng.normal(size=(n, n))
     np.fill_diagonal(A, 0.0)
-    s = Static(ccodes=tuple(range(n)), L=L, A=A, core=rng.random(n) < 0.2, relevant=rng.random(n) < 0.7,
-               fronts=rng.random(n) < 0.6, war_start=1939 * 12, recent_war=rng.random(n), lost=rng.random((n, n)),
-               major=rng.random(n) < 0.3)
+    s = Static(
+        ccodes=tuple(range(n)),
+        L=L,
+        A=A,
+        core=rng.random(n) < 0.2,
+        relevant=rng.random(n) < 0.7,
+        fronts=rng.random(n) < 0.6,
+        war_start=1939 * 12,
+        recent_war=rng.random(n),
+        lost=rng.random((n, n)),
+        major=rng.random(n) < 0.3,
+    )
     ri = lambda lo, hi: rng.integers(lo, hi, (R, n))  # noqa: E731
     hist = [np.c_[np.zeros(R), rng.dirichlet([1, 1], R)] for _ in range(8)]
-    ms = MonthState(side=ri(0, 3), contact=rng.random((R, n)) < 0.3, first_contact=ri(-1, 3) + 1941 * 12,
-                    side_since=ri(0, 30) + 1939 * 12, left_from=ri(0, 3), left_month=ri(-3, 3) + 1942 * 12,
-                    joined_to=ri(0, 3), join_month=ri(-3, 3) + 1942 * 12, share_hist=hist,
-                    capital=rng.random((R, n)) < 0.1)
+    ms = MonthState(
+        side=ri(0, 3),
+        contact=rng.random((R, n)) < 0.3,
+        first_contact=ri(-1, 3) + 1941 * 12,
+        side_since=ri(0, 30) + 1939 * 12,
+        left_from=ri(0, 3),
+        left_month=ri(-3, 3) + 1942 * 12,
+        joined_to=ri(0, 3),
+        join_month=ri(-3, 3) + 1942 * 12,
+        share_hist=hist,
+        capital=rng.random((R, n)) < 0.1,
+    )
     w = rng.random((R, n))
     cred = rng.normal(size=(R, 3))
     return rng, s, ms, w, cred

@@ -76,8 +76,13 @@ def test_bundled_example_maps_to_a_spec(historical):
     sc = load_for_engine(historical)
     spec = spec_from_scenario(sc)
     assert spec.start == dt.date(1942, 8, 1) and spec.months == sc.horizon_months == 34
-    assert spec.events == (("stalingrad", "historical"), ("el_alamein", "historical"), ("kursk", "historical"),
-                           ("normandy", "historical"), ("bagration", "historical"))
+    assert spec.events == (
+        ("stalingrad", "historical"),
+        ("el_alamein", "historical"),
+        ("kursk", "historical"),
+        ("normandy", "historical"),
+        ("bagration", "historical"),
+    )
     assert spec.params == {} and spec.states is None
     assert engine_settings(sc) == {"temperature": 1.0, "credibility_retention": pytest.approx(0.944)}
     # a scenario loaded with the parser's own defaults maps the same way
@@ -85,12 +90,15 @@ def test_bundled_example_maps_to_a_spec(historical):
 
 
 def test_engine_weights_and_aliases(tmp_path):
-    p = write(tmp_path, "affinity = 0.3\nbalancing = 0.5\nswitching_cost = 2\nneutral_utility = -1\n"
-                        "exposure_weight = 0.25\n")
+    p = write(
+        tmp_path, "affinity = 0.3\nbalancing = 0.5\nswitching_cost = 2\nneutral_utility = -1\nexposure_weight = 0.25\n"
+    )
     spec = spec_from_scenario(p)
     assert spec.params == {"affinity": 0.3, "bandwagon": -0.5, "stay": 2.0, "neutral": -1.0, "exposure": 0.25}
     assert spec_from_scenario(write(tmp_path, "bandwagoning = 0.7\naffinity_weight = 1")).params == {
-        "bandwagon": 0.7, "affinity": 1.0}
+        "bandwagon": 0.7,
+        "affinity": 1.0,
+    }
     assert set(PARAM_ALIASES) < SCENARIO_PARAMS
 
 
@@ -122,9 +130,15 @@ def test_one_weight_given_twice_is_an_error(tmp_path):
     assert ei.value.field == "model.params.balancing" and ei.value.line == 18
 
 
-@pytest.mark.parametrize("params, fld", [("temperature = 0", "temperature"), ("temperature = -2", "temperature"),
-                                         ("credibility_decay = 1.0", "credibility_decay"),
-                                         ("credibility_decay = -0.1", "credibility_decay")])
+@pytest.mark.parametrize(
+    "params, fld",
+    [
+        ("temperature = 0", "temperature"),
+        ("temperature = -2", "temperature"),
+        ("credibility_decay = 1.0", "credibility_decay"),
+        ("credibility_decay = -0.1", "credibility_decay"),
+    ],
+)
 def test_bad_engine_settings(tmp_path, params, fld):
     with pytest.raises(InputFileError) as ei:
         spec_from_scenario(write(tmp_path, params))
@@ -139,7 +153,7 @@ def test_horizon_beyond_the_engine(tmp_path):
 
 def test_parser_errors_come_first(tmp_path):
     with pytest.raises(InputFileError) as ei:
-        spec_from_scenario(write(tmp_path, "temperature = \"hot\""))
+        spec_from_scenario(write(tmp_path, 'temperature = "hot"'))
     assert ei.value.field == "model.params.temperature"
 
 
@@ -193,8 +207,9 @@ def test_run_uses_the_scenario_seeds_unless_overridden(historical, hist_inputs):
     assert other.runs == 50 and other.seed == 3 and (other.counts.sum(axis=2) == 50).all()
 
 
-@pytest.mark.parametrize("kw, name", [({"runs": 0}, "runs"), ({"runs": -3}, "runs"), ({"seed": -1}, "seed"),
-                                      ({"seed": 1.5}, "seed")])
+@pytest.mark.parametrize(
+    "kw, name", [({"runs": 0}, "runs"), ({"runs": -3}, "runs"), ({"seed": -1}, "seed"), ({"seed": 1.5}, "seed")]
+)
 def test_bad_runs_or_seed(historical, kw, name):
     with pytest.raises(InvalidParameterError, match=name):
         run_scenario(historical, **kw)

@@ -37,9 +37,17 @@ def test_wilson_interval_vectorised_and_zero_count():
     assert hi[2] == 1.0 and lo[2] == pytest.approx(1 - hi[0])
 
 
-@pytest.mark.parametrize("x, n, conf, needle", [(3, 0, 0.95, "'n' parameter"), (5, 4, 0.95, "'successes'"),
-                                                 (-1, 4, 0.95, "'successes'"), (1.5, 4, 0.95, "'successes'"),
-                                                 (1, 4, 1.0, "'confidence'"), (1, 4, 0, "'confidence'")])
+@pytest.mark.parametrize(
+    "x, n, conf, needle",
+    [
+        (3, 0, 0.95, "'n' parameter"),
+        (5, 4, 0.95, "'successes'"),
+        (-1, 4, 0.95, "'successes'"),
+        (1.5, 4, 0.95, "'successes'"),
+        (1, 4, 1.0, "'confidence'"),
+        (1, 4, 0, "'confidence'"),
+    ],
+)
 def test_wilson_interval_bad_input(x, n, conf, needle):
     with pytest.raises(InvalidParameterError, match=needle):
         wilson_interval(x, n, conf)

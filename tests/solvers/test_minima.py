@@ -63,9 +63,15 @@ def test_storage_cap_is_not_complete() -> None:
     assert r.n_minima == 32 and len(r.minima_states) == 4 and r.truncated and not r.complete
 
 
-@pytest.mark.parametrize("w, msg", [(np.zeros((2, 3)), "square"), (np.array([[0, 1.0], [2.0, 0]]), "symmetric"),
-                                    (np.full((2, 2), np.nan), "finite"),
-                                    (np.zeros((MINIMA_MAX_N + 1,) * 2), "N <= ")])
+@pytest.mark.parametrize(
+    "w, msg",
+    [
+        (np.zeros((2, 3)), "square"),
+        (np.array([[0, 1.0], [2.0, 0]]), "symmetric"),
+        (np.full((2, 2), np.nan), "finite"),
+        (np.zeros((MINIMA_MAX_N + 1,) * 2), "N <= "),
+    ],
+)
 def test_bad_input_is_a_clear_error(w: np.ndarray, msg: str) -> None:
     with pytest.raises(ValueError, match=msg):
         enumerate_minima(w)

@@ -35,8 +35,13 @@ def test_contiguity_in_force_on_the_date():
     assert (255, 365) in pairs  # Germany-USSR, contiguous from the partition of Poland (1939-09-01)
     assert (220, 255) in pairs
     assert land["end"].isna().all()  # every later end is unknown on the date
-    assert (255, 365) not in set(zip(InformationSet("1939-06-01").contiguity()["ccode1"],
-                                     InformationSet("1939-06-01").contiguity()["ccode2"], strict=True))
+    assert (255, 365) not in set(
+        zip(
+            InformationSet("1939-06-01").contiguity()["ccode1"],
+            InformationSet("1939-06-01").contiguity()["ccode2"],
+            strict=True,
+        )
+    )
 
 
 def test_events_and_battles_by_date():

@@ -77,12 +77,15 @@ def test_perfectly_correlated_cluster_counts_once():
     assert hi_c - lo_c > 3 * (hi_i - lo_i)
 
 
-@pytest.mark.parametrize("p,y,msg", [
-    ([0.5, 1.5], [0, 1], "probabilities"),
-    ([0.5, np.nan], [0, 1], "probabilities"),
-    ([0.5, 0.5], [0, 2], "0/1"),
-    ([0.5], [0, 1], "same length"),
-])
+@pytest.mark.parametrize(
+    "p,y,msg",
+    [
+        ([0.5, 1.5], [0, 1], "probabilities"),
+        ([0.5, np.nan], [0, 1], "probabilities"),
+        ([0.5, 0.5], [0, 2], "0/1"),
+        ([0.5], [0, 1], "same length"),
+    ],
+)
 def test_bad_input_is_a_clear_error(p, y, msg):
     with pytest.raises(InvalidParameterError, match=msg):
         brier(np.array(p), np.array(y))

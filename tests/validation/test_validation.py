@@ -135,8 +135,11 @@ def test_case_keys_and_ranges(results, name):
     for case in (r, *(r.get("subcases") or {}).values()):
         assert 0.0 <= case["accuracy"] <= 1.0
         assert case["n"] > 0
-        scored = [row for row in case["confusion"] if row["actual"] not in ("neutral",)] if name != "choice" \
+        scored = (
+            [row for row in case["confusion"] if row["actual"] not in ("neutral",)]
+            if name != "choice"
             else case["confusion"]
+        )
         assert sum(v for row in scored for k, v in row.items() if k.startswith("predicted_")) == case["n"]
     json.dumps(r)
 

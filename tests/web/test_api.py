@@ -46,8 +46,9 @@ def test_romania_axis_before_switch(client):
     assert {"war": 139, "side": 2} in romania["wars"]
 
 
-@pytest.mark.parametrize("bad", ["1999-13-01", "1944-02-30", "abc", "1944/10/01", "1700-01-01", "2100-01-01",
-                                 "", "19441001"])
+@pytest.mark.parametrize(
+    "bad", ["1999-13-01", "1944-02-30", "abc", "1944/10/01", "1700-01-01", "2100-01-01", "", "19441001"]
+)
 def test_system_bad_date_is_422_with_message(client, bad):
     r = client.get("/api/system", params={"date": bad})
     assert r.status_code == 422
@@ -66,8 +67,15 @@ def test_page_is_self_contained(client):
     r = client.get("/")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
-    for needed in ('id="slider"', 'id="date-input"', 'id="network"', 'id="capability"', 'id="detail"',
-                   'id="event-select"', 'href="/api"'):
+    for needed in (
+        'id="slider"',
+        'id="date-input"',
+        'id="network"',
+        'id="capability"',
+        'id="detail"',
+        'id="event-select"',
+        'href="/api"',
+    ):
         assert needed in html
     # no CDN, no external fonts: every script/style/link is served by the app itself
     refs = re.findall(r'(?:src|href)="([^"]+)"', html)
@@ -116,9 +124,16 @@ def test_history_contract_keys_match_library(client):
     assert {k: body[k] for k in lib} == json.loads(json.dumps(lib))
 
 
-@pytest.mark.parametrize("params", [{"after": "1943-02-30"}, {"after": "1943-02-02", "months": 0},
-                                    {"after": "1943-02-02", "months": 100000},
-                                    {"after": "1943-02-02", "states": "Narnia"}, {}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"after": "1943-02-30"},
+        {"after": "1943-02-02", "months": 0},
+        {"after": "1943-02-02", "months": 100000},
+        {"after": "1943-02-02", "states": "Narnia"},
+        {},
+    ],
+)
 def test_history_bad_input(client, params):
     r = client.get("/api/history", params=params)
     assert r.status_code == 422
@@ -178,8 +193,9 @@ def test_capability_yearly(client):
     assert len(body["series"]) == 101 and body["series"][0]["date"] == "1900-07-01"
 
 
-@pytest.mark.parametrize("params", ["start=1955&end=1936", "start=1700", "end=2100", "start=1816&end=2016",
-                                    "freq=week", "start=abc"])
+@pytest.mark.parametrize(
+    "params", ["start=1955&end=1936", "start=1700", "end=2100", "start=1816&end=2016", "freq=week", "start=abc"]
+)
 def test_capability_bad_input(client, params):
     r = client.get("/api/capability?" + params)
     assert r.status_code == 422
@@ -206,8 +222,15 @@ def test_state_not_a_member_is_404(client):
     assert "not a COW system member" in _detail(r)
 
 
-@pytest.mark.parametrize("url", ["/api/state/9999?date=1944-09-15", "/api/state/Narnia?date=1944-09-15",
-                                 "/api/state/360?date=1944-13-01", "/api/state/360"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/state/9999?date=1944-09-15",
+        "/api/state/Narnia?date=1944-09-15",
+        "/api/state/360?date=1944-13-01",
+        "/api/state/360",
+    ],
+)
 def test_state_bad_input(client, url):
     r = client.get(url)
     assert r.status_code == 422
@@ -224,18 +247,51 @@ def test_events(client):
 
 # ----------------------------------------------------------------------------- landscape
 def test_landscape_too_many_states(client):
-    codes = ",".join(str(c) for c in [2, 20, 40, 41, 42, 70, 90, 91, 92, 93, 94, 95, 100, 101, 130, 135, 140,
-                                      145, 150, 155, 160, 165, 200, 205, 210][: MAX_EXACT_STATES + 1])
+    codes = ",".join(
+        str(c)
+        for c in [
+            2,
+            20,
+            40,
+            41,
+            42,
+            70,
+            90,
+            91,
+            92,
+            93,
+            94,
+            95,
+            100,
+            101,
+            130,
+            135,
+            140,
+            145,
+            150,
+            155,
+            160,
+            165,
+            200,
+            205,
+            210,
+        ][: MAX_EXACT_STATES + 1]
+    )
     r = client.get("/api/landscape", params={"date": "1942-11-19", "states": codes})
     assert r.status_code == 422
     assert "too many states" in _detail(r).lower()
 
 
-@pytest.mark.parametrize("params", [{"date": "1942-11-19", "states": "2,Narnia"},
-                                    {"date": "1942-11-19", "states": "2,305"},  # Austria not a member
-                                    {"date": "1942-13-19", "states": "2,255"},
-                                    {"date": "1942-11-19", "states": "2"},
-                                    {"date": "1942-11-19", "states": "2,255", "k": 1}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date": "1942-11-19", "states": "2,Narnia"},
+        {"date": "1942-11-19", "states": "2,305"},  # Austria not a member
+        {"date": "1942-13-19", "states": "2,255"},
+        {"date": "1942-11-19", "states": "2"},
+        {"date": "1942-11-19", "states": "2,255", "k": 1},
+    ],
+)
 def test_landscape_bad_input(client, params):
     r = client.get("/api/landscape", params=params)
     assert r.status_code == 422
@@ -287,15 +343,23 @@ def test_scenario_with_stand_in(fresh_client, monkeypatch):
     assert ro["months"]["1944-10"]["history"] == "allies"
     assert ro["months"]["1944-10"]["factual"]["allies"] == 0.7
     assert ro["months"]["1944-10"]["counterfactual"]["axis"] == 0.85
-    only = fresh_client.post("/api/scenario", json={"event": "stalingrad", "runs": 20, "seed": 1,
-                                                    "states": ["Hungary"], "months": ["1944-10"]}).json()
+    only = fresh_client.post(
+        "/api/scenario",
+        json={"event": "stalingrad", "runs": 20, "seed": 1, "states": ["Hungary"], "months": ["1944-10"]},
+    ).json()
     assert [s["ccode"] for s in only["states"]] == [310] and only["months"] == ["1944-10"]
 
 
-@pytest.mark.parametrize("body", [{"event": "stalingrad", "runs": MAX_RUNS + 1},
-                                  {"event": "stalingrad", "runs": 0},
-                                  {"event": "stalingrad", "states": list(range(81))},
-                                  {"runs": 10}, {"event": "stalingrad", "runs": "many"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"event": "stalingrad", "runs": MAX_RUNS + 1},
+        {"event": "stalingrad", "runs": 0},
+        {"event": "stalingrad", "states": list(range(81))},
+        {"runs": 10},
+        {"event": "stalingrad", "runs": "many"},
+    ],
+)
 def test_scenario_bad_input(client, body):
     r = client.post("/api/scenario", json=body)
     assert r.status_code == 422
@@ -323,25 +387,35 @@ def test_essay_over_char_limit_is_422(client):
 
 def test_essay_bad_body(client):
     assert client.post("/api/essay", json={"nope": 1}).status_code == 422
-    assert client.post("/api/essay", content=b"not json", headers={"content-type": "application/json"}
-                       ).status_code == 422
+    assert (
+        client.post("/api/essay", content=b"not json", headers={"content-type": "application/json"}).status_code == 422
+    )
 
 
 def test_essay_real(client):
-    r = client.post("/api/essay", json={"text": "Romania joined the Allies in September 1944.",
-                                        "event": "stalingrad"})
+    r = client.post("/api/essay", json={"text": "Romania joined the Allies in September 1944.", "event": "stalingrad"})
     assert r.status_code == 200, r.text
     assert r.json()["sentences"]
 
 
 # ----------------------------------------------------------------------------- never a 500
-@pytest.mark.parametrize("url", [
-    "/api/system?date=0000-00-00", "/api/system?date=9999-99-99", "/api/system?date=%00",
-    "/api/network?date=1944-02-29", "/api/network?date=1943-02-29", "/api/state/-1?date=1944-01-01",
-    "/api/state/%20?date=1944-01-01", "/api/history?after=1816-01-01&months=1",
-    "/api/history?after=2016-12-31&months=600", "/api/landscape?date=1942-11-19&states=,,,",
-    "/api/capability?start=2016&end=2016&freq=month", "/api/consequences/%20?runs=1",
-    "/api/landscape?date=1816-01-01",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/system?date=0000-00-00",
+        "/api/system?date=9999-99-99",
+        "/api/system?date=%00",
+        "/api/network?date=1944-02-29",
+        "/api/network?date=1943-02-29",
+        "/api/state/-1?date=1944-01-01",
+        "/api/state/%20?date=1944-01-01",
+        "/api/history?after=1816-01-01&months=1",
+        "/api/history?after=2016-12-31&months=600",
+        "/api/landscape?date=1942-11-19&states=,,,",
+        "/api/capability?start=2016&end=2016&freq=month",
+        "/api/consequences/%20?runs=1",
+        "/api/landscape?date=1816-01-01",
+    ],
+)
 def test_odd_input_never_500(client, url):
     assert client.get(url).status_code < 500

@@ -31,9 +31,19 @@ def test_every_route_is_documented_in_openapi(app, client):
             assert op.get("summary", "").strip(), f"{method} {fmt} has no summary"
             for p in op.get("parameters", []):
                 assert p.get("description"), f"{method} {fmt} parameter {p['name']} undocumented"
-    for needed in ("/api/system", "/api/history", "/api/landscape", "/api/consequences/{event}",
-                   "/api/scenario", "/api/essay", "/api/events", "/api/network", "/api/capability",
-                   "/api/state/{ccode}", "/"):
+    for needed in (
+        "/api/system",
+        "/api/history",
+        "/api/landscape",
+        "/api/consequences/{event}",
+        "/api/scenario",
+        "/api/essay",
+        "/api/events",
+        "/api/network",
+        "/api/capability",
+        "/api/state/{ccode}",
+        "/",
+    ):
         assert needed in paths
 
 
@@ -46,10 +56,14 @@ def test_every_api_endpoint_has_an_example(app, client):
             ok = op["responses"].get("200", {}).get("content", {}).get("application/json", {})
             assert "example" in ok or "examples" in ok, f"{method.upper()} {path} has no 200 example"
             for p in op.get("parameters", []):
-                assert p.get("example") is not None or p.get("examples") or p["schema"].get("examples") \
-                    or p["schema"].get("default") is not None or p["schema"].get("enum") \
-                    or any("enum" in x for x in p["schema"].get("anyOf", [])), \
-                    f"{method.upper()} {path} parameter {p['name']} has no example"
+                assert (
+                    p.get("example") is not None
+                    or p.get("examples")
+                    or p["schema"].get("examples")
+                    or p["schema"].get("default") is not None
+                    or p["schema"].get("enum")
+                    or any("enum" in x for x in p["schema"].get("anyOf", []))
+                ), f"{method.upper()} {path} parameter {p['name']} has no example"
 
 
 def test_every_route_is_in_the_readme_section(app):
@@ -72,13 +86,19 @@ def test_serve_command_defaults_to_localhost():
 
 
 # ----------------------------------------------------------------------------- issue 12 regressions
-@pytest.mark.parametrize("url", ["/api/state/²?date=1942-01-01", "/api/state/--5?date=1942-01-01",
-                                 "/api/state/-1?date=1942-01-01",
-                                 "/api/landscape?date=1942-01-01&states=2,--5",
-                                 "/api/landscape?date=1942-01-01&states=2,²",
-                                 "/api/landscape?date=1942-11-19&states=2,2,200",
-                                 "/api/landscape?date=1942-11-19&states=,,,",
-                                 "/api/history?after=1943-02-02&states=,,,"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/state/²?date=1942-01-01",
+        "/api/state/--5?date=1942-01-01",
+        "/api/state/-1?date=1942-01-01",
+        "/api/landscape?date=1942-01-01&states=2,--5",
+        "/api/landscape?date=1942-01-01&states=2,²",
+        "/api/landscape?date=1942-11-19&states=2,2,200",
+        "/api/landscape?date=1942-11-19&states=,,,",
+        "/api/history?after=1943-02-02&states=,,,",
+    ],
+)
 def test_state_lists_use_the_library_resolver(client, url):
     """The web app has no state parser of its own: odd codes are the resolver's 422, never a 500."""
     r = client.get(url)
@@ -88,8 +108,13 @@ def test_state_lists_use_the_library_resolver(client, url):
 
 def test_date_parameters_have_a_format_in_openapi(client):
     paths = client.get("/openapi.json").json()["paths"]
-    for path, name in (("/api/system", "date"), ("/api/history", "after"), ("/api/network", "date"),
-                       ("/api/state/{ccode}", "date"), ("/api/landscape", "date")):
+    for path, name in (
+        ("/api/system", "date"),
+        ("/api/history", "after"),
+        ("/api/network", "date"),
+        ("/api/state/{ccode}", "date"),
+        ("/api/landscape", "date"),
+    ):
         p = next(p for p in paths[path]["get"]["parameters"] if p["name"] == name)
         assert p["schema"].get("format") == "date", (path, p)
 
@@ -129,8 +154,14 @@ def test_heavy_pool_bounds_waiting_requests():
 def test_scenario_table_is_a_library_function():
     from realign.simulation.whatif import scenario_table
 
-    t = scenario_table(_fake_consequences("stalingrad", runs=3, seed=1), event="stalingrad", runs=3, seed=1,
-                       states=["Romania"], months=["1944-10"])
+    t = scenario_table(
+        _fake_consequences("stalingrad", runs=3, seed=1),
+        event="stalingrad",
+        runs=3,
+        seed=1,
+        states=["Romania"],
+        months=["1944-10"],
+    )
     d = t.to_dict()
     assert [s["ccode"] for s in d["states"]] == [360]
     assert d["states"][0]["months"]["1944-10"]["history"] == "allies"
@@ -165,6 +196,17 @@ def test_json_bodies_handle_library_types():
 
     from realign.web.common import dumps
 
-    body = json.loads(dumps({1: float("nan"), "n": np.int64(3), "d": dt.date(1944, 9, 9), "a": np.array([1.0, np.nan]),
-                             "t": pd.Timestamp("1944-09-09"), "nat": pd.NaT, "s": {2}}))
+    body = json.loads(
+        dumps(
+            {
+                1: float("nan"),
+                "n": np.int64(3),
+                "d": dt.date(1944, 9, 9),
+                "a": np.array([1.0, np.nan]),
+                "t": pd.Timestamp("1944-09-09"),
+                "nat": pd.NaT,
+                "s": {2},
+            }
+        )
+    )
     assert body == {"1": None, "n": 3, "d": "1944-09-09", "a": [1.0, None], "t": "1944-09-09", "nat": None, "s": [2]}

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium; `make test` does it)",
-                allow_module_level=True)
+    pytest.skip(
+        f"{CHROMIUM} is absent (Debian: apt-get install chromium; `make test` does it)", allow_module_level=True
+    )
 pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
 uvicorn = pytest.importorskip("uvicorn")
 
@@ -28,8 +29,15 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from realign.web.app import create_app  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 def _free_port() -> int:
@@ -129,8 +137,11 @@ def test_similarity_table_and_s_edges(page):
 def test_keyboard_reachable_and_labelled(page):
     for sel in ("#slider", "#date-input", "#state-select", "#edge-mode", "#event-select", "#runs", "#seed"):
         el = page.locator(sel)
-        label = page.evaluate("(s) => { const e = document.querySelector(s); "
-                              "return (e.labels && e.labels.length) || e.getAttribute('aria-label') ? 1 : 0; }", sel)
+        label = page.evaluate(
+            "(s) => { const e = document.querySelector(s); "
+            "return (e.labels && e.labels.length) || e.getAttribute('aria-label') ? 1 : 0; }",
+            sel,
+        )
         assert label, f"{sel} has no label"
         assert el.get_attribute("tabindex") != "-1"
     # tab order reaches the slider and the date input from the top of the page
@@ -157,10 +168,14 @@ def _fake_consequences(event, *, runs=200, seed=0):
     p = {"allies": 0.75, "axis": 0.2, "neutral": 0.05}
     q = {"allies": 0.15, "axis": 0.8, "neutral": 0.05}
     months = ["1943-06", "1944-03", "1944-10"]
-    return {"event": event, "historical": {"changes": []},
-            "factual": {"p_side": {c: {m: p for m in months} for c in ("360", "310", "375")}},
-            "counterfactual": {"p_side": {c: {m: q for m in months} for c in ("360", "310", "375")}},
-            "metrics": {}, "manifest": {"runs": runs, "seed": seed}}
+    return {
+        "event": event,
+        "historical": {"changes": []},
+        "factual": {"p_side": {c: {m: p for m in months} for c in ("360", "310", "375")}},
+        "counterfactual": {"p_side": {c: {m: q for m in months} for c in ("360", "310", "375")}},
+        "metrics": {},
+        "manifest": {"runs": runs, "seed": seed},
+    }
 
 
 def _run_whatif(page, runs: int, seed: int):
@@ -176,6 +191,7 @@ def test_whatif_panel_renders(page, monkeypatch):
     """The what-if panel end to end, with a stand-in for the consequences model (shape as documented)."""
     try:
         from realign.events.catalogue import list_events
+
         if "stalingrad" not in list_events():
             pytest.skip("event catalogue has no stalingrad yet")
     except ImportError:
@@ -218,8 +234,9 @@ def test_whatif_real_model_and_screenshot(page, tmp_path):
         Path(keep).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(out, keep)
     if not have_model:
-        pytest.skip("realign.consequences.consequences not built yet: what-if with the real model skipped "
-                    "(screenshot checked)")
+        pytest.skip(
+            "realign.consequences.consequences not built yet: what-if with the real model skipped (screenshot checked)"
+        )
 
 
 def _assert_not_blank(png: Path) -> None:

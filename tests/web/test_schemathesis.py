@@ -24,8 +24,14 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 def _stand_in(event, *, runs=200, seed=0):
     p = {"allies": 0.7, "axis": 0.2, "neutral": 0.1}
-    return {"event": event, "historical": {"changes": []}, "factual": {"p_side": {"360": {"1944-10": p}}},
-            "counterfactual": {"p_side": {"360": {"1944-10": p}}}, "metrics": {"runs": runs}, "manifest": {}}
+    return {
+        "event": event,
+        "historical": {"changes": []},
+        "factual": {"p_side": {"360": {"1944-10": p}}},
+        "counterfactual": {"p_side": {"360": {"1944-10": p}}},
+        "metrics": {"runs": runs},
+        "manifest": {},
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,14 @@ def _fake_consequences(event, *, runs=200, seed=0):
     """Stand-in with the documented shape (used to test the adapter, not the model)."""
     p = {"allies": 0.7, "axis": 0.2, "neutral": 0.1}
     q = {"allies": 0.1, "axis": 0.85, "neutral": 0.05}
-    return {"event": event, "historical": {"changes": []},
-            "factual": {"p_side": {"360": {"1943-06": p, "1944-10": p}, "310": {"1944-10": q}}},
-            "counterfactual": {"p_side": {"360": {"1943-06": q, "1944-10": q}, "310": {"1944-10": q}}},
-            "metrics": {"runs": runs, "seed": seed}, "manifest": {"seed": seed}}
+    return {
+        "event": event,
+        "historical": {"changes": []},
+        "factual": {"p_side": {"360": {"1943-06": p, "1944-10": p}, "310": {"1944-10": q}}},
+        "counterfactual": {"p_side": {"360": {"1943-06": q, "1944-10": q}, "310": {"1944-10": q}}},
+        "metrics": {"runs": runs, "seed": seed},
+        "manifest": {"seed": seed},
+    }
 
 
 def _api_routes(routes) -> list[APIRoute]:

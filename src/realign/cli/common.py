@@ -106,8 +106,16 @@ def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, max_
     shown = df if max_rows is None else df.head(max_rows)
     for row in shown.itertuples(index=False):
         # Text cells: data such as "[source-id]" is shown literally, never read as rich markup
-        table.add_row(*[Text("" if (v is None or (isinstance(v, float) and pd.isna(v))) else
-                             (f"{v:.6g}" if isinstance(v, float) else str(v))) for v in row])
+        table.add_row(
+            *[
+                Text(
+                    ""
+                    if (v is None or (isinstance(v, float) and pd.isna(v)))
+                    else (f"{v:.6g}" if isinstance(v, float) else str(v))
+                )
+                for v in row
+            ]
+        )
     console.print(table)
     if max_rows is not None and len(df) > max_rows:
         console.print(f"... {len(df) - max_rows} more rows (use --format csv for all)")
@@ -115,7 +123,8 @@ def print_frame(df: pd.DataFrame, fmt: Format, *, title: str | None = None, max_
 
 # ---------------------------------------------------------------------------- where ensembles run
 PROCESSES_OPTION = typer.Option(
-    None, "--processes", help="Local worker processes (default: one per core; 0 = in this process).")
+    None, "--processes", help="Local worker processes (default: one per core; 0 = in this process)."
+)
 WORKERS_OPTION = typer.Option(None, "--workers", help="Start a Dask LocalCluster with N workers and run there.")
 SCHEDULER_OPTION = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster (scheduler ADDRESS).")
 
@@ -126,8 +135,9 @@ def check_out_dir(out: Path | None) -> None:
     from realign.errors import InputFileError
 
     if out is not None and out.exists() and not out.is_dir():
-        raise InputFileError("--out must be a folder (or a path that does not exist yet); this is a file",
-                             path=str(out))
+        raise InputFileError(
+            "--out must be a folder (or a path that does not exist yet); this is a file", path=str(out)
+        )
     if out is not None and (out / "manifest.json").exists():  # an earlier run's: corrupt is an error now
         from realign.simulation.ensemble import _read_run_manifest
 
@@ -147,15 +157,18 @@ def check_scheduler(address: str, timeout: float = 3.0) -> None:
 
     m = re.fullmatch(r"(?:tcp://)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})", address.strip())
     if not m or not 0 < int(m.group(2)) < 65536:
-        raise InvalidParameterError(f"The '--scheduler' address must be [tcp://]HOST:PORT (a Dask scheduler). "
-                                    f"Got {address!r} instead.")
+        raise InvalidParameterError(
+            f"The '--scheduler' address must be [tcp://]HOST:PORT (a Dask scheduler). Got {address!r} instead."
+        )
     host, port = m.group(1).strip("[]"), int(m.group(2))
     try:
         with socket.create_connection((host, port), timeout=timeout):
             pass
     except OSError as exc:
-        raise InvalidParameterError(f"No Dask scheduler answers at {address!r} ({exc.strerror or exc}); "
-                                    "start one (dask scheduler) or leave out --scheduler.") from None
+        raise InvalidParameterError(
+            f"No Dask scheduler answers at {address!r} ({exc.strerror or exc}); "
+            "start one (dask scheduler) or leave out --scheduler."
+        ) from None
 
 
 def execution(processes: int | None, workers: int | None, scheduler: str | None) -> dict:

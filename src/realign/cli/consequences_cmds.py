@@ -48,8 +48,15 @@ def consequences_cmd(
         quiet = fmt is ReportFormat.json and out is None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, transient=True, disable=quiet) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=quiet,
+        ) as bar:
             tasks: dict[str, int] = {}
 
             def progress(arm: str, done: int, total: int) -> None:
@@ -58,8 +65,7 @@ def consequences_cmd(
                 bar.update(tasks[arm], completed=done)
 
             prep = bar.add_task("fitting models and preparing inputs", total=None)
-            c = consequences(event, runs=runs, seed=seed, months=months, progress=progress,
-                             **where)
+            c = consequences(event, runs=runs, seed=seed, months=months, progress=progress, **where)
             bar.remove_task(prep)
         if out is not None:
             paths = write_report(c, out)

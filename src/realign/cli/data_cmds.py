@@ -41,7 +41,7 @@ def cite_cmd(names: list[str] = typer.Argument(None, help="Dataset names (defaul
 @data_app.command("show")
 def show_cmd(
     name: str = typer.Argument(..., help="Dataset name (see `realign data list`)."),
-    where: str = typer.Option(None, "--where", "-w", help="DuckDB SQL filter, e.g. \"year = 1942\"."),
+    where: str = typer.Option(None, "--where", "-w", help='DuckDB SQL filter, e.g. "year = 1942".'),
     limit: int = typer.Option(50, "--limit", "-n", help="Maximum rows (0 = all)."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:

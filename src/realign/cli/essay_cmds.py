@@ -22,9 +22,13 @@ class EssayFormat(enum.StrEnum):
 def check_essay_cmd(
     file: Path = typer.Argument(..., help="The essay, a UTF-8 text file."),
     fmt: EssayFormat = typer.Option(EssayFormat.md, "--format", "-f", help="md (default), html or json."),
-    event: str | None = typer.Option(None, "--event", "-e",
-                                     help="Cause event: a catalogue slug (stalingrad) or NAME:YYYY-MM-DD:YYYY-MM-DD. "
-                                          "Detected in the text when omitted."),
+    event: str | None = typer.Option(
+        None,
+        "--event",
+        "-e",
+        help="Cause event: a catalogue slug (stalingrad) or NAME:YYYY-MM-DD:YYYY-MM-DD. "
+        "Detected in the text when omitted.",
+    ),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the report here instead of stdout."),
     rules_only: bool = typer.Option(False, "--rules-only", help="Classify claims by keyword rules only."),
 ) -> None:
@@ -38,16 +42,23 @@ def check_essay_cmd(
             raise InvalidParameterError(f"--out: the folder {str(out.parent)!r} does not exist.")
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
             task = bar.add_task(f"reading {file.name}", total=None)
 
             def progress(stage: str, done: int, total: int) -> None:
                 unit = "characters" if stage == "splitting" else "sentences"
                 bar.update(task, description=f"{stage} {file.name} ({unit})", completed=done, total=total)
 
-            result = check_essay_file(file, event=event, classifier="rules" if rules_only else "auto",
-                                      progress=progress)
+            result = check_essay_file(
+                file, event=event, classifier="rules" if rules_only else "auto", progress=progress
+            )
         if fmt is EssayFormat.json and out is None:
             print_json(result)
             return

@@ -36,17 +36,34 @@ def list_cmd(fmt: Format = FORMAT_OPTION) -> None:
         df = events_table()
         if fmt is Format.table:
             # side-numbered columns: the same for every COW war (WWII allies/axis, WWI entente/central_powers)
-            df = df[["slug", "start", "end", "outcome_known", "winner_label",
-                     "side1_capability", "side1_credibility", "side2_capability", "side2_credibility"]].rename(
-                columns={"outcome_known": "known", "winner_label": "winner",
-                         "side1_capability": "s1 cap", "side1_credibility": "s1 cred",
-                         "side2_capability": "s2 cap", "side2_credibility": "s2 cred"})
+            df = df[
+                [
+                    "slug",
+                    "start",
+                    "end",
+                    "outcome_known",
+                    "winner_label",
+                    "side1_capability",
+                    "side1_credibility",
+                    "side2_capability",
+                    "side2_credibility",
+                ]
+            ].rename(
+                columns={
+                    "outcome_known": "known",
+                    "winner_label": "winner",
+                    "side1_capability": "s1 cap",
+                    "side1_credibility": "s1 cred",
+                    "side2_capability": "s2 cap",
+                    "side2_credibility": "s2 cred",
+                }
+            )
         print_frame(df, fmt, title="realign event catalogue (effects are model assumptions)")
 
 
 @events_app.command("show")
 def show_cmd(
-    slug: str = typer.Argument(..., help="Event slug or alias, e.g. stalingrad or \"Battle of Stalingrad\"."),
+    slug: str = typer.Argument(..., help='Event slug or alias, e.g. stalingrad or "Battle of Stalingrad".'),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Show one event: dates, belligerents, outcome, sourced losses, effects and sources."""
@@ -60,8 +77,11 @@ def show_cmd(
         if fmt is Format.csv:
             print_frame(ev.losses_frame(), fmt)
             return
-        console.print(f"[bold]{escape(ev.name)}[/] ({escape(ev.slug)})  {ev.start} .. {ev.end}  {ev.theatre}, "
-                      f"COW war {ev.war} ({ev.war_name})", highlight=False)
+        console.print(
+            f"[bold]{escape(ev.name)}[/] ({escape(ev.slug)})  {ev.start} .. {ev.end}  {ev.theatre}, "
+            f"COW war {ev.war} ({ev.war_name})",
+            highlight=False,
+        )
         known = f"  outcome known: {ev.outcome_known}"
         if ev.outcome_known_note:
             known += f" - {ev.outcome_known_note}"
@@ -71,8 +91,11 @@ def show_cmd(
         for side, members in ev.sides.items():
             console.print(f"  side {side} ({ev.side_labels[side]}): {', '.join(map(str, members))}", highlight=False)
         console.print(f"  outcome: side {ev.winner} ({ev.side_labels[ev.winner]}) - {ev.result}", highlight=False)
-        print_frame(ev.losses_frame()[["side_label", "ccode", "category", "low", "high", "unit", "sources"]],
-                    Format.table, title="losses (sourced; ccode 0 = whole side; notes in --format json)")
+        print_frame(
+            ev.losses_frame()[["side_label", "ccode", "category", "low", "high", "unit", "sources"]],
+            Format.table,
+            title="losses (sourced; ccode 0 = whole side; notes in --format json)",
+        )
         from rich.table import Table
 
         eff = Table(title="effects (model assumptions)", header_style="bold")
@@ -93,9 +116,10 @@ def show_cmd(
 
 
 @scenario_app.command("validate")
-def validate_cmd(file: str = typer.Argument(..., help="Scenario TOML file (or a bundled example name, e.g. "
-                                                       "stalingrad_historical)."),
-                 fmt: Format = FORMAT_OPTION) -> None:
+def validate_cmd(
+    file: str = typer.Argument(..., help="Scenario TOML file (or a bundled example name, e.g. stalingrad_historical)."),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
     """Check a scenario file; print OK or every problem (file:line, field) and exit 2.
 
     The same validator as ``realign simulate`` (the engine's parameter names and limits), run
@@ -116,8 +140,14 @@ def validate_cmd(file: str = typer.Argument(..., help="Scenario TOML file (or a 
     if fmt is not Format.table:
         rows = [{"path": p.path, "line": p.line, "field": p.field, "message": str(p)} for p in problems]
         if fmt is Format.json:
-            print_json({"file": str(file), "ok": not problems, "problems": rows,
-                        "scenario": sc.to_dict() if sc is not None and not problems else None})
+            print_json(
+                {
+                    "file": str(file),
+                    "ok": not problems,
+                    "problems": rows,
+                    "scenario": sc.to_dict() if sc is not None and not problems else None,
+                }
+            )
         else:
             import pandas as pd
 
@@ -128,8 +158,10 @@ def validate_cmd(file: str = typer.Argument(..., help="Scenario TOML file (or a 
             err_console.print("[bold red]error:[/] " + escape(str(p)), highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     assert sc is not None  # no problems: the scenario was loaded above
-    typer.echo(f"OK: {file}: scenario {sc.name!r}, {sc.start:%Y-%m} + {sc.horizon_months} months, "
-               f"{len(sc.events)} event(s), {sc.runs} run(s), seed {sc.seed}, model {sc.model}")
+    typer.echo(
+        f"OK: {file}: scenario {sc.name!r}, {sc.start:%Y-%m} + {sc.horizon_months} months, "
+        f"{len(sc.events)} event(s), {sc.runs} run(s), seed {sc.seed}, model {sc.model}"
+    )
 
 
 def register(app: typer.Typer) -> None:

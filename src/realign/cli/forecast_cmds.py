@@ -29,8 +29,10 @@ def _month_end(text: str) -> dt.date:
     return month_end(y, mo)
 
 
-AT_HELP = ("Information cut-off YYYY-MM-DD: the war's sides, fronts, battles and CINC dated later are not read; "
-           "the hazards are fitted on the other wars and on this war before it.")
+AT_HELP = (
+    "Information cut-off YYYY-MM-DD: the war's sides, fronts, battles and CINC dated later are not read; "
+    "the hazards are fitted on the other wars and on this war before it."
+)
 
 
 def _table(res, states: str | None, day: dt.date):
@@ -53,8 +55,14 @@ def _table(res, states: str | None, day: dt.date):
             continue
         if chosen is None and res.init_side[i] == 0 and p[:, i, 0].min() > 0.99:
             continue  # neutral throughout: left out of the table (all states are in --format json)
-        rows.append({"ccode": c, "state": state_name(c), "now": lab[int(res.init_side[i])],
-                     **{f"{lab[a]} {res.months[-1]}": round(float(p[-1, i, a]), 3) for a in (1, 2, 0)}})
+        rows.append(
+            {
+                "ccode": c,
+                "state": state_name(c),
+                "now": lab[int(res.init_side[i])],
+                **{f"{lab[a]} {res.months[-1]}": round(float(p[-1, i, a]), 3) for a in (1, 2, 0)},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -77,8 +85,15 @@ def forecast_cmd(
         spec = ForecastSpec(war=war, at=day, until=_month_end(until), runs=runs, seed=seed, hindsight=hindsight)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err_console, transient=True, disable=fmt is not Format.table) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=fmt is not Format.table,
+        ) as bar:
             task = bar.add_task("fitting hazards across wars", total=None)
 
             def progress(done: int, total: int) -> None:
@@ -93,13 +108,24 @@ def forecast_cmd(
         if fmt is Format.csv:
             print_frame(df, fmt)
             return
-        print_frame(df, fmt, title=f"War {war}: P(side) in {res.months[-1]}, from information on {day}"
-                    + (" (hindsight)" if hindsight else ""))
+        print_frame(
+            df,
+            fmt,
+            title=f"War {war}: P(side) in {res.months[-1]}, from information on {day}"
+            + (" (hindsight)" if hindsight else ""),
+        )
         cap = out["capability_share"]
-        console.print(f"Capability share, {res.months[0]} -> {res.months[-1]}: " + "; ".join(
-            f"{k} {v[res.months[0]]:.3f} -> {v[res.months[-1]]:.3f}" for k, v in cap.items() if k != "neutral"))
-        console.print(f"Hazards fitted on {len(res.hazards.wars)} COW wars (war {war} only up to "
-                      f"{res.hazards.until}; {res.hazards.n_changes} voluntary changes).", highlight=False)
+        console.print(
+            f"Capability share, {res.months[0]} -> {res.months[-1]}: "
+            + "; ".join(
+                f"{k} {v[res.months[0]]:.3f} -> {v[res.months[-1]]:.3f}" for k, v in cap.items() if k != "neutral"
+            )
+        )
+        console.print(
+            f"Hazards fitted on {len(res.hazards.wars)} COW wars (war {war} only up to "
+            f"{res.hazards.until}; {res.hazards.n_changes} voluntary changes).",
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -68,8 +68,9 @@ def _read_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[st
             header = [h.strip() for h in (reader.fieldnames or [])]
             missing = [c for c in required if c not in header]
             if missing:
-                raise InputFileError(f"missing column(s) {', '.join(missing)}; expected columns "
-                                     f"{','.join(required)}", path=p, line=1)
+                raise InputFileError(
+                    f"missing column(s) {', '.join(missing)}; expected columns {','.join(required)}", path=p, line=1
+                )
             rows = []
             for row in reader:
                 clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
@@ -85,11 +86,9 @@ def _number(text: str, path: Path, line: int, field: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise InputFileError(f"{field} {text!r} is not a number", path=str(path), line=line,
-                             field=field) from None
+        raise InputFileError(f"{field} {text!r} is not a number", path=str(path), line=line, field=field) from None
     if not math.isfinite(x):
-        raise InputFileError(f"{field} is {text!r}; it must be a finite number", path=str(path), line=line,
-                             field=field)
+        raise InputFileError(f"{field} is {text!r}; it must be a finite number", path=str(path), line=line, field=field)
     return x
 
 
@@ -111,8 +110,12 @@ def read_landscape_csv(sizes_path: Path, prop_path: Path) -> tuple[np.ndarray, n
             raise InputFileError(f"duplicate id {ident!r}", path=str(sizes_path), line=line, field="id")
         s = _number(row["size"], sizes_path, line, "size")
         if s < 0:
-            raise InputFileError(f"size {s} of id {ident!r} is negative; sizes must be >= 0",
-                                 path=str(sizes_path), line=line, field="size")
+            raise InputFileError(
+                f"size {s} of id {ident!r} is negative; sizes must be >= 0",
+                path=str(sizes_path),
+                line=line,
+                field="size",
+            )
         index[ident] = len(ids)
         ids.append(ident)
         sizes.append(s)
@@ -123,19 +126,27 @@ def read_landscape_csv(sizes_path: Path, prop_path: Path) -> tuple[np.ndarray, n
         a, b = _parse_id(row["i"]), _parse_id(row["j"])
         for fld, v in (("i", a), ("j", b)):
             if v not in index:
-                raise InputFileError(f"unknown id {v!r} (not in {sizes_path.name})", path=str(prop_path),
-                                     line=line, field=fld)
+                raise InputFileError(
+                    f"unknown id {v!r} (not in {sizes_path.name})", path=str(prop_path), line=line, field=fld
+                )
         val = _number(row["p"], prop_path, line, "p")
         i, j = index[a], index[b]
         if i == j:
             continue
         if where[j, i] and where[i, j] == 0 and p[j, i] != val:
             raise InputFileError(
-                f"asymmetric propensity: p({a!r},{b!r})={val} but p({b!r},{a!r})={p[j, i]} on line "
-                f"{where[j, i]}", path=str(prop_path), line=line, field="p")
+                f"asymmetric propensity: p({a!r},{b!r})={val} but p({b!r},{a!r})={p[j, i]} on line {where[j, i]}",
+                path=str(prop_path),
+                line=line,
+                field="p",
+            )
         if where[i, j] and p[i, j] != val:
-            raise InputFileError(f"pair ({a!r},{b!r}) listed twice with different p (line {where[i, j]})",
-                                 path=str(prop_path), line=line, field="p")
+            raise InputFileError(
+                f"pair ({a!r},{b!r}) listed twice with different p (line {where[i, j]})",
+                path=str(prop_path),
+                line=line,
+                field="p",
+            )
         p[i, j] = val
         where[i, j] = line
         if where[j, i] == 0:
@@ -153,8 +164,13 @@ def _solve_with_progress(model, sizes: np.ndarray, p: np.ndarray, ids: list[Hash
         return model.fit(sizes, p, ids)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"enumerating 2^{n - 1} configurations", total=1.0)
 
         def cb(done: int, total: int) -> None:
@@ -183,9 +199,12 @@ def landscape_cmd(
             try:
                 from realign.models.propensity import landscape_inputs_for_date
             except ImportError:
-                err_console.print("[bold red]error:[/] --date needs realign.models.propensity "
-                                  "(landscape_inputs_for_date), which is not available in this installation",
-                                  highlight=False, soft_wrap=True)
+                err_console.print(
+                    "[bold red]error:[/] --date needs realign.models.propensity "
+                    "(landscape_inputs_for_date), which is not available in this installation",
+                    highlight=False,
+                    soft_wrap=True,
+                )
                 raise typer.Exit(2) from None
             state_list = [s.strip() for s in states.split(",") if s.strip()] if states is not None else None
             s_arr, p_arr, ids = landscape_inputs_for_date(date, state_list)
@@ -207,10 +226,13 @@ def landscape_cmd(
         for r, m in enumerate(out["minima"], 1):
             coal = " | ".join(" ".join(str(x) for x in c) for c in m["coalitions"])
             basin = "" if m["basin"] is None else f"{m['basin']:.6g}"
-            sys.stdout.write(f"{r},{m['energy']:.10g},{basin},\"{coal}\"\n")
+            sys.stdout.write(f'{r},{m["energy"]:.10g},{basin},"{coal}"\n')
         return
-    what = "all local minima (exact)" if model.complete_ else (
-        "global minimum proven; other minima sampled" if model.exact_ else "heuristic: minima found")
+    what = (
+        "all local minima (exact)"
+        if model.complete_
+        else ("global minimum proven; other minima sampled" if model.exact_ else "heuristic: minima found")
+    )
     from rich.table import Table
 
     table = Table(title=f"Landscape minima, k={k}, {len(ids)} states — {what}", header_style="bold")
@@ -235,8 +257,10 @@ def _basin_note(out: dict) -> str:
     if out["basin_method"] == "exact":
         how = f"basins counted over all {out['basin_starts']:,} configurations (exact)"
     elif out["basin_method"] == "sampled":
-        how = (f"basins estimated from {out['basin_starts']:,} uniform random starts "
-               f"(brackets: {out['basin_confidence']:.0%} Wilson interval)")
+        how = (
+            f"basins estimated from {out['basin_starts']:,} uniform random starts "
+            f"(brackets: {out['basin_confidence']:.0%} Wilson interval)"
+        )
     else:
         how = "basins not computed for k >= 3"
     if out["n_minima_is_lower_bound"]:
@@ -257,8 +281,7 @@ def read_signed_edges(path: Path) -> list[tuple[Hashable, Hashable, int]]:
         except ValueError:
             sign = float("nan")
         if sign not in (1.0, -1.0):
-            raise InputFileError(f"sign must be 1 or -1, got {row['sign']!r}", path=str(path), line=line,
-                                 field="sign")
+            raise InputFileError(f"sign must be 1 or -1, got {row['sign']!r}", path=str(path), line=line, field="sign")
         if a == b:
             raise InputFileError(f"self loop on {a!r}", path=str(path), line=line, field="b")
         rows.append((a, b, int(sign)))
@@ -267,8 +290,9 @@ def read_signed_edges(path: Path) -> list[tuple[Hashable, Hashable, int]]:
 
 def balance_cmd(
     signed_edges: Path = typer.Option(..., "--signed-edges", help="CSV with columns a,b,sign (sign +1/-1)."),
-    dynamics: Dynamics = typer.Option(Dynamics.triad, "--dynamics",
-                                      help="triad (Antal-Krapivsky-Redner) or continuous (dX/dt = X^2)."),
+    dynamics: Dynamics = typer.Option(
+        Dynamics.triad, "--dynamics", help="triad (Antal-Krapivsky-Redner) or continuous (dX/dt = X^2)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the dynamics."),
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -310,8 +334,10 @@ def balance_cmd(
         table.add_row(str(f), ", ".join(str(v) for v in members))
     console.print(table)
     note = "" if frus.exact else " (upper bound: heuristic)"
-    console.print(f"frustration index of the input: {frus.frustration}{note}; "
-                  f"dynamics {'converged' if res.converged else 'did not converge'} in {res.steps} steps")
+    console.print(
+        f"frustration index of the input: {frus.frustration}{note}; "
+        f"dynamics {'converged' if res.converged else 'did not converge'} in {res.steps} steps"
+    )
 
 
 def register(app: typer.Typer) -> None:

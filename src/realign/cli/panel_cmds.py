@@ -9,8 +9,9 @@ import typer
 
 from realign.cli.common import console, domain_errors, err_console
 
-panel_app = typer.Typer(help="Research panels (state-years, dyad-years) with covariates and S-scores.",
-                        no_args_is_help=True)
+panel_app = typer.Typer(
+    help="Research panels (state-years, dyad-years) with covariates and S-scores.", no_args_is_help=True
+)
 
 
 class OutFormat(enum.StrEnum):
@@ -18,8 +19,10 @@ class OutFormat(enum.StrEnum):
     csv = "csv"
 
 
-_ADD_HELP = ("Comma-separated adders, applied in order: nmc, atop, cow (after `realign data import cow-alliance`), "
-             "democracy, contiguity, wars, mids, territory, majors, prd, sscore, peaceyears.")
+_ADD_HELP = (
+    "Comma-separated adders, applied in order: nmc, atop, cow (after `realign data import cow-alliance`), "
+    "democracy, contiguity, wars, mids, territory, majors, prd, sscore, peaceyears."
+)
 START = typer.Option(1816, "--start", help="First year (>= 1816).")
 END = typer.Option(2016, "--end", help="Last year (<= 2016, end of COW membership v2016).")
 ADD = typer.Option("", "--add", "-a", help=_ADD_HELP)
@@ -40,8 +43,15 @@ def _run(kind: str, start: int, end: int, add: str, out: Path, fmt: OutFormat, q
             from realign.errors import InvalidParameterError
 
             raise InvalidParameterError(f"The folder {str(out.parent)!r} for --out does not exist; create it first.")
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err_console, disable=quiet, transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=quiet,
+            transient=True,
+        ) as bar:
             task = bar.add_task(kind, total=steps + 1)
 
             def step(name: str) -> None:
@@ -58,16 +68,23 @@ def _run(kind: str, start: int, end: int, add: str, out: Path, fmt: OutFormat, q
 
 
 @panel_app.command("dyad-years")
-def dyad_years_cmd(start: int = START, end: int = END, add: str = ADD, out: Path = OUT, fmt: OutFormat = FORMAT,
-                   undirected: bool = typer.Option(False, "--undirected", help="One row per pair (ccode1 < ccode2)."),
-                   quiet: bool = QUIET) -> None:
+def dyad_years_cmd(
+    start: int = START,
+    end: int = END,
+    add: str = ADD,
+    out: Path = OUT,
+    fmt: OutFormat = FORMAT,
+    undirected: bool = typer.Option(False, "--undirected", help="One row per pair (ccode1 < ccode2)."),
+    quiet: bool = QUIET,
+) -> None:
     """Dyad-years (both states members on a common day of the year) with the chosen covariates."""
     _run("dyad-years", start, end, add, out, fmt, quiet, not undirected)
 
 
 @panel_app.command("state-years")
-def state_years_cmd(start: int = START, end: int = END, add: str = ADD, out: Path = OUT, fmt: OutFormat = FORMAT,
-                    quiet: bool = QUIET) -> None:
+def state_years_cmd(
+    start: int = START, end: int = END, add: str = ADD, out: Path = OUT, fmt: OutFormat = FORMAT, quiet: bool = QUIET
+) -> None:
     """State-years (a member on at least one day of the year) with the chosen covariates."""
     _run("state-years", start, end, add, out, fmt, quiet, True)
 
@@ -87,8 +104,9 @@ def cite_cmd(path: Path = typer.Argument(..., help="A panel Parquet file written
         except (OSError, ValueError) as exc:
             raise InputFileError(f"not a Parquet file: {exc}", path=str(path)) from None
         if b"realign" not in meta:
-            raise InputFileError("this Parquet file was not written by `realign panel` (no realign metadata)",
-                                 path=str(path))
+            raise InputFileError(
+                "this Parquet file was not written by `realign panel` (no realign metadata)", path=str(path)
+            )
         import pandas as pd
 
         from realign.panels import cite

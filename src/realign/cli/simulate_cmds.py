@@ -54,8 +54,14 @@ class _LazyBar:
                 return
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress(TextColumn("simulating batches"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=err_console, transient=True)
+            self.bar = Progress(
+                TextColumn("simulating batches"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task("batches", total=total)
         self.bar.update(self.task, completed=done, total=total)
@@ -81,8 +87,9 @@ def _print_table(scenario, res) -> None:
     p = res.p_side
     months = [d.strftime("%Y-%m") for d in res.days]
     shown = _table_months(months, max(2, min(8, (console.width - 26) // 17)))
-    table = Table(title=f"{scenario.name}: P(allies axis neutral) by month, {res.runs} runs, seed {res.seed}",
-                  header_style="bold")
+    table = Table(
+        title=f"{scenario.name}: P(allies axis neutral) by month, {res.runs} runs, seed {res.seed}", header_style="bold"
+    )
     table.add_column("ccode", justify="right")
     table.add_column("state", no_wrap=True, max_width=16)
     for m in shown:
@@ -102,17 +109,25 @@ def _print_table(scenario, res) -> None:
     if sh is not None:
         parts = [f"{m}: allies {sh[months.index(m), 1]:.2f}, axis {sh[months.index(m), 2]:.2f}" for m in shown]
         console.print("mean capability share  " + "; ".join(parts), highlight=False)
-    console.print(f"manifest config {res.manifest.get('config')}; months are observed on the 15th, "
-                  "starting the month after the scenario start.", highlight=False)
+    console.print(
+        f"manifest config {res.manifest.get('config')}; months are observed on the 15th, "
+        "starting the month after the scenario start.",
+        highlight=False,
+    )
 
 
 def simulate_cmd(
-    scenario: str = typer.Argument(..., help="Scenario TOML file (or a bundled example name, e.g. "
-                                             "stalingrad_historical)."),
+    scenario: str = typer.Argument(
+        ..., help="Scenario TOML file (or a bundled example name, e.g. stalingrad_historical)."
+    ),
     runs: int = typer.Option(None, "--runs", "-r", help="Replicates (default: the scenario's [seeds] runs)."),
     seed: int = typer.Option(None, "--seed", help="Root seed (default: the scenario's [seeds] seed)."),
-    out: Path = typer.Option(None, "--out", "-o", help="Stream batches to this folder (Parquet + manifest); "
-                                                       "an interrupted run resumes from it."),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Stream batches to this folder (Parquet + manifest); an interrupted run resumes from it.",
+    ),
     processes: int = PROCESSES_OPTION,
     workers: int = WORKERS_OPTION,
     scheduler: str = SCHEDULER_OPTION,
@@ -133,8 +148,9 @@ def simulate_cmd(
             inputs = prepare_scenario(plan)
         bar = _LazyBar(enabled=True)
         try:
-            res = run_scenario(plan, runs=runs, seed=seed, out=out, progress=bar, batch_size=batch_size,
-                               inputs=inputs, **where)
+            res = run_scenario(
+                plan, runs=runs, seed=seed, out=out, progress=bar, batch_size=batch_size, inputs=inputs, **where
+            )
         finally:
             bar.close()
         if fmt is Format.json:

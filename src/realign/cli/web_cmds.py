@@ -11,8 +11,14 @@ def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (127.0.0.1 = this machine only)."),
     port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="TCP port."),
     reload: bool = typer.Option(False, "--reload", help="Restart on code changes (development)."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64,
-                                help="Worker processes (each keeps its own caches; use up to one per core)."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        max=64,
+        help="Worker processes (each keeps its own caches; use up to one per core).",
+    ),
 ) -> None:
     """Serve the dashboard (timeline, network, capability, what-if) and its JSON API."""
     try:

@@ -124,8 +124,9 @@ def _months_between(a: str, b: str) -> int:
     return month_number(dt.date.fromisoformat(b[:7] + "-01")) - month_number(dt.date.fromisoformat(a[:7] + "-01"))
 
 
-def _state_rows(fac: ForecastResult, cf: ForecastResult, hind: ForecastResult, states: tuple[int, ...],
-                hist: dict, ref_month: str) -> list[dict]:
+def _state_rows(
+    fac: ForecastResult, cf: ForecastResult, hind: ForecastResult, states: tuple[int, ...], hist: dict, ref_month: str
+) -> list[dict]:
     """Per state: P(left its side by ``ref_month``), exit-month distribution, the record."""
     lab = side_labels(fac.spec.war)
     pos = {c: i for i, c in enumerate(fac.ccodes)}
@@ -141,41 +142,60 @@ def _state_rows(fac: ForecastResult, cf: ForecastResult, hind: ForecastResult, s
             continue
         em = {k: r.exit_month(s0)[:, i] for k, r in (("factual", fac), ("counterfactual", cf), ("hindsight", hind))}
         p_by = {k: float((e[(e >= 0)] <= t_ref).sum() / len(e)) for k, e in em.items()}
-        path = {k: {m: round(float((e[e >= 0] <= t).sum() / len(e)), 4) for t, m in enumerate(months)}
-                for k, e in em.items() if k != "hindsight"}
+        path = {
+            k: {m: round(float((e[e >= 0] <= t).sum() / len(e)), 4) for t, m in enumerate(months)}
+            for k, e in em.items()
+            if k != "hindsight"
+        }
         rec = _first_exit(hist["changes"], c)
         med = _quantile_month(months, em["factual"], 0.5)
-        rows.append({
-            "ccode": c, "name": state_name(c), "side_at_cutoff": lab[s0],
-            "p_left_by": {"month": months[t_ref], **{k: round(v, 4) for k, v in p_by.items()}},
-            "p_left_axis_by_1945_01": {k: round(v, 4) for k, v in p_by.items()},
-            "p_left_axis_path": path,
-            "exit_month": {"median": med, "p05": _quantile_month(months, em["factual"], 0.05),
-                           "p95": _quantile_month(months, em["factual"], 0.95),
-                           "counterfactual_median": _quantile_month(months, em["counterfactual"], 0.5)},
-            "model_median_exit_month": med,
-            "historical_exit": rec,
-            "months_off": (_months_between(rec, med) if rec and med else None),
-            "rising_factual": bool(path["factual"][months[t_ref]] > path["factual"][months[0]]),
-            "factual_above_counterfactual": bool(p_by["factual"] > p_by["counterfactual"]),
-        })
+        rows.append(
+            {
+                "ccode": c,
+                "name": state_name(c),
+                "side_at_cutoff": lab[s0],
+                "p_left_by": {"month": months[t_ref], **{k: round(v, 4) for k, v in p_by.items()}},
+                "p_left_axis_by_1945_01": {k: round(v, 4) for k, v in p_by.items()},
+                "p_left_axis_path": path,
+                "exit_month": {
+                    "median": med,
+                    "p05": _quantile_month(months, em["factual"], 0.05),
+                    "p95": _quantile_month(months, em["factual"], 0.95),
+                    "counterfactual_median": _quantile_month(months, em["counterfactual"], 0.5),
+                },
+                "model_median_exit_month": med,
+                "historical_exit": rec,
+                "months_off": (_months_between(rec, med) if rec and med else None),
+                "rising_factual": bool(path["factual"][months[t_ref]] > path["factual"][months[0]]),
+                "factual_above_counterfactual": bool(p_by["factual"] > p_by["counterfactual"]),
+            }
+        )
     return rows
 
 
-def _brier_block(fac: ForecastResult, cf: ForecastResult, hind: ForecastResult, truth: np.ndarray,
-                 member: np.ndarray) -> dict:
+def _brier_block(
+    fac: ForecastResult, cf: ForecastResult, hind: ForecastResult, truth: np.ndarray, member: np.ndarray
+) -> dict:
     core = np.isin(np.array(fac.ccodes), CORES.get(fac.spec.war, ()))
-    europe = np.array([200 <= c < 400 or c == 640 for c in fac.ccodes]) if fac.spec.war == WWII else \
-        np.ones(len(fac.ccodes), bool)
+    europe = (
+        np.array([200 <= c < 400 or c == 640 for c in fac.ccodes])
+        if fac.spec.war == WWII
+        else np.ones(len(fac.ccodes), bool)
+    )
     mask = member & ~core[None, :] & europe[None, :]
     persist = np.zeros_like(fac.p_side)
     persist[:, np.arange(len(fac.ccodes)), fac.init_side] = 1.0
-    b = {"factual": brier(fac.p_side, truth, mask), "counterfactual": brier(cf.p_side, truth, mask),
-         "hindsight": brier(hind.p_side, truth, mask), "persistence": brier(persist, truth, mask),
-         "months": f"{fac.months[0]}..{fac.months[-1]}", "cells": int(mask.sum()),
-         "definition": "mean over state-months of sum over {neutral, side 1, side 2} of (p - y)^2; truth = COW side "
-                       "on the 15th of each month (0 = not fighting); coalition cores excluded"
-                       + ("; European states and Turkey (COW codes 200-399, 640)" if fac.spec.war == WWII else "")}
+    b = {
+        "factual": brier(fac.p_side, truth, mask),
+        "counterfactual": brier(cf.p_side, truth, mask),
+        "hindsight": brier(hind.p_side, truth, mask),
+        "persistence": brier(persist, truth, mask),
+        "months": f"{fac.months[0]}..{fac.months[-1]}",
+        "cells": int(mask.sum()),
+        "definition": "mean over state-months of sum over {neutral, side 1, side 2} of (p - y)^2; truth = COW side "
+        "on the 15th of each month (0 = not fighting); coalition cores excluded"
+        + ("; European states and Turkey (COW codes 200-399, 640)" if fac.spec.war == WWII else ""),
+    }
     b["skill_vs_persistence"] = 1 - b["factual"] / b["persistence"] if b["persistence"] else float("nan")
     return b
 
@@ -184,7 +204,7 @@ def _changes_within(res: ForecastResult, states: tuple[int, ...], end: dt.date) 
     """Expected number of ``states`` whose side changes (from the cut-off) by the observation day <= ``end``."""
     idx = [res.ccodes.index(c) for c in states if c in res.ccodes]
     t = max((k for k, d in enumerate(res.days) if d <= end), default=0)
-    moved = (res.sides[:, :t + 1, idx] != res.init_side[None, None, idx]).any(axis=1)
+    moved = (res.sides[:, : t + 1, idx] != res.init_side[None, None, idx]).any(axis=1)
     return float(moved.sum(axis=1).mean())
 
 
@@ -205,8 +225,18 @@ def _run_many(specs: list[ForecastSpec], threads: int = 1) -> list[ForecastResul
         return list(pool.map(run_forecast, specs))
 
 
-def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ...], side: int, month: str,
-              runs: int, seed: int, metric=None, threads: int = 1) -> dict:
+def _channels(
+    ev,
+    fac: ForecastResult,
+    cf: ForecastResult,
+    states: tuple[int, ...],
+    side: int,
+    month: str,
+    runs: int,
+    seed: int,
+    metric=None,
+    threads: int = 1,
+) -> dict:
     """Factual-counterfactual difference in expected exits, and how much of it each channel carries.
 
     ``metric(result) -> float`` replaces the default (expected exits of ``states`` from ``side`` by
@@ -224,8 +254,9 @@ def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ..
         return metric(a) - metric(b)
 
     full = diff(fac, cf)
-    base = dict(war=fac.spec.war, at=fac.spec.at, until=fac.spec.until, runs=runs, seed=seed,
-                fit_until=fac.spec.fit_until)
+    base = dict(
+        war=fac.spec.war, at=fac.spec.at, until=fac.spec.until, runs=runs, seed=seed, fit_until=fac.spec.fit_until
+    )
     cf_ev = cf.spec.events
     out = {"month": month, "difference_expected_exits": full, "channels": {}}
     arms = {
@@ -234,16 +265,21 @@ def _channels(ev, fac: ForecastResult, cf: ForecastResult, states: tuple[int, ..
     }
     # capability: the catalogue's reversed outcome keeps the attrition (same multipliers), so the channel
     # is measured by holding both arms' capability at the last known year
-    pairs = [ForecastSpec(**base, events=r.spec.events, channels=tuple(c for c in r.spec.channels if c != off))
-             for off in ("capability", "contagion") for r in (fac, cf)]
+    pairs = [
+        ForecastSpec(**base, events=r.spec.events, channels=tuple(c for c in r.spec.channels if c != off))
+        for off in ("capability", "contagion")
+        for r in (fac, cf)
+    ]
     got = _run_many([*arms.values(), *pairs], threads)
     for name, res in zip(arms, got, strict=False):
         out["channels"][name] = full - diff(fac, res)
-    f0, c0, f1, c1 = got[len(arms):]
+    f0, c0, f1, c1 = got[len(arms) :]
     out["channels"]["capability"] = full - diff(f0, c0)
     out["channels"]["contagion"] = full - diff(f1, c1)
-    out["note"] = ("channel effect = full factual-counterfactual difference minus the difference with that channel "
-                   "switched off; effects interact, so they need not add up to the total")
+    out["note"] = (
+        "channel effect = full factual-counterfactual difference minus the difference with that channel "
+        "switched off; effects interact, so they need not add up to the total"
+    )
     return out
 
 
@@ -270,40 +306,68 @@ def _cohesion(fac, cf, hind, hist: dict, truth: np.ndarray, focus: tuple, side: 
         em[em < 0] = len(fac.months)
         exp_exit[r["ccode"]] = float(em.mean())
     model_order = sorted(exp_exit, key=exp_exit.get)
-    rho = spearman_rho([hist_order.index(c) for c in model_order], range(len(model_order))) \
-        if len(model_order) > 2 else float("nan")
-    expected = {m: {k: _expected_exits(r, focus, side, m) for k, r in (("factual", fac), ("counterfactual", cf),
-                                                                    ("hindsight", hind))}
-                for m in ("1944-06", "1945-01")}
+    rho = (
+        spearman_rho([hist_order.index(c) for c in model_order], range(len(model_order)))
+        if len(model_order) > 2
+        else float("nan")
+    )
+    expected = {
+        m: {
+            k: _expected_exits(r, focus, side, m)
+            for k, r in (("factual", fac), ("counterfactual", cf), ("hindsight", hind))
+        }
+        for m in ("1944-06", "1945-01")
+    }
     for m in expected:
         t = fac.months.index(m) if m in fac.months else None
-        expected[m]["record"] = None if t is None else int(sum(
-            truth[t, fac.ccodes.index(c)] != 2 for c in focus if c in fac.ccodes))
-    return {"minor_allies": rows, "historical_order": hist_order, "model_order": model_order,
-            "order_spearman": rho, "expected_exits": expected,
-            "median_within_4_months": int(sum(r["months_off"] is not None and abs(r["months_off"]) <= 4
-                                              for r in rows))}, rows
+        expected[m]["record"] = (
+            None if t is None else int(sum(truth[t, fac.ccodes.index(c)] != 2 for c in focus if c in fac.ccodes))
+        )
+    return {
+        "minor_allies": rows,
+        "historical_order": hist_order,
+        "model_order": model_order,
+        "order_spearman": rho,
+        "expected_exits": expected,
+        "median_within_4_months": int(sum(r["months_off"] is not None and abs(r["months_off"]) <= 4 for r in rows)),
+    }, rows
 
 
-def _in_sample(ins_f, ins_c, hind, hist: dict, truth: np.ndarray, member: np.ndarray, focus: tuple, side: int,
-               ref: str, war_end: dt.date) -> dict:
+def _in_sample(
+    ins_f,
+    ins_c,
+    hind,
+    hist: dict,
+    truth: np.ndarray,
+    member: np.ndarray,
+    focus: tuple,
+    side: int,
+    ref: str,
+    war_end: dt.date,
+) -> dict:
     """The in-sample arms: hazards also fitted on the war after the cut-off (an explanation, not a forecast)."""
     ins_rows = _state_rows(ins_f, ins_c, hind, focus, hist, ref)
     return {
         "fit_until": war_end.isoformat(),
         "p_left_by": {r["name"]: {k: r["p_left_by"][k] for k in ("factual", "counterfactual")} for r in ins_rows},
         "median_exit": {r["name"]: r["exit_month"]["median"] for r in ins_rows},
-        "expected_exits": {m: {"factual": _expected_exits(ins_f, focus, side, m),
-                               "counterfactual": _expected_exits(ins_c, focus, side, m)}
-                           for m in ("1944-06", "1945-01")},
+        "expected_exits": {
+            m: {
+                "factual": _expected_exits(ins_f, focus, side, m),
+                "counterfactual": _expected_exits(ins_c, focus, side, m),
+            }
+            for m in ("1944-06", "1945-01")
+        },
         "brier": _brier_block(ins_f, ins_c, hind, truth, member),
         "exit_hazard": ins_f.hazards.exit.table().round(4).to_dict(orient="records"),
         "note": "hazards fitted on every other war and on this war through its end (in-sample): how well the "
-                "mechanism accounts for the record once the record can inform it; not a forecast"}
+        "mechanism accounts for the record once the record can inform it; not a forecast",
+    }
 
 
-def _wwii_metrics(ev, at: dt.date, arms: tuple, hist: dict, truth: np.ndarray, member: np.ndarray, metrics: dict,
-                  notes: list[str]) -> dict:
+def _wwii_metrics(
+    ev, at: dt.date, arms: tuple, hist: dict, truth: np.ndarray, member: np.ndarray, metrics: dict, notes: list[str]
+) -> dict:
     """Axis cohesion, the in-sample arms, the record's extras and the misses of a WWII report (fills ``metrics``
     and ``notes``); returns the expected exits."""
     fac, cf, hind, ins_f, ins_c = arms
@@ -318,25 +382,43 @@ def _wwii_metrics(ev, at: dt.date, arms: tuple, hist: dict, truth: np.ndarray, m
 def _wwi_changes(at: dt.date, arms: tuple, hist: dict, focus: tuple, win_end: dt.date) -> dict:
     """Recorded entries, exits and switches within the window after a WWI battle, with P(change) per arm."""
     fac = arms[0]
-    rec_changes = [h for h in hist["changes"] if h["kind"] in ("war_entry", "war_exit", "side_change")
-                   and h["date"] <= win_end.isoformat() and h["ccode"] in focus]
+    rec_changes = [
+        h
+        for h in hist["changes"]
+        if h["kind"] in ("war_entry", "war_exit", "side_change")
+        and h["date"] <= win_end.isoformat()
+        and h["ccode"] in focus
+    ]
     t_w = max(k for k, d in enumerate(fac.days) if d <= win_end) if fac.days[0] <= win_end else 0
     changed = {}
     named = tuple(zip(("factual", "counterfactual", "hindsight"), arms, strict=True))
     for c in sorted({h["ccode"] for h in rec_changes}):
         i = fac.ccodes.index(c)
-        p = {k: float((r.sides[:, :t_w + 1, i] != r.init_side[i]).any(axis=1).mean()) for k, r in named}
-        changed[str(c)] = {"name": state_name(c), "record": [h for h in rec_changes if h["ccode"] == c],
-                           "p_change_within_window": p}
-    return {"window_months": WWI_WINDOW_MONTHS, "window_end": win_end.isoformat(), "states": changed,
-            "expected_changes": {k: _changes_within(r, focus, win_end) for k, r in named}}
+        p = {k: float((r.sides[:, : t_w + 1, i] != r.init_side[i]).any(axis=1).mean()) for k, r in named}
+        changed[str(c)] = {
+            "name": state_name(c),
+            "record": [h for h in rec_changes if h["ccode"] == c],
+            "p_change_within_window": p,
+        }
+    return {
+        "window_months": WWI_WINDOW_MONTHS,
+        "window_end": win_end.isoformat(),
+        "states": changed,
+        "expected_changes": {k: _changes_within(r, focus, win_end) for k, r in named},
+    }
 
 
 def _fit_block(fac) -> dict:
     """The fitted hazards' tables, the wars they were fitted on and the calibrated contact loss."""
-    fit: dict = {k: {"n_obs": m.n_obs_, "n_events": m.n_events_, "penalised": m.penalised_,
-                     "table": m.table().round(4).to_dict(orient="records")}
-                 for k, m in (("exit", fac.hazards.exit), ("join", fac.hazards.join), ("contact", fac.hazards.contact))}
+    fit: dict = {
+        k: {
+            "n_obs": m.n_obs_,
+            "n_events": m.n_events_,
+            "penalised": m.penalised_,
+            "table": m.table().round(4).to_dict(orient="records"),
+        }
+        for k, m in (("exit", fac.hazards.exit), ("join", fac.hazards.join), ("contact", fac.hazards.contact))
+    }
     fit["wars"] = fac.hazards.wars
     fit["contact_loss"] = fac.contact_loss
     return fit
@@ -350,42 +432,64 @@ def _arms(ev, at: dt.date, until: dt.date, runs: int, seed: int, threads: int) -
     """
     base = dict(war=ev.war, at=at, until=until, runs=runs, seed=seed)
     war_end = WAR_END[ev.war]
-    return _run_many([
-        ForecastSpec(**base, events=((ev.slug, "historical"),)),
-        ForecastSpec(**base, events=((ev.slug, "reversed"),)),
-        ForecastSpec(**base, events=((ev.slug, "historical"),), hindsight=True),
-        ForecastSpec(**base, events=((ev.slug, "historical"),), fit_until=war_end),
-        ForecastSpec(**base, events=((ev.slug, "reversed"),), fit_until=war_end)], threads)
+    return _run_many(
+        [
+            ForecastSpec(**base, events=((ev.slug, "historical"),)),
+            ForecastSpec(**base, events=((ev.slug, "reversed"),)),
+            ForecastSpec(**base, events=((ev.slug, "historical"),), hindsight=True),
+            ForecastSpec(**base, events=((ev.slug, "historical"),), fit_until=war_end),
+            ForecastSpec(**base, events=((ev.slug, "reversed"),), fit_until=war_end),
+        ],
+        threads,
+    )
 
 
 def _capability_metrics(fac: ForecastResult, cf: ForecastResult, hshares: list[dict]) -> dict:
     """The report's capability metrics: Germany's isolation, the USSR's standing and per-state CINC paths."""
     cap = capability_block(fac, cf, hshares)
     return {
-        "germany_isolation": {**cap["germany_isolation"], "months": cap["months"], "note": cap["note"],
-                              "yearly": cap["yearly_side2"]},
+        "germany_isolation": {
+            **cap["germany_isolation"],
+            "months": cap["months"],
+            "note": cap["note"],
+            "yearly": cap["yearly_side2"],
+        },
         "ussr_standing": {"allied_capability_share": cap["allied"], "months": cap["months"]},
-        "capability_paths": {"states": capability_paths(fac),
-                             "note": "model: NMC components projected from the years known at the cut-off "
-                                     "(before battle effects and contact losses); record: COW NMC v7.0 CINC "
-                                     "of that year (known only afterwards)"}}
+        "capability_paths": {
+            "states": capability_paths(fac),
+            "note": "model: NMC components projected from the years known at the cut-off "
+            "(before battle effects and contact losses); record: COW NMC v7.0 CINC "
+            "of that year (known only afterwards)",
+        },
+    }
 
 
 def _summary(lab: dict, expected: dict, metrics: dict) -> dict:
     """The report's headline figures: expected exits, P(left the Axis by 1945-01), Brier against persistence."""
     b = metrics["brier"]
     return {
-        "labels": lab, "expected_exits": expected,
-        "p_left_axis_by_1945_01": {r["name"]: r["p_left_axis_by_1945_01"]
-                                   for r in metrics.get("axis_cohesion", {}).get("minor_allies", [])},
-        "brier_factual": b["factual"], "brier_persistence": b["persistence"],
+        "labels": lab,
+        "expected_exits": expected,
+        "p_left_axis_by_1945_01": {
+            r["name"]: r["p_left_axis_by_1945_01"] for r in metrics.get("axis_cohesion", {}).get("minor_allies", [])
+        },
+        "brier_factual": b["factual"],
+        "brier_persistence": b["persistence"],
         "brier_skill_vs_persistence": b["skill_vs_persistence"],
         "beats_persistence": bool(b["factual"] < b["persistence"]),
     }
 
 
-def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, months: int | None = None,
-                 decompose: bool = True, progress=None, **_execution) -> Consequences:
+def consequences(
+    event: str = "stalingrad",
+    *,
+    runs: int = 1000,
+    seed: int = 0,
+    months: int | None = None,
+    decompose: bool = True,
+    progress=None,
+    **_execution,
+) -> Consequences:
     """Factual, counterfactual and hindsight forecasts from the event's outcome date, held against the record.
 
     The horizon runs to the end of the war (WWII: Germany's surrender; WWI: the armistice) unless
@@ -415,7 +519,8 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
     notes: list[str] = [
         f"Information cut-off {at} (the date the battle's outcome was known): the war's sides, fronts, battles and "
         f"NMC years known then; hazards fitted on {len(fac.hazards.wars)} wars ({fac.hazards.n_changes} voluntary "
-        f"changes), the evaluated war only before the cut-off."]
+        f"changes), the evaluated war only before the cut-off."
+    ]
     metrics: dict = {"brier": _brier_block(fac, cf, hind, truth, member), **_capability_metrics(fac, cf, hshares)}
     if ev.war == WWII:
         expected = _wwii_metrics(ev, at, (fac, cf, hind, ins_f, ins_c), hist, truth, member, metrics, notes)
@@ -424,17 +529,30 @@ def consequences(event: str = "stalingrad", *, runs: int = 1000, seed: int = 0, 
         win_end = add_months(at, WWI_WINDOW_MONTHS)
         metrics["wwi_changes"] = _wwi_changes(at, (fac, cf, hind), hist, focus, win_end)
         if decompose:
-            metrics["channels"] = _channels(ev, fac, cf, focus, 0, win_end.strftime("%Y-%m"), runs, seed,
-                                            metric=lambda r: _changes_within(r, focus, win_end), threads=threads)
+            metrics["channels"] = _channels(
+                ev,
+                fac,
+                cf,
+                focus,
+                0,
+                win_end.strftime("%Y-%m"),
+                runs,
+                seed,
+                metric=lambda r: _changes_within(r, focus, win_end),
+                threads=threads,
+            )
         expected = {}
     if decompose and ev.war == WWII:
         metrics["channels"] = _channels(ev, fac, cf, MINOR_AXIS, 2, "1945-01", runs, seed, threads=threads)
-        metrics["in_sample"]["channels"] = _channels(ev, ins_f, ins_c, MINOR_AXIS, 2, "1945-01", runs, seed,
-                                                     threads=threads)
+        metrics["in_sample"]["channels"] = _channels(
+            ev, ins_f, ins_c, MINOR_AXIS, 2, "1945-01", runs, seed, threads=threads
+        )
     metrics["fit"] = _fit_block(fac)
     b = metrics["brier"]
     if b["factual"] >= b["persistence"]:
-        notes.append(f"The model's Brier score ({b['factual']:.4f}) does not beat persistence ({b['persistence']:.4f}) "
-                     f"on {b['months']}.")
+        notes.append(
+            f"The model's Brier score ({b['factual']:.4f}) does not beat persistence ({b['persistence']:.4f}) "
+            f"on {b['months']}."
+        )
     metrics["summary"] = _summary(lab, expected, metrics)
     return Consequences(ev, fac, cf, hist, truth, member, metrics, hshares, notes)

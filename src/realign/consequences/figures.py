@@ -30,8 +30,14 @@ def capability_figure(c) -> bytes:
     ussr = c.metrics["ussr_standing"]["allied_capability_share"]
     x = np.arange(len(iso["months"]))
     fig, ax = plt.subplots(figsize=(9, 4))
-    ax.fill_between(x, iso["factual_p05"], iso["factual_p95"], color=COLORS["axis"], alpha=0.15,
-                    label="Axis share, factual 90% band")
+    ax.fill_between(
+        x,
+        iso["factual_p05"],
+        iso["factual_p95"],
+        color=COLORS["axis"],
+        alpha=0.15,
+        label="Axis share, factual 90% band",
+    )
     ax.plot(x, iso["factual_mean"], color=COLORS["axis"], lw=2, label="Axis share, factual (mean)")
     ax.plot(x, iso["counterfactual_mean"], color=COLORS["axis"], lw=2, ls="--", label="Axis share, counterfactual")
     ax.plot(x, iso["history"], color=COLORS["history"], lw=1.5, marker="o", ms=3, label="Axis share, record")
@@ -63,15 +69,30 @@ def timeline_figure(c, ccodes: tuple[int, ...]) -> bytes:
             for t in range(len(months)):
                 side = c.truth[t, pos[cc]]
                 if c.truth_member[t, pos[cc]]:
-                    ax.plot(t, r, marker={0: "o", 1: "s", 2: "x"}[int(side)], ms=3.5,
-                            color={0: "#666666", 1: COLORS["allies"], 2: "black"}[int(side)])
+                    ax.plot(
+                        t,
+                        r,
+                        marker={0: "o", 1: "s", 2: "x"}[int(side)],
+                        ms=3.5,
+                        color={0: "#666666", 1: COLORS["allies"], 2: "black"}[int(side)],
+                    )
         ax.set_title(f"P(axis), {title}", fontsize=9)
         step = max(1, len(months) // 7)
-        ax.set_xticks(range(0, len(months), step), [months[i] for i in range(0, len(months), step)], rotation=45,
-                      ha="right", fontsize=7)
+        ax.set_xticks(
+            range(0, len(months), step),
+            [months[i] for i in range(0, len(months), step)],
+            rotation=45,
+            ha="right",
+            fontsize=7,
+        )
     axes[0].set_yticks(range(len(rows)), [state_name(cc) for cc in rows], fontsize=8)
-    fig.text(0.5, -0.04, "shading: model P(axis); markers: record (x axis, square allies, dot not fighting)",
-             ha="center", fontsize=8)
+    fig.text(
+        0.5,
+        -0.04,
+        "shading: model P(axis); markers: record (x axis, square allies, dot not fighting)",
+        ha="center",
+        fontsize=8,
+    )
     return _png(fig)
 
 
@@ -90,16 +111,21 @@ def network_figure(c) -> bytes:
         sides = s.war_sides(c.event.war)
         keep = [n for n in g.nodes if g.degree(n) > 0]
         h = g.subgraph(keep)
-        colors = [COLORS["allies"] if sides.get(n) == 1 else COLORS["axis"] if sides.get(n) == 2 else COLORS["neutral"]
-                  for n in h.nodes]
+        colors = [
+            COLORS["allies"] if sides.get(n) == 1 else COLORS["axis"] if sides.get(n) == 2 else COLORS["neutral"]
+            for n in h.nodes
+        ]
         sizes = [30 + 2500 * (h.nodes[n].get("cinc") or 0) for n in h.nodes]
         pos_e = [(u, v) for u, v, a in h.edges(data=True) if a["sign"] > 0]
         neg_e = [(u, v) for u, v, a in h.edges(data=True) if a["sign"] < 0]
         nx.draw_networkx_edges(h, pos, edgelist=pos_e, ax=ax, edge_color="#4a7", alpha=0.35, width=0.6)
         nx.draw_networkx_edges(h, pos, edgelist=neg_e, ax=ax, edge_color="#c33", alpha=0.25, width=0.5, style="dashed")
         nx.draw_networkx_nodes(h, pos, ax=ax, node_color=colors, node_size=sizes, linewidths=0.5, edgecolors="white")
-        labels = {n: h.nodes[n].get("stateabb", str(n)) for n in h.nodes if (h.nodes[n].get("cinc") or 0) > 0.01
-                  or n in (325, 360, 355, 375, 310, 640)}
+        labels = {
+            n: h.nodes[n].get("stateabb", str(n))
+            for n in h.nodes
+            if (h.nodes[n].get("cinc") or 0) > 0.01 or n in (325, 360, 355, 375, 310, 640)
+        }
         nx.draw_networkx_labels(h, pos, labels=labels, ax=ax, font_size=7)
         ax.set_title(f"{d} (record): green = alliance/same side, red dashed = opposite sides", fontsize=8)
         ax.axis("off")

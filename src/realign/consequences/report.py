@@ -49,78 +49,113 @@ def _summary(c: Consequences) -> Section:
     ]
     ex = m["summary"].get("expected_exits") or {}
     for month, e in ex.items():
-        head.append(f"Expected exits of Germany's five minor allies by {month}: factual {_iv(e['factual'])}, "
-                    f"counterfactual {_iv(e['counterfactual'])}, hindsight {_iv(e['hindsight'])}; record "
-                    f"{e['record']}.")
-    head.append(f"Brier score on monthly sides {b['months']} ({b['cells']} state-months): model {b['factual']:.4f}, "
-                f"persistence {b['persistence']:.4f} (skill {b['skill_vs_persistence']:+.1%}), counterfactual "
-                f"{b['counterfactual']:.4f}, hindsight {b['hindsight']:.4f}.")
+        head.append(
+            f"Expected exits of Germany's five minor allies by {month}: factual {_iv(e['factual'])}, "
+            f"counterfactual {_iv(e['counterfactual'])}, hindsight {_iv(e['hindsight'])}; record "
+            f"{e['record']}."
+        )
+    head.append(
+        f"Brier score on monthly sides {b['months']} ({b['cells']} state-months): model {b['factual']:.4f}, "
+        f"persistence {b['persistence']:.4f} (skill {b['skill_vs_persistence']:+.1%}), counterfactual "
+        f"{b['counterfactual']:.4f}, hindsight {b['hindsight']:.4f}."
+    )
     return "Summary", head
 
 
 def _cohesion(coh: dict) -> Section:
     from realign.data.names import state_name
 
-    rows = ["| state | record: left the Axis | P(left by 1945-01) factual | counterfactual | hindsight | "
-            "model exit month: median [90%] | months off |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| state | record: left the Axis | P(left by 1945-01) factual | counterfactual | hindsight | "
+        "model exit month: median [90%] | months off |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in coh["minor_allies"]:
         p, e = r["p_left_by"], r["exit_month"]
-        rows.append(f"| {r['name']} | {r['historical_exit'] or 'not in window'} | {_pct(p['factual'])} | "
-                    f"{_pct(p['counterfactual'])} | {_pct(p['hindsight'])} | "
-                    f"{e['median'] or 'after the horizon'} [{e['p05'] or '-'} .. {e['p95'] or 'after'}] | "
-                    f"{r['months_off'] if r['months_off'] is not None else '-'} |")
-    rows += ["", "Order of exits, record: " + " → ".join(state_name(x) for x in coh["historical_order"])
-             + "; model (mean exit time, censored at the horizon): "
-             + " → ".join(state_name(x) for x in coh["model_order"])
-             + f" (Spearman {coh['order_spearman']:.2f}). Median exit within 4 months of the record: "
-             f"{coh['median_within_4_months']} of {len(coh['minor_allies'])}."]
+        rows.append(
+            f"| {r['name']} | {r['historical_exit'] or 'not in window'} | {_pct(p['factual'])} | "
+            f"{_pct(p['counterfactual'])} | {_pct(p['hindsight'])} | "
+            f"{e['median'] or 'after the horizon'} [{e['p05'] or '-'} .. {e['p95'] or 'after'}] | "
+            f"{r['months_off'] if r['months_off'] is not None else '-'} |"
+        )
+    rows += [
+        "",
+        "Order of exits, record: "
+        + " → ".join(state_name(x) for x in coh["historical_order"])
+        + "; model (mean exit time, censored at the horizon): "
+        + " → ".join(state_name(x) for x in coh["model_order"])
+        + f" (Spearman {coh['order_spearman']:.2f}). Median exit within 4 months of the record: "
+        f"{coh['median_within_4_months']} of {len(coh['minor_allies'])}.",
+    ]
     return "Axis cohesion: the minor allies' exits", rows
 
 
 def _in_sample(ins: dict) -> Section:
-    rows = [f"The same information set, with the hazards fitted on this war through {ins['fit_until']} as well "
-            "(in-sample: the record after the cut-off informs the weights, so this explains rather than "
-            "forecasts):", "", "| state | P(left by 1945-01) factual | counterfactual | model median exit |",
-            "|---|---|---|---|"]
+    rows = [
+        f"The same information set, with the hazards fitted on this war through {ins['fit_until']} as well "
+        "(in-sample: the record after the cut-off informs the weights, so this explains rather than "
+        "forecasts):",
+        "",
+        "| state | P(left by 1945-01) factual | counterfactual | model median exit |",
+        "|---|---|---|---|",
+    ]
     for name, p in ins["p_left_by"].items():
-        rows.append(f"| {name} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
-                    f"{ins['median_exit'][name] or 'after the horizon'} |")
+        rows.append(
+            f"| {name} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
+            f"{ins['median_exit'][name] or 'after the horizon'} |"
+        )
     for month, e in ins["expected_exits"].items():
         rows.append("")
-        rows.append(f"Expected exits by {month}: factual {_iv(e['factual'])}, counterfactual "
-                    f"{_iv(e['counterfactual'])}.")
+        rows.append(
+            f"Expected exits by {month}: factual {_iv(e['factual'])}, counterfactual {_iv(e['counterfactual'])}."
+        )
     b = ins["brier"]
-    rows.append(f"Brier {b['factual']:.4f} vs persistence {b['persistence']:.4f} "
-                f"(skill {b['skill_vs_persistence']:+.1%}).")
+    rows.append(
+        f"Brier {b['factual']:.4f} vs persistence {b['persistence']:.4f} (skill {b['skill_vs_persistence']:+.1%})."
+    )
     if "channels" in ins:
         ch = ins["channels"]
-        rows.append("Channels (in-sample): " + "; ".join(f"{k} {v:+.2f}" for k, v in ch["channels"].items())
-                    + f" of a factual-counterfactual difference of {ch['difference_expected_exits']:+.2f} exits.")
+        rows.append(
+            "Channels (in-sample): "
+            + "; ".join(f"{k} {v:+.2f}" for k, v in ch["channels"].items())
+            + f" of a factual-counterfactual difference of {ch['difference_expected_exits']:+.2f} exits."
+        )
     return "The mechanism in-sample", rows
 
 
 def _wwi_changes(w: dict) -> Section:
-    rows = [f"Recorded entries, exits and side changes within {w['window_months']} months of the cut-off "
-            f"(to {w['window_end']}), with the forecast probability of a change in that window:", "",
-            "| state | record | P(change) factual | counterfactual | hindsight |", "|---|---|---|---|---|"]
+    rows = [
+        f"Recorded entries, exits and side changes within {w['window_months']} months of the cut-off "
+        f"(to {w['window_end']}), with the forecast probability of a change in that window:",
+        "",
+        "| state | record | P(change) factual | counterfactual | hindsight |",
+        "|---|---|---|---|---|",
+    ]
     for r in w["states"].values():
         rec = "; ".join(f"{h['date']} {h['kind']}" for h in r["record"])
         p = r["p_change_within_window"]
-        rows.append(f"| {r['name']} | {rec} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | "
-                    f"{_pct(p['hindsight'])} |")
+        rows.append(
+            f"| {r['name']} | {rec} | {_pct(p['factual'])} | {_pct(p['counterfactual'])} | {_pct(p['hindsight'])} |"
+        )
     if not w["states"]:
         rows.append("| (no recorded change in the window) | | | | |")
     e = w.get("expected_changes")
     if e:
-        rows += ["", f"Expected number of states (outside the cores) changing side within the window: factual "
-                 f"{e['factual']:.2f}, counterfactual {e['counterfactual']:.2f}, hindsight {e['hindsight']:.2f}."]
+        rows += [
+            "",
+            f"Expected number of states (outside the cores) changing side within the window: factual "
+            f"{e['factual']:.2f}, counterfactual {e['counterfactual']:.2f}, hindsight {e['hindsight']:.2f}.",
+        ]
     return "Recorded changes after the battle", rows
 
 
 def _channels_section(ch: dict, what: str) -> Section:
-    rows = [f"Factual minus counterfactual {what} by {ch['month']}: "
-            f"{ch['difference_expected_exits']:+.2f}.",
-            "", "| channel | share of the difference (exits) |", "|---|---|"]
+    rows = [
+        f"Factual minus counterfactual {what} by {ch['month']}: {ch['difference_expected_exits']:+.2f}.",
+        "",
+        "| channel | share of the difference (exits) |",
+        "|---|---|",
+    ]
     rows += [f"| {k} | {v:+.2f} |" for k, v in ch["channels"].items()]
     rows += ["", ch["note"] + "."]
     return "How the outcome acts: channel decomposition", rows
@@ -129,70 +164,94 @@ def _channels_section(ch: dict, what: str) -> Section:
 def _isolation(m: dict) -> Section:
     iso, lab = m["germany_isolation"], m["summary"]["labels"]
     rows = ["| year | model: side-2 capability share (mean) | record | difference |", "|---|---|---|---|"]
-    rows += [f"| {y} | {v['model']:.3f} | {v['record']:.3f} | {v['difference']:+.3f} |"
-             for y, v in iso["yearly"].items()]
-    rows += ["", f"Capability share of side 2 ({lab[2]}) at the end of the horizon: factual "
-             f"{iso['factual_mean'][-1]:.3f} [90%: {iso['factual_p05'][-1]:.3f}-{iso['factual_p95'][-1]:.3f}], "
-             f"counterfactual {iso['counterfactual_mean'][-1]:.3f}, record {iso['history'][-1]:.3f}.",
-             iso["note"] + "."]
+    rows += [
+        f"| {y} | {v['model']:.3f} | {v['record']:.3f} | {v['difference']:+.3f} |" for y, v in iso["yearly"].items()
+    ]
+    rows += [
+        "",
+        f"Capability share of side 2 ({lab[2]}) at the end of the horizon: factual "
+        f"{iso['factual_mean'][-1]:.3f} [90%: {iso['factual_p05'][-1]:.3f}-{iso['factual_p95'][-1]:.3f}], "
+        f"counterfactual {iso['counterfactual_mean'][-1]:.3f}, record {iso['history'][-1]:.3f}.",
+        iso["note"] + ".",
+    ]
     cp = m.get("capability_paths", {}).get("states", {})
     if cp:
         years = sorted({y for v in cp.values() for y in v})
-        rows += ["", "Projected CINC beside the record (each state's trend, before battle and contact effects):", "",
-                 "| state | " + " | ".join(f"{y} model | {y} record" for y in years) + " |",
-                 "|---|" + "---|" * (2 * len(years))]
+        rows += [
+            "",
+            "Projected CINC beside the record (each state's trend, before battle and contact effects):",
+            "",
+            "| state | " + " | ".join(f"{y} model | {y} record" for y in years) + " |",
+            "|---|" + "---|" * (2 * len(years)),
+        ]
         for name, v in cp.items():
             cells = []
             for y in years:
                 r = v.get(y, {})
-                cells += [f"{r['model']:.3f}" if r else "-",
-                          f"{r['record']:.3f}" if r and r.get("record") is not None else "missing"]
+                cells += [
+                    f"{r['model']:.3f}" if r else "-",
+                    f"{r['record']:.3f}" if r and r.get("record") is not None else "missing",
+                ]
             rows.append(f"| {name} | " + " | ".join(cells) + " |")
     return "Germany's isolation: capability paths", rows
 
 
 def _record_sections(m: dict) -> list[Section]:
     """Neutrals, US/UK support and the post-war blocs (WWII reports)."""
-    rows = ["| state | P(allies) at end, factual | counterfactual | record at end | recorded moves in window |",
-            "|---|---|---|---|---|"]
+    rows = [
+        "| state | P(allies) at end, factual | counterfactual | record at end | recorded moves in window |",
+        "|---|---|---|---|---|",
+    ]
     for r in m["neutrals_drift"]["states"]:
         if r["ccode"] not in NEUTRALS and not r["history_events"]:
             continue
-        moves = "; ".join(f"{h['date']} {h['kind']} {h['counterpart'] or ''}".strip()
-                          for h in r["history_events"][:4])
+        moves = "; ".join(f"{h['date']} {h['kind']} {h['counterpart'] or ''}".strip() for h in r["history_events"][:4])
         pa = r["p_allies_end"]
-        rows.append(f"| {r['name']} | {_pct(pa['factual'])} | {_pct(pa['counterfactual'])}"
-                    f" | {['not fighting', 'allies', 'axis'][r['history_side_end']]} | {moves or '—'} |")
+        rows.append(
+            f"| {r['name']} | {_pct(pa['factual'])} | {_pct(pa['counterfactual'])}"
+            f" | {['not fighting', 'allies', 'axis'][r['history_side_end']]} | {moves or '—'} |"
+        )
     rows += ["", m["neutrals_drift"]["note"] + "."]
     out = [("Neutrals' drift", rows)]
     sup = m["us_uk_support"]
-    rows = [f"- {h['date']}: {h['name']} — {h['kind']} — {h['counterpart']} ({h['source']})"
-            for h in sup["history"]]
+    rows = [f"- {h['date']}: {h['name']} — {h['kind']} — {h['counterpart']} ({h['source']})" for h in sup["history"]]
     out.append(("US and British support for the USSR", rows + ["", sup["note"] + "."]))
     bl = m["postwar_blocs"]
-    rows = ["NATO founders/joiners (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["nato"]) + ".",
-            "Warsaw Pact (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["warsaw_pact"]) + "."]
+    rows = [
+        "NATO founders/joiners (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["nato"]) + ".",
+        "Warsaw Pact (record): " + ", ".join(f"{x['name']} {x['date']}" for x in bl["warsaw_pact"]) + ".",
+    ]
     ls = bl.get("landscape_1955", {})
     if "agreement" in ls:
-        rows.append(f"Landscape global minimum on 1955 data ({ls['n']} bloc members, exact={ls['exact']}): "
-                    f"{_pct(ls['agreement'])} of states placed with their actual bloc ({ls['data_used']}).")
+        rows.append(
+            f"Landscape global minimum on 1955 data ({ls['n']} bloc members, exact={ls['exact']}): "
+            f"{_pct(ls['agreement'])} of states placed with their actual bloc ({ls['data_used']})."
+        )
     elif ls:
         rows.append(f"Landscape prediction unavailable: {ls.get('error')}.")
-    rows.append("Post-war bloc formation (1949-1955) is beyond the simulated horizon: shown from the record, not "
-                "attributed to the battle.")
+    rows.append(
+        "Post-war bloc formation (1949-1955) is beyond the simulated horizon: shown from the record, not "
+        "attributed to the battle."
+    )
     out.append(("Post-war blocs (to 1955)", rows))
     return out
 
 
 def _fit(fit: dict) -> Section:
-    rows = [f"Hazards fitted on COW wars {', '.join(map(str, fit['wars']))}; share of capability lost under enemy "
-            f"contact (calibrated before the cut-off): {fit['contact_loss']:.3f}.", "",
-            "| hazard | term | coefficient | SE | 95% interval |", "|---|---|---|---|---|"]
+    rows = [
+        f"Hazards fitted on COW wars {', '.join(map(str, fit['wars']))}; share of capability lost under enemy "
+        f"contact (calibrated before the cut-off): {fit['contact_loss']:.3f}.",
+        "",
+        "| hazard | term | coefficient | SE | 95% interval |",
+        "|---|---|---|---|---|",
+    ]
     for k in ("exit", "join", "contact"):
         for r in fit[k]["table"]:
-            rows.append(f"| {k} (n={fit[k]['n_obs']}, events={fit[k]['n_events']}"
-                        f"{', ridge' if fit[k]['penalised'] else ''}) | {r['term']} | {r['coef']:+.2f} | "
-                        f"{r['se']:.2f} | {r['lo95']:+.2f} .. {r['hi95']:+.2f} |")
+            rows.append(
+                f"| {k} (n={fit[k]['n_obs']}, events={fit[k]['n_events']}"
+                f"{', ridge' if fit[k]['penalised'] else ''}) | {r['term']} | {r['coef']:+.2f} | "
+                f"{r['se']:.2f} | {r['lo95']:+.2f} .. {r['hi95']:+.2f} |"
+            )
     return "What the model was fitted on", rows
 
 
@@ -207,8 +266,9 @@ def _sections(c: Consequences) -> list[Section]:
     if "wwi_changes" in m:
         out.append(_wwi_changes(m["wwi_changes"]))
     if "channels" in m:
-        out.append(_channels_section(m["channels"], "expected exits" if "axis_cohesion" in m
-                                     else "expected side changes"))
+        out.append(
+            _channels_section(m["channels"], "expected exits" if "axis_cohesion" in m else "expected side changes")
+        )
     out.append(_isolation(m))
     if "neutrals_drift" in m:
         out += _record_sections(m)
@@ -236,13 +296,22 @@ def render_markdown(c: Consequences, figure_dir: str | None = None) -> str:
             lines += ["![Alignment timeline](timeline.png)", ""]
     if figure_dir:
         lines += ["## The network before and after", "", "![Network](network.png)", ""]
-    lines += ["## Record: dated changes in the window", "",
-              "| date | state | kind | counterpart | verified | source |", "|---|---|---|---|---|---|"]
+    lines += [
+        "## Record: dated changes in the window",
+        "",
+        "| date | state | kind | counterpart | verified | source |",
+        "|---|---|---|---|---|---|",
+    ]
     for h in c.historical["changes"]:
-        lines.append(f"| {h['date']} | {h['name']} | {h['kind']} | {h['counterpart'] or ''} | "
-                     f"{'yes' if h['verified'] else 'UNVERIFIED'} | {h['source']} |")
-    lines += ["", "Data: COW State System v2016, NMC v7.0, Inter-State War v4.0, ATOP 5.1, COW contiguity 3.2, "
-              "MID 4.3, V-Dem via isard, WWII events table (see `realign data cite`)."]
+        lines.append(
+            f"| {h['date']} | {h['name']} | {h['kind']} | {h['counterpart'] or ''} | "
+            f"{'yes' if h['verified'] else 'UNVERIFIED'} | {h['source']} |"
+        )
+    lines += [
+        "",
+        "Data: COW State System v2016, NMC v7.0, Inter-State War v4.0, ATOP 5.1, COW contiguity 3.2, "
+        "MID 4.3, V-Dem via isard, WWII events table (see `realign data cite`).",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -275,10 +344,13 @@ def render_html(c: Consequences, figs: dict[str, bytes] | None = None) -> str:
             if table:
                 head, *rest = table
                 cells = lambda r: [x.strip() for x in r.strip("|").split("|")]  # noqa: E731
-                parts.append("<table><thead><tr>" + "".join(f"<th>{html.escape(x)}</th>" for x in cells(head))
-                             + "</tr></thead><tbody>" + "".join(
-                                 "<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in cells(r)) + "</tr>"
-                                 for r in rest) + "</tbody></table>")
+                parts.append(
+                    "<table><thead><tr>"
+                    + "".join(f"<th>{html.escape(x)}</th>" for x in cells(head))
+                    + "</tr></thead><tbody>"
+                    + "".join("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in cells(r)) + "</tr>" for r in rest)
+                    + "</tbody></table>"
+                )
                 table = []
             if line.startswith("- "):
                 parts.append(f"<p class='li'>• {_md_inline(line[2:])}</p>")
@@ -293,20 +365,28 @@ def render_html(c: Consequences, figs: dict[str, bytes] | None = None) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(h['date'])}</td><td>{html.escape(h['name'])}</td><td>{html.escape(h['kind'])}</td>"
         f"<td>{html.escape(h['counterpart'] or '')}</td><td>{'yes' if h['verified'] else '<b>unverified</b>'}</td>"
-        f"<td class='src'>{html.escape(h['source'])}</td></tr>" for h in c.historical["changes"])
-    parts.append("<section><h2>Record: dated changes in the window</h2><details><summary>"
-                 f"{len(c.historical['changes'])} rows with sources</summary><table><thead><tr><th>date</th>"
-                 "<th>state</th><th>kind</th><th>counterpart</th><th>verified</th><th>source</th></tr></thead>"
-                 f"<tbody>{rows}</tbody></table></details></section>")
-    css = ("body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2rem auto;"
-           "padding:0 1rem;color:#222}h1{font-size:1.6rem}h2{font-size:1.2rem;border-bottom:1px solid #ddd;"
-           "margin-top:2rem}table{border-collapse:collapse;font-size:13px;margin:.5rem 0}td,th{border:1px solid #ddd;"
-           "padding:3px 6px;text-align:left;vertical-align:top}th{background:#f4f4f4}figure{margin:1rem 0}"
-           "img{max-width:100%}td.src{font-size:11px;word-break:break-all;max-width:28rem}p.li{margin:.2rem 0}")
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-            f"<title>realign: consequences of {html.escape(c.event.name)}</title><style>{css}</style></head>"
-            f"<body>{''.join(parts)}</body></html>")
+        f"<td class='src'>{html.escape(h['source'])}</td></tr>"
+        for h in c.historical["changes"]
+    )
+    parts.append(
+        "<section><h2>Record: dated changes in the window</h2><details><summary>"
+        f"{len(c.historical['changes'])} rows with sources</summary><table><thead><tr><th>date</th>"
+        "<th>state</th><th>kind</th><th>counterpart</th><th>verified</th><th>source</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></details></section>"
+    )
+    css = (
+        "body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2rem auto;"
+        "padding:0 1rem;color:#222}h1{font-size:1.6rem}h2{font-size:1.2rem;border-bottom:1px solid #ddd;"
+        "margin-top:2rem}table{border-collapse:collapse;font-size:13px;margin:.5rem 0}td,th{border:1px solid #ddd;"
+        "padding:3px 6px;text-align:left;vertical-align:top}th{background:#f4f4f4}figure{margin:1rem 0}"
+        "img{max-width:100%}td.src{font-size:11px;word-break:break-all;max-width:28rem}p.li{margin:.2rem 0}"
+    )
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>realign: consequences of {html.escape(c.event.name)}</title><style>{css}</style></head>"
+        f"<body>{''.join(parts)}</body></html>"
+    )
 
 
 def write_report(c: Consequences, out: str | Path) -> dict[str, Path]:

@@ -3,5 +3,15 @@
 from realign.data.names import resolve, resolve_detail, state_name
 from realign.data.store import cite, list_datasets, load, manifest, query, table_path, verify
 
-__all__ = ["load", "manifest", "list_datasets", "cite", "query", "table_path", "verify", "resolve",
-           "resolve_detail", "state_name"]
+__all__ = [
+    "load",
+    "manifest",
+    "list_datasets",
+    "cite",
+    "query",
+    "table_path",
+    "verify",
+    "resolve",
+    "resolve_detail",
+    "state_name",
+]

@@ -30,9 +30,23 @@ COW_ALLIANCE_CITATION = """@book{gibler2009alliances,
 }"""
 
 MEMBER_FILE = "alliance_v4.1_by_member.csv"
-_REQUIRED = ["version4id", "ccode", "ss_type", "mem_st_day", "mem_st_month", "mem_st_year", "mem_end_day",
-             "mem_end_month", "mem_end_year", "defense", "neutrality", "nonaggression", "entente",
-             "all_st_year", "all_end_year"]
+_REQUIRED = [
+    "version4id",
+    "ccode",
+    "ss_type",
+    "mem_st_day",
+    "mem_st_month",
+    "mem_st_year",
+    "mem_end_day",
+    "mem_end_month",
+    "mem_end_year",
+    "defense",
+    "neutrality",
+    "nonaggression",
+    "entente",
+    "all_st_year",
+    "all_end_year",
+]
 
 
 def user_data_dir() -> Path:
@@ -63,13 +77,14 @@ def import_cow_alliance(directory: str | os.PathLike, *, target: Path | None = N
     """Convert the user's COW alliance v4.1 member file to Parquet in the user data dir (atomic)."""
     src = Path(directory) / MEMBER_FILE
     if not src.exists():
-        raise InputFileError(f"{MEMBER_FILE} not found in {directory}; give the folder with COW's "
-                             "alliance v4.1 CSV files.", path=str(directory))
+        raise InputFileError(
+            f"{MEMBER_FILE} not found in {directory}; give the folder with COW's alliance v4.1 CSV files.",
+            path=str(directory),
+        )
     raw = pd.read_csv(src)
     missing = [c for c in _REQUIRED if c not in raw.columns]
     if missing:
-        raise InputFileError(f"not a COW alliance v4.1 member file: missing columns {missing}", path=str(src),
-                             line=1)
+        raise InputFileError(f"not a COW alliance v4.1 member file: missing columns {missing}", path=str(src), line=1)
     ongoing = pd.to_numeric(raw.mem_end_year, errors="coerce").isna() | (raw.mem_end_year <= 0)
     df = pd.DataFrame(
         {

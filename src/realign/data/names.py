@@ -25,41 +25,143 @@ __all__ = ["resolve", "resolve_detail", "resolve_states", "Resolution", "state_n
 #: Historical aliases and demonyms -> candidate ccodes (the date chooses among candidates).
 ALIASES: dict[str, tuple[int, ...]] = {
     # USSR / Russia (COW 365 throughout)
-    "ussr": (365,), "u.s.s.r.": (365,), "soviet union": (365,), "soviet": (365,), "soviets": (365,),
-    "russia": (365,), "russian": (365,), "russians": (365,), "russian empire": (365,),
-    "russian federation": (365,), "union of soviet socialist republics": (365,), "moscow": (365,),
+    "ussr": (365,),
+    "u.s.s.r.": (365,),
+    "soviet union": (365,),
+    "soviet": (365,),
+    "soviets": (365,),
+    "russia": (365,),
+    "russian": (365,),
+    "russians": (365,),
+    "russian empire": (365,),
+    "russian federation": (365,),
+    "union of soviet socialist republics": (365,),
+    "moscow": (365,),
     # Germany
-    "germany": (255, 260), "german": (255, 260), "germans": (255, 260), "german reich": (255,),
-    "third reich": (255,), "nazi germany": (255,), "reich": (255,), "prussia": (255,), "berlin": (255,),
-    "west germany": (260,), "frg": (260,), "federal republic of germany": (260,),
-    "east germany": (265,), "gdr": (265,), "ddr": (265,),
+    "germany": (255, 260),
+    "german": (255, 260),
+    "germans": (255, 260),
+    "german reich": (255,),
+    "third reich": (255,),
+    "nazi germany": (255,),
+    "reich": (255,),
+    "prussia": (255,),
+    "berlin": (255,),
+    "west germany": (260,),
+    "frg": (260,),
+    "federal republic of germany": (260,),
+    "east germany": (265,),
+    "gdr": (265,),
+    "ddr": (265,),
     # Britain
-    "britain": (200,), "great britain": (200,), "uk": (200,), "u.k.": (200,), "england": (200,),
-    "british": (200,), "english": (200,), "london": (200,),
+    "britain": (200,),
+    "great britain": (200,),
+    "uk": (200,),
+    "u.k.": (200,),
+    "england": (200,),
+    "british": (200,),
+    "english": (200,),
+    "london": (200,),
     # United States
-    "usa": (2,), "us": (2,), "u.s.": (2,), "u.s.a.": (2,), "united states": (2,), "america": (2,),
-    "american": (2,), "americans": (2,), "washington": (2,),
+    "usa": (2,),
+    "us": (2,),
+    "u.s.": (2,),
+    "u.s.a.": (2,),
+    "united states": (2,),
+    "america": (2,),
+    "american": (2,),
+    "americans": (2,),
+    "washington": (2,),
     # others
-    "italian": (325,), "italians": (325,), "kingdom of italy": (325,), "rome": (325,),
-    "romanian": (360,), "romanians": (360,), "rumania": (360,), "roumania": (360,), "rumanian": (360,),
-    "hungarian": (310,), "hungarians": (310,), "bulgarian": (355,), "bulgarians": (355,),
-    "finnish": (375,), "finns": (375,), "japanese": (740,), "empire of japan": (740,), "tokyo": (740,),
-    "french": (220,), "vichy": (220,), "vichy france": (220,), "free france": (220,),
-    "turkish": (640,), "turks": (640,), "ottoman empire": (640,), "ottoman": (640,), "ankara": (640,),
-    "swedish": (380,), "swedes": (380,), "spanish": (230,), "portuguese": (235,),
-    "polish": (290,), "poles": (290,), "yugoslav": (345,), "yugoslavian": (345,), "serbia": (345,),
-    "kingdom of yugoslavia": (345,), "czech": (315,), "czechoslovak": (315,), "greek": (350,),
-    "hellenic": (350,), "chinese": (710,), "republic of china": (710,), "nationalist china": (710,),
-    "roc": (710,), "prc": (710,), "people's republic of china": (710,), "norwegian": (385,),
-    "danish": (390,), "dutch": (210,), "holland": (210,), "belgian": (211,), "swiss": (225,),
-    "austrian": (305,), "canadian": (20,), "australian": (900,), "brazilian": (140,),
-    "mexican": (70,), "argentine": (160,), "argentinian": (160,), "iranian": (630,), "persia": (630,),
-    "persian": (630,), "iraqi": (645,), "egyptian": (651,), "indian": (750,), "siam": (800,),
-    "thai": (800,), "siamese": (800,), "mongolian": (712,), "mongolia": (712,), "burma": (775,),
-    "ceylon": (780,), "estonian": (366,), "latvian": (367,), "lithuanian": (368,), "albanian": (339,),
-    "irish": (205,), "eire": (205,), "korea": (730, 731, 732), "south korea": (732,),
-    "north korea": (731,), "taiwan": (713,), "philippine": (840,), "filipino": (840,),
-    "new zealander": (920,), "south african": (560,), "ethiopian": (530,), "abyssinia": (530,),
+    "italian": (325,),
+    "italians": (325,),
+    "kingdom of italy": (325,),
+    "rome": (325,),
+    "romanian": (360,),
+    "romanians": (360,),
+    "rumania": (360,),
+    "roumania": (360,),
+    "rumanian": (360,),
+    "hungarian": (310,),
+    "hungarians": (310,),
+    "bulgarian": (355,),
+    "bulgarians": (355,),
+    "finnish": (375,),
+    "finns": (375,),
+    "japanese": (740,),
+    "empire of japan": (740,),
+    "tokyo": (740,),
+    "french": (220,),
+    "vichy": (220,),
+    "vichy france": (220,),
+    "free france": (220,),
+    "turkish": (640,),
+    "turks": (640,),
+    "ottoman empire": (640,),
+    "ottoman": (640,),
+    "ankara": (640,),
+    "swedish": (380,),
+    "swedes": (380,),
+    "spanish": (230,),
+    "portuguese": (235,),
+    "polish": (290,),
+    "poles": (290,),
+    "yugoslav": (345,),
+    "yugoslavian": (345,),
+    "serbia": (345,),
+    "kingdom of yugoslavia": (345,),
+    "czech": (315,),
+    "czechoslovak": (315,),
+    "greek": (350,),
+    "hellenic": (350,),
+    "chinese": (710,),
+    "republic of china": (710,),
+    "nationalist china": (710,),
+    "roc": (710,),
+    "prc": (710,),
+    "people's republic of china": (710,),
+    "norwegian": (385,),
+    "danish": (390,),
+    "dutch": (210,),
+    "holland": (210,),
+    "belgian": (211,),
+    "swiss": (225,),
+    "austrian": (305,),
+    "canadian": (20,),
+    "australian": (900,),
+    "brazilian": (140,),
+    "mexican": (70,),
+    "argentine": (160,),
+    "argentinian": (160,),
+    "iranian": (630,),
+    "persia": (630,),
+    "persian": (630,),
+    "iraqi": (645,),
+    "egyptian": (651,),
+    "indian": (750,),
+    "siam": (800,),
+    "thai": (800,),
+    "siamese": (800,),
+    "mongolian": (712,),
+    "mongolia": (712,),
+    "burma": (775,),
+    "ceylon": (780,),
+    "estonian": (366,),
+    "latvian": (367,),
+    "lithuanian": (368,),
+    "albanian": (339,),
+    "irish": (205,),
+    "eire": (205,),
+    "korea": (730, 731, 732),
+    "south korea": (732,),
+    "north korea": (731,),
+    "taiwan": (713,),
+    "philippine": (840,),
+    "filipino": (840,),
+    "new zealander": (920,),
+    "south african": (560,),
+    "ethiopian": (530,),
+    "abyssinia": (530,),
 }
 
 #: Entities that existed but were never COW system members in that period: no ccode.
@@ -170,11 +272,11 @@ def _candidates(key: str) -> tuple[tuple[int, ...], str, float, list[str]]:
 
     # Suggestions use WRatio (lenient); auto-accepting a fuzzy match needs a close plain ratio
     # (typos such as "Untied States"), so "Allied powers" never becomes Liechtenstein.
-    suggestions = [h[0] for h in process.extract(key, list(idx), scorer=fuzz.WRatio, limit=5,
-                                                 score_cutoff=60)]
+    suggestions = [h[0] for h in process.extract(key, list(idx), scorer=fuzz.WRatio, limit=5, score_cutoff=60)]
     strong = process.extract(key, list(idx), scorer=fuzz.ratio, limit=3, score_cutoff=88)
-    if strong and (len(strong) == 1 or strong[0][1] - strong[1][1] >= 5 or
-                   all(idx[h[0]] == idx[strong[0][0]] for h in strong)):
+    if strong and (
+        len(strong) == 1 or strong[0][1] - strong[1][1] >= 5 or all(idx[h[0]] == idx[strong[0][0]] for h in strong)
+    ):
         return idx[strong[0][0]], strong[0][0], float(strong[0][1]), suggestions
     return (), "", 0.0, suggestions
 
@@ -218,6 +320,7 @@ def resolve_detail(name: str | int, date: str | dt.date | None = None) -> Resolu
             return Resolution(c, state_name(c), True, matched, score, qualifier)
         if len(members) > 1:
             raise _ambiguous(name, f"on {d}", members, "Use a more specific name or the ccode.")
+
         # Not a member that day (occupied, exile government, before entry): nearest spell wins.
         def gap(c: int) -> int:
             return min(min(abs((s - d).days), abs((e - d).days)) for s, e in _spells()[c])
@@ -248,8 +351,9 @@ def resolve(name: str | int, date: str | dt.date | None = None) -> int:
     return resolve_detail(name, date).ccode
 
 
-def resolve_states(items: Iterable[str | int], date: str | dt.date | None = None, *,
-                   members_only: bool = False) -> list[int]:
+def resolve_states(
+    items: Iterable[str | int], date: str | dt.date | None = None, *, members_only: bool = False
+) -> list[int]:
     """ccodes or names -> COW ccodes, in the order given (the one state-list parser of CLI and web).
 
     Each item goes through :func:`resolve` (so ``"²"``, ``"--5"`` or ``"-1"`` are unknown states, never

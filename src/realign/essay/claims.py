@@ -33,16 +33,38 @@ from realign.essay.event import EventRef
 from realign.essay.rules import KINDS, rule_kind
 from realign.wars import WAR_SIDES, WWII
 
-__all__ = ["KINDS", "Claim", "Period", "Mention", "parse_claim", "find_states", "find_period", "rule_kind",
-           "group_members", "war_side", "side_label", "WAR_START", "WAR_END"]
+__all__ = [
+    "KINDS",
+    "Claim",
+    "Period",
+    "Mention",
+    "parse_claim",
+    "find_states",
+    "find_period",
+    "rule_kind",
+    "group_members",
+    "war_side",
+    "side_label",
+    "WAR_START",
+    "WAR_END",
+]
 
 WAR_START, WAR_END = dt.date(1939, 9, 1), dt.date(1945, 9, 2)
 SOON_MONTHS, DEFAULT_MONTHS, POSTWAR_YEARS = 24, 36, 10
 
 # Extra essay vocabulary for states (the resolver's ALIASES hold the rest).
 _EXTRA_NAMES: dict[str, int] = {
-    "red army": 365, "kremlin": 365, "stalin": 365, "nazi": 255, "nazis": 255, "wehrmacht": 255,
-    "hitler": 255, "luftwaffe": 255, "churchill": 200, "roosevelt": 2, "mussolini": 325,
+    "red army": 365,
+    "kremlin": 365,
+    "stalin": 365,
+    "nazi": 255,
+    "nazis": 255,
+    "wehrmacht": 255,
+    "hitler": 255,
+    "luftwaffe": 255,
+    "churchill": 200,
+    "roosevelt": 2,
+    "mussolini": 325,
 }
 _NOT_STATES = {"us", "reich", "english", "washington", "moscow", "london", "berlin", "rome", "tokyo"}
 
@@ -54,11 +76,42 @@ _GROUPS: list[tuple[str, re.Pattern[str]]] = [
     ("neutrals", re.compile(r"(?i)\bneutral\s+(?:countries|nations|states|powers)\b|\bneutrals\b")),
 ]
 
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"])}
-_NUM = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-        "eight": 8, "nine": 9, "ten": 10, "a few": 3, "several": 3, "few": 3}
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+    )
+}
+_NUM = {
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a few": 3,
+    "several": 3,
+    "few": 3,
+}
 
 
 @dataclass(frozen=True)
@@ -144,8 +197,11 @@ def side_label(ccode: int, date: dt.date) -> str | None:
         s = war_side(ccode, date)
         if s is None and WAR_START <= date:
             # nearest WWII spell of the state, for days just outside its fighting
-            spells = [(min(abs((a - date).days), abs((b - date).days)), side)
-                      for c, side, a, b in _war_spells(WWII) if c == ccode]
+            spells = [
+                (min(abs((a - date).days), abs((b - date).days)), side)
+                for c, side, a, b in _war_spells(WWII)
+                if c == ccode
+            ]
             s = min(spells)[1] if spells and min(spells)[0] < 120 else None
         return WAR_SIDES[WWII].get(s) if s else None
     if ccode == 365:
@@ -158,8 +214,11 @@ def side_label(ccode: int, date: dt.date) -> str | None:
 @cache
 def _pact_members(pattern: str) -> tuple[tuple[int, dt.date], ...]:
     e = load_shared("ww2_events")  # the whole dated record: a group's members on any date an essay names
-    e = e[(e["kind"] == "pact_joined") & e["counterpart"].str.contains(pattern, case=False, regex=True)
-          & e["ccode"].notna()]
+    e = e[
+        (e["kind"] == "pact_joined")
+        & e["counterpart"].str.contains(pattern, case=False, regex=True)
+        & e["ccode"].notna()
+    ]
     return tuple((int(r.ccode), r.date.date()) for r in e.itertuples())
 
 
@@ -222,7 +281,7 @@ def find_states(text: str, date: dt.date, group_date: dt.date | None = None) -> 
                 continue
             gd = group_date if group_date and g in ("axis", "allies") else date
             out.append(Mention(m.group(0), m.start(), m.end(), _group_members_cached(g, gd), g))
-            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     for m in rx.finditer(text):
         word = m.group(0)
         if not free(m.start(), m.end()):
@@ -236,7 +295,7 @@ def find_states(text: str, date: dt.date, group_date: dt.date | None = None) -> 
         if code is None:
             continue
         out.append(Mention(word, m.start(), m.end(), (code,)))
-        taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return sorted(out, key=lambda x: x.start)
 
 
@@ -271,26 +330,38 @@ _MONTH_RX = "|".join(_MONTHS)
 _DAY_FIRST = re.compile(rf"(?i)\b(\d{{1,2}})\s+({_MONTH_RX})\s+(1[89]\d\d|20[0-2]\d)\b")
 _MONTH_FIRST = re.compile(rf"(?i)\b({_MONTH_RX})\s+(\d{{1,2}}),?\s+(1[89]\d\d|20[0-2]\d)\b")
 _ISO = re.compile(r"\b(1[89]\d\d|20[0-2]\d)-(\d\d)-(\d\d)\b")
-_MONTH_YEAR = re.compile(rf"(?i)\b(?:(early|mid|late)[\s-]+)?(?:({_MONTH_RX})\s+)?(?:of\s+)?"
-                         r"(1[89]\d\d|20[0-2]\d)(s)?\b")
+_MONTH_YEAR = re.compile(
+    rf"(?i)\b(?:(early|mid|late)[\s-]+)?(?:({_MONTH_RX})\s+)?(?:of\s+)?"
+    r"(1[89]\d\d|20[0-2]\d)(s)?\b"
+)
 _BY_YEAR = re.compile(r"(?i)\b(?:by|until|up to|through)\s+(?:the\s+end\s+of\s+)?(1[89]\d\d|20[0-2]\d)\b")
-_WITHIN = re.compile(r"(?i)\bwithin\s+(a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)"
-                     r"\s+(year|month|week)s?\b")
+_WITHIN = re.compile(
+    r"(?i)\bwithin\s+(a few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)"
+    r"\s+(year|month|week)s?\b"
+)
 # "in the wake of" is a synonym of "after"/"following" (same default period, same verdict: issue 11), not "soon"
-_SOON = re.compile(r"(?i)\b(soon after|shortly after|immediately|in the immediate aftermath|"
-                   r"in the months after|in the months following|within months|quickly|at once|"
-                   r"in the weeks after|right after|hard on the heels)\b")
-_POSTWAR = re.compile(r"(?i)\b(post-?war|after the war|aftermath of (?:world war ii|the war|the second world war)|"
-                      r"after world war ii|cold war)\b")
+_SOON = re.compile(
+    r"(?i)\b(soon after|shortly after|immediately|in the immediate aftermath|"
+    r"in the months after|in the months following|within months|quickly|at once|"
+    r"in the weeks after|right after|hard on the heels)\b"
+)
+_POSTWAR = re.compile(
+    r"(?i)\b(post-?war|after the war|aftermath of (?:world war ii|the war|the second world war)|"
+    r"after world war ii|cold war)\b"
+)
 # "would shape post-war diplomacy" (the post-war thing is shaped, not claimed); "laid the groundwork for post-war
 # realignments" keeps its post-war period (the realignments are the claim)
 _SHAPES = re.compile(r"(?i)\b(?:shap\w*|influenc\w*)\s+(?:\w+\s+){0,3}$")
 _EVENTUAL = re.compile(r"(?i)\b(eventual|eventually|ultimately|in the end|in time)\b")
 _LONG = re.compile(r"(?i)\b(decades|long-term|long term|contemporary|today|modern|present day|enduring)\b")
-_BEFORE = re.compile(r"(?i)\b(before|prior to|ahead of|on the eve of)\s+(the\s+)?(battle|stalingrad|victory|defeat|"
-                     r"siege|offensive|campaign)\b")
-_DURING = re.compile(r"(?i)\b(during (?:the|world) war|wartime|during world war ii|as the war (?:went on|"
-                     r"progressed|intensified)|as the conflict progressed)\b")
+_BEFORE = re.compile(
+    r"(?i)\b(before|prior to|ahead of|on the eve of)\s+(the\s+)?(battle|stalingrad|victory|defeat|"
+    r"siege|offensive|campaign)\b"
+)
+_DURING = re.compile(
+    r"(?i)\b(during (?:the|world) war|wartime|during world war ii|as the war (?:went on|"
+    r"progressed|intensified)|as the conflict progressed)\b"
+)
 
 
 def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -> Period:
@@ -318,8 +389,7 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
         if decade:
             spans.append((dt.date(year, 1, 1), dt.date(year + 9, 12, 31)))
         else:
-            spans.append(_year_span(year, part.lower() if part else None,
-                                    _MONTHS[month.lower()] if month else None))
+            spans.append(_year_span(year, part.lower() if part else None, _MONTHS[month.lower()] if month else None))
     if by:
         hi = dt.date(int(by.group(1)), 12, 31)
         lo = event.end if event and event.end <= hi else None
@@ -327,14 +397,17 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
             lo = min([s for s, _ in spans] + ([lo] if lo else []))
         return Period(lo, hi, "explicit", by.group(0))
     if spans:
-        return Period(min(s for s, _ in spans), max(e for _, e in spans), "explicit",
-                      "; ".join(text[a:b] for a, b in used) or "year")
+        return Period(
+            min(s for s, _ in spans),
+            max(e for _, e in spans),
+            "explicit",
+            "; ".join(text[a:b] for a, b in used) or "year",
+        )
     if event is None:
         return Period(None, None, "none")
     m = _BEFORE.search(text)
     if m:
-        return Period(_add_months(event.start.replace(day=1), -60), _minus_days(event.start, 1),
-                      "before", m.group(0))
+        return Period(_add_months(event.start.replace(day=1), -60), _minus_days(event.start, 1), "before", m.group(0))
     m = _WITHIN.search(text)
     if m:
         # a bounded count: "within 10000000000 years" is open-ended, not an overflow
@@ -348,7 +421,7 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
     if m:
         return Period(event.end, _add_months(war_end, 12 * POSTWAR_YEARS), "long", m.group(0))
     m = _POSTWAR.search(text)
-    if m and _SHAPES.search(text[max(0, m.start() - 40):m.start()]):
+    if m and _SHAPES.search(text[max(0, m.start() - 40) : m.start()]):
         m = None  # "would shape post-war diplomacy": a later consequence, not the period of the claim itself
     if m:
         return Period(war_end, _add_months(war_end, 12 * POSTWAR_YEARS), "postwar", m.group(0))
@@ -366,11 +439,13 @@ def find_period(text: str, event: EventRef | None, war_end: dt.date = WAR_END) -
 _TOWARD = re.compile(
     r"(?i)\b(?:switch\w*|went over|go(?:es)? over|mov\w*|turn\w*|join\w*|sid(?:e|ed|ing) with|"
     r"align\w*(?:\s+more\s+closely)?\s+with|drew closer to|towards?|rapprochement with|defect\w* to|"
-    r"favou?ring|avenues with|partnerships? with|entered|armistice with)\b")
+    r"favou?ring|avenues with|partnerships? with|entered|armistice with)\b"
+)
 _AWAY = re.compile(
     r"(?i)\b(?:distanc\w*\s+(?:\w+\s+)?from|abandon\w*|turn\w*\s+against|br(?:oke|eak\w*)\s+(?:off\s+)?"
     r"(?:\w+\s+)?(?:relations\s+)?with|left|desert\w*|away from|reconsider\w*|reassess\w*|re-?evaluat\w*|"
-    r"commitments? to|limits of its alliance with|declar\w* war on)\b")
+    r"commitments? to|limits of its alliance with|declar\w* war on)\b"
+)
 _ADVERSARY = re.compile(r"(?i)\b(?:against|combating|fighting|versus|victory over|war on)\s+(?:the\s+)?(?:\w+\s+)?$")
 _AGENT = re.compile(r"(?i)\b(?:from|by)\s+(?:the\s+)?(?:\w+\s+)?$")
 _JOINS = re.compile(r"(?i)\b(?:join\w*|switch\w*|chang\w* sides|went over|defect\w*|entered|declar\w* war)\b")
@@ -386,7 +461,7 @@ def _target(text: str, mentions: list[Mention]) -> tuple[str | int | None, bool,
             if i == len(mentions) or mentions[i].start - m.end() > 60:
                 continue
             t = mentions[i]
-            if re.search(r"(?i)\bamong\b|[,;:]", text[m.end():t.start]):  # "among", or another clause
+            if re.search(r"(?i)\bamong\b|[,;:]", text[m.end() : t.start]):  # "among", or another clause
                 continue  # "re-evaluation of ties among the Allies" is no move away from them
             value: str | int = t.group if t.group else t.ccodes[0]
             if t.group == "neutrals":
@@ -398,8 +473,15 @@ def _target(text: str, mentions: list[Mention]) -> tuple[str | int | None, bool,
     return best[1], best[2], best[3]
 
 
-def parse_claim(text: str, event: EventRef | None, *, kind: str | None = None, kind_score: float = 0.0,
-                method: str = "rules", heading: bool = False) -> Claim:
+def parse_claim(
+    text: str,
+    event: EventRef | None,
+    *,
+    kind: str | None = None,
+    kind_score: float = 0.0,
+    method: str = "rules",
+    heading: bool = False,
+) -> Claim:
     """Parse one sentence into a :class:`Claim` (kind by rules unless one is given)."""
     period = find_period(text, event)
     ref = period.start or (event.end if event else None) or dt.date(1943, 2, 2)
@@ -417,9 +499,10 @@ def parse_claim(text: str, event: EventRef | None, *, kind: str | None = None, k
     adversaries: list[int] = []
     for mm in mentions:
         if mm.group is None and mm is not tmention:
-            before = text[max(0, mm.start - 30):mm.start]
+            before = text[max(0, mm.start - 30) : mm.start]
             if (_ADVERSARY.search(before) and kind in ("support_aid", "isolation", "alliance_formed")) or (
-                    _AGENT.search(before) and kind == "isolation"):
+                _AGENT.search(before) and kind == "isolation"
+            ):
                 adversaries.extend(mm.ccodes)
                 continue
             actors.extend(c for c in mm.ccodes if c not in actors)
@@ -431,12 +514,28 @@ def parse_claim(text: str, event: EventRef | None, *, kind: str | None = None, k
     groups = [mm.group for mm in mentions if mm.group]
     reasons: list[str] = []
     if period.basis == "default":
-        reasons.append(f"No date or timing phrase: the event's default aftermath was used "
-                       f"({period.start} to {period.end}, {DEFAULT_MONTHS} months).")
+        reasons.append(
+            f"No date or timing phrase: the event's default aftermath was used "
+            f"({period.start} to {period.end}, {DEFAULT_MONTHS} months)."
+        )
     elif period.basis == "none":
         reasons.append("No date in the sentence and no cause event known: period unknown.")
     elif period.basis != "explicit":
         reasons.append(f"Period from {period.text!r}: {period.start} to {period.end}.")
-    return Claim(text=text, mentions=mentions, states=states, actors=actors, target=target, away=away,
-                 groups=groups, period=period, kind=kind, kind_score=kind_score, method=method,
-                 joins=bool(_JOINS.search(text)), reasons=reasons, heading=heading, adversaries=adversaries)
+    return Claim(
+        text=text,
+        mentions=mentions,
+        states=states,
+        actors=actors,
+        target=target,
+        away=away,
+        groups=groups,
+        period=period,
+        kind=kind,
+        kind_score=kind_score,
+        method=method,
+        joins=bool(_JOINS.search(text)),
+        reasons=reasons,
+        heading=heading,
+        adversaries=adversaries,
+    )

@@ -88,7 +88,8 @@ def resolve_event(spec: str) -> EventRef:
     known = ", ".join(sorted(events)) or "none (the event catalogue is not available)"
     raise InvalidParameterError(
         f"Unknown event {spec!r}. Known events: {known}. Or give NAME:YYYY-MM-DD:YYYY-MM-DD, "
-        "e.g. Stalingrad:1942-08-23:1943-02-02.")
+        "e.g. Stalingrad:1942-08-23:1943-02-02."
+    )
 
 
 def detect_event(text: str) -> EventRef | None:

@@ -32,8 +32,19 @@ from realign.wars import WWII
 __all__ = ["Fact", "facts", "STRONG_KINDS", "coalition_share_evidence", "cinc_evidence"]
 
 #: Fact kinds that change a state's alignment outright (the rest only lean it).
-STRONG_KINDS = frozenset({"side_change", "war_entry", "war_exit", "declared_war", "attacked", "pact_joined",
-                          "relations_broken", "armistice", "takeover"})
+STRONG_KINDS = frozenset(
+    {
+        "side_change",
+        "war_entry",
+        "war_exit",
+        "declared_war",
+        "attacked",
+        "pact_joined",
+        "relations_broken",
+        "armistice",
+        "takeover",
+    }
+)
 _OPP = {"allies": "axis", "axis": "allies", "east": "west", "west": "east"}
 
 
@@ -74,8 +85,19 @@ def opposite(label: str | int) -> str | None:
 def _name_codes() -> dict[str, int]:
     s = load_shared("states")  # undated: only the code list (names -> ccodes) is used, not the spells
     out = {str(n).lower(): int(c) for c, n in zip(s["ccode"], s["statenme"], strict=True)}
-    out.update({"soviet union": 365, "united kingdom": 200, "united states": 2, "us": 2, "uk": 200,
-                "china": 710, "germany": 255, "japan": 740, "italy": 325})
+    out.update(
+        {
+            "soviet union": 365,
+            "united kingdom": 200,
+            "united states": 2,
+            "us": 2,
+            "uk": 200,
+            "china": 710,
+            "germany": 255,
+            "japan": 740,
+            "italy": 325,
+        }
+    )
     return out
 
 
@@ -104,8 +126,9 @@ def _label(ccode: int, date: dt.date) -> str | None:
     return side_label(ccode, date)
 
 
-def _event_direction(kind: str, ccode: int, counterpart: str, partners: frozenset[int], date: dt.date
-                     ) -> tuple[set, set, set]:
+def _event_direction(
+    kind: str, ccode: int, counterpart: str, partners: frozenset[int], date: dt.date
+) -> tuple[set, set, set]:
     toward: set[str | int] = set()
     away: set[str | int] = set()
     hostile: set[int] = set()
@@ -159,9 +182,15 @@ def _event_direction(kind: str, ccode: int, counterpart: str, partners: frozense
     return toward, away, hostile
 
 
-_VERB = {"war_entry": "entered", "war_exit": "left", "side_change": "changed sides in",
-         "system_exit": "left the state system", "system_entry": "entered the state system",
-         "major_power_lost": "lost major-power status", "major_power_gained": "became a major power"}
+_VERB = {
+    "war_entry": "entered",
+    "war_exit": "left",
+    "side_change": "changed sides in",
+    "system_exit": "left the state system",
+    "system_entry": "entered the state system",
+    "major_power_lost": "lost major-power status",
+    "major_power_gained": "became a major power",
+}
 
 
 @cache
@@ -177,9 +206,22 @@ def facts() -> tuple[Fact, ...]:
         partners = _partners(str(r.counterpart or ""), first, d)
         toward, away, hostile = _event_direction(r.kind, int(r.ccode), str(r.counterpart or ""), partners, d)
         what = f"{r.state} {r.event_type} {r.counterpart}".strip()
-        out.append(Fact(d, int(r.ccode), str(r.state), str(r.kind), str(r.counterpart or ""), partners,
-                        frozenset(toward), frozenset(away), frozenset(hostile),
-                        f"WWII events {r.event_id}, row {r.row}: {r.source_url}", bool(r.verified), what))
+        out.append(
+            Fact(
+                d,
+                int(r.ccode),
+                str(r.state),
+                str(r.kind),
+                str(r.counterpart or ""),
+                partners,
+                frozenset(toward),
+                frozenset(away),
+                frozenset(hostile),
+                f"WWII events {r.event_id}, row {r.row}: {r.source_url}",
+                bool(r.verified),
+                what,
+            )
+        )
     h = history("1930-01-01", 420).changes
     h = h[~h["source"].astype(str).str.startswith("WWII events")]
     for r in h.itertuples():
@@ -202,8 +244,22 @@ def facts() -> tuple[Fact, ...]:
         hostile: set[int] = set()
         verb = _VERB.get(r.kind, r.kind.replace("_", " "))
         what = f"{r.name} {verb} {cp}".strip()
-        out.append(Fact(d, int(r.ccode), str(r.name), str(r.kind), cp, frozenset(), frozenset(toward),
-                        frozenset(away), frozenset(hostile), str(r.source), bool(r.verified), what))
+        out.append(
+            Fact(
+                d,
+                int(r.ccode),
+                str(r.name),
+                str(r.kind),
+                cp,
+                frozenset(),
+                frozenset(toward),
+                frozenset(away),
+                frozenset(hostile),
+                str(r.source),
+                bool(r.verified),
+                what,
+            )
+        )
     return tuple(sorted(out, key=lambda f: (f.date, f.ccode, f.kind)))
 
 
@@ -226,9 +282,11 @@ def coalition_share_evidence(side: int, lo: dt.date, hi: dt.date) -> tuple[dict[
     if a is None or b is None or pd.isna(a) or pd.isna(b):
         return None
     label = {1: "Allies", 2: "Axis"}[side]
-    item = {"date": hi.isoformat(),
-            "what": f"{label} coalition share of world capability (CINC) {a:.3f} on {lo} -> {b:.3f} on {hi}",
-            "source": "COW NMC v7.0 (CINC), via System.at(...).coalition_shares(139)"}
+    item = {
+        "date": hi.isoformat(),
+        "what": f"{label} coalition share of world capability (CINC) {a:.3f} on {lo} -> {b:.3f} on {hi}",
+        "source": "COW NMC v7.0 (CINC), via System.at(...).coalition_shares(139)",
+    }
     return item, b - a
 
 
@@ -243,7 +301,9 @@ def cinc_evidence(ccode: int, lo: dt.date, hi: dt.date) -> tuple[dict[str, str],
     if y0 not in n.index or y1 not in n.index or y1 <= y0 or pd.isna(n[y0]) or pd.isna(n[y1]):
         return None
     a, b = float(n[y0]), float(n[y1])
-    item = {"date": f"{y1}-12-31",
-            "what": f"{state_name(ccode)} CINC (share of world capability) {a:.3f} in {y0} -> {b:.3f} in {y1}",
-            "source": "COW NMC v7.0 (CINC), realign.data.load('nmc')"}
+    item = {
+        "date": f"{y1}-12-31",
+        "what": f"{state_name(ccode)} CINC (share of world capability) {a:.3f} in {y0} -> {b:.3f} in {y1}",
+        "source": "COW NMC v7.0 (CINC), realign.data.load('nmc')",
+    }
     return item, b - a

@@ -8,10 +8,22 @@ from typing import Any
 
 __all__ = ["render_markdown", "render_html", "COLORS", "LABELS"]
 
-COLORS = {"supported": "#1b7f3b", "predates": "#b45309", "later": "#a16207", "contradicted": "#b91c1c",
-          "no_evidence": "#4b5563", "not_checkable": "#6b7280"}
-LABELS = {"supported": "supported", "predates": "predates the event", "later": "happened later",
-          "contradicted": "contradicted", "no_evidence": "no evidence", "not_checkable": "not checkable"}
+COLORS = {
+    "supported": "#1b7f3b",
+    "predates": "#b45309",
+    "later": "#a16207",
+    "contradicted": "#b91c1c",
+    "no_evidence": "#4b5563",
+    "not_checkable": "#6b7280",
+}
+LABELS = {
+    "supported": "supported",
+    "predates": "predates the event",
+    "later": "happened later",
+    "contradicted": "contradicted",
+    "no_evidence": "no evidence",
+    "not_checkable": "not checkable",
+}
 _ORDER = list(COLORS)
 
 
@@ -40,16 +52,21 @@ def _figure(c: dict[str, Any]) -> str:
     if not ba:
         return ""
     b, a = ba["before"], ba["after"]
-    return (f"{ba['measure']}: before {b['value']} ({b['from']} to {b['to']}) → after {a['value']} "
-            f"({a['from']} to {a['to']}); margin {ba['margin']:.0%}")
+    return (
+        f"{ba['measure']}: before {b['value']} ({b['from']} to {b['to']}) → after {a['value']} "
+        f"({a['from']} to {a['to']}); margin {ba['margin']:.0%}"
+    )
 
 
 def _claim_line(i: int, c: dict[str, Any]) -> str:
     who = ", ".join(str(x) for x in c.get("actors", [])) or "—"
     to = ", ".join(str(x) for x in c.get("counterpart", []))
     anchor = c.get("anchor", {}).get("kind", "none")
-    return (f"claim {i + 1}: {c.get('assertion')} · direction {c.get('direction') or '—'} · actors {who}"
-            + (f" → {to}" if to else "") + f" · anchor {anchor} · **{LABELS.get(c.get('verdict'), '—')}**")
+    return (
+        f"claim {i + 1}: {c.get('assertion')} · direction {c.get('direction') or '—'} · actors {who}"
+        + (f" → {to}" if to else "")
+        + f" · anchor {anchor} · **{LABELS.get(c.get('verdict'), '—')}**"
+    )
 
 
 def _grouped(result: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -76,9 +93,11 @@ def render_markdown(result: dict[str, Any]) -> str:
             lines.append(f"**{s['index']}.** {_md(s['text'])}")
             lines.append("")
             states = ", ".join(str(c) for c in s.get("states", [])) or "none"
-            lines.append(f"- verdict: **{LABELS.get(s['verdict'], s['verdict'])}** (confidence "
-                         f"{s['confidence']:.2f}); kind: {_md(s.get('kind') or '—')}; period: {_period(s)}; "
-                         f"states: {states}")
+            lines.append(
+                f"- verdict: **{LABELS.get(s['verdict'], s['verdict'])}** (confidence "
+                f"{s['confidence']:.2f}); kind: {_md(s.get('kind') or '—')}; period: {_period(s)}; "
+                f"states: {states}"
+            )
             for i, c in enumerate(s.get("claims", [])):
                 lines.append(f"- {_claim_line(i, c)}")
                 if _figure(c):
@@ -117,15 +136,21 @@ def render_html(result: dict[str, Any]) -> str:
     """One self-contained HTML page: each sentence with a colored verdict mark; evidence in <details>."""
     e = html.escape
     counts = _counts(result)
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<title>Essay check</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>Essay check</h1>",
-             f'<p class="meta">Event: <strong>{e(str(result.get("event") or "none detected"))}</strong> · '
-             f'{len(result.get("sentences", []))} sentences</p>', '<p class="legend">']
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Essay check</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>Essay check</h1>",
+        f'<p class="meta">Event: <strong>{e(str(result.get("event") or "none detected"))}</strong> · '
+        f"{len(result.get('sentences', []))} sentences</p>",
+        '<p class="legend">',
+    ]
     for v in _ORDER:
-        parts.append(f'<span style="--c:{COLORS[v]}"><span class="dot"></span> {e(LABELS[v])}: {counts.get(v, 0)}'
-                     "</span>")
+        parts.append(
+            f'<span style="--c:{COLORS[v]}"><span class="dot"></span> {e(LABELS[v])}: {counts.get(v, 0)}</span>'
+        )
     parts.append("</p>")
     for n in result.get("notes", []):
         parts.append(f'<p class="note">{e(str(n))}</p>')
@@ -144,27 +169,33 @@ def _html_sentence(s: dict[str, Any]) -> list[str]:
     v = s["verdict"]
     cls = "sentence heading" if s.get("heading") else "sentence"
     parts.append(f'<div class="{cls}" id="s{int(s["index"])}" style="--c:{COLORS.get(v, "#6b7280")}">')
-    parts.append(f'<p><mark title="confidence {s["confidence"]:.2f}">{e(LABELS.get(v, v))}</mark>'
-                 f'{e(s["text"])}</p>')
+    parts.append(f'<p><mark title="confidence {s["confidence"]:.2f}">{e(LABELS.get(v, v))}</mark>{e(s["text"])}</p>')
     states = ", ".join(str(c) for c in s.get("states", [])) or "none"
     n_ev = len(s.get("evidence", []))
-    parts.append(f"<details><summary>{e(str(s.get('kind') or 'no claim kind'))} · period {e(_period(s))} · "
-                 f"confidence {s['confidence']:.2f} · {n_ev} evidence item{'s' if n_ev != 1 else ''}</summary>")
+    parts.append(
+        f"<details><summary>{e(str(s.get('kind') or 'no claim kind'))} · period {e(_period(s))} · "
+        f"confidence {s['confidence']:.2f} · {n_ev} evidence item{'s' if n_ev != 1 else ''}</summary>"
+    )
     parts.append(f"<p>States (COW ccode): {e(states)}</p>")
     if s.get("claims"):
         parts.append("<ul>")
         for i, c in enumerate(s["claims"]):
             fig = _figure(c)
-            parts.append(f"<li>{e(_claim_line(i, c).replace('**', ''))}: {e(str(c.get('reason') or ''))}"
-                         + (f"<br><em>before/after: {e(fig)}</em>" if fig else "") + "</li>")
+            parts.append(
+                f"<li>{e(_claim_line(i, c).replace('**', ''))}: {e(str(c.get('reason') or ''))}"
+                + (f"<br><em>before/after: {e(fig)}</em>" if fig else "")
+                + "</li>"
+            )
         parts.append("</ul>")
     if s.get("reasons"):
         parts.append("<ul>" + "".join(f"<li>{e(str(r))}</li>" for r in s["reasons"]) + "</ul>")
     if s.get("evidence"):
         parts.append("<ul>")
         for ev in s["evidence"]:
-            parts.append(f"<li><strong>{e(ev['date'])}</strong> {e(ev['what'])}<br>"
-                         f'<span class="src">{e(ev["source"])}</span></li>')
+            parts.append(
+                f"<li><strong>{e(ev['date'])}</strong> {e(ev['what'])}<br>"
+                f'<span class="src">{e(ev["source"])}</span></li>'
+            )
         parts.append("</ul>")
     parts.append("</details></div>")
     return parts

@@ -21,19 +21,116 @@ from dataclasses import dataclass
 __all__ = ["split_sentences", "Segment", "segments"]
 
 #: Lower-cased abbreviations (without the final dot) after which a dot does not end a sentence.
-ABBREVIATIONS = frozenset({
-    "dr", "mr", "mrs", "ms", "prof", "gen", "lt", "col", "capt", "cmdr", "adm", "maj", "sgt", "st",
-    "mt", "jr", "sr", "vs", "etc", "e.g", "i.e", "cf", "al", "no", "nos", "vol", "pp", "p", "ch", "fig",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-    "ca", "c", "est", "dept", "govt", "u.s", "u.k", "u.s.s.r", "u.s.a", "u.n", "gov", "pres", "sen",
-    "rep", "inc", "ltd", "co", "corp", "ed", "eds", "trans", "repr", "ibid", "op", "cit",
-})
+ABBREVIATIONS = frozenset(
+    {
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "sgt",
+        "st",
+        "mt",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "cf",
+        "al",
+        "no",
+        "nos",
+        "vol",
+        "pp",
+        "p",
+        "ch",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "ca",
+        "c",
+        "est",
+        "dept",
+        "govt",
+        "u.s",
+        "u.k",
+        "u.s.s.r",
+        "u.s.a",
+        "u.n",
+        "gov",
+        "pres",
+        "sen",
+        "rep",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "ed",
+        "eds",
+        "trans",
+        "repr",
+        "ibid",
+        "op",
+        "cit",
+    }
+)
 
 #: Words that, capitalised after an abbreviation ("... the U.S. The ..."), start a new sentence.
-_STARTERS = frozenset({"The", "This", "These", "That", "Those", "It", "Its", "In", "On", "As", "After",
-                       "Before", "By", "But", "However", "Moreover", "Thus", "Then", "A", "An", "When",
-                       "While", "With", "Following", "Consequently", "Furthermore", "Meanwhile", "They",
-                       "He", "She", "We", "Stalingrad"})
+_STARTERS = frozenset(
+    {
+        "The",
+        "This",
+        "These",
+        "That",
+        "Those",
+        "It",
+        "Its",
+        "In",
+        "On",
+        "As",
+        "After",
+        "Before",
+        "By",
+        "But",
+        "However",
+        "Moreover",
+        "Thus",
+        "Then",
+        "A",
+        "An",
+        "When",
+        "While",
+        "With",
+        "Following",
+        "Consequently",
+        "Furthermore",
+        "Meanwhile",
+        "They",
+        "He",
+        "She",
+        "We",
+        "Stalingrad",
+    }
+)
 
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 _BULLET = re.compile(r"^\s*(?:[-*•–—]|\d+[.)])\s+")
@@ -74,8 +171,11 @@ def _split_line(line: str) -> list[str]:
     start = 0
     for m in _END.finditer(line):
         end = m.end()  # the chunk line[start:end] always holds the punctuation: never empty
-        if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'”’)]")) == 1 and \
-                _is_abbreviation(line[max(start, end - _LOOKBACK):end]):
+        if (
+            m.group(0).startswith(".")
+            and len(m.group(0).rstrip("\"'”’)]")) == 1
+            and _is_abbreviation(line[max(start, end - _LOOKBACK) : end])
+        ):
             # an abbreviation ends the sentence only when a typical sentence opener follows it
             first = _FIRST_WORD.match(line, end, min(len(line), end + 64))
             if not (first and first.group(1)[:1].isupper() and first.group(1) in _STARTERS):
@@ -99,8 +199,9 @@ def segments(text: str) -> list[Segment]:
         if bullet:
             line = _BULLET.sub("", line, count=1).strip()
         parts = _split_line(line)
-        heading = (not bullet and len(parts) == 1 and not re.search(r"[.!?:;…][\"'”’)\]]*$", line)
-                   and len(line.split()) <= 14)
+        heading = (
+            not bullet and len(parts) == 1 and not re.search(r"[.!?:;…][\"'”’)\]]*$", line) and len(line.split()) <= 14
+        )
         for p in parts:
             out.append(Segment(p, heading=heading, bullet=bullet))
     return out

@@ -30,76 +30,141 @@ from dataclasses import asdict, dataclass, field
 
 __all__ = ["ClaimPart", "parse_structure", "split_clauses", "DIRECTIONS", "ASSERTIONS", "ANCHORS"]
 
-DIRECTIONS = ("increase", "decrease", "begin", "pause", "change_alliance", "break", "join", "leave", "isolate",
-              "approach")
+DIRECTIONS = (
+    "increase",
+    "decrease",
+    "begin",
+    "pause",
+    "change_alliance",
+    "break",
+    "join",
+    "leave",
+    "isolate",
+    "approach",
+)
 ASSERTIONS = ("causation", "change", "state", "general")
 ANCHORS = ("explicit", "response", "following", "tide", "before", "none")
 
-_SPLIT = re.compile(r";\s+|,?\s+(?:while|whereas)\s+|,\s+but\s+|,?\s+and\s+(?=[a-z]+ing\s)|"
-                    r",?\s+(?=(?:as seen in|such as|for example|for instance|e\.g\.)\s)", re.IGNORECASE)
+_SPLIT = re.compile(
+    r";\s+|,?\s+(?:while|whereas)\s+|,\s+but\s+|,?\s+and\s+(?=[a-z]+ing\s)|"
+    r",?\s+(?=(?:as seen in|such as|for example|for instance|e\.g\.)\s)",
+    re.IGNORECASE,
+)
 _EXAMPLE = re.compile(r"(?i)^(?:as seen in|such as|for example|for instance|e\.g\.)\s")
 
-_DIRECTION_RX: list[tuple[str, re.Pattern[str]]] = [(d, re.compile(p, re.IGNORECASE)) for d, p in [
-    ("change_alliance", r"\b(?:chang|shift|alter)\w*\s+(?:[\w’']+\s+)?(?:alliances?|allegiances?|sides|partners)\b|"
-                        r"\bswitch\w*\b|\brealign\w*\b|\breorientation\b|\bdefect\w*\b|"
-                        r"\bshift\w*\s+in\s+(?:its|their)\s+(?:diplomatic|foreign)"),
-    ("break", r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b|"
-              r"\bsever(?:s|ed|ing|ance)?\b|\bdenounc\w*\b"),
-    ("leave", r"\bleft the\b|\bwithdr[ae]w\w*\b|\babandon\w*\b|\bdistanc\w*\b|\bdesert\w*\b"),
-    ("join", r"\bjoin\w*\b|\bsid(?:e|ed|ing) with\b|\bentered the war\b"),
-    ("isolate", r"\bisolat\w*\b|\bcornered\b"),
-    ("approach", r"\bapproach\w*\s+(?:to\s+)?(?:Moscow|the Soviet|the USSR|Washington|the United States)|"
-                 r"\bsought\s+(?:peace|mediation|talks)\b|\bpeace feelers?\b|\bmediat\w*\b|\boverture\w*\b|"
-                 r"\bexplor\w*\s+(?:\w+\s+)?(?:diplomatic\s+)?avenues\b"),
-    ("pause", r"\bsuspend\w*\b|\bpaus\w*\b|\bhalt\w*\b|\binterrupt\w*\b"),
-    ("decrease", r"\bdecreas\w*\b|\breduc\w*\b|\bdeclin\w*\b|\bdiminish\w*\b|\bdwindl\w*\b|\bcut back\b"),
-    ("begin", r"\bbe(?:gan|gin\w*|gun)\b|\bstart\w*\b|\binitiat\w*\b|\blaunch\w*\b|\bfor the first time\b|"
-              r"\bforg(?:e|ed|ing)\s+(?:\w+\s+){0,2}(?:alliance|partnership)"),
-    ("increase", r"\bincreas\w*\b|\bheighten\w*\b|\bgreater\b|\bgr[eo]w\w*\b|\bintensif\w*\b|\bbolster\w*\b|"
-                 r"\bstrengthen\w*\b|\benhanc\w*\b|\bexpand\w*\b|\bboost\w*\b|\bstepped up\b|\brising\b|\brose\b|"
-                 r"\bdeepen\w*\b|\bescalat\w*\b|\bmore\s+(?:aid|support|supplies|cooperation)\b"),
-]]
-_CAUSE = re.compile(r"(?i)\b(?:in response to|because of|as a result of|as a consequence of|due to|thanks to|"
-                    r"prompt\w*|led to|leading to|caus\w*|result\w* in|consequently|spurr\w*|encourag\w*|"
-                    r"foster\w*|catalyz\w*|catalys\w*|enabl\w*|compell\w*|forc(?:ed|ing) (?:\w+ )?to|in turn)\b")
-_ANCHOR_RX: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.IGNORECASE)) for k, p in [
-    ("response", r"\b(?:in response to|because of|as a result of|as a consequence of|prompted by|due to)\b"),
-    ("before", r"\b(?:before|prior to|ahead of|on the eve of)\s+(?:the\s+)?(?:battle|stalingrad|victory|defeat)"),
-    ("following", r"\b(?:after|following|in the wake of|in the aftermath of|in the aftermath|on the heels of|"
-                  r"since)\b"),
-    ("tide", r"\bas the (?:tide|war|conflict|balance)\b|\btide of (?:the )?war\b|\bturning point\b"),
-]]
+_DIRECTION_RX: list[tuple[str, re.Pattern[str]]] = [
+    (d, re.compile(p, re.IGNORECASE))
+    for d, p in [
+        (
+            "change_alliance",
+            r"\b(?:chang|shift|alter)\w*\s+(?:[\w’']+\s+)?(?:alliances?|allegiances?|sides|partners)\b|"
+            r"\bswitch\w*\b|\brealign\w*\b|\breorientation\b|\bdefect\w*\b|"
+            r"\bshift\w*\s+in\s+(?:its|their)\s+(?:diplomatic|foreign)",
+        ),
+        (
+            "break",
+            r"\bbr(?:oke|eak\w*)\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties|with)\b|"
+            r"\bsever(?:s|ed|ing|ance)?\b|\bdenounc\w*\b",
+        ),
+        ("leave", r"\bleft the\b|\bwithdr[ae]w\w*\b|\babandon\w*\b|\bdistanc\w*\b|\bdesert\w*\b"),
+        ("join", r"\bjoin\w*\b|\bsid(?:e|ed|ing) with\b|\bentered the war\b"),
+        ("isolate", r"\bisolat\w*\b|\bcornered\b"),
+        (
+            "approach",
+            r"\bapproach\w*\s+(?:to\s+)?(?:Moscow|the Soviet|the USSR|Washington|the United States)|"
+            r"\bsought\s+(?:peace|mediation|talks)\b|\bpeace feelers?\b|\bmediat\w*\b|\boverture\w*\b|"
+            r"\bexplor\w*\s+(?:\w+\s+)?(?:diplomatic\s+)?avenues\b",
+        ),
+        ("pause", r"\bsuspend\w*\b|\bpaus\w*\b|\bhalt\w*\b|\binterrupt\w*\b"),
+        ("decrease", r"\bdecreas\w*\b|\breduc\w*\b|\bdeclin\w*\b|\bdiminish\w*\b|\bdwindl\w*\b|\bcut back\b"),
+        (
+            "begin",
+            r"\bbe(?:gan|gin\w*|gun)\b|\bstart\w*\b|\binitiat\w*\b|\blaunch\w*\b|\bfor the first time\b|"
+            r"\bforg(?:e|ed|ing)\s+(?:\w+\s+){0,2}(?:alliance|partnership)",
+        ),
+        (
+            "increase",
+            r"\bincreas\w*\b|\bheighten\w*\b|\bgreater\b|\bgr[eo]w\w*\b|\bintensif\w*\b|\bbolster\w*\b|"
+            r"\bstrengthen\w*\b|\benhanc\w*\b|\bexpand\w*\b|\bboost\w*\b|\bstepped up\b|\brising\b|\brose\b|"
+            r"\bdeepen\w*\b|\bescalat\w*\b|\bmore\s+(?:aid|support|supplies|cooperation)\b",
+        ),
+    ]
+]
+_CAUSE = re.compile(
+    r"(?i)\b(?:in response to|because of|as a result of|as a consequence of|due to|thanks to|"
+    r"prompt\w*|led to|leading to|caus\w*|result\w* in|consequently|spurr\w*|encourag\w*|"
+    r"foster\w*|catalyz\w*|catalys\w*|enabl\w*|compell\w*|forc(?:ed|ing) (?:\w+ )?to|in turn)\b"
+)
+_ANCHOR_RX: list[tuple[str, re.Pattern[str]]] = [
+    (k, re.compile(p, re.IGNORECASE))
+    for k, p in [
+        ("response", r"\b(?:in response to|because of|as a result of|as a consequence of|prompted by|due to)\b"),
+        ("before", r"\b(?:before|prior to|ahead of|on the eve of)\s+(?:the\s+)?(?:battle|stalingrad|victory|defeat)"),
+        (
+            "following",
+            r"\b(?:after|following|in the wake of|in the aftermath of|in the aftermath|on the heels of|"
+            r"since)\b",
+        ),
+        ("tide", r"\bas the (?:tide|war|conflict|balance)\b|\btide of (?:the )?war\b|\bturning point\b"),
+    ]
+]
 _DATE = re.compile(r"\b(?:1[89]\d\d|20[0-2]\d)\b")
-_GENERAL = re.compile(r"(?i)\b(?:may|might|can|could|tend(?:s|ed)? to|often|typically|generally|in general|"
-                      r"usually)\b")
+_GENERAL = re.compile(
+    r"(?i)\b(?:may|might|can|could|tend(?:s|ed)? to|often|typically|generally|in general|"
+    r"usually)\b"
+)
 _GENERIC_SUBJECT = re.compile(r"(?i)^\W*(?:countries|nations|states|governments|powers|alliances|leaders)\b")
-_DOMAINS: list[tuple[str, re.Pattern[str]]] = [(d, re.compile(p, re.IGNORECASE)) for d, p in [
-    ("perception", r"\brecogni[sz]\w*\s+(?:the\s+)?(?:significance|importance|potential|limits|need|value|"
-                   r"vulnerab\w*)|\breassess\w*|\breconsider\w*|\bre-?evaluat\w*|\bperce\w+|\brealiz\w*|"
-                   r"\bapprehension\b|\bawareness\b|\bmorale\b|\bconfidence\b|\bsentiment\b|\bresolve\b|"
-                   r"\bfear\b|\bpride\b|\bisolationis\w*"),
-    ("approach", dict(_DIRECTION_RX)["approach"].pattern),
-    ("isolation", r"\bisolat(?!ionis)\w*\b|\bcornered\b"),
-    ("alliance", r"\balliances?\b|\ballegiances?\b|\bsides?\b|\bpact\b|\bAxis\b|\bAllie[ds]\b|\barmistice\b|"
-                 r"\bthe war\b|\brealign\w*\b|\breorientation\b|"
-                 r"\bpartners?\b|\bdiplomatic stance\b|\bforeign polic\w*\b|\bdefect\w*\b|\bswitch\w*\b"),
-    ("support", r"\bsupport(?:s|ed|ing)?\b|\baid\b|\bassistance\b|\bsuppl(?:y|ies)\b|\bLend-?Lease\b|\bconvoys?\b|"
-                r"\bcooperation\b|\bcoordination\b|\bcollaboration\b|\bbolstering\b|\boperations that complemented\b"),
-]]
-_SUPPLY_WORDS = re.compile(r"(?i)\bsupport(?:s|ed|ing)?\b|\baid\b|\bassistance\b|\bsuppl(?:y|ies)\b|\bLend-?Lease\b|"
-                           r"\bconvoys?\b|\bbolstering\b")
-_EVENT_WORDS = re.compile(r"(?i)\b(?:battle|victory|defeat|outcome|stalingrad|turning point|resilience|siege|"
-                          r"counteroffensive|the event)\b|^\W*(?:it|this)\s+(?:\w+\s+)?(?:prompt|led|caus|spurr|foster|"
-                          r"encourag|result)")
-_SUPPORT_OBJ = (r"(?:support(?:s|ed|ing)?|aid|assistance|suppl(?:y|ies)|Lend-?Lease|convoys?|cooperation|"
-                r"coordination|collaboration|bolstering|operations)")
-_CHANGE_VERB = (r"(?:increas\w*|heighten\w*|greater|gr[eo]w\w*|intensif\w*|strengthen\w*|enhanc\w*|expand\w*|"
-                r"boost\w*|stepped up|deepen\w*|more|be(?:gan|gin\w*|gun)|start\w*|initiat\w*|launch\w*)")
+_DOMAINS: list[tuple[str, re.Pattern[str]]] = [
+    (d, re.compile(p, re.IGNORECASE))
+    for d, p in [
+        (
+            "perception",
+            r"\brecogni[sz]\w*\s+(?:the\s+)?(?:significance|importance|potential|limits|need|value|"
+            r"vulnerab\w*)|\breassess\w*|\breconsider\w*|\bre-?evaluat\w*|\bperce\w+|\brealiz\w*|"
+            r"\bapprehension\b|\bawareness\b|\bmorale\b|\bconfidence\b|\bsentiment\b|\bresolve\b|"
+            r"\bfear\b|\bpride\b|\bisolationis\w*",
+        ),
+        ("approach", dict(_DIRECTION_RX)["approach"].pattern),
+        ("isolation", r"\bisolat(?!ionis)\w*\b|\bcornered\b"),
+        (
+            "alliance",
+            r"\balliances?\b|\ballegiances?\b|\bsides?\b|\bpact\b|\bAxis\b|\bAllie[ds]\b|\barmistice\b|"
+            r"\bthe war\b|\brealign\w*\b|\breorientation\b|"
+            r"\bpartners?\b|\bdiplomatic stance\b|\bforeign polic\w*\b|\bdefect\w*\b|\bswitch\w*\b",
+        ),
+        (
+            "support",
+            r"\bsupport(?:s|ed|ing)?\b|\baid\b|\bassistance\b|\bsuppl(?:y|ies)\b|\bLend-?Lease\b|\bconvoys?\b|"
+            r"\bcooperation\b|\bcoordination\b|\bcollaboration\b|\bbolstering\b|\boperations that complemented\b",
+        ),
+    ]
+]
+_SUPPLY_WORDS = re.compile(
+    r"(?i)\bsupport(?:s|ed|ing)?\b|\baid\b|\bassistance\b|\bsuppl(?:y|ies)\b|\bLend-?Lease\b|"
+    r"\bconvoys?\b|\bbolstering\b"
+)
+_EVENT_WORDS = re.compile(
+    r"(?i)\b(?:battle|victory|defeat|outcome|stalingrad|turning point|resilience|siege|"
+    r"counteroffensive|the event)\b|^\W*(?:it|this)\s+(?:\w+\s+)?(?:prompt|led|caus|spurr|foster|"
+    r"encourag|result)"
+)
+_SUPPORT_OBJ = (
+    r"(?:support(?:s|ed|ing)?|aid|assistance|suppl(?:y|ies)|Lend-?Lease|convoys?|cooperation|"
+    r"coordination|collaboration|bolstering|operations)"
+)
+_CHANGE_VERB = (
+    r"(?:increas\w*|heighten\w*|greater|gr[eo]w\w*|intensif\w*|strengthen\w*|enhanc\w*|expand\w*|"
+    r"boost\w*|stepped up|deepen\w*|more|be(?:gan|gin\w*|gun)|start\w*|initiat\w*|launch\w*)"
+)
 #: an increase or beginning that governs the support itself ("increased its support", "began ... bolstering")
-_GOVERNS = re.compile(rf"(?i)\b{_CHANGE_VERB}\W+(?:\w+\W+){{0,6}}?{_SUPPORT_OBJ}\b|"
-                      rf"\b{_SUPPORT_OBJ}\W+(?:\w+\W+){{0,2}}?(?:increas\w*|grew|rose|intensified|expanded)\b")
-_COUNTER = re.compile(r"(?i)\b(?:to|with|for|toward|towards|from|of|bolstering|supporting|aiding|supplying|helping|"
-                      r"assisting)\s+(?:the\s+)?$")
+_GOVERNS = re.compile(
+    rf"(?i)\b{_CHANGE_VERB}\W+(?:\w+\W+){{0,6}}?{_SUPPORT_OBJ}\b|"
+    rf"\b{_SUPPORT_OBJ}\W+(?:\w+\W+){{0,2}}?(?:increas\w*|grew|rose|intensified|expanded)\b"
+)
+_COUNTER = re.compile(
+    r"(?i)\b(?:to|with|for|toward|towards|from|of|bolstering|supporting|aiding|supplying|helping|"
+    r"assisting)\s+(?:the\s+)?$"
+)
 _CHANGE_DIRECTIONS = ("change_alliance", "leave", "break", "join")
 
 
@@ -140,8 +205,8 @@ def split_clauses(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     pos = 0
     for m in _SPLIT.finditer(text):
-        if m.start() > pos and text[pos:m.start()].strip():
-            out.append((pos, text[pos:m.start()]))
+        if m.start() > pos and text[pos : m.start()].strip():
+            out.append((pos, text[pos : m.start()]))
         pos = m.end()
     if text[pos:].strip():
         out.append((pos, text[pos:]))
@@ -196,15 +261,18 @@ def parse_structure(sentence: str, mentions: list | None = None) -> list[ClaimPa
         for m in inside:
             if m.group:
                 continue
-            before = sentence[max(off, m.start - 12):m.start]
+            before = sentence[max(off, m.start - 12) : m.start]
             dest = counter if _COUNTER.search(before) and actors else actors
             dest.extend(c for c in m.ccodes if c not in dest and c not in actors)
         direction, action = _direction(clause)
         anchor, anchor_text = _anchor(clause, sentence)
         domain = _domain(clause, direction)
         example = bool(_EXAMPLE.match(clause.lstrip()))
-        general = not example and not actors and bool(_GENERAL.search(clause) and (
-            _GENERIC_SUBJECT.search(clause) or len(clauses) > 1))
+        general = (
+            not example
+            and not actors
+            and bool(_GENERAL.search(clause) and (_GENERIC_SUBJECT.search(clause) or len(clauses) > 1))
+        )
         if general:
             assertion = "general"
         elif anchor == "response" or (_CAUSE.search(clause) and _EVENT_WORDS.search(clause)):
@@ -213,8 +281,21 @@ def parse_structure(sentence: str, mentions: list | None = None) -> list[ClaimPa
             assertion = "change"
         else:
             assertion = "state"
-        parts.append(ClaimPart(text=clause.strip(), start=off, actors=actors, counterpart=counter, groups=groups,
-                               action=action, direction=direction, anchor=anchor, anchor_text=anchor_text,
-                               assertion=assertion, domain=domain, supply=bool(_SUPPLY_WORDS.search(clause)),
-                               governs=bool(_GOVERNS.search(clause))))
+        parts.append(
+            ClaimPart(
+                text=clause.strip(),
+                start=off,
+                actors=actors,
+                counterpart=counter,
+                groups=groups,
+                action=action,
+                direction=direction,
+                anchor=anchor,
+                anchor_text=anchor_text,
+                assertion=assertion,
+                domain=domain,
+                supply=bool(_SUPPLY_WORDS.search(clause)),
+                governs=bool(_GOVERNS.search(clause)),
+            )
+        )
     return parts

@@ -34,20 +34,44 @@ __all__ = ["Judgement", "judge", "VERDICTS"]
 VERDICTS = ("supported", "predates", "later", "contradicted", "no_evidence", "not_checkable")
 MAX_EVIDENCE = 8
 _GRACE = dt.timedelta(days=730)
-_PRIORITY = {"side_change": 0, "war_entry": 1, "pact_joined": 1, "takeover": 1, "declared_war": 2,
-             "aid_extended": 2, "armistice": 3, "relations_broken": 3, "treaty_signed": 3, "war_exit": 4}
+_PRIORITY = {
+    "side_change": 0,
+    "war_entry": 1,
+    "pact_joined": 1,
+    "takeover": 1,
+    "declared_war": 2,
+    "aid_extended": 2,
+    "armistice": 3,
+    "relations_broken": 3,
+    "treaty_signed": 3,
+    "war_exit": 4,
+}
 _SUPPORT_KINDS = {"aid_extended", "bases_granted", "transit_granted", "conference", "treaty_signed", "pact_joined"}
 _PAIR_KINDS = {"treaty_signed", "pact_joined", "relations_established", "conference"}
 _HOSTILE_KINDS = {"declared_war", "attacked", "relations_broken", "treaty_denounced", "aid_terminated"}
-_TREATY_WORDS = ("non-aggression", "neutrality", "friendship", "mutual assistance", "alliance", "supply",
-                 "boundary", "joint action")
-_SUPPORT_TREATY = re.compile(r"(?i)supply|aid|lend|assistance|joint|alliance|cooperation|declaration|charter|"
-                             r"protocol|agreement|treaty\)")
-_RECOGNITION = re.compile(r"(?i)diplomatic\w*\s+(?:\w+\s+){0,4}?recogni[sz]\w*|recogni[sz]\w*\s+(?:\w+\s+){0,3}?"
-                          r"diplomatic\w*|diplomatic\w* (?:ties|relations)|established relations\b")
+_TREATY_WORDS = (
+    "non-aggression",
+    "neutrality",
+    "friendship",
+    "mutual assistance",
+    "alliance",
+    "supply",
+    "boundary",
+    "joint action",
+)
+_SUPPORT_TREATY = re.compile(
+    r"(?i)supply|aid|lend|assistance|joint|alliance|cooperation|declaration|charter|"
+    r"protocol|agreement|treaty\)"
+)
+_RECOGNITION = re.compile(
+    r"(?i)diplomatic\w*\s+(?:\w+\s+){0,4}?recogni[sz]\w*|recogni[sz]\w*\s+(?:\w+\s+){0,3}?"
+    r"diplomatic\w*|diplomatic\w* (?:ties|relations)|established relations\b"
+)
 _POWER = re.compile(r"(?i)\b(?:power|superpower|strength|dominance|capabilit\w*|formidable|resources)\b")
-_DECLINE = re.compile(r"(?i)\b(?:diminish\w*|declin\w*|erosion|erod\w*|weaken\w*|depleti?\w*|loss|lost|"
-                      r"reduc\w*|vulnerable|precarious)\b")
+_DECLINE = re.compile(
+    r"(?i)\b(?:diminish\w*|declin\w*|erosion|erod\w*|weaken\w*|depleti?\w*|loss|lost|"
+    r"reduc\w*|vulnerable|precarious)\b"
+)
 
 
 @dataclass
@@ -103,16 +127,16 @@ _GROWTH = re.compile(r"(?i)\b(?:increas\w*|grew|grow\w*|bolster\w*|strengthen\w*
 MIN_CONTRADICTION = 0.6
 
 
-def _decide(claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact],
-            what: str) -> Judgement:
+def _decide(claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact], what: str) -> Judgement:
     """The shared decision (see :func:`_decide_inner`), keeping every matching fact for the rate test."""
     j = _decide_inner(claim, event, matches, opposites, what)
     j.matches = _dedupe(_sorted(matches))
     return j
 
 
-def _decide_inner(claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact],
-                  what: str) -> Judgement:
+def _decide_inner(
+    claim: Claim, event: EventRef | None, matches: list[Fact], opposites: list[Fact], what: str
+) -> Judgement:
     """The shared decision: in period -> supported; before the cause -> predates; ..."""
     p = claim.period
     matches, opposites = _dedupe(_sorted(matches)), _dedupe(_sorted(opposites))
@@ -132,8 +156,10 @@ def _decide_inner(claim: Claim, event: EventRef | None, matches: list[Fact], opp
 
     if inside:
         add(inside, "in the claimed period", 6)
-        reasons.append(f"{len(inside)} dated fact(s) of {what} fall in the claimed period "
-                       f"({p.start} to {p.end}); first on {inside[0].date}.")
+        reasons.append(
+            f"{len(inside)} dated fact(s) of {what} fall in the claimed period "
+            f"({p.start} to {p.end}); first on {inside[0].date}."
+        )
         if pre:
             first = min(pre, key=lambda f: f.date)
             reasons.append(f"The same kind of fact already occurred before the event ({first.date}).")
@@ -143,28 +169,35 @@ def _decide_inner(claim: Claim, event: EventRef | None, matches: list[Fact], opp
         return Judgement("supported", _conf(0.55 + 0.1 * min(3, len(inside)), claim, inside), ev, reasons)
     if pre:
         add(pre, "before the event", 5)
-        reasons.append(f"What the sentence presents as a consequence ({what}) happened on {pre[0].date}, "
-                       f"before the event began ({event.start})." if event else "")
+        reasons.append(
+            f"What the sentence presents as a consequence ({what}) happened on {pre[0].date}, "
+            f"before the event began ({event.start})."
+            if event
+            else ""
+        )
         return Judgement("predates", _conf(0.8, claim, pre), ev, reasons)
     if opp:
         add(opp, "opposite of the claim", 6)
         conf = _conf(0.75, claim, opp)
         if conf < MIN_CONTRADICTION:
             # a weak link (vague sentence, states named in passing) must not brand prose as false
-            reasons.append(f"The record shows {opp[0].what} on {opp[0].date}, which runs against a reading of the "
-                           f"claim, but the sentence is too loosely tied to it (confidence {conf:.2f}) to call it "
-                           "contradicted.")
+            reasons.append(
+                f"The record shows {opp[0].what} on {opp[0].date}, which runs against a reading of the "
+                f"claim, but the sentence is too loosely tied to it (confidence {conf:.2f}) to call it "
+                "contradicted."
+            )
             return Judgement("no_evidence", conf, ev, reasons)
-        reasons.append(f"The record shows the opposite of the claim ({what}): "
-                       f"{opp[0].what} on {opp[0].date}.")
+        reasons.append(f"The record shows the opposite of the claim ({what}): {opp[0].what} on {opp[0].date}.")
         return Judgement("contradicted", conf, ev, reasons)
     if post:
         add(post, "after the claimed period", 5)
         first = min(post, key=lambda f: f.date)
         years = (first.date - (p.end or first.date)).days / 365.25
         span = (first.date - event.end).days / 365.25 if event else None
-        reasons.append(f"It happened ({first.date}), but after the claimed period ending {p.end} "
-                       f"(+{years:.1f} years" + (f"; {span:.1f} years after the event" if span else "") + ").")
+        reasons.append(
+            f"It happened ({first.date}), but after the claimed period ending {p.end} "
+            f"(+{years:.1f} years" + (f"; {span:.1f} years after the event" if span else "") + ")."
+        )
         return Judgement("later", _conf(0.7, claim, post), ev, reasons)
     earlier = [f for f in matches if p.start is not None and f.date < p.start]
     if earlier:
@@ -204,8 +237,12 @@ def _alignment(claim: Claim, event: EventRef | None, F: tuple[Fact, ...]) -> Jud
         actors, target, away = list(group_members("axis", ref)), "axis", True
     if target is None:
         if not actors:
-            return Judgement("not_checkable", 0.6, [], ["The sentence names no state and no side: too vague "
-                                                         "to check against the record."])
+            return Judgement(
+                "not_checkable",
+                0.6,
+                [],
+                ["The sentence names no state and no side: too vague to check against the record."],
+            )
         ms = [f for f in F if f.ccode in actors and (f.toward or f.away) and f.kind != "war_exit"]
         inside = [f for f in ms if _in(f, claim.period.start, claim.period.end)]
         strong = [f for f in inside if f.strong]
@@ -247,12 +284,24 @@ def _at_war(a: int, b: int, date: dt.date) -> Fact | None:
         return None
     w = load_shared("war_participants")  # ground truth with hindsight: the evidence shows each spell's later end
     rows = w[(w["war"] == WWII) & w["ccode"].isin([a, b]) & (w["start"] <= str(date)) & (w["end"] >= str(date))]
-    spells = "; ".join(f"{_nm(int(r.ccode))} side {int(r.side)} {r.start.date()} to {r.end.date()}"
-                       for r in rows.itertuples())
+    spells = "; ".join(
+        f"{_nm(int(r.ccode))} side {int(r.side)} {r.start.date()} to {r.end.date()}" for r in rows.itertuples()
+    )
     lines = ", ".join(str(int(r.row)) for r in rows.itertuples())
-    return Fact(date, a, _nm(a), "at_war", _nm(b), frozenset({b}), frozenset(), frozenset({b}), frozenset({b}),
-                f"COW Inter-State War v4.0, war 139 (World War II), lines {lines}", True,
-                f"{_nm(a)} and {_nm(b)} at war on opposite sides on {date} ({spells})")
+    return Fact(
+        date,
+        a,
+        _nm(a),
+        "at_war",
+        _nm(b),
+        frozenset({b}),
+        frozenset(),
+        frozenset({b}),
+        frozenset({b}),
+        f"COW Inter-State War v4.0, war 139 (World War II), lines {lines}",
+        True,
+        f"{_nm(a)} and {_nm(b)} at war on opposite sides on {date} ({spells})",
+    )
 
 
 def _nm(c: int) -> str:
@@ -276,8 +325,9 @@ def _alliance_formed(claim: Claim, event: EventRef | None, F: tuple[Fact, ...]) 
     if claim.actors:
         ms = _filter_words(claim, [f for f in F if f.ccode in claim.actors and f.kind in _PAIR_KINDS and f.toward])
         return _decide(claim, event, ms, [], "a treaty or pact of the named state")
-    return Judgement("not_checkable", 0.55, [], ["Names no state: 'new alliances' in general cannot be matched "
-                                                 "to a dated fact."])
+    return Judgement(
+        "not_checkable", 0.55, [], ["Names no state: 'new alliances' in general cannot be matched to a dated fact."]
+    )
 
 
 def _alliance_broken(claim: Claim, event: EventRef | None, F: tuple[Fact, ...]) -> Judgement:
@@ -309,15 +359,25 @@ def _nearest_actor(claim: Claim, pattern: str) -> int | None:
 
 def _isolation(claim: Claim, event: EventRef | None, F: tuple[Fact, ...]) -> Judgement:
     ref = event.start if event else (claim.period.start or dt.date(1943, 1, 1))
-    x = _nearest_actor(claim, r"(?i)isolat\w*|cornered|distanc\w*") if claim.actors else (
-        255 if "axis" in claim.groups else None)
+    x = (
+        _nearest_actor(claim, r"(?i)isolat\w*|cornered|distanc\w*")
+        if claim.actors
+        else (255 if "axis" in claim.groups else None)
+    )
     if x is None:
         return Judgement("not_checkable", 0.55, [], ["Names no isolated state."])
     side = war_side(x, ref)
     partners = {c for c in group_members("axis" if side == 2 else "allies", ref)} - {x} if side else set()
-    ms = [f for f in F if (f.ccode in partners and f.strong and f.away and f.kind != "war_exit")
-          or (x in f.partners and f.kind in {"declared_war", "relations_broken", "transit_ended",
-                                             "forces_withdrawn", "treaty_denounced"} and f.ccode != x)]
+    ms = [
+        f
+        for f in F
+        if (f.ccode in partners and f.strong and f.away and f.kind != "war_exit")
+        or (
+            x in f.partners
+            and f.kind in {"declared_war", "relations_broken", "transit_ended", "forces_withdrawn", "treaty_denounced"}
+            and f.ccode != x
+        )
+    ]
     j = _decide(claim, event, ms, [], f"partners leaving {_nm(x)} or states breaking with it")
     p = claim.period
     if side and p.start and p.end:
@@ -325,8 +385,10 @@ def _isolation(claim: Claim, event: EventRef | None, F: tuple[Fact, ...]) -> Jud
         if ce:
             item, delta = ce
             j.evidence.append(item)
-            j.reasons.append(f"Capability share of {_nm(x)}'s coalition {'fell' if delta < 0 else 'rose'} by "
-                             f"{abs(delta):.3f} over the period.")
+            j.reasons.append(
+                f"Capability share of {_nm(x)}'s coalition {'fell' if delta < 0 else 'rose'} by "
+                f"{abs(delta):.3f} over the period."
+            )
     return j
 
 
@@ -374,8 +436,11 @@ def _bloc(claim: Claim, event: EventRef | None, F: tuple[Fact, ...]) -> Judgemen
         if f.kind == "pact_joined":
             return lab in f.toward
         if f.kind == "treaty_signed" and not west:
-            return 365 in f.partners and bool(re.search(r"mutual assistance|friendship", f.counterpart, re.I)) \
+            return (
+                365 in f.partners
+                and bool(re.search(r"mutual assistance|friendship", f.counterpart, re.I))
                 and f.date > dt.date(1943, 1, 1)
+            )
         return False
 
     a = set(claim.actors) - ({365} if not west else {2})
@@ -404,16 +469,23 @@ def _standing(claim: Claim, event: EventRef | None, F: tuple[Fact, ...]) -> Judg
             decline = bool(_DECLINE.search(claim.text))
             agrees = (delta < 0) == decline
             verdict = "supported" if agrees else "contradicted"
-            reasons = [f"A claim about power: {_nm(x)}'s CINC {'fell' if delta < 0 else 'rose'} by {abs(delta):.3f} "
-                       f"({p.start.year} to {p.end.year}); the sentence says it {'fell' if decline else 'rose'}.",
-                       "Prestige itself is not in the data; capability is the checkable part."]
+            reasons = [
+                f"A claim about power: {_nm(x)}'s CINC {'fell' if delta < 0 else 'rose'} by {abs(delta):.3f} "
+                f"({p.start.year} to {p.end.year}); the sentence says it {'fell' if decline else 'rose'}.",
+                "Prestige itself is not in the data; capability is the checkable part.",
+            ]
             return Judgement(verdict, _conf(0.5, claim, []), [item], reasons)
     return Judgement("not_checkable", 0.75, [], ["Standing or prestige: evaluative, no dated fact to check."])
 
 
 _JUDGES: dict[str, Callable[[Claim, EventRef | None, tuple[Fact, ...]], Judgement]] = {
-    "alignment_shift": _alignment, "alliance_formed": _alliance_formed, "alliance_broken": _alliance_broken,
-    "isolation": _isolation, "support_aid": _support, "bloc_formation": _bloc, "standing_prestige": _standing,
+    "alignment_shift": _alignment,
+    "alliance_formed": _alliance_formed,
+    "alliance_broken": _alliance_broken,
+    "isolation": _isolation,
+    "support_aid": _support,
+    "bloc_formation": _bloc,
+    "standing_prestige": _standing,
 }
 
 
@@ -422,14 +494,29 @@ def judge(claim: Claim, event: EventRef | None) -> Judgement:
     if claim.heading:
         return Judgement("not_checkable", 0.95, [], ["A heading, not a claim."])
     if claim.kind is None:
-        return Judgement("not_checkable", 0.6, [], ["No claim about alignment, support, isolation, alliances, "
-                                                    "blocs or standing was found."])
+        return Judgement(
+            "not_checkable",
+            0.6,
+            [],
+            ["No claim about alignment, support, isolation, alliances, blocs or standing was found."],
+        )
     if claim.kind == "morale_opinion":
-        return Judgement("not_checkable", round(0.7 + 0.25 * claim.kind_score, 2), [],
-                         ["Morale, opinion or lessons: evaluative prose with no dated fact to check."])
+        return Judgement(
+            "not_checkable",
+            round(0.7 + 0.25 * claim.kind_score, 2),
+            [],
+            ["Morale, opinion or lessons: evaluative prose with no dated fact to check."],
+        )
     if not claim.states and not claim.groups:
-        return Judgement("not_checkable", 0.6, [], [f"A {claim.kind.replace('_', ' ')} claim that names no "
-                                                    "state or group: too vague to check against the record."])
+        return Judgement(
+            "not_checkable",
+            0.6,
+            [],
+            [
+                f"A {claim.kind.replace('_', ' ')} claim that names no "
+                "state or group: too vague to check against the record."
+            ],
+        )
     if claim.period.start is None and claim.period.end is None:
         return Judgement("no_evidence", 0.3, [], ["No period: neither a date in the sentence nor a cause event."])
     j = _JUDGES[claim.kind](claim, event, facts())

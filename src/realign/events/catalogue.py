@@ -82,29 +82,31 @@ __all__ = [
 SIDE_TOTAL = 0
 
 #: Allowed ``category`` values of ``[[losses]]`` rows (``unit`` says men, tanks, aircraft, ...).
-LOSS_CATEGORIES = frozenset({
-    "casualties",            # killed + wounded + captured + missing (personnel)
-    "killed",
-    "wounded",
-    "captured",
-    "missing",
-    "killed_or_missing",
-    "wounded_or_sick",
-    "missing_or_captured",
-    "killed_missing_captured",
-    "tanks_destroyed",
-    "tanks_captured",
-    "tanks_lost",
-    "aircraft_destroyed",
-    "aircraft_captured",
-    "aircraft_lost",
-    "guns_destroyed",
-    "guns_captured",
-    "ships_sunk",
-    "ships_damaged",
-    "carriers_sunk",
-    "submarines_lost",
-})
+LOSS_CATEGORIES = frozenset(
+    {
+        "casualties",  # killed + wounded + captured + missing (personnel)
+        "killed",
+        "wounded",
+        "captured",
+        "missing",
+        "killed_or_missing",
+        "wounded_or_sick",
+        "missing_or_captured",
+        "killed_missing_captured",
+        "tanks_destroyed",
+        "tanks_captured",
+        "tanks_lost",
+        "aircraft_destroyed",
+        "aircraft_captured",
+        "aircraft_lost",
+        "guns_destroyed",
+        "guns_captured",
+        "ships_sunk",
+        "ships_damaged",
+        "carriers_sunk",
+        "submarines_lost",
+    }
+)
 
 
 _PKG = "realign.events"
@@ -222,14 +224,38 @@ class Event:
 
     def losses_frame(self) -> pd.DataFrame:
         """Loss rows as a DataFrame (one row per figure; ``sources`` joined by ``;``)."""
-        rows = [{
-            "event": self.slug, "side": r.side, "side_label": self.side_labels.get(r.side, ""),
-            "ccode": r.ccode, "category": r.category, "low": r.low, "high": r.high, "unit": r.unit,
-            "sources": ";".join(r.sources),
-            "urls": ";".join(self.source(s).url for s in r.sources), "note": r.note,
-        } for r in self.losses]
-        return pd.DataFrame(rows, columns=["event", "side", "side_label", "ccode", "category", "low",
-                                           "high", "unit", "sources", "urls", "note"])
+        rows = [
+            {
+                "event": self.slug,
+                "side": r.side,
+                "side_label": self.side_labels.get(r.side, ""),
+                "ccode": r.ccode,
+                "category": r.category,
+                "low": r.low,
+                "high": r.high,
+                "unit": r.unit,
+                "sources": ";".join(r.sources),
+                "urls": ";".join(self.source(s).url for s in r.sources),
+                "note": r.note,
+            }
+            for r in self.losses
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "event",
+                "side",
+                "side_label",
+                "ccode",
+                "category",
+                "low",
+                "high",
+                "unit",
+                "sources",
+                "urls",
+                "note",
+            ],
+        )
 
     def source(self, source_id: str) -> Source:
         """The :class:`Source` with this id."""
@@ -245,38 +271,60 @@ class Event:
         if outcome == "reversed":
             return dict(self.reversed_effects)
         raise InvalidParameterError(
-            f"The 'outcome' parameter of Event.effects_for must be 'historical' or 'reversed'. "
-            f"Got {outcome!r} instead.")
+            f"The 'outcome' parameter of Event.effects_for must be 'historical' or 'reversed'. Got {outcome!r} instead."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (dates as ISO strings, side keys as strings)."""
+
         def eff(d: Mapping[int, Effect]) -> dict[str, Any]:
             return {str(k): v.to_dict() for k, v in d.items()}
 
         return {
-            "slug": self.slug, "name": self.name, "aliases": list(self.aliases),
-            "start": self.start.isoformat(), "end": self.end.isoformat(),
-            "outcome_known": self.outcome_known.isoformat(), "outcome_known_note": self.outcome_known_note,
+            "slug": self.slug,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "outcome_known": self.outcome_known.isoformat(),
+            "outcome_known_note": self.outcome_known_note,
             "outcome_known_sources": list(self.outcome_known_sources),
-            "theatre": self.theatre, "war": self.war, "war_name": self.war_name, "summary": self.summary,
+            "theatre": self.theatre,
+            "war": self.war,
+            "war_name": self.war_name,
+            "summary": self.summary,
             "sides": {str(k): {"label": self.side_labels[k], "ccodes": list(v)} for k, v in self.sides.items()},
             "outcome": {"winner": self.winner, "result": self.result},
             "losses": [
-                {"side": r.side, "ccode": r.ccode, "category": r.category, "low": r.low, "high": r.high,
-                 "unit": r.unit, "sources": list(r.sources), "note": r.note} for r in self.losses
+                {
+                    "side": r.side,
+                    "ccode": r.ccode,
+                    "category": r.category,
+                    "low": r.low,
+                    "high": r.high,
+                    "unit": r.unit,
+                    "sources": list(r.sources),
+                    "note": r.note,
+                }
+                for r in self.losses
             ],
             "formations": [
                 {"side": f.side, "ccode": f.ccode, "name": f.name, "fate": f.fate, "sources": list(f.sources)}
                 for f in self.formations
             ],
             "milper": [dict(m) for m in self.milper],
-            "effects": eff(self.effects), "state_effects": eff(self.state_effects),
-            "reversed": {"winner": self.reversed_winner, "assumption": self.reversed_assumption,
-                         "effects": eff(self.reversed_effects),
-                         "state_effects": eff(self.reversed_state_effects)},
+            "effects": eff(self.effects),
+            "state_effects": eff(self.state_effects),
+            "reversed": {
+                "winner": self.reversed_winner,
+                "assumption": self.reversed_assumption,
+                "effects": eff(self.reversed_effects),
+                "state_effects": eff(self.reversed_state_effects),
+            },
             "contingents": [dict(c) for c in self.contingents],
             "sources": [{"id": s.id, "citation": s.citation, "url": s.url} for s in self.sources],
-            "missing": list(self.missing), "notes": self.notes,
+            "missing": list(self.missing),
+            "notes": self.notes,
         }
 
 
@@ -293,7 +341,8 @@ def loss_share(low: float, high: float, milper_thousands: float) -> float:
     """
     if milper_thousands <= 0:
         raise InvalidParameterError(
-            f"The 'milper_thousands' parameter of loss_share must be > 0. Got {milper_thousands!r} instead.")
+            f"The 'milper_thousands' parameter of loss_share must be > 0. Got {milper_thousands!r} instead."
+        )
     return min(1.0, ((low + high) / 2.0) / (milper_thousands * 1000.0))
 
 
@@ -306,8 +355,9 @@ def capability_from_losses(low: float, high: float, milper_thousands: float) -> 
     return round(1.0 - loss_share(low, high, milper_thousands) / 6.0, 3)
 
 
-def credibility_magnitude(loser_low: float, loser_high: float, loser_milper_thousands: float,
-                          formation_destroyed: bool) -> float:
+def credibility_magnitude(
+    loser_low: float, loser_high: float, loser_milper_thousands: float, formation_destroyed: bool
+) -> float:
     """Credibility swing ``min(1, 0.1 + 2·s_loser + 0.2·F)``; winner ``+m``, loser ``−m``.
 
     >>> credibility_magnitude(800_000, 1_500_000, 12_023, True)
@@ -368,7 +418,8 @@ def load_event(slug_or_alias: str) -> Event:
     """
     if not isinstance(slug_or_alias, str):
         raise InvalidParameterError(
-            f"The 'slug_or_alias' parameter of load_event must be a str. Got {slug_or_alias!r} instead.")
+            f"The 'slug_or_alias' parameter of load_event must be a str. Got {slug_or_alias!r} instead."
+        )
     idx = _alias_index()
     slug = idx.get(_norm(slug_or_alias))
     if slug is None:
@@ -382,8 +433,7 @@ def load_event(slug_or_alias: str) -> Event:
                 hint = f" Did you mean {idx[best[0]]!r}?"
         except ImportError:  # pragma: no cover - rapidfuzz is a dependency
             pass
-        raise InvalidParameterError(
-            f"Unknown event {slug_or_alias!r}.{hint} Known events: {', '.join(known)}.")
+        raise InvalidParameterError(f"Unknown event {slug_or_alias!r}.{hint} Known events: {', '.join(known)}.")
     return _all_events()[slug]
 
 
@@ -393,9 +443,14 @@ def events_table() -> pd.DataFrame:
     for slug in list_events():
         ev = _all_events()[slug]
         row: dict[str, Any] = {
-            "slug": ev.slug, "name": ev.name, "start": ev.start.isoformat(), "end": ev.end.isoformat(),
+            "slug": ev.slug,
+            "name": ev.name,
+            "start": ev.start.isoformat(),
+            "end": ev.end.isoformat(),
             "outcome_known": ev.outcome_known.isoformat(),
-            "theatre": ev.theatre, "war": ev.war, "winner": ev.winner,
+            "theatre": ev.theatre,
+            "war": ev.war,
+            "winner": ev.winner,
             "winner_label": ev.side_labels[ev.winner],
         }
         for side in sorted(ev.sides):  # by side number (same columns for every war) ...
@@ -417,8 +472,7 @@ def events_table() -> pd.DataFrame:
 
 
 def _eff(d: Mapping[str, Any]) -> dict[int, Effect]:
-    return {int(k): Effect(float(v["capability"]), float(v["credibility"]), str(v["basis"]))
-            for k, v in d.items()}
+    return {int(k): Effect(float(v["capability"]), float(v["credibility"]), str(v["basis"])) for k, v in d.items()}
 
 
 def load_event_file(path: str | os.PathLike[str]) -> Event:
@@ -440,24 +494,29 @@ def _check(d: Mapping[str, Any], where: str) -> None:
     for key, val in (("start", start), ("end", end)):
         if type(val) is not _dt.date:
             raise InvalidParameterError(
-                f"Catalogue file {where}: field {key!r} must be a TOML date (YYYY-MM-DD). Got {val!r} instead.")
+                f"Catalogue file {where}: field {key!r} must be a TOML date (YYYY-MM-DD). Got {val!r} instead."
+            )
     if end < start:
         raise InvalidParameterError(
-            f"Catalogue file {where}: field 'end' ({end}) must be on or after 'start' ({start}).")
+            f"Catalogue file {where}: field 'end' ({end}) must be on or after 'start' ({start})."
+        )
     if "outcome_known" in d:
         ok = d["outcome_known"]
         if type(ok) is not _dt.date:
             raise InvalidParameterError(
                 f"Catalogue file {where}: field 'outcome_known' must be a TOML date (YYYY-MM-DD) on or after "
-                f"'start' ({start}). Got {ok!r} instead.")
+                f"'start' ({start}). Got {ok!r} instead."
+            )
         if ok < start:
             raise InvalidParameterError(
-                f"Catalogue file {where}: field 'outcome_known' ({ok}) must be on or after 'start' ({start}).")
+                f"Catalogue file {where}: field 'outcome_known' ({ok}) must be on or after 'start' ({start})."
+            )
     ids = {s.get("id") for s in d.get("sources", [])}
     bad = [s for s in d.get("outcome_known_sources", []) if s not in ids]
     if bad:
         raise InvalidParameterError(
-            f"Catalogue file {where}: field 'outcome_known_sources' names unknown source id(s) {bad}.")
+            f"Catalogue file {where}: field 'outcome_known_sources' names unknown source id(s) {bad}."
+        )
     war = d.get("war")
     if war in WAR_SIDES:
         for k, v in d.get("sides", {}).items():
@@ -465,7 +524,8 @@ def _check(d: Mapping[str, Any], where: str) -> None:
             if want is None or v.get("label") != want:
                 raise InvalidParameterError(
                     f"Catalogue file {where}: field 'sides.{k}.label' must be {want!r} for COW war {war} "
-                    f"(sides {dict(WAR_SIDES[war])}). Got {v.get('label')!r} instead.")
+                    f"(sides {dict(WAR_SIDES[war])}). Got {v.get('label')!r} instead."
+                )
 
 
 def _parse_event(d: dict[str, Any], slug: str, where: str | None = None) -> Event:
@@ -476,24 +536,54 @@ def _parse_event(d: dict[str, Any], slug: str, where: str | None = None) -> Even
         labels = {int(k): str(v["label"]) for k, v in d["sides"].items()}
         rev = d["reversed"]
         return Event(
-            slug=d["slug"], name=d["name"], aliases=tuple(d["aliases"]),
-            start=d["start"], end=d["end"], theatre=d["theatre"], war=int(d["war"]),
-            war_name=d["war_name"], summary=d["summary"], sides=sides, side_labels=labels,
-            winner=int(d["outcome"]["winner"]), result=d["outcome"]["result"],
-            losses=tuple(LossRow(side=int(r["side"]), ccode=int(r["ccode"]), category=r["category"],
-                                 low=r["low"], high=r["high"], unit=r["unit"],
-                                 sources=tuple(r["sources"]), note=r.get("note", ""))
-                         for r in d["losses"]),
-            formations=tuple(Formation(side=int(f["side"]), ccode=int(f["ccode"]), name=f["name"],
-                                       fate=f["fate"], sources=tuple(f["sources"]))
-                             for f in d.get("formations", [])),
+            slug=d["slug"],
+            name=d["name"],
+            aliases=tuple(d["aliases"]),
+            start=d["start"],
+            end=d["end"],
+            theatre=d["theatre"],
+            war=int(d["war"]),
+            war_name=d["war_name"],
+            summary=d["summary"],
+            sides=sides,
+            side_labels=labels,
+            winner=int(d["outcome"]["winner"]),
+            result=d["outcome"]["result"],
+            losses=tuple(
+                LossRow(
+                    side=int(r["side"]),
+                    ccode=int(r["ccode"]),
+                    category=r["category"],
+                    low=r["low"],
+                    high=r["high"],
+                    unit=r["unit"],
+                    sources=tuple(r["sources"]),
+                    note=r.get("note", ""),
+                )
+                for r in d["losses"]
+            ),
+            formations=tuple(
+                Formation(
+                    side=int(f["side"]),
+                    ccode=int(f["ccode"]),
+                    name=f["name"],
+                    fate=f["fate"],
+                    sources=tuple(f["sources"]),
+                )
+                for f in d.get("formations", [])
+            ),
             milper=tuple(dict(m) for m in d["milper"]),
-            effects=_eff(d["effects"]), state_effects=_eff(d.get("state_effects", {})),
-            reversed_winner=int(rev["winner"]), reversed_assumption=rev["assumption"],
-            reversed_effects=_eff(rev["effects"]), reversed_state_effects=_eff(rev.get("state_effects", {})),
+            effects=_eff(d["effects"]),
+            state_effects=_eff(d.get("state_effects", {})),
+            reversed_winner=int(rev["winner"]),
+            reversed_assumption=rev["assumption"],
+            reversed_effects=_eff(rev["effects"]),
+            reversed_state_effects=_eff(rev.get("state_effects", {})),
             sources=tuple(Source(s["id"], s["citation"], s["url"]) for s in d["sources"]),
             contingents=tuple(dict(c) for c in d.get("contingents", [])),
-            missing=tuple(d.get("missing", [])), notes=d.get("notes", ""), raw=d,
+            missing=tuple(d.get("missing", [])),
+            notes=d.get("notes", ""),
+            raw=d,
             outcome_known=d.get("outcome_known", d["end"]),
             outcome_known_note=str(d.get("outcome_known_note", "")),
             outcome_known_sources=tuple(d.get("outcome_known_sources", d.get("dates_sources", []))),

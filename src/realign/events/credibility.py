@@ -20,8 +20,9 @@ __all__ = ["CREDIBILITY_RETENTION", "event_credibility", "credibility_at", "cred
 CREDIBILITY_RETENTION = 0.944
 
 
-def event_credibility(events: list, outcomes: dict[str, str] | None = None, *,
-                      dated: str = "outcome_known") -> list[tuple[dt.date, dict[int, float]]]:
+def event_credibility(
+    events: list, outcomes: dict[str, str] | None = None, *, dated: str = "outcome_known"
+) -> list[tuple[dt.date, dict[int, float]]]:
     """(date, {side: credibility change}) for catalogue events, sides 1 and 2.
 
     ``outcomes`` maps a slug to "historical" or "reversed" (default historical); ``dated`` is the
@@ -36,8 +37,9 @@ def event_credibility(events: list, outcomes: dict[str, str] | None = None, *,
     return out
 
 
-def credibility_at(effects: list[tuple[dt.date, dict[int, float]]], d: dt.date,
-                   retention: float = CREDIBILITY_RETENTION) -> np.ndarray:
+def credibility_at(
+    effects: list[tuple[dt.date, dict[int, float]]], d: dt.date, retention: float = CREDIBILITY_RETENTION
+) -> np.ndarray:
     """(3,) credibility of sides 1 and 2 on ``d``: effects dated by then, decayed by ``retention`` a month."""
     c = np.zeros(3)
     for known, eff in effects:
@@ -49,8 +51,9 @@ def credibility_at(effects: list[tuple[dt.date, dict[int, float]]], d: dt.date,
     return c
 
 
-def credibility_path(days: list[dt.date], events: list[tuple[object, str]] | None = None,
-                     retention: float = CREDIBILITY_RETENTION) -> np.ndarray:
+def credibility_path(
+    days: list[dt.date], events: list[tuple[object, str]] | None = None, retention: float = CREDIBILITY_RETENTION
+) -> np.ndarray:
     """(len(days), 3) credibility of sides 1 and 2 on each day: effects of events ended by then, decayed.
 
     ``events`` is a list of (Event, outcome) with outcome "historical" or "reversed"; default: every
@@ -62,6 +65,5 @@ def credibility_path(days: list[dt.date], events: list[tuple[object, str]] | Non
 
         last = max(days, default=dt.date.min)
         events = [(ev, "historical") for ev in map(load_event, list_events()) if ev.war == WWII and ev.end <= last]
-    effects = [eff for (ev, outcome) in events
-               for eff in event_credibility([ev], {ev.slug: outcome}, dated="end")]
+    effects = [eff for (ev, outcome) in events for eff in event_credibility([ev], {ev.slug: outcome}, dated="end")]
     return np.array([credibility_at(effects, d, retention) for d in days]).reshape(len(days), 3)

@@ -138,8 +138,12 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict with the same shape as the TOML file (dates as ISO strings)."""
-        sc: dict[str, Any] = {"name": self.name, "start": self.start.isoformat(),
-                              "horizon_months": self.horizon_months, "step": self.step}
+        sc: dict[str, Any] = {
+            "name": self.name,
+            "start": self.start.isoformat(),
+            "horizon_months": self.horizon_months,
+            "step": self.step,
+        }
         if self.states is not None:
             sc["states"] = list(self.states)
         if self.description:
@@ -148,15 +152,25 @@ class Scenario:
         for ev in self.events:
             d: dict[str, Any] = {"id": ev.id, "outcome": ev.outcome}
             if ev.effects is not None:
-                d["effects"] = {str(k): {"capability": v.capability, "credibility": v.credibility}
-                                for k, v in ev.effects.items()}
+                d["effects"] = {
+                    str(k): {"capability": v.capability, "credibility": v.credibility} for k, v in ev.effects.items()
+                }
             events.append(d)
-        return {"scenario": sc, "seeds": {"seed": self.seed, "runs": self.runs}, "events": events,
-                "model": {"name": self.model, "params": dict(self.params)}}
+        return {
+            "scenario": sc,
+            "seeds": {"seed": self.seed, "runs": self.runs},
+            "events": events,
+            "model": {"name": self.model, "params": dict(self.params)},
+        }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, allowed_params: Iterable[str] | None = None,
-                  allowed_models: Iterable[str] | None = None) -> Scenario:
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        allowed_params: Iterable[str] | None = None,
+        allowed_models: Iterable[str] | None = None,
+    ) -> Scenario:
         """Build from :meth:`to_dict` output (or a parsed TOML dict), with the same validation."""
         problems = _validate(data, "<dict>", None, allowed_params, allowed_models)
         if problems:
@@ -170,19 +184,26 @@ def _build(data: Mapping[str, Any], path: str | None) -> Scenario:
     for ev in data.get("events", []):
         eff = None
         if ev.get("outcome", "historical") == "custom":
-            eff = {int(k): Effect(float(v["capability"]), float(v["credibility"]), "custom (scenario file)")
-                   for k, v in sorted(ev["effects"].items(), key=lambda kv: int(kv[0]))}
-        events.append(ScenarioEvent(id=load_event(ev["id"]).slug, outcome=ev.get("outcome", "historical"),
-                                    effects=eff))
+            eff = {
+                int(k): Effect(float(v["capability"]), float(v["credibility"]), "custom (scenario file)")
+                for k, v in sorted(ev["effects"].items(), key=lambda kv: int(kv[0]))
+            }
+        events.append(ScenarioEvent(id=load_event(ev["id"]).slug, outcome=ev.get("outcome", "historical"), effects=eff))
     model = data.get("model") or {}
     states = sc.get("states")
     return Scenario(
-        name=sc["name"], start=_as_date(sc["start"]), horizon_months=sc["horizon_months"],  # type: ignore[arg-type]
-        seed=seeds["seed"], runs=seeds["runs"], events=tuple(events),
+        name=sc["name"],
+        start=_as_date(sc["start"]),
+        horizon_months=sc["horizon_months"],  # type: ignore[arg-type]
+        seed=seeds["seed"],
+        runs=seeds["runs"],
+        events=tuple(events),
         model=model.get("name", "alignment_choice"),
         params={k: float(v) for k, v in (model.get("params") or {}).items()},
-        step=sc.get("step", "month"), states=tuple(states) if states is not None else None,
-        description=sc.get("description", ""), path=path,
+        step=sc.get("step", "month"),
+        states=tuple(states) if states is not None else None,
+        description=sc.get("description", ""),
+        path=path,
     )
 
 
@@ -201,12 +222,13 @@ def _read(path: str | Path) -> tuple[str, str]:
     try:
         return p, raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise InputFileError(f"file is not valid UTF-8 (byte {exc.start})", path=p, line=line) from None
 
 
-def _parse_text(text: str, path: str, allowed_params: Iterable[str] | None,
-                allowed_models: Iterable[str] | None) -> tuple[dict[str, Any] | None, list[_Problem]]:
+def _parse_text(
+    text: str, path: str, allowed_params: Iterable[str] | None, allowed_models: Iterable[str] | None
+) -> tuple[dict[str, Any] | None, list[_Problem]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -224,8 +246,13 @@ def _parse_text(text: str, path: str, allowed_params: Iterable[str] | None,
     return data, problems
 
 
-def parse_scenario(text: str, *, path: str = "<string>", allowed_params: Iterable[str] | None = None,
-                   allowed_models: Iterable[str] | None = None) -> Scenario:
+def parse_scenario(
+    text: str,
+    *,
+    path: str = "<string>",
+    allowed_params: Iterable[str] | None = None,
+    allowed_models: Iterable[str] | None = None,
+) -> Scenario:
     """Parse and validate scenario TOML ``text``; raise the first :class:`InputFileError`.
 
     Parameters
@@ -249,8 +276,12 @@ def parse_scenario(text: str, *, path: str = "<string>", allowed_params: Iterabl
     if problems:
         first = problems[0][0]
         if len(problems) > 1:
-            raise InputFileError(f"{_strip_prefix(first)} (and {len(problems) - 1} more problem(s))",
-                                 path=first.path, line=first.line, field=first.field)
+            raise InputFileError(
+                f"{_strip_prefix(first)} (and {len(problems) - 1} more problem(s))",
+                path=first.path,
+                line=first.line,
+                field=first.field,
+            )
         raise first
     return _build(data, path)  # type: ignore[arg-type]
 
@@ -259,13 +290,14 @@ def _strip_prefix(e: InputFileError) -> str:
     msg = str(e)
     where = ":".join(str(x) for x in (e.path, e.line) if x is not None)
     if where and msg.startswith(f"{where}: "):
-        msg = msg[len(where) + 2:]
+        msg = msg[len(where) + 2 :]
     fld = f" [field '{e.field}']" if e.field else ""
     return msg[: len(msg) - len(fld)] if fld and msg.endswith(fld) else msg
 
 
-def load_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = None,
-                  allowed_models: Iterable[str] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path, *, allowed_params: Iterable[str] | None = None, allowed_models: Iterable[str] | None = None
+) -> Scenario:
     """Read and strictly validate a scenario file.
 
     Raises :class:`~realign.errors.InputFileError` (file, line, dotted field) on the first
@@ -290,9 +322,13 @@ def load_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = No
     return parse_scenario(text, path=p, allowed_params=allowed_params, allowed_models=allowed_models)
 
 
-def validate_scenario(path: str | Path, *, allowed_params: Iterable[str] | None = None,
-                      allowed_models: Iterable[str] | None = None,
-                      raise_on_error: bool = False) -> list[InputFileError]:
+def validate_scenario(
+    path: str | Path,
+    *,
+    allowed_params: Iterable[str] | None = None,
+    allowed_models: Iterable[str] | None = None,
+    raise_on_error: bool = False,
+) -> list[InputFileError]:
     """All problems of a scenario file (empty list = valid); ``raise_on_error`` raises the first.
 
     Parameters

@@ -20,8 +20,16 @@ from realign.errors import InputFileError, InvalidDateError, InvalidParameterErr
 
 from .catalogue import Event, load_event
 
-__all__ = ["DEFAULT_MODELS", "DEFAULT_PARAMS", "EFFECT_RULES", "OUTCOMES", "SEED_MINIMA", "TABLE_KEYS",
-           "as_date", "validate"]
+__all__ = [
+    "DEFAULT_MODELS",
+    "DEFAULT_PARAMS",
+    "EFFECT_RULES",
+    "OUTCOMES",
+    "SEED_MINIMA",
+    "TABLE_KEYS",
+    "as_date",
+    "validate",
+]
 
 #: Outcomes an event may take in a scenario.
 OUTCOMES = ("historical", "reversed", "custom")
@@ -30,10 +38,18 @@ OUTCOMES = ("historical", "reversed", "custom")
 DEFAULT_MODELS = frozenset({"alignment_choice"})
 
 #: Parameter names accepted in ``[model.params]`` when the caller passes none (floats).
-DEFAULT_PARAMS = frozenset({
-    "balancing", "bandwagoning", "switching_cost", "exposure_weight", "affinity_weight",
-    "neutral_utility", "temperature", "credibility_decay",
-})
+DEFAULT_PARAMS = frozenset(
+    {
+        "balancing",
+        "bandwagoning",
+        "switching_cost",
+        "exposure_weight",
+        "affinity_weight",
+        "neutral_utility",
+        "temperature",
+        "credibility_decay",
+    }
+)
 
 #: Allowed keys of each table ("" is the top level, "effects" one side's custom effect).
 TABLE_KEYS: dict[str, frozenset[str]] = {
@@ -77,9 +93,17 @@ class _Ctx:
 
 
 def _tname(v: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array",
-            dict: "a table", _dt.date: "a date", _dt.datetime: "a date-time",
-            _dt.time: "a time"}.get(type(v), type(v).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a float",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+        _dt.date: "a date",
+        _dt.datetime: "a date-time",
+        _dt.time: "a time",
+    }.get(type(v), type(v).__name__)
 
 
 def _is_int(v: Any) -> bool:
@@ -87,8 +111,9 @@ def _is_int(v: Any) -> bool:
 
 
 def _is_num(v: Any) -> bool:
-    return (isinstance(v, int | float) and not isinstance(v, bool)) and v == v and v not in (
-        float("inf"), float("-inf"))
+    return (
+        (isinstance(v, int | float) and not isinstance(v, bool)) and v == v and v not in (float("inf"), float("-inf"))
+    )
 
 
 def _unknown(ctx: _Ctx, d: Mapping[str, Any], allowed: Iterable[str], prefix: str) -> None:
@@ -112,8 +137,13 @@ def as_date(v: Any) -> _dt.date | None:
     return None
 
 
-def validate(data: Any, path: str, lines: Mapping[str, int] | None,
-             allowed_params: Iterable[str] | None, allowed_models: Iterable[str] | None) -> list[_Problem]:
+def validate(
+    data: Any,
+    path: str,
+    lines: Mapping[str, int] | None,
+    allowed_params: Iterable[str] | None,
+    allowed_models: Iterable[str] | None,
+) -> list[_Problem]:
     """Every problem of a parsed scenario dict, as ``(error, dotted field)`` pairs in schema order.
 
     Parameters
@@ -192,8 +222,9 @@ def _check_start(ctx: _Ctx, sc: Mapping[str, Any]) -> _dt.date | None:
     if start is None:
         ctx.err("scenario.start", f"'start' must be a date YYYY-MM-DD, got {sc['start']!r}")
     elif start.day != 1:
-        ctx.err("scenario.start", f"'start' must be the first day of a month (step is a month), "
-                                  f"got {start.isoformat()}")
+        ctx.err(
+            "scenario.start", f"'start' must be the first day of a month (step is a month), got {start.isoformat()}"
+        )
         start = None
     elif not (1816 <= start.year <= 2100):
         ctx.err("scenario.start", f"'start' must be between 1816 and 2100, got {start.isoformat()}")
@@ -207,8 +238,7 @@ def _check_states(ctx: _Ctx, st: Any) -> None:
         return
     for i, c in enumerate(st):
         if not _is_int(c) or not (1 <= c <= 999):
-            ctx.err(f"scenario.states[{i}]",
-                    f"'states' entries must be COW ccodes (integers 1..999), got {c!r}")
+            ctx.err(f"scenario.states[{i}]", f"'states' entries must be COW ccodes (integers 1..999), got {c!r}")
     if len({c for c in st if _is_int(c)}) != len([c for c in st if _is_int(c)]):
         ctx.err("scenario.states", "'states' has duplicate ccodes")
 
@@ -250,8 +280,11 @@ def _check_events(ctx: _Ctx, events: Any, window: tuple[_dt.date, int] | None) -
                 ctx.err(f"{p}.effects", f"'effects' is only allowed with outcome = \"custom\" (outcome is {outcome!r})")
             continue
         if eff is None:
-            ctx.err(f"{p}.outcome", "outcome = \"custom\" needs [events.effects.<side>] tables with capability "
-                                    "and credibility for every side")
+            ctx.err(
+                f"{p}.outcome",
+                'outcome = "custom" needs [events.effects.<side>] tables with capability '
+                "and credibility for every side",
+            )
             continue
         if not isinstance(eff, Mapping):
             ctx.err(f"{p}.effects", f"'effects' must be a table of sides, got {_tname(eff)}")
@@ -259,8 +292,9 @@ def _check_events(ctx: _Ctx, events: Any, window: tuple[_dt.date, int] | None) -
         _check_effects(ctx, p, eff, catalogue_event)
 
 
-def _check_event_id(ctx: _Ctx, p: str, ev: Mapping[str, Any], i: int, seen: dict[str, int],
-                    window: tuple[_dt.date, int] | None) -> Event | None:
+def _check_event_id(
+    ctx: _Ctx, p: str, ev: Mapping[str, Any], i: int, seen: dict[str, int], window: tuple[_dt.date, int] | None
+) -> Event | None:
     """The catalogue event an ``[[events]]`` entry names (once, inside the window), else ``None``."""
     eid = ev.get("id")
     catalogue_event: Event | None = None
@@ -276,16 +310,20 @@ def _check_event_id(ctx: _Ctx, p: str, ev: Mapping[str, Any], i: int, seen: dict
     if catalogue_event is None:
         return None
     if catalogue_event.slug in seen:
-        ctx.err(f"{p}.id", f"event {catalogue_event.slug!r} is listed twice "
-                           f"(also events[{seen[catalogue_event.slug]}])")
+        ctx.err(
+            f"{p}.id", f"event {catalogue_event.slug!r} is listed twice (also events[{seen[catalogue_event.slug]}])"
+        )
     seen.setdefault(catalogue_event.slug, i)
     if window is not None:
         start, horizon = window
         end = add_months(start, horizon)  # start is the 1st of a month
         if catalogue_event.end < start or catalogue_event.start >= end:
             ev_span = f"{catalogue_event.start}..{catalogue_event.end}"
-            ctx.err(f"{p}.id", f"event {catalogue_event.slug!r} ({ev_span}) "
-                               f"lies outside the scenario window {start}..{end} (exclusive)")
+            ctx.err(
+                f"{p}.id",
+                f"event {catalogue_event.slug!r} ({ev_span}) "
+                f"lies outside the scenario window {start}..{end} (exclusive)",
+            )
     return catalogue_event
 
 
@@ -301,13 +339,15 @@ def _check_effects(ctx: _Ctx, p: str, eff: Mapping[Any, Any], catalogue_event: E
             ctx.err(q, f"effects keys must be COW side numbers (1, 2), got {sk!r}")
             continue
         if side in keys_of_side:  # [events.effects.1] and [events.effects.01]: never merged silently
-            ctx.err(q, f"effects.{sk} is side {side} again (also effects.{keys_of_side[side]}); "
-                       "give each side once")
+            ctx.err(q, f"effects.{sk} is side {side} again (also effects.{keys_of_side[side]}); give each side once")
             continue
         keys_of_side[side] = sk
         if sides is not None and side not in sides:
-            ctx.err(q, f"event {catalogue_event.slug!r} has no side {side}; sides: "  # type: ignore[union-attr]
-                       f"{', '.join(map(str, sorted(sides)))}")
+            ctx.err(
+                q,
+                f"event {catalogue_event.slug!r} has no side {side}; sides: "  # type: ignore[union-attr]
+                f"{', '.join(map(str, sorted(sides)))}",
+            )
         if not isinstance(sv, Mapping):
             ctx.err(q, f"effects.{sk} must be a table with capability and credibility, got {_tname(sv)}")
             continue
@@ -348,7 +388,6 @@ def _check_model(ctx: _Ctx, model: Any, params_ok: set[str], models_ok: set[str]
         return
     for k, v in params.items():
         if k not in params_ok:
-            ctx.err(f"model.params.{k}",
-                    f"unknown parameter {k!r}; allowed: {', '.join(sorted(params_ok))}")
+            ctx.err(f"model.params.{k}", f"unknown parameter {k!r}; allowed: {', '.join(sorted(params_ok))}")
         elif not _is_num(v):
             ctx.err(f"model.params.{k}", f"parameter {k!r} must be a number, got {_tname(v)} {v!r}")

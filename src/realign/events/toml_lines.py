@@ -30,7 +30,7 @@ def _parse_key(s: str) -> list[str] | None:
             j = s.find(q, i + 1)
             if j < 0:
                 return None
-            parts.append(s[i + 1:j])
+            parts.append(s[i + 1 : j])
             i = j + 1
         else:
             m = _BARE.match(s, i)
@@ -57,7 +57,7 @@ def _split_key_value(line: str) -> tuple[str, str] | None:
         elif ch in "\"'":
             q = ch
         elif ch == "=":
-            return line[:i], line[i + 1:]
+            return line[:i], line[i + 1 :]
     return None
 
 
@@ -67,7 +67,7 @@ def _bracket_delta(value: str) -> tuple[int, str | None]:
     while i < n:
         ch = value[i]
         if value.startswith('"""', i) or value.startswith("'''", i):
-            delim = value[i:i + 3]
+            delim = value[i : i + 3]
             j = value.find(delim, i + 3)
             if j < 0:
                 return depth, delim
@@ -118,8 +118,8 @@ def locate_fields(text: str) -> dict[str, int]:
 
 
 def _locate(text: str, out: dict[str, int]) -> None:
-    counts: dict[str, int] = {}   # array-of-tables base path -> last index
-    current: list[str] = []       # current table path, already indexed (e.g. ["events[0]", "effects", "1"])
+    counts: dict[str, int] = {}  # array-of-tables base path -> last index
+    current: list[str] = []  # current table path, already indexed (e.g. ["events[0]", "effects", "1"])
     depth = 0
     ml: str | None = None
     for lineno, raw in enumerate(text.splitlines(), 1):

@@ -199,8 +199,9 @@ def _factions_from_labels(labels: np.ndarray, nodes: list[Hashable]) -> list[lis
     return list(groups.values())
 
 
-def frustration_index(data: SignedInput | SignedNetwork, *, exact_max_n: int = 28,
-                      bnb_max_n: int = 200, seed: int = 0) -> FrustrationResult:
+def frustration_index(
+    data: SignedInput | SignedNetwork, *, exact_max_n: int = 28, bnb_max_n: int = 200, seed: int = 0
+) -> FrustrationResult:
     """Fewest sign flips that make the network balanced (two factions), with the partition.
 
     Examples
@@ -402,8 +403,7 @@ def _factions_of_final(net: SignedNetwork) -> list[list[Hashable]]:
     return frustration_index(net).factions
 
 
-def triad_dynamics(data: SignedInput | SignedNetwork, *, seed: int = 0,
-                   max_steps: int | None = None) -> DynamicsResult:
+def triad_dynamics(data: SignedInput | SignedNetwork, *, seed: int = 0, max_steps: int | None = None) -> DynamicsResult:
     """Constrained triad dynamics (Antal, Krapivsky & Redner 2005).
 
     Repeatedly pick a random edge; flip its sign if that lowers the number of imbalanced triangles,
@@ -429,8 +429,14 @@ def triad_dynamics(data: SignedInput | SignedNetwork, *, seed: int = 0,
     return DynamicsResult(_factions_of_final(final), imb == 0, int(steps), final)
 
 
-def continuous_dynamics(data: SignedInput | SignedNetwork, *, seed: int = 0, noise: float = 0.1,
-                        max_steps: int = 200_000, growth: float = 1e6) -> DynamicsResult:
+def continuous_dynamics(
+    data: SignedInput | SignedNetwork,
+    *,
+    seed: int = 0,
+    noise: float = 0.1,
+    max_steps: int = 200_000,
+    growth: float = 1e6,
+) -> DynamicsResult:
     """Continuous balance dynamics ``dX/dt = X²`` (Marvel, Strogatz & Kleinberg 2009).
 
     ``X(0)`` is the signed adjacency plus a seeded symmetric Gaussian perturbation of standard

@@ -162,8 +162,8 @@ class Estimator:
         for key in params:
             if key not in valid:
                 raise InvalidParameterError(
-                    f"Invalid parameter {key!r} for estimator {type(self).__name__}. "
-                    f"Valid parameters are: {valid}.")
+                    f"Invalid parameter {key!r} for estimator {type(self).__name__}. Valid parameters are: {valid}."
+                )
         for key, value in params.items():
             setattr(self, key, value)
         return self
@@ -179,8 +179,8 @@ class Estimator:
             value = getattr(self, name)
             if not rule.accepts(value):
                 raise InvalidParameterError(
-                    f"The {name!r} parameter of {type(self).__name__} must be {rule.describe()}. "
-                    f"Got {value!r} instead.")
+                    f"The {name!r} parameter of {type(self).__name__} must be {rule.describe()}. Got {value!r} instead."
+                )
 
     def _check_fitted(self) -> None:
         """Raise :class:`NotFittedError` unless ``fit`` has run."""

@@ -49,8 +49,16 @@ from typing import TypeVar
 
 from realign.atomic import atomic_write
 
-__all__ = ["cache_dir", "cache_key", "cached_fit", "disk_cached", "cache_stats", "clear_fit_cache",
-           "code_fingerprint", "data_fingerprint"]
+__all__ = [
+    "cache_dir",
+    "cache_key",
+    "cached_fit",
+    "disk_cached",
+    "cache_stats",
+    "clear_fit_cache",
+    "code_fingerprint",
+    "data_fingerprint",
+]
 
 T = TypeVar("T")
 
@@ -118,8 +126,16 @@ def _jsonable(x: object) -> object:
 
 def cache_key(kind: str, params: dict) -> str:
     """Hex key of a fit: kind, arguments, data and code fingerprints, entry format."""
-    blob = json.dumps({"kind": kind, "params": _jsonable(params), "data": data_fingerprint(),
-                       "code": code_fingerprint(), "format": _FORMAT}, sort_keys=True)
+    blob = json.dumps(
+        {
+            "kind": kind,
+            "params": _jsonable(params),
+            "data": data_fingerprint(),
+            "code": code_fingerprint(),
+            "format": _FORMAT,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -146,6 +162,7 @@ def _read(path: Path, key: str) -> tuple[bool, object]:
 
 def _write(path: Path, key: str, value: object) -> None:
     """Atomic write: a temporary file in the same directory, then ``os.replace``; failures leave no entry."""
+
     def dump(tmp: str) -> None:
         with open(tmp, "wb") as fh:
             pickle.dump({"key": key, "value": value}, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -45,8 +45,21 @@ from realign.system.information import InformationSet, known_nmc_year
 from realign.system.snapshot import System
 from realign.wars import WWI, WWII
 
-__all__ = ["PARAMS", "CORE", "known_cinc", "ChoiceContext", "AlignmentChoice", "utilities", "probabilities",
-           "build_panel", "build_panels", "Panel", "month_days", "credibility_path", "fitted_choice"]
+__all__ = [
+    "PARAMS",
+    "CORE",
+    "known_cinc",
+    "ChoiceContext",
+    "AlignmentChoice",
+    "utilities",
+    "probabilities",
+    "build_panel",
+    "build_panels",
+    "Panel",
+    "month_days",
+    "credibility_path",
+    "fitted_choice",
+]
 
 PARAMS = ("affinity", "bandwagon", "exposure", "stay", "neutral")
 #: Coalition cores whose side is given, not chosen, per COW war: WWII (139) USA, UK, Germany,
@@ -69,8 +82,9 @@ class ChoiceContext:
     core: np.ndarray  # bool: side given, not chosen
 
 
-def features(ctx: ChoiceContext, side: np.ndarray, member: np.ndarray, cap_mult: np.ndarray,
-             cred: np.ndarray) -> np.ndarray:
+def features(
+    ctx: ChoiceContext, side: np.ndarray, member: np.ndarray, cap_mult: np.ndarray, cred: np.ndarray
+) -> np.ndarray:
     """Per-state feature array (n, 3 options, 3 features: affinity, share-1/2, exposure)."""
     n = len(ctx.ccodes)
     w = ctx.w * cap_mult * member
@@ -157,8 +171,12 @@ def _context(d: dt.date, ccodes: list[int], propensity_before: dt.date, war: int
 
 
 @cache
-def build_panel(start: dt.date = dt.date(1939, 9, 1), end: dt.date = dt.date(1943, 2, 2),
-                propensity_before: dt.date = dt.date(1939, 9, 1), war: int = WWII) -> Panel:
+def build_panel(
+    start: dt.date = dt.date(1939, 9, 1),
+    end: dt.date = dt.date(1943, 2, 2),
+    propensity_before: dt.date = dt.date(1939, 9, 1),
+    war: int = WWII,
+) -> Panel:
     """Monthly panel of sides in ``war`` from ``start`` to ``end`` for every state that was a member.
 
     Dated inputs come through an :class:`~realign.system.information.InformationSet` at ``end`` (or
@@ -172,8 +190,9 @@ def build_panel(start: dt.date = dt.date(1939, 9, 1), end: dt.date = dt.date(194
     ccodes = sorted(set(alive["ccode"].astype(int)))
     sides, member = observed_sides(days, ccodes, war)
     years = sorted({d.year for d in days})
-    ctx = [_context(dt.date(y, 7, 1) if dt.date(y, 7, 1) <= end else end, ccodes, propensity_before, war)
-           for y in years]
+    ctx = [
+        _context(dt.date(y, 7, 1) if dt.date(y, 7, 1) <= end else end, ccodes, propensity_before, war) for y in years
+    ]
     year_of = np.array([years.index(d.year) for d in days])
     ev = info.ww2_events()
     att = ev[ev["kind"] == "attacked"]
@@ -195,13 +214,17 @@ def build_panels(specs: tuple) -> tuple[Panel, ...]:
     """Assemble the panels named by ``specs``, each ``(war, start, end, propensity_before)`` (see
     :class:`AlignmentChoice`), from the bundled data with :func:`build_panel`."""
     if not isinstance(specs, tuple | list) or not specs:
-        raise InvalidParameterError("The 'panels' parameter of AlignmentChoice must be a non-empty tuple of "
-                                    f"(war, start, end, propensity_before). Got {specs!r} instead.")
+        raise InvalidParameterError(
+            "The 'panels' parameter of AlignmentChoice must be a non-empty tuple of "
+            f"(war, start, end, propensity_before). Got {specs!r} instead."
+        )
     panels = []
     for spec in specs:
         if not isinstance(spec, tuple | list) or len(spec) != 4:
-            raise InvalidParameterError("Each entry of the 'panels' parameter of AlignmentChoice must be "
-                                        f"(war, start, end, propensity_before). Got {spec!r} instead.")
+            raise InvalidParameterError(
+                "Each entry of the 'panels' parameter of AlignmentChoice must be "
+                f"(war, start, end, propensity_before). Got {spec!r} instead."
+            )
         war, start, end, before = spec
         s, e = parse_date(start), parse_date(end)
         if e <= s:
@@ -212,8 +235,10 @@ def build_panels(specs: tuple) -> tuple[Panel, ...]:
 
 def _checked_panels(data: object) -> tuple[Panel, ...]:
     if not isinstance(data, tuple | list) or not data or not all(isinstance(p, Panel) for p in data):
-        raise InvalidParameterError("AlignmentChoice.fit needs a non-empty tuple of Panel (from build_panels). "
-                                    f"Got {type(data).__name__} instead.")
+        raise InvalidParameterError(
+            "AlignmentChoice.fit needs a non-empty tuple of Panel (from build_panels). "
+            f"Got {type(data).__name__} instead."
+        )
     return tuple(data)
 
 
@@ -225,7 +250,7 @@ def _transitions(panel: Panel) -> tuple[int, int]:
     """(choice observations, switches) in a panel."""
     n_obs = n_sw = 0
     for t in range(1, len(panel.days)):
-        use = (panel.member[t] & panel.member[t - 1] & ~panel.ctx[panel.year_of[t]].core & ~panel.forced[t])
+        use = panel.member[t] & panel.member[t - 1] & ~panel.ctx[panel.year_of[t]].core & ~panel.forced[t]
         n_obs += int(use.sum())
         n_sw += int((use & (panel.sides[t] != panel.sides[t - 1])).sum())
     return n_obs, n_sw
@@ -300,9 +325,18 @@ class AlignmentChoice(Estimator):
     def weights_table(self) -> pd.DataFrame:
         """Fitted weights with Laplace standard errors and 95% intervals (utility units)."""
         self._check_fitted()
-        return pd.DataFrame([{"parameter": k, "estimate": self.params_[k], "se": self.se_[k],
-                              "lo95": self.params_[k] - 1.96 * self.se_[k],
-                              "hi95": self.params_[k] + 1.96 * self.se_[k]} for k in PARAMS])
+        return pd.DataFrame(
+            [
+                {
+                    "parameter": k,
+                    "estimate": self.params_[k],
+                    "se": self.se_[k],
+                    "lo95": self.params_[k] - 1.96 * self.se_[k],
+                    "hi95": self.params_[k] + 1.96 * self.se_[k],
+                }
+                for k in PARAMS
+            ]
+        )
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Parameter draws (size, 5) from the fitted Laplace (multivariate normal) uncertainty."""

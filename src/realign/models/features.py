@@ -44,18 +44,58 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["EXIT_FEATURES", "JOIN_FEATURES", "CONTACT_FEATURES", "RECENT", "TREND_MONTHS", "MonthState",
-           "Static", "exit_features", "join_features", "contact_features", "month_number", "shares", "with_news",
-           "affinity_index", "month_shared", "exit_columns", "join_columns", "contact_columns",
-           "gather_rows"]
+__all__ = [
+    "EXIT_FEATURES",
+    "JOIN_FEATURES",
+    "CONTACT_FEATURES",
+    "RECENT",
+    "TREND_MONTHS",
+    "MonthState",
+    "Static",
+    "exit_features",
+    "join_features",
+    "contact_features",
+    "month_number",
+    "shares",
+    "with_news",
+    "affinity_index",
+    "month_shared",
+    "exit_columns",
+    "join_columns",
+    "contact_columns",
+    "gather_rows",
+]
 
-EXIT_FEATURES = ("contact", "contact_months", "neighbour_contact", "enemy_neighbour", "share_own", "share_trend",
-                 "credibility", "neighbour_left", "partner_left", "affinity_gap", "war_months", "no_fronts",
-                 "contact_losing", "capital_lost")
-JOIN_FEATURES = ("share_side", "affinity_gap", "neighbour_joined", "neighbour_on_side", "neighbour_enemy",
-                 "left_other", "credibility", "war_months", "recent_war", "revanchism", "major")
-CONTACT_FEATURES = ("enemy_neighbour", "neighbour_contact", "share_own", "share_trend", "credibility",
-                    "war_months")
+EXIT_FEATURES = (
+    "contact",
+    "contact_months",
+    "neighbour_contact",
+    "enemy_neighbour",
+    "share_own",
+    "share_trend",
+    "credibility",
+    "neighbour_left",
+    "partner_left",
+    "affinity_gap",
+    "war_months",
+    "no_fronts",
+    "contact_losing",
+    "capital_lost",
+)
+JOIN_FEATURES = (
+    "share_side",
+    "affinity_gap",
+    "neighbour_joined",
+    "neighbour_on_side",
+    "neighbour_enemy",
+    "left_other",
+    "credibility",
+    "war_months",
+    "recent_war",
+    "revanchism",
+    "major",
+)
+CONTACT_FEATURES = ("enemy_neighbour", "neighbour_contact", "share_own", "share_trend", "credibility", "war_months")
 #: Months a neighbour's change counts as recent (contagion window; model assumption).
 RECENT = 3
 #: Months over which a coalition's capability trend is measured (model assumption).
@@ -74,6 +114,7 @@ def affinity_index(factors: dict[str, np.ndarray]) -> np.ndarray:
     COW wars on the same / opposite side, decayed), missing factors as 0. The hazard's coefficient
     on the affinity gap scales it. Model assumption.
     """
+
     def f(k: str) -> np.ndarray:
         return np.nan_to_num(factors[k], nan=0.0)
 
@@ -87,30 +128,30 @@ class Static:
     """What does not change during a run: the states, land contiguity, affinity, cores, join risk set."""
 
     ccodes: tuple[int, ...]
-    L: np.ndarray          # (n, n) land contiguity 0/1
-    A: np.ndarray          # (n, n) affinity index
-    core: np.ndarray       # (n,) bool: side given, not chosen (coalition cores)
-    relevant: np.ndarray   # (n,) bool: at risk of joining when neutral
-    fronts: np.ndarray     # (n,) bool: the fronts table covers this state in this war
-    war_start: int         # month number of the war's start
+    L: np.ndarray  # (n, n) land contiguity 0/1
+    A: np.ndarray  # (n, n) affinity index
+    core: np.ndarray  # (n,) bool: side given, not chosen (coalition cores)
+    relevant: np.ndarray  # (n,) bool: at risk of joining when neutral
+    fronts: np.ndarray  # (n,) bool: the fronts table covers this state in this war
+    war_start: int  # month number of the war's start
     recent_war: np.ndarray | None = None  # (n,) decayed count of i's earlier inter-state wars
-    lost: np.ndarray | None = None        # (n, n) decayed territory i lost to j before the war
-    major: np.ndarray | None = None       # (n,) bool: COW major power when the war began
+    lost: np.ndarray | None = None  # (n, n) decayed territory i lost to j before the war
+    major: np.ndarray | None = None  # (n,) bool: COW major power when the war began
 
 
 @dataclass
 class MonthState:
     """Dynamic state of R runs at one month (all (R, n) unless noted)."""
 
-    side: np.ndarray            # int: 0 neutral / out, 1, 2
-    contact: np.ndarray         # bool
-    first_contact: np.ndarray   # int month, -1 never
-    side_since: np.ndarray      # int month the current side began
-    left_from: np.ndarray       # int side last left (0 none)
-    left_month: np.ndarray      # int month of that change (-999 none)
-    joined_to: np.ndarray       # int side last joined (0 none)
-    join_month: np.ndarray      # int
-    share_hist: list            # list of (R, 3) capability shares, one per month so far
+    side: np.ndarray  # int: 0 neutral / out, 1, 2
+    contact: np.ndarray  # bool
+    first_contact: np.ndarray  # int month, -1 never
+    side_since: np.ndarray  # int month the current side began
+    left_from: np.ndarray  # int side last left (0 none)
+    left_month: np.ndarray  # int month of that change (-999 none)
+    joined_to: np.ndarray  # int side last joined (0 none)
+    join_month: np.ndarray  # int
+    share_hist: list  # list of (R, 3) capability shares, one per month so far
     capital: np.ndarray | None = None  # bool: the enemy holds i's capital (held as at the cut-off in runs)
 
 
@@ -122,10 +163,18 @@ def with_news(ms: MonthState, contact: np.ndarray, capital: np.ndarray | None, t
     dates the news before each recorded change, the simulation draws the month's campaign first).
     """
     first = np.where(contact & (ms.first_contact < 0), t, ms.first_contact)
-    return MonthState(side=ms.side, contact=contact, first_contact=first, side_since=ms.side_since,
-                      left_from=ms.left_from, left_month=ms.left_month, joined_to=ms.joined_to,
-                      join_month=ms.join_month, share_hist=ms.share_hist,
-                      capital=ms.capital if capital is None else capital)
+    return MonthState(
+        side=ms.side,
+        contact=contact,
+        first_contact=first,
+        side_since=ms.side_since,
+        left_from=ms.left_from,
+        left_month=ms.left_month,
+        joined_to=ms.joined_to,
+        join_month=ms.join_month,
+        share_hist=ms.share_hist,
+        capital=ms.capital if capital is None else capital,
+    )
 
 
 def shares(side: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -152,7 +201,7 @@ def _any_neighbours(L: np.ndarray, *masks: np.ndarray) -> np.ndarray:
     R, n = masks[0].shape
     m = np.empty((k * R, n), dtype=np.float32)
     for j, x in enumerate(masks):
-        m[j * R:(j + 1) * R] = x
+        m[j * R : (j + 1) * R] = x
     return ((m @ L.T.astype(np.float32)) > 0).reshape(k, R, n)
 
 
@@ -179,8 +228,9 @@ def _trend(ms: MonthState) -> np.ndarray:
     return now - then
 
 
-def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
-                  shared: dict | None = None) -> np.ndarray:
+def exit_features(
+    st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int, shared: dict | None = None
+) -> np.ndarray:
     """(R, n, len(EXIT_FEATURES)) features of leaving one's side at month ``t`` (rows of belligerents).
 
     ``shared``: :func:`month_shared` of ``ms.side`` and ``w`` when already computed (same result).
@@ -188,8 +238,9 @@ def exit_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
     return _last_axis(exit_columns(st, ms, w, cred, t, shared))
 
 
-def exit_columns(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
-                 shared: dict | None = None) -> np.ndarray:
+def exit_columns(
+    st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int, shared: dict | None = None
+) -> np.ndarray:
     """(len(EXIT_FEATURES), R, n): :func:`exit_features` with the feature axis first (contiguous columns).
 
     The simulation reads the columns only where a state can decide (see :func:`gather_rows`), so it
@@ -239,8 +290,9 @@ def gather_rows(cols: np.ndarray, rows: np.ndarray, states: np.ndarray) -> np.nd
     return np.ascontiguousarray(cols[:, rows, states].T)
 
 
-def join_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
-                  shared: dict | None = None) -> np.ndarray:
+def join_features(
+    st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int, shared: dict | None = None
+) -> np.ndarray:
     """(R, n, 2, len(JOIN_FEATURES)) features of joining side 1 (index 0) or side 2 (index 1).
 
     ``shared``: :func:`month_shared` of ``ms.side`` and ``w`` when already computed (same result).
@@ -248,8 +300,9 @@ def join_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t
     return np.ascontiguousarray(join_columns(st, ms, w, cred, t, shared).transpose(2, 3, 0, 1))
 
 
-def join_columns(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
-                 shared: dict | None = None) -> np.ndarray:
+def join_columns(
+    st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int, shared: dict | None = None
+) -> np.ndarray:
     """(2, len(JOIN_FEATURES), R, n): :func:`join_features` as columns, side 1 then side 2 (same values)."""
     side = ms.side
     R, n = side.shape
@@ -276,8 +329,9 @@ def join_columns(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t:
     return X
 
 
-def contact_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
-                     shared: dict | None = None) -> np.ndarray:
+def contact_features(
+    st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int, shared: dict | None = None
+) -> np.ndarray:
     """(R, n, len(CONTACT_FEATURES)) features of enemy forces reaching i's territory this month.
 
     The :data:`CONTACT_FEATURES` columns of :func:`exit_features`, computed without the others.
@@ -285,8 +339,9 @@ def contact_features(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray
     return _last_axis(contact_columns(st, ms, w, cred, t, shared))
 
 
-def contact_columns(st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int,
-                    shared: dict | None = None) -> np.ndarray:
+def contact_columns(
+    st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int, shared: dict | None = None
+) -> np.ndarray:
     """(len(CONTACT_FEATURES), R, n): :func:`contact_features` as columns (same values)."""
     side = ms.side
     R, n = side.shape

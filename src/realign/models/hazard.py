@@ -52,9 +52,24 @@ from realign.models.hazard_model import HazardModel, Hazards
 from realign.models.war_kinds import is_great_power_war, multistate_wars
 from realign.system.information import InformationSet, known_nmc_year
 
-__all__ = ["HazardModel", "war_panel", "multistate_wars", "fit_hazards", "Hazards", "credibility_at",
-           "event_credibility", "war_static", "observation_days", "ORIGIN_DAYS", "CONQUEST_DAYS",
-           "initial_state", "advance", "training_rows", "observed_panel", "is_great_power_war"]
+__all__ = [
+    "HazardModel",
+    "war_panel",
+    "multistate_wars",
+    "fit_hazards",
+    "Hazards",
+    "credibility_at",
+    "event_credibility",
+    "war_static",
+    "observation_days",
+    "ORIGIN_DAYS",
+    "CONQUEST_DAYS",
+    "initial_state",
+    "advance",
+    "training_rows",
+    "observed_panel",
+    "is_great_power_war",
+]
 
 ORIGIN_DAYS = 14
 #: A contact counts in a month if it was in force at any time in the 30 days before the observation
@@ -81,6 +96,7 @@ EXIT_STRATA: bool = False
 
 
 # ----------------------------------------------------------------------------- record helpers
+
 
 def _cores(war: int, spells: pd.DataFrame, start: dt.date) -> set[int]:
     if war in CORES:
@@ -126,7 +142,8 @@ def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = Non
     ts = pd.Timestamp(start)
     live = c[(c["start"] <= ts) & (c["end"] >= ts) & (c["conttype"] <= 3)]
     near = set(live[live["ccode1"].isin(part)]["ccode2"].astype(int)) | set(
-        live[live["ccode2"].isin(part)]["ccode1"].astype(int))
+        live[live["ccode2"].isin(part)]["ccode1"].astype(int)
+    )
     maj = load_shared("majors")
     majors = set(maj[(maj["start"] <= ts) & (maj["end"] >= ts)]["ccode"].astype(int))
     ccodes = sorted(part | ((near | majors) & _members(start)))
@@ -135,9 +152,18 @@ def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = Non
     cores = _cores(war, spells, start)
     cov = info.front_coverage()
     fronts = np.isin(ccodes, cov[cov["war"] == war]["ccode"].astype(int).tolist())
-    st = Static(tuple(ccodes), L, A, np.isin(ccodes, sorted(cores)), np.ones(len(ccodes), dtype=bool), fronts,
-                month_number(start), _recent_war(ccodes, start), _territory_lost(ccodes, start),
-                np.isin(ccodes, sorted(majors)))
+    st = Static(
+        tuple(ccodes),
+        L,
+        A,
+        np.isin(ccodes, sorted(cores)),
+        np.ones(len(ccodes), dtype=bool),
+        fronts,
+        month_number(start),
+        _recent_war(ccodes, start),
+        _territory_lost(ccodes, start),
+        np.isin(ccodes, sorted(majors)),
+    )
     return st, ccodes
 
 
@@ -165,6 +191,7 @@ def _territory_lost(ccodes: list[int], start: dt.date, half_life: float = 25.0) 
 
 
 # ----------------------------------------------------------------------------- observed panel
+
 
 def _active(frame: pd.DataFrame, d: dt.date, window_days: int = 0) -> pd.DataFrame:
     """Rows in force on ``d``, or at any time in the ``window_days`` before it."""
@@ -207,8 +234,11 @@ class _WarRecord:
     def exit_reason(self, c: int, side: int, exd: dt.date) -> str:
         """Why the exit on ``exd`` is not a choice ("" if it is)."""
         # the capital fell to the enemy in the CONQUEST_DAYS before the exit (not after it)
-        cap = self.capitals[(self.capitals["ccode"] == c) & (self.capitals["start"] <= pd.Timestamp(exd))
-                            & (self.capitals["start"] >= pd.Timestamp(exd - dt.timedelta(days=CONQUEST_DAYS)))]
+        cap = self.capitals[
+            (self.capitals["ccode"] == c)
+            & (self.capitals["start"] <= pd.Timestamp(exd))
+            & (self.capitals["start"] >= pd.Timestamp(exd - dt.timedelta(days=CONQUEST_DAYS)))
+        ]
         enemy_core_end = [e for cc, e in self.core_exits.items() if self.side_of_core[cc] != side]
         gone = self.system_exit.get(int(c))
         if len(cap):
@@ -229,12 +259,16 @@ class _WarRecord:
         reason = ""
         if (e0 - pd.Timestamp(self.start)).days <= ORIGIN_DAYS:
             reason = "war origin"
-        att = self.attacked[(self.attacked["counterpart_ccode"] == c)
-                            & (self.attacked["date"] <= e0 + pd.Timedelta(days=3))
-                            & (self.attacked["date"] >= e0 - pd.Timedelta(days=30))]
-        inv = self.contact_rows[(self.contact_rows["ccode"] == c)
-                                & (self.contact_rows["start"] <= e0 + pd.Timedelta(days=3))
-                                & (self.contact_rows["start"] >= e0 - pd.Timedelta(days=30))]
+        att = self.attacked[
+            (self.attacked["counterpart_ccode"] == c)
+            & (self.attacked["date"] <= e0 + pd.Timedelta(days=3))
+            & (self.attacked["date"] >= e0 - pd.Timedelta(days=30))
+        ]
+        inv = self.contact_rows[
+            (self.contact_rows["ccode"] == c)
+            & (self.contact_rows["start"] <= e0 + pd.Timedelta(days=3))
+            & (self.contact_rows["start"] >= e0 - pd.Timedelta(days=30))
+        ]
         if len(att) or len(inv):
             reason = "forced entry (attacked or invaded)"
         return e0.date(), reason
@@ -254,21 +288,37 @@ def _war_days(spells: pd.DataFrame, at: dt.date) -> tuple[list[dt.date], dt.date
     return days, real_end
 
 
-def _war_record(war: int, info: InformationSet, spells: pd.DataFrame, cores: set[int], start: dt.date,
-                real_end: dt.date | None) -> _WarRecord:
+def _war_record(
+    war: int, info: InformationSet, spells: pd.DataFrame, cores: set[int], start: dt.date, real_end: dt.date | None
+) -> _WarRecord:
     """What the non-choice rules look up about one war, read through the information gate where dated."""
     fronts = info.fronts(war)
     attacked = load_shared("ww2_events")
     return _WarRecord(
-        spells, fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))],
+        spells,
+        fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))],
         fronts[fronts["kind"] == "capital_taken"],
-        attacked[(attacked["kind"] == "attacked") & attacked["counterpart_ccode"].notna()], start, real_end,
+        attacked[(attacked["kind"] == "attacked") & attacked["counterpart_ccode"].notna()],
+        start,
+        real_end,
         {int(r.ccode): r.end.date() for r in spells.itertuples() if int(r.ccode) in cores and pd.notna(r.end)},
-        {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores}, _system_exits(info.at))
+        {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores},
+        _system_exits(info.at),
+    )
 
 
-def _month_rows(war: int, ccodes: list[int], st: Static, rec: _WarRecord, span: tuple[dt.date, dt.date],
-                obs: tuple[tuple, tuple], Xe: np.ndarray, Xj: np.ndarray, Xc: np.ndarray, decide) -> list[dict]:
+def _month_rows(
+    war: int,
+    ccodes: list[int],
+    st: Static,
+    rec: _WarRecord,
+    span: tuple[dt.date, dt.date],
+    obs: tuple[tuple, tuple],
+    Xe: np.ndarray,
+    Xj: np.ndarray,
+    Xc: np.ndarray,
+    decide,
+) -> list[dict]:
     """The panel rows of one observation interval ``span``: each state's exit, contact or join observations.
 
     A recorded change gets the features of a decision taken :data:`DECISION_LAG_DAYS` before it
@@ -291,11 +341,29 @@ def _month_rows(war: int, ccodes: list[int], st: Static, rec: _WarRecord, span: 
             elif side1[i] != side[i]:
                 exd = rec.exit_date(c, side[i], d1)
                 reason, xe = rec.exit_reason(c, side[i], exd), decide(exd - lag)[0][i]
-            rows.append({**base, "kind": "exit", "side": int(side[i]), "y": int(side1[i] != side[i]),
-                         "use": not reason, "reason": reason, **dict(zip(EXIT_FEATURES, xe, strict=True))})
+            rows.append(
+                {
+                    **base,
+                    "kind": "exit",
+                    "side": int(side[i]),
+                    "y": int(side1[i] != side[i]),
+                    "use": not reason,
+                    "reason": reason,
+                    **dict(zip(EXIT_FEATURES, xe, strict=True)),
+                }
+            )
             if st.fronts[i] and not contact[i]:
-                rows.append({**base, "kind": "contact", "side": int(side[i]), "y": int(contact1[i]),
-                             "use": bool(mem1[i]), "reason": "", **dict(zip(CONTACT_FEATURES, Xc[i], strict=True))})
+                rows.append(
+                    {
+                        **base,
+                        "kind": "contact",
+                        "side": int(side[i]),
+                        "y": int(contact1[i]),
+                        "use": bool(mem1[i]),
+                        "reason": "",
+                        **dict(zip(CONTACT_FEATURES, Xc[i], strict=True)),
+                    }
+                )
         elif side[i] == 0 and mem[i] and mem1[i] and st.relevant[i] and not st.core[i]:
             for j, a in enumerate((1, 2)):
                 y = int(side1[i] == a)
@@ -303,8 +371,17 @@ def _month_rows(war: int, ccodes: list[int], st: Static, rec: _WarRecord, span: 
                 if y:
                     e0, reason = rec.entry(c, a, d, d1)
                     xj = decide(e0 - lag)[1][i, j]
-                rows.append({**base, "kind": f"join{a}", "side": 0, "y": y, "use": not reason, "reason": reason,
-                             **dict(zip(JOIN_FEATURES, xj, strict=True))})
+                rows.append(
+                    {
+                        **base,
+                        "kind": f"join{a}",
+                        "side": 0,
+                        "y": y,
+                        "use": not reason,
+                        "reason": reason,
+                        **dict(zip(JOIN_FEATURES, xj, strict=True)),
+                    }
+                )
     return rows
 
 
@@ -338,8 +415,9 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
         cred = credibility_at(effects, d)[None, :]
         Xc = contact_features(st, ms, w[None, :], cred, t)[0]  # the campaign: the state at the month's start
 
-        def decide(day: dt.date, o: tuple | None = None, t: int = t, w: np.ndarray = w) -> tuple[np.ndarray,
-                                                                                               np.ndarray]:
+        def decide(
+            day: dt.date, o: tuple | None = None, t: int = t, w: np.ndarray = w
+        ) -> tuple[np.ndarray, np.ndarray]:
             """Exit and join features of decisions taken on ``day``: the month's news up to then."""
             o = o or observe(day)
             msd = with_news(ms, o[1][None, :], o[4][None, :], t)
@@ -352,8 +430,13 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _observer(ccodes: list[int], spells: pd.DataFrame, contact_rows: pd.DataFrame, nmc: pd.DataFrame,
-              capitals: pd.DataFrame | None = None):
+def _observer(
+    ccodes: list[int],
+    spells: pd.DataFrame,
+    contact_rows: pd.DataFrame,
+    nmc: pd.DataFrame,
+    capitals: pd.DataFrame | None = None,
+):
     """A function day -> (sides, contact, system membership, known CINC, capital held by the enemy), for ``ccodes``."""
     pos = {c: i for i, c in enumerate(ccodes)}
     n = len(ccodes)
@@ -367,8 +450,9 @@ def _observer(ccodes: list[int], spells: pd.DataFrame, contact_rows: pd.DataFram
     def known_weights(year: int) -> np.ndarray:
         if year not in weights:
             cinc = nmc[nmc["year"] == year].set_index("ccode")["cinc"]
-            weights[year] = np.array([float(cinc.get(c, 0.0)) if pd.notna(cinc.get(c, np.nan)) else 0.0
-                                      for c in ccodes])
+            weights[year] = np.array(
+                [float(cinc.get(c, 0.0)) if pd.notna(cinc.get(c, np.nan)) else 0.0 for c in ccodes]
+            )
         return weights[year].copy()
 
     def observe(d: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -398,10 +482,18 @@ def initial_state(obs0: tuple, t0: int, war_start: int) -> MonthState:
     """A one-run :class:`MonthState` from the first observation (sides began at the war's start)."""
     side, contact = obs0[0][None, :], obs0[1][None, :]
     n = side.shape[1]
-    return MonthState(side=side.copy(), contact=contact.copy(), first_contact=np.where(contact, t0, -1),
-                      side_since=np.full((1, n), war_start), left_from=np.zeros((1, n), dtype=np.int64),
-                      left_month=np.full((1, n), -999), joined_to=np.zeros((1, n), dtype=np.int64),
-                      join_month=np.full((1, n), -999), share_hist=[], capital=obs0[4][None, :].copy())
+    return MonthState(
+        side=side.copy(),
+        contact=contact.copy(),
+        first_contact=np.where(contact, t0, -1),
+        side_since=np.full((1, n), war_start),
+        left_from=np.zeros((1, n), dtype=np.int64),
+        left_month=np.full((1, n), -999),
+        joined_to=np.zeros((1, n), dtype=np.int64),
+        join_month=np.full((1, n), -999),
+        share_hist=[],
+        capital=obs0[4][None, :].copy(),
+    )
 
 
 def advance(ms: MonthState, side: np.ndarray, side1: np.ndarray, contact1: np.ndarray, t1: int) -> None:
@@ -432,8 +524,9 @@ def observed_panel(war: int, at: dt.date | None = None) -> pd.DataFrame:
     return _panel_cached(war, at or LAST_DAY)
 
 
-def training_rows(at: dt.date, target_war: int | None, *, leave_out: bool = False,
-                  wars: list[int] | None = None) -> pd.DataFrame:
+def training_rows(
+    at: dt.date, target_war: int | None, *, leave_out: bool = False, wars: list[int] | None = None
+) -> pd.DataFrame:
     """Rows to fit on: every multi-state war known on ``at`` (or all, ``leave_out=True``) plus ``target_war``
     observed up to ``at`` (its rows whose outcome month is on or before ``at``).
 

@@ -81,7 +81,7 @@ class HazardModel:
         if tw is not None and tw.any() and (~tw).any():
             Xk = np.column_stack([X[:, keep], tw.astype(float)])
             prior = np.zeros(Xk.shape[1])
-            prior[-1] = 1.0 / self.war_sd ** 2
+            prior[-1] = 1.0 / self.war_sd**2
             theta, sig, pen = _penalised_logit(Xk, y, prior, self.ridge)
             A = np.zeros((keep.sum(), Xk.shape[1]))
             A[:, :-1] = np.eye(keep.sum())
@@ -133,8 +133,15 @@ class HazardModel:
 
     def table(self) -> pd.DataFrame:
         se = np.sqrt(np.clip(np.diag(self.cov_), 0, None))
-        return pd.DataFrame({"term": self.names_, "coef": self.coef_, "se": se,
-                             "lo95": self.coef_ - 1.96 * se, "hi95": self.coef_ + 1.96 * se})
+        return pd.DataFrame(
+            {
+                "term": self.names_,
+                "coef": self.coef_,
+                "se": se,
+                "lo95": self.coef_ - 1.96 * se,
+                "hi95": self.coef_ + 1.96 * se,
+            }
+        )
 
 
 @dataclass

@@ -96,11 +96,9 @@ def validate_inputs(
             seen.add(x)
     for i in range(n):
         if not math.isfinite(s[i]):
-            raise InvalidParameterError(
-                f"sizes row {i}{_id_text(id_list, i)} is not a finite number ({s[i]})")
+            raise InvalidParameterError(f"sizes row {i}{_id_text(id_list, i)} is not a finite number ({s[i]})")
         if s[i] < 0:
-            raise InvalidParameterError(
-                f"sizes row {i}{_id_text(id_list, i)} is negative ({s[i]}); sizes must be >= 0")
+            raise InvalidParameterError(f"sizes row {i}{_id_text(id_list, i)} is negative ({s[i]}); sizes must be >= 0")
     try:
         p = np.array(propensity, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -113,7 +111,8 @@ def validate_inputs(
         i, j = (int(x) for x in bad[0])
         raise InvalidParameterError(
             f"propensity row {i}{_id_text(id_list, i)}, column {j}{_id_text(id_list, j)} is {p[i, j]}; "
-            "propensities must be finite")
+            "propensities must be finite"
+        )
     scale = max(1.0, float(np.abs(p).max(initial=0.0)))
     asym = np.argwhere(np.abs(p - p.T) > 1e-12 * scale)
     if len(asym):
@@ -121,13 +120,15 @@ def validate_inputs(
         raise InvalidParameterError(
             f"propensity is not symmetric at row {i}{_id_text(id_list, i)}, "
             f"column {j}{_id_text(id_list, j)}: "
-            f"p[{i},{j}]={p[i, j]} but p[{j},{i}]={p[j, i]}")
+            f"p[{i},{j}]={p[i, j]} but p[{j},{i}]={p[j, i]}"
+        )
     with np.errstate(over="ignore", invalid="ignore"):
         bound = float(s @ np.abs(p) @ s)  # largest |energy| any configuration can reach
     if not math.isfinite(bound):
         raise InvalidParameterError(
             f"sizes x propensities overflow a float (the energy bound sum s_i s_j |p_ij| is {bound}); "
-            f"largest size {s.max(initial=0.0):g}: rescale the sizes (e.g. to shares) or the propensities")
+            f"largest size {s.max(initial=0.0):g}: rescale the sizes (e.g. to shares) or the propensities"
+        )
     return s, p, id_list
 
 
@@ -217,10 +218,14 @@ class Landscape(Estimator):
     _parameter_rules: ClassVar[dict[str, Rule]] = {
         "k": Interval(int, 2, None, closed="left"),
         "solver": Options(str, _SOLVERS),
-        **{name: Interval(int, 1, None, closed="left")
-           for name in ("n_restarts", "n_basin_samples", "max_minima", "bnb_max_nodes", "minima_max_nodes")},
-        **{name: Interval(int, 0, None, closed="left")
-           for name in ("basin_exact_max_n", "exact_max_n", "minima_max_n", "bnb_max_n")},
+        **{
+            name: Interval(int, 1, None, closed="left")
+            for name in ("n_restarts", "n_basin_samples", "max_minima", "bnb_max_nodes", "minima_max_nodes")
+        },
+        **{
+            name: Interval(int, 0, None, closed="left")
+            for name in ("basin_exact_max_n", "exact_max_n", "minima_max_n", "bnb_max_n")
+        },
         "seed": Interval(int, None, None, allow_none=True),
     }
     _fitted_attr = "minima_"
@@ -291,8 +296,10 @@ class Landscape(Estimator):
         else:
             labels, energies, self.exact_, self.complete_ = self._fit_kway(w, seed)
             basins = cis = [None] * len(labels)
-        self.minima_ = [Minimum(float(e), _coalitions(lab, id_list), b, ci)
-                        for lab, e, b, ci in zip(labels, energies, basins, cis, strict=True)]
+        self.minima_ = [
+            Minimum(float(e), _coalitions(lab, id_list), b, ci)
+            for lab, e, b, ci in zip(labels, energies, basins, cis, strict=True)
+        ]
         self.energy_ = self.minima_[0].energy
         self.coalitions_ = self.minima_[0].coalitions
         return self
@@ -320,8 +327,12 @@ class Landscape(Estimator):
 
         from realign.models.cache import cached_fit
 
-        key = {"w": hashlib.sha256(np.ascontiguousarray(w, dtype=np.float64).tobytes()).hexdigest(), "n": n,
-               "seed": seed, "params": self.get_params()}
+        key = {
+            "w": hashlib.sha256(np.ascontiguousarray(w, dtype=np.float64).tobytes()).hexdigest(),
+            "n": n,
+            "seed": seed,
+            "params": self.get_params(),
+        }
 
         def compute() -> tuple:
             out = self._fit_two(w, seed, progress)
@@ -340,11 +351,13 @@ class Landscape(Estimator):
         if solver == "exact" and n > EXACT_MAX_N:
             raise InvalidParameterError(
                 f"The 'solver' parameter of Landscape must not be 'exact' for N={n} > {EXACT_MAX_N} "
-                "(use 'bnb'). Got 'exact' instead.")
+                "(use 'bnb'). Got 'exact' instead."
+            )
         if solver == "minima" and n > MINIMA_MAX_N:
             raise InvalidParameterError(
                 f"The 'solver' parameter of Landscape must not be 'minima' for N={n} > {MINIMA_MAX_N} "
-                "(use 'bnb'). Got 'minima' instead.")
+                "(use 'bnb'). Got 'minima' instead."
+            )
         self.solver_ = solver
         if solver == "exact":
             r = solve_exact(w, max_minima=self.max_minima, progress=progress)
@@ -398,8 +411,7 @@ class Landscape(Estimator):
         self._samples = None
         est = basin_counts(ends, labels, exact=w.shape[0] <= self.basin_exact_max_n, confidence=BASIN_CONFIDENCE)
         self.basin_method_, self.basin_starts_ = est.method, est.starts
-        return ([float(x) for x in est.share],
-                [[float(lo), float(hi)] for lo, hi in zip(est.lo, est.hi, strict=True)])
+        return ([float(x) for x in est.share], [[float(lo), float(hi)] for lo, hi in zip(est.lo, est.hi, strict=True)])
 
     def _fit_kway(self, w: np.ndarray, seed: int):
         from realign.solvers.kway import solve_kway_exact, solve_kway_heuristic
@@ -424,14 +436,19 @@ class Landscape(Estimator):
         """
         self._check_fitted()
         sampled = self.basin_method_ == "sampled"
-        return {"minima": [m.to_dict() for m in self.minima_], "exact": bool(self.exact_),
-                "complete": bool(self.complete_), "n_minima": len(self.minima_),
-                "n_minima_is_lower_bound": not self.complete_, "basin_method": self.basin_method_,
-                "basin_starts": self.basin_starts_, "basin_confidence": BASIN_CONFIDENCE if sampled else None}
+        return {
+            "minima": [m.to_dict() for m in self.minima_],
+            "exact": bool(self.exact_),
+            "complete": bool(self.complete_),
+            "n_minima": len(self.minima_),
+            "n_minima_is_lower_bound": not self.complete_,
+            "basin_method": self.basin_method_,
+            "basin_starts": self.basin_starts_,
+            "basin_confidence": BASIN_CONFIDENCE if sampled else None,
+        }
 
 
-def fit_landscape(sizes: Any, propensity: Any, ids: Sequence[Hashable] | None = None,
-                  **params: Any) -> Landscape:
+def fit_landscape(sizes: Any, propensity: Any, ids: Sequence[Hashable] | None = None, **params: Any) -> Landscape:
     """Convenience: ``Landscape(**params).fit(sizes, propensity, ids)``.
 
     This is the entry point for data-built inputs (``realign.models.propensity``): pass sizes (n,),

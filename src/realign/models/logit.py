@@ -24,8 +24,12 @@ def _logit(X: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, np.n
             res = sm.Logit(y, X).fit(method="newton", maxiter=100, disp=0)
         coef = np.asarray(res.params)
         cov = np.asarray(res.cov_params())
-        if res.mle_retvals.get("converged", False) and np.all(np.abs(coef) < 12) and np.all(np.isfinite(cov)) \
-                and np.all(np.diag(cov) < 100):
+        if (
+            res.mle_retvals.get("converged", False)
+            and np.all(np.abs(coef) < 12)
+            and np.all(np.isfinite(cov))
+            and np.all(np.diag(cov) < 100)
+        ):
             return coef, cov, False
     except Exception:  # noqa: BLE001 - statsmodels raises several kinds on separation; fall back below
         pass
@@ -35,8 +39,9 @@ def _logit(X: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, np.n
     return b, cov, True
 
 
-def _penalised_logit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, ridge: float) -> tuple[np.ndarray, np.ndarray,
-                                                                                             bool]:
+def _penalised_logit(
+    X: np.ndarray, y: np.ndarray, prior: np.ndarray, ridge: float
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """MAP logit with normal priors of precision ``prior`` per coefficient (0 = flat); Laplace covariance.
 
     Flat priors on the shared coefficients unless the fit separates (huge or non-finite estimates),
@@ -72,8 +77,9 @@ def _newton(X: np.ndarray, y: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray
     return b, np.linalg.inv(H)
 
 
-def _firth(X: np.ndarray, y: np.ndarray, max_iter: int = 200, intercept_correction: bool = True
-           ) -> tuple[np.ndarray, np.ndarray]:
+def _firth(
+    X: np.ndarray, y: np.ndarray, max_iter: int = 200, intercept_correction: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Firth's bias-reduced logit: the posterior mode under the Jeffreys prior ``|I(b)|^(1/2)``.
 
     Firth (1993), *Biometrika* 80(1); the standard remedy for rare events and few events per feature
@@ -83,6 +89,7 @@ def _firth(X: np.ndarray, y: np.ndarray, max_iter: int = 200, intercept_correcti
     the hat diagonal; step-halving on the penalised log-likelihood. Covariance: inverse Fisher
     information at the estimate (Wald). ``intercept_correction``: FLIC (see :func:`_flic`).
     """
+
     def penalised_ll(b: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
         z = np.clip(X @ b, -40, 40)
         p = 1 / (1 + np.exp(-z))

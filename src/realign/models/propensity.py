@@ -39,11 +39,28 @@ from realign.models.base import DEFAULT_FIT_CACHE, Estimator, FitCache, Interval
 from realign.models.cache import disk_cached
 from realign.system.information import InformationSet
 
-__all__ = ["FACTORS", "dyad_factors", "land_contiguity", "PropensityModel", "training_pairs",
-           "landscape_inputs_for_date", "fit_logistic", "fitted_model"]
+__all__ = [
+    "FACTORS",
+    "dyad_factors",
+    "land_contiguity",
+    "PropensityModel",
+    "training_pairs",
+    "landscape_inputs_for_date",
+    "fit_logistic",
+    "fitted_model",
+]
 
-FACTORS = ("defense", "other_pact", "regime", "war_same", "war_opposed", "mid_opposed", "contiguous",
-           "territory", "religion")
+FACTORS = (
+    "defense",
+    "other_pact",
+    "regime",
+    "war_same",
+    "war_opposed",
+    "mid_opposed",
+    "contiguous",
+    "territory",
+    "religion",
+)
 RELIGION_COLS = ("chrstgenpct", "judgenpct", "islmgenpct", "budgenpct", "hindgenpct", "nonreligpct")
 
 
@@ -65,8 +82,9 @@ def _positions(codes: pd.Series, idx: dict[int, int]) -> np.ndarray:
     return vals[pos]
 
 
-def _decayed_pairs(rows: pd.DataFrame, key: str, side: str, idx: dict[int, int], d: dt.date,
-                   half_life: float) -> tuple[np.ndarray, np.ndarray]:
+def _decayed_pairs(
+    rows: pd.DataFrame, key: str, side: str, idx: dict[int, int], d: dt.date, half_life: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Decayed counts of episodes (wars/MIDs) with i, j on the same / opposite sides, ended before d.
 
     Each episode weighs ``0.5 ** (years since its last participant's end / half_life)``; a dyad keeps
@@ -80,8 +98,14 @@ def _decayed_pairs(rows: pd.DataFrame, key: str, side: str, idx: dict[int, int],
         return same, opp
     end = past.groupby(key)["end"].transform("max")
     years = end.dt.year + (end.dt.day_of_year - 1) / 365.25
-    df = pd.DataFrame({"k": past[key].to_numpy(), "c": _positions(past["ccode"], idx),
-                       "s": past[side].to_numpy(), "w": 0.5 ** ((_years(d) - years.to_numpy()) / half_life)})
+    df = pd.DataFrame(
+        {
+            "k": past[key].to_numpy(),
+            "c": _positions(past["ccode"], idx),
+            "s": past[side].to_numpy(),
+            "w": 0.5 ** ((_years(d) - years.to_numpy()) / half_life),
+        }
+    )
     pr = df.merge(df[["k", "c", "s"]], on="k", suffixes=("", "_b"))
     pr = pr[pr["c"] != pr["c_b"]]
     is_same = (pr["s"] == pr["s_b"]).to_numpy()
@@ -201,15 +225,20 @@ def training_pairs(before: dt.date, min_participants: int = 3) -> pd.DataFrame:
         f = dyad_factors(day, codes)
         for a in range(len(codes)):
             for b in range(a + 1, len(codes)):
-                rec = {"war": int(war), "ccode1": codes[a], "ccode2": codes[b],
-                       "same": int(sides[codes[a]] == sides[codes[b]])}
+                rec = {
+                    "war": int(war),
+                    "ccode1": codes[a],
+                    "ccode2": codes[b],
+                    "same": int(sides[codes[a]] == sides[codes[b]]),
+                }
                 rec.update({k: f[k][a, b] for k in FACTORS})
                 rows.append(rec)
     return pd.DataFrame(rows)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0,
-                 max_iter: int = 100) -> tuple[np.ndarray, np.ndarray]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, max_iter: int = 100
+) -> tuple[np.ndarray, np.ndarray]:
     """Ridge-penalised logistic regression by Newton-IRLS; returns (coef, standard errors).
 
     The intercept (column 0) is not penalised. Standard errors come from the inverse of the
@@ -239,7 +268,8 @@ def _check_pairs(pairs: object) -> None:
     """A clear error unless ``pairs`` is a training frame: war, same (0/1) and every factor column."""
     if not isinstance(pairs, pd.DataFrame):
         raise InvalidParameterError(
-            f"pairs must be a pandas DataFrame (see training_pairs). Got {type(pairs).__name__}.")
+            f"pairs must be a pandas DataFrame (see training_pairs). Got {type(pairs).__name__}."
+        )
     missing = [c for c in ("war", "same", *FACTORS) if c not in pairs.columns]
     if missing:
         raise InvalidParameterError(f"pairs lacks the columns {missing} (see training_pairs).")
@@ -315,8 +345,9 @@ class PropensityModel(Estimator):
             where = f"before {d}" if d is not None else "given"
             raise InvalidParameterError(f"Too few war pairs {where} to fit propensities ({len(pairs)}).")
         self.before_ = d
-        self.means_ = {k: float(np.nanmean(pairs[k].to_numpy(float))) if pairs[k].notna().any() else 0.0
-                       for k in FACTORS}
+        self.means_ = {
+            k: float(np.nanmean(pairs[k].to_numpy(float))) if pairs[k].notna().any() else 0.0 for k in FACTORS
+        }
         self.missing_ = {k: float(pairs[k].isna().mean()) for k in FACTORS}
         x = self._matrix(pairs)
         y = pairs["same"].to_numpy(float)
@@ -334,13 +365,27 @@ class PropensityModel(Estimator):
     def weights_table(self) -> pd.DataFrame:
         """Fitted weights with standard errors and 95% intervals (log-odds units)."""
         self._check_fitted()
-        rows = [{"factor": k, "weight": self.coef_[k], "se": self.se_[k],
-                 "lo95": self.coef_[k] - 1.96 * self.se_[k], "hi95": self.coef_[k] + 1.96 * self.se_[k],
-                 "missing_share": self.missing_.get(k, 0.0)} for k in self.coef_]
+        rows = [
+            {
+                "factor": k,
+                "weight": self.coef_[k],
+                "se": self.se_[k],
+                "lo95": self.coef_[k] - 1.96 * self.se_[k],
+                "hi95": self.coef_[k] + 1.96 * self.se_[k],
+                "missing_share": self.missing_.get(k, 0.0),
+            }
+            for k in self.coef_
+        ]
         return pd.DataFrame(rows)
 
-    def propensity(self, date: str | dt.date, ccodes: list[int], *, coef: dict[str, float] | None = None,
-                   include_intercept: bool = False) -> np.ndarray:
+    def propensity(
+        self,
+        date: str | dt.date,
+        ccodes: list[int],
+        *,
+        coef: dict[str, float] | None = None,
+        include_intercept: bool = False,
+    ) -> np.ndarray:
         """Symmetric (n, n) propensity matrix on ``date``: the fitted log-odds of "same side".
 
         ``include_intercept=False`` (default) centres propensities at the factors' zero so that
@@ -377,8 +422,9 @@ def fitted_model(before: str | dt.date, *, cache: FitCache | None = None) -> Pro
     return store.get("propensity", (d,), lambda: PropensityModel().fit(before=d))
 
 
-def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = None, *,
-                              cache: FitCache | None = None) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def landscape_inputs_for_date(
+    date: str | dt.date, states: list[int] | None = None, *, cache: FitCache | None = None
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Sizes (CINC share among the chosen states), propensities and ids for a landscape on ``date``.
 
     Default states: the major powers that day plus every state in a war in progress, capped to the
@@ -404,8 +450,14 @@ def landscape_inputs_for_date(date: str | dt.date, states: list[int] | None = No
             raise InvalidParameterError(f"States not in the system (or without CINC) on {d}: {unknown}.")
     else:
         chosen = set(st.loc[st["major_power"], "ccode"]) | set(s.wars["ccode"])
-        ids = (st[st["ccode"].isin(chosen)].sort_values("cinc", ascending=False)["ccode"].astype(int)
-               .head(20).sort_values().tolist())
+        ids = (
+            st[st["ccode"].isin(chosen)]
+            .sort_values("cinc", ascending=False)["ccode"]
+            .astype(int)
+            .head(20)
+            .sort_values()
+            .tolist()
+        )
     cinc = st.set_index("ccode").loc[ids, "cinc"].to_numpy(float)
     sizes = cinc / cinc.sum()
     p = fitted_model(d, cache=cache).propensity(d, ids)

@@ -27,8 +27,29 @@ from realign.panels.build import build_panel
 from realign.panels.core import cite, dyad_years, panel_info, state_years, to_arrow, to_csv, to_parquet
 from realign.panels.similarity import add_sscore, portfolio_scores, similarity_at, state_similarity
 
-__all__ = ["state_years", "dyad_years", "add_nmc", "add_atop", "add_cow_alliance", "add_democracy",
-           "add_contiguity", "add_wars", "add_mids", "add_territorial_change", "add_peace_years",
-           "add_politically_relevant", "add_major_powers", "add_sscore", "portfolio_scores", "similarity_at",
-           "state_similarity",
-           "cite", "to_arrow", "to_parquet", "to_csv", "panel_info", "build_panel", "ADDERS"]
+__all__ = [
+    "state_years",
+    "dyad_years",
+    "add_nmc",
+    "add_atop",
+    "add_cow_alliance",
+    "add_democracy",
+    "add_contiguity",
+    "add_wars",
+    "add_mids",
+    "add_territorial_change",
+    "add_peace_years",
+    "add_politically_relevant",
+    "add_major_powers",
+    "add_sscore",
+    "portfolio_scores",
+    "similarity_at",
+    "state_similarity",
+    "cite",
+    "to_arrow",
+    "to_parquet",
+    "to_csv",
+    "panel_info",
+    "build_panel",
+    "ADDERS",
+]

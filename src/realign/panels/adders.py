@@ -26,8 +26,20 @@ from realign.errors import InvalidParameterError
 from realign.panels.core import NONDIRECTED, STATE_YEAR, cursor, panel_info, with_columns, with_info
 from realign.panels.specs import SPECS, Spec
 
-__all__ = ["add_nmc", "add_atop", "add_cow_alliance", "add_democracy", "add_contiguity", "add_wars", "add_mids",
-           "add_territorial_change", "add_peace_years", "add_politically_relevant", "add_major_powers", "ADDERS"]
+__all__ = [
+    "add_nmc",
+    "add_atop",
+    "add_cow_alliance",
+    "add_democracy",
+    "add_contiguity",
+    "add_wars",
+    "add_mids",
+    "add_territorial_change",
+    "add_peace_years",
+    "add_politically_relevant",
+    "add_major_powers",
+    "ADDERS",
+]
 
 
 _SOURCE_CACHE: dict[tuple[int, str], pd.DataFrame] = {}
@@ -119,10 +131,12 @@ def _query(spec: Spec, unit: str, df: pd.DataFrame, extra: dict | None = None) -
         codes = [df[c].to_numpy().astype(np.int64) for c in names]
     except (TypeError, ValueError):
         raise InvalidParameterError("The panel's 'ccode'/'year' columns must be integers (COW codes, years).") from None
-    if len(year) and (year.min() < 1000 or year.max() > 2999 or min(c.min() for c in codes) < 0
-                      or max(c.max() for c in codes) > 999):
-        raise InvalidParameterError("The panel has years outside 1000-2999 or ccodes outside 0-999; "
-                                    "are they COW state numbers?")
+    if len(year) and (
+        year.min() < 1000 or year.max() > 2999 or min(c.min() for c in codes) < 0 or max(c.max() for c in codes) > 999
+    ):
+        raise InvalidParameterError(
+            "The panel has years outside 1000-2999 or ccodes outside 0-999; are they COW state numbers?"
+        )
     lo, hi = spec.coverage
     outside = np.flatnonzero((year < lo) | (year > hi))
     if unit == STATE_YEAR or spec.per_state:
@@ -147,8 +161,9 @@ def _apply(df: pd.DataFrame, name: str, *, extra: dict | None = None, citations:
         res = _query(spec, unit, df, extra)
         clash = [c for c in res if c in df.columns or c in new]
         if clash:
-            raise InvalidParameterError(f"The panel already has column(s) {clash}; add '{name}' only once "
-                                        "(or drop those columns first).")
+            raise InvalidParameterError(
+                f"The panel already has column(s) {clash}; add '{name}' only once (or drop those columns first)."
+            )
         new.update(res)
         lo, hi = spec.coverage
         for col in res:
@@ -223,7 +238,8 @@ def add_cow_alliance(df: pd.DataFrame) -> pd.DataFrame:
         raise InvalidParameterError(
             f"COW alliance data are not imported (looked in {user_data_dir()}); they are not bundled with realign. "
             "Run `realign data import cow-alliance DIR` with the folder holding alliance_v4.1_by_member.csv, "
-            "or use the bundled ATOP adder ('atop').")
+            "or use the bundled ATOP adder ('atop')."
+        )
     return _apply(df, "cow", extra={"cow_alliance": cow}, citations=(COW_ALLIANCE_CITATION,))
 
 
@@ -240,8 +256,9 @@ def add_peace_years(df: pd.DataFrame, event: str | None = None) -> pd.DataFrame:
     if event is None:
         event = next((c for c in ("mid_onset", "war_dyad_onset", "war_onset") if c in df.columns), None)
         if event is None:
-            raise InvalidParameterError("add_peace_years needs an event column; add 'mids' or 'wars' first, "
-                                        "or pass event='column'.")
+            raise InvalidParameterError(
+                "add_peace_years needs an event column; add 'mids' or 'wars' first, or pass event='column'."
+            )
     if event not in df.columns:
         raise InvalidParameterError(f"The 'event' column {event!r} is not in the panel; add it first.")
     ids = ["ccode"] if info["unit"] == STATE_YEAR else ["ccode1", "ccode2"]
@@ -265,7 +282,7 @@ def add_peace_years(df: pd.DataFrame, event: str | None = None) -> pd.DataFrame:
         if col in df.columns:
             raise InvalidParameterError(f"The panel already has column {col!r}; add peace-years only once.")
         vals = np.empty(len(order))
-        vals[order] = t ** p
+        vals[order] = t**p
         new[col] = vals
         info["columns"][col] = f"years since the last {event} (power {p}); {info['unit']}; missing where {event} is"
     info["extra_citations"].append(_CARTER_SIGNORINO)
@@ -287,8 +304,9 @@ def add_politically_relevant(df: pd.DataFrame, land_only: bool = False) -> pd.Da
     if "prd" in df.columns:
         raise InvalidParameterError("The panel already has a 'prd' column; add 'prd' only once.")
     out = with_columns(df, {"prd": prd.array})
-    info["columns"]["prd"] = ("politically relevant dyad (contiguous or a major power; 1/0); dyad-year; "
-                              "coverage 1816-2016, missing outside")
+    info["columns"]["prd"] = (
+        "politically relevant dyad (contiguous or a major power; 1/0); dyad-year; coverage 1816-2016, missing outside"
+    )
     info["sources"] += ["contiguity", "majors"]
     info["extra_citations"].append(_LEMKE_REED)
     return with_info(out, info)
@@ -314,7 +332,16 @@ def _sscore(df: pd.DataFrame) -> pd.DataFrame:
 
 
 ADDERS = {
-    "nmc": add_nmc, "atop": add_atop, "cow": add_cow_alliance, "democracy": add_democracy,
-    "contiguity": add_contiguity, "wars": add_wars, "mids": add_mids, "territory": add_territorial_change,
-    "majors": add_major_powers, "prd": add_politically_relevant, "sscore": _sscore, "peaceyears": add_peace_years,
+    "nmc": add_nmc,
+    "atop": add_atop,
+    "cow": add_cow_alliance,
+    "democracy": add_democracy,
+    "contiguity": add_contiguity,
+    "wars": add_wars,
+    "mids": add_mids,
+    "territory": add_territorial_change,
+    "majors": add_major_powers,
+    "prd": add_politically_relevant,
+    "sscore": _sscore,
+    "peaceyears": add_peace_years,
 }

@@ -32,13 +32,21 @@ def parse_adders(spec: str | Sequence[str] | None, kind: str) -> list[str]:
         if bad:
             raise InvalidParameterError(f"Adder(s) {bad} need a dyad-year panel; use `realign panel dyad-years`.")
     if "peaceyears" in names and not ({"mids", "wars"} & set(names[: names.index("peaceyears")])):
-        raise InvalidParameterError("'peaceyears' counts years since a MID or war onset: put 'mids' or 'wars' "
-                                    "before it in --add.")
+        raise InvalidParameterError(
+            "'peaceyears' counts years since a MID or war onset: put 'mids' or 'wars' before it in --add."
+        )
     return names
 
 
-def build_panel(kind: str, start: int, end: int, add: str | Sequence[str] | None = None, *, directed: bool = True,
-                progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+def build_panel(
+    kind: str,
+    start: int,
+    end: int,
+    add: str | Sequence[str] | None = None,
+    *,
+    directed: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
     """``kind`` = ``"state-years"`` or ``"dyad-years"``; ``add`` adder names applied in order.
 
     ``progress`` (optional) is called with each step's name before it runs.

@@ -28,8 +28,17 @@ import pandas as pd
 from realign.atomic import atomic_write
 from realign.errors import CoverageError, InvalidParameterError
 
-__all__ = ["state_years", "dyad_years", "cite", "to_arrow", "to_parquet", "panel_info", "STATE_YEAR",
-           "DIRECTED", "NONDIRECTED"]
+__all__ = [
+    "state_years",
+    "dyad_years",
+    "cite",
+    "to_arrow",
+    "to_parquet",
+    "panel_info",
+    "STATE_YEAR",
+    "DIRECTED",
+    "NONDIRECTED",
+]
 
 STATE_YEAR = "state-year"
 DIRECTED = "directed dyad-year"
@@ -71,8 +80,12 @@ def panel_info(df: pd.DataFrame) -> dict:
         raise InvalidParameterError(f"A panel must be a pandas DataFrame. Got {type(df).__name__} instead.")
     info = df.attrs.get("realign")
     if isinstance(info, dict) and "unit" in info:
-        return {"unit": info["unit"], "sources": list(info.get("sources", [])),
-                "columns": dict(info.get("columns", {})), "extra_citations": list(info.get("extra_citations", []))}
+        return {
+            "unit": info["unit"],
+            "sources": list(info.get("sources", [])),
+            "columns": dict(info.get("columns", {})),
+            "extra_citations": list(info.get("extra_citations", [])),
+        }
     cols = set(df.columns)
     if {"ccode1", "ccode2", "year"} <= cols:
         c1, c2 = df["ccode1"].to_numpy(), df["ccode2"].to_numpy()
@@ -82,15 +95,19 @@ def panel_info(df: pd.DataFrame) -> dict:
     else:
         raise InvalidParameterError(
             "A panel needs columns 'ccode', 'year' (state-year) or 'ccode1', 'ccode2', 'year' (dyad-year). "
-            f"Got {sorted(cols)[:12]}. Build one with realign.panels.state_years() or dyad_years().")
+            f"Got {sorted(cols)[:12]}. Build one with realign.panels.state_years() or dyad_years()."
+        )
     return {"unit": unit, "sources": [], "columns": {}, "extra_citations": []}
 
 
 def with_info(df: pd.DataFrame, info: dict) -> pd.DataFrame:
     """Attach panel metadata to ``df`` (in place) and return it."""
-    df.attrs["realign"] = {"unit": info["unit"], "sources": list(dict.fromkeys(info["sources"])),
-                           "columns": dict(info["columns"]),
-                           "extra_citations": list(dict.fromkeys(info.get("extra_citations", [])))}
+    df.attrs["realign"] = {
+        "unit": info["unit"],
+        "sources": list(dict.fromkeys(info["sources"])),
+        "columns": dict(info["columns"]),
+        "extra_citations": list(dict.fromkeys(info.get("extra_citations", []))),
+    }
     return df
 
 
@@ -110,8 +127,10 @@ def _years(start: int, end: int) -> tuple[int, int]:
     if start > end:
         raise InvalidParameterError(f"The 'start' year ({start}) must not be after the 'end' year ({end}).")
     if start < FIRST_YEAR or end > LAST_YEAR:
-        raise CoverageError(f"Years {start}-{end} are outside the COW state system coverage "
-                            f"({FIRST_YEAR}-{LAST_YEAR}, membership list v2016).")
+        raise CoverageError(
+            f"Years {start}-{end} are outside the COW state system coverage "
+            f"({FIRST_YEAR}-{LAST_YEAR}, membership list v2016)."
+        )
     return start, end
 
 
@@ -159,8 +178,13 @@ def dyad_frame(cur, spells: str, start: int, end: int, directed: bool) -> pd.Dat
     key = (got["year"].astype(np.int64) * 1000 + got["ccode1"]) * 1000 + got["ccode2"]
     key.sort()
     key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
-    return pd.DataFrame({"ccode1": (key // 1000 % 1000).astype(np.int32), "ccode2": (key % 1000).astype(np.int32),
-                         "year": (key // 1_000_000).astype(np.int32)})
+    return pd.DataFrame(
+        {
+            "ccode1": (key // 1000 % 1000).astype(np.int32),
+            "ccode2": (key % 1000).astype(np.int32),
+            "year": (key // 1_000_000).astype(np.int32),
+        }
+    )
 
 
 def dyad_years(start: int = FIRST_YEAR, end: int = LAST_YEAR, directed: bool = True) -> pd.DataFrame:
@@ -181,8 +205,11 @@ def dyad_years(start: int = FIRST_YEAR, end: int = LAST_YEAR, directed: bool = T
     if not isinstance(directed, bool):
         raise InvalidParameterError(f"The 'directed' parameter must be a bool. Got {directed!r} instead.")
     df = dyad_frame(cursor(), "states", start, end, directed)
-    cols = {"ccode1": "COW state number (first state)", "ccode2": "COW state number (second state)",
-            "year": "calendar year"}
+    cols = {
+        "ccode1": "COW state number (first state)",
+        "ccode2": "COW state number (second state)",
+        "year": "calendar year",
+    }
     return with_info(df, {"unit": DIRECTED if directed else NONDIRECTED, "sources": ["states"], "columns": cols})
 
 
@@ -195,8 +222,10 @@ def cite(df: pd.DataFrame) -> str:
     parts = [cite_tables(*info["sources"]).strip()] if info["sources"] else []
     parts += [c.strip() for c in info["extra_citations"]]
     if not parts:
-        raise InvalidParameterError("This frame carries no realign panel metadata, so its sources are unknown; "
-                                    "build it with realign.panels.state_years() or dyad_years().")
+        raise InvalidParameterError(
+            "This frame carries no realign panel metadata, so its sources are unknown; "
+            "build it with realign.panels.state_years() or dyad_years()."
+        )
     return "\n\n".join(parts) + "\n"
 
 

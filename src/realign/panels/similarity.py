@@ -92,13 +92,17 @@ def pair_scores(lv: np.ndarray, weights: np.ndarray | None, i: np.ndarray, j: np
     use_w = w is not None and w.shape == (n,) and not np.isnan(w).any() and w.sum() > 0
     c, dist, dist_w = _cross(lv, w if use_w else None, i, j)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {"s_unweighted": 1.0 - 2.0 * dist / (3.0 * n),
-                "s_weighted": 1.0 - 2.0 * dist_w / (3.0 * w.sum()) if use_w else np.full(len(i), np.nan),
-                "tau_b": _tau_b(c, n), "kappa": _kappa(c, n)}
+        return {
+            "s_unweighted": 1.0 - 2.0 * dist / (3.0 * n),
+            "s_weighted": 1.0 - 2.0 * dist_w / (3.0 * w.sum()) if use_w else np.full(len(i), np.nan),
+            "tau_b": _tau_b(c, n),
+            "kappa": _kappa(c, n),
+        }
 
 
-def _cross(lv: np.ndarray, w: np.ndarray | None, i: np.ndarray, j: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _cross(
+    lv: np.ndarray, w: np.ndarray | None, i: np.ndarray, j: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Cross-tab c[a, b, k] and the (weighted) L1 distances of the pairs k = (i[k], j[k]), via one sparse product.
 
     Alliance matrices are sparse, so only the levels 1..3 are multiplied (V V^T with V the stacked level

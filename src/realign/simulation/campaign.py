@@ -24,8 +24,17 @@ from realign.models.hazard import HazardModel
 __all__ = ["contact_step"]
 
 
-def contact_step(model: HazardModel, coef: np.ndarray, st: Static, ms: MonthState, w: np.ndarray,
-                 cred: np.ndarray, t: int, rng: np.random.Generator, shared: dict | None = None) -> np.ndarray:
+def contact_step(
+    model: HazardModel,
+    coef: np.ndarray,
+    st: Static,
+    ms: MonthState,
+    w: np.ndarray,
+    cred: np.ndarray,
+    t: int,
+    rng: np.random.Generator,
+    shared: dict | None = None,
+) -> np.ndarray:
     """New contact array (R, n): current contacts plus this month's projected onsets.
 
     ``shared``: :func:`realign.models.features.month_shared` of ``ms.side`` and ``w``, if already computed.

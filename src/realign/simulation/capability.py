@@ -27,8 +27,16 @@ import pandas as pd
 
 from realign.system.information import InformationSet, known_nmc_year
 
-__all__ = ["COMPONENTS", "TREND_GRID", "project_cinc", "calibrate_trend", "trend_errors", "calibrate_contact_loss",
-           "DEFAULT_CONTACT_LOSS", "decimal_year"]
+__all__ = [
+    "COMPONENTS",
+    "TREND_GRID",
+    "project_cinc",
+    "calibrate_trend",
+    "trend_errors",
+    "calibrate_contact_loss",
+    "DEFAULT_CONTACT_LOSS",
+    "decimal_year",
+]
 
 COMPONENTS = ("milex", "milper", "irst", "pec", "tpop", "upop")
 #: Candidate trend rules: (years of the known record the trend is fitted on, largest yearly
@@ -63,7 +71,7 @@ def _component_arrays(nmc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, dict[s
 
 def _growth_arrays(arr: np.ndarray, k: int, years: int) -> tuple[np.ndarray, np.ndarray]:
     """Last known value (carried forward within the window) and uncapped yearly log-growth at column ``k``."""
-    win = arr[:, max(0, k - years + 1):k + 1]
+    win = arr[:, max(0, k - years + 1) : k + 1]
     known = ~np.isnan(win)  # the last known value of each row (what a forward fill leaves in the last column)
     at = win.shape[1] - 1 - known[:, ::-1].argmax(axis=1)
     last = np.where(known.any(axis=1), win[np.arange(len(win)), at], np.nan)
@@ -79,8 +87,9 @@ def _growth_arrays(arr: np.ndarray, k: int, years: int) -> tuple[np.ndarray, np.
     return last, g
 
 
-def _project(arrays: tuple, last_year: int, t: np.ndarray, rule: tuple[int, float | None]) -> tuple[np.ndarray,
-                                                                                                   np.ndarray]:
+def _project(
+    arrays: tuple, last_year: int, t: np.ndarray, rule: tuple[int, float | None]
+) -> tuple[np.ndarray, np.ndarray]:
     """(ccodes alive in ``last_year``, (len(t), n) CINC) ``t`` years after ``last_year``'s mid-year."""
     cc, yrs, comp = arrays
     k = last_year - int(yrs[0])
@@ -118,8 +127,9 @@ def trend_errors(info: InformationSet) -> pd.DataFrame:
             for h in (1, 2):
                 if y + h > min(y1, known) or y < int(arrays[1][0]) + 5:
                     continue
-                sides = {a: g[(g["side"] == a) & (g["start"].dt.year <= y + h)]["ccode"].astype(int).unique()
-                         for a in (1, 2)}
+                sides = {
+                    a: g[(g["side"] == a) & (g["start"].dt.year <= y + h)]["ccode"].astype(int).unique() for a in (1, 2)
+                }
                 if not len(sides[1]) or not len(sides[2]):
                     continue
                 r = {a: sum(float(rec.get((c, y + h), np.nan)) for c in sides[a]) for a in (1, 2)}
@@ -135,8 +145,16 @@ def trend_errors(info: InformationSet) -> pd.DataFrame:
                     p = {a: sum(cinc[h - 1, pos[c]] for c in sides[a] if c in pos) for a in (1, 2)}
                     if p[1] + p[2] <= 0:
                         continue
-                    rows.append({"war": int(war), "year": y, "h": h, "years": rule[0], "cap": rule[1],
-                                 "error": abs(p[1] / (p[1] + p[2]) - truth)})
+                    rows.append(
+                        {
+                            "war": int(war),
+                            "year": y,
+                            "h": h,
+                            "years": rule[0],
+                            "cap": rule[1],
+                            "error": abs(p[1] / (p[1] + p[2]) - truth),
+                        }
+                    )
     return pd.DataFrame(rows, columns=["war", "year", "h", "years", "cap", "error"])
 
 
@@ -152,9 +170,13 @@ def calibrate_trend(info: InformationSet) -> tuple[tuple[int, float | None], pd.
     known = known_nmc_year(info.at)
     if known not in _TREND_CACHE:
         err = trend_errors(info)
-        tab = (err.assign(cap=err["cap"].astype(object).where(err["cap"].notna(), "none"))
-               .groupby(["years", "cap"], sort=False)["error"].agg(["mean", "size"]).reset_index()
-               .rename(columns={"mean": "mean_abs_error", "size": "cells"}))
+        tab = (
+            err.assign(cap=err["cap"].astype(object).where(err["cap"].notna(), "none"))
+            .groupby(["years", "cap"], sort=False)["error"]
+            .agg(["mean", "size"])
+            .reset_index()
+            .rename(columns={"mean": "mean_abs_error", "size": "cells"})
+        )
         if tab.empty or int(tab["cells"].min()) < MIN_TREND_CELLS:
             rule = DEFAULT_TREND
         else:
@@ -166,8 +188,9 @@ def calibrate_trend(info: InformationSet) -> tuple[tuple[int, float | None], pd.
     return _TREND_CACHE[known]
 
 
-def project_cinc(info: InformationSet, days: list[dt.date], ccodes: list[int],
-                 rule: tuple[int, float | None] | None = None) -> np.ndarray:
+def project_cinc(
+    info: InformationSet, days: list[dt.date], ccodes: list[int], rule: tuple[int, float | None] | None = None
+) -> np.ndarray:
     """(len(days), len(ccodes)) CINC projected from the NMC years known on ``info.at``.
 
     ``rule``: (years, cap) of the trend; default the one :func:`calibrate_trend` picks. A state with
@@ -210,9 +233,16 @@ def calibrate_contact_loss(info: InformationSet) -> tuple[float, list[dict]]:
         proj = project_cinc(sub, [dt.date(y + 1, 7, 15)], [int(r.ccode)], rule)[0, 0]
         rec = nmc[(nmc["ccode"] == r.ccode) & (nmc["year"] == y + 1)]["cinc"]
         if proj > 0 and len(rec) and pd.notna(rec.iloc[0]) and rec.iloc[0] > 0:
-            rows.append({"war": int(r.war), "ccode": int(r.ccode), "first_contact": r.start.date().isoformat(),
-                         "projected_cinc": float(proj), "record_cinc": float(rec.iloc[0]),
-                         "ratio": float(rec.iloc[0] / proj)})
+            rows.append(
+                {
+                    "war": int(r.war),
+                    "ccode": int(r.ccode),
+                    "first_contact": r.start.date().isoformat(),
+                    "projected_cinc": float(proj),
+                    "record_cinc": float(rec.iloc[0]),
+                    "ratio": float(rec.iloc[0] / proj),
+                }
+            )
     if len(rows) < 3:
         return DEFAULT_CONTACT_LOSS, rows
     loss = float(np.clip(1 - np.median([x["ratio"] for x in rows]), 0.0, 0.8))

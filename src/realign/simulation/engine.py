@@ -66,46 +66,60 @@ class SimulationSpec:
         unknown = set(self.params) - set(PARAMS)
         if unknown:
             raise InvalidParameterError(f"Unknown model parameter(s) {sorted(unknown)}; known: {', '.join(PARAMS)}.")
-        bad = {k: v for k, v in self.params.items()
-               if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)}
+        bad = {
+            k: v
+            for k, v in self.params.items()
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
+        }
         if bad:
-            raise InvalidParameterError(f"Model parameters must be finite numbers (a NaN is not 'draw it'). "
-                                        f"Got {bad!r}.")
+            raise InvalidParameterError(
+                f"Model parameters must be finite numbers (a NaN is not 'draw it'). Got {bad!r}."
+            )
         if not 0 <= self.credibility_retention <= 1:
-            raise InvalidParameterError("The 'credibility_retention' parameter must be in [0, 1]. "
-                                        f"Got {self.credibility_retention!r} instead.")
+            raise InvalidParameterError(
+                f"The 'credibility_retention' parameter must be in [0, 1]. Got {self.credibility_retention!r} instead."
+            )
         if not MIN_TEMPERATURE <= self.temperature <= 100:
             # below ~0.01 the weights' covariance (scaled by 1/tau^2) overflows: an error, not a wrong result
-            raise InvalidParameterError(f"The 'temperature' parameter must be in [{MIN_TEMPERATURE}, 100]. "
-                                        f"Got {self.temperature!r}.")
+            raise InvalidParameterError(
+                f"The 'temperature' parameter must be in [{MIN_TEMPERATURE}, 100]. Got {self.temperature!r}."
+            )
 
     def to_dict(self) -> dict:
-        return {"start": self.start.isoformat(), "months": self.months,
-                "events": [list(e[:2]) + ([{str(k): list(v) for k, v in e[2].items()}] if len(e) > 2 else [])
-                           for e in self.events],
-                "params": dict(self.params), "states": list(self.states) if self.states else None,
-                "war": self.war, "credibility_sd": self.credibility_sd, "fit_end": self.fit_end,
-                "credibility_retention": self.credibility_retention, "temperature": self.temperature}
+        return {
+            "start": self.start.isoformat(),
+            "months": self.months,
+            "events": [
+                list(e[:2]) + ([{str(k): list(v) for k, v in e[2].items()}] if len(e) > 2 else []) for e in self.events
+            ],
+            "params": dict(self.params),
+            "states": list(self.states) if self.states else None,
+            "war": self.war,
+            "credibility_sd": self.credibility_sd,
+            "fit_end": self.fit_end,
+            "credibility_retention": self.credibility_retention,
+            "temperature": self.temperature,
+        }
 
 
 @dataclass(frozen=True)
 class SimInputs:
     """Arrays the kernel needs (picklable; shipped to worker processes or Dask workers)."""
 
-    ccodes: np.ndarray          # (n,)
-    days: tuple                 # observation days (15th of each month)
-    w: np.ndarray               # (n,) CINC
-    F: np.ndarray               # (K, n, n) propensity factors (NaN replaced by training means)
-    L: np.ndarray               # (n, n) land contiguity
-    core: np.ndarray            # (n,) bool
-    init_side: np.ndarray       # (n,) int64
-    cap_mult: np.ndarray        # (T, n) capability multiplier per month
-    cred: np.ndarray            # (T, 3) credibility per month (events, decayed)
-    theta: np.ndarray           # (5,) fitted choice weights
-    theta_cov: np.ndarray       # (5, 5)
-    pcoef: np.ndarray           # (K,) fitted propensity weights
-    pcoef_se: np.ndarray        # (K,)
-    fixed: np.ndarray           # (5,) NaN = drawn, else fixed override
+    ccodes: np.ndarray  # (n,)
+    days: tuple  # observation days (15th of each month)
+    w: np.ndarray  # (n,) CINC
+    F: np.ndarray  # (K, n, n) propensity factors (NaN replaced by training means)
+    L: np.ndarray  # (n, n) land contiguity
+    core: np.ndarray  # (n,) bool
+    init_side: np.ndarray  # (n,) int64
+    cap_mult: np.ndarray  # (T, n) capability multiplier per month
+    cred: np.ndarray  # (T, 3) credibility per month (events, decayed)
+    theta: np.ndarray  # (5,) fitted choice weights
+    theta_cov: np.ndarray  # (5, 5)
+    pcoef: np.ndarray  # (K,) fitted propensity weights
+    pcoef_se: np.ndarray  # (K,)
+    fixed: np.ndarray  # (5,) NaN = drawn, else fixed override
     credibility_sd: float
 
 
@@ -173,7 +187,7 @@ def prepare(spec: SimulationSpec, *, cache: FitCache | None = None) -> SimInputs
             if side in (1, 2):
                 for t, d in enumerate(days):
                     m = (d.year - ev.end.year) * 12 + d.month - ev.end.month
-                    cred[t, side] += x.credibility * spec.credibility_retention ** m
+                    cred[t, side] += x.credibility * spec.credibility_retention**m
     for ev, eff, st in _event_effects(spec):
         for t, d in enumerate(days):
             if ev.end > d:
@@ -190,10 +204,21 @@ def prepare(spec: SimulationSpec, *, cache: FitCache | None = None) -> SimInputs
         fixed[PARAMS.index(k)] = float(v) / spec.temperature
     names = list(pmodel.coef_)[1:]
     return SimInputs(
-        ccodes=np.array(ccodes), days=tuple(days), w=w, F=F, L=L, core=core, init_side=init, cap_mult=cap,
-        cred=cred, theta=choice.theta_ / spec.temperature, theta_cov=choice.cov_ / spec.temperature**2,
-        pcoef=np.array([pmodel.coef_[k] for k in names]), pcoef_se=np.array([pmodel.se_[k] for k in names]),
-        fixed=fixed, credibility_sd=float(spec.credibility_sd),
+        ccodes=np.array(ccodes),
+        days=tuple(days),
+        w=w,
+        F=F,
+        L=L,
+        core=core,
+        init_side=init,
+        cap_mult=cap,
+        cred=cred,
+        theta=choice.theta_ / spec.temperature,
+        theta_cov=choice.cov_ / spec.temperature**2,
+        pcoef=np.array([pmodel.coef_[k] for k in names]),
+        pcoef_se=np.array([pmodel.se_[k] for k in names]),
+        fixed=fixed,
+        credibility_sd=float(spec.credibility_sd),
     )
 
 
@@ -295,6 +320,19 @@ def simulate(inputs: SimInputs, seeds: list[np.random.SeedSequence]) -> tuple[np
     R, T, n = len(seeds), len(inputs.days), len(inputs.ccodes)
     sides = np.zeros((R, T, n), dtype=np.int8)
     shares = np.zeros((R, T, 3))
-    _run_kernel(theta, pcoef, credscale, kseed, inputs.F, inputs.L, inputs.w, inputs.core, inputs.init_side,
-                inputs.cap_mult, inputs.cred, sides, shares)
+    _run_kernel(
+        theta,
+        pcoef,
+        credscale,
+        kseed,
+        inputs.F,
+        inputs.L,
+        inputs.w,
+        inputs.core,
+        inputs.init_side,
+        inputs.cap_mult,
+        inputs.cred,
+        sides,
+        shares,
+    )
     return sides, shares, {"theta": theta, "pcoef": pcoef, "credscale": credscale, "kernel_seed": kseed}

@@ -48,8 +48,14 @@ def run_batch(inputs: SimInputs, seed: int, first: int, count: int) -> dict:
     counts = np.zeros((T, n, 3), dtype=np.int64)
     for a in range(3):
         counts[:, :, a] = (sides == a).sum(axis=0)
-    return {"first": first, "count": count, "counts": counts, "shares": shares.astype(np.float32),
-            "sides": sides, "draws": draws}
+    return {
+        "first": first,
+        "count": count,
+        "counts": counts,
+        "shares": shares.astype(np.float32),
+        "sides": sides,
+        "draws": draws,
+    }
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
@@ -63,9 +69,9 @@ class EnsembleResult:
     spec: SimulationSpec
     ccodes: list[int]
     days: list
-    counts: np.ndarray          # (T, n, 3) replicate counts per side
-    shares: np.ndarray          # (R, T, 3) material capability share of neutral/allies/axis
-    draws: pd.DataFrame         # one row per replicate: replicate, spawn_key, kernel_seed, params...
+    counts: np.ndarray  # (T, n, 3) replicate counts per side
+    shares: np.ndarray  # (R, T, 3) material capability share of neutral/allies/axis
+    draws: pd.DataFrame  # one row per replicate: replicate, spawn_key, kernel_seed, params...
     runs: int
     seed: int
     manifest: dict
@@ -81,35 +87,57 @@ class EnsembleResult:
         p = self.p_side
         out: dict[str, dict] = {}
         for i, c in enumerate(self.ccodes):
-            out[str(c)] = {d.strftime("%Y-%m"): {"allies": round(float(p[t, i, 1]), ndigits),
-                                                "axis": round(float(p[t, i, 2]), ndigits),
-                                                "neutral": round(float(p[t, i, 0]), ndigits)}
-                           for t, d in enumerate(self.days)}
+            out[str(c)] = {
+                d.strftime("%Y-%m"): {
+                    "allies": round(float(p[t, i, 1]), ndigits),
+                    "axis": round(float(p[t, i, 2]), ndigits),
+                    "neutral": round(float(p[t, i, 0]), ndigits),
+                }
+                for t, d in enumerate(self.days)
+            }
         return out
 
     def frame(self) -> pd.DataFrame:
         """Long table: month, ccode, p_neutral, p_allies, p_axis."""
         p = self.p_side
-        rows = [{"month": d.strftime("%Y-%m"), "ccode": c, "p_neutral": p[t, i, 0], "p_allies": p[t, i, 1],
-                 "p_axis": p[t, i, 2]} for t, d in enumerate(self.days) for i, c in enumerate(self.ccodes)]
+        rows = [
+            {
+                "month": d.strftime("%Y-%m"),
+                "ccode": c,
+                "p_neutral": p[t, i, 0],
+                "p_allies": p[t, i, 1],
+                "p_axis": p[t, i, 2],
+            }
+            for t, d in enumerate(self.days)
+            for i, c in enumerate(self.ccodes)
+        ]
         return pd.DataFrame(rows)
 
 
 def _config_hash(spec: SimulationSpec, seed: int, runs: int, batch: int) -> str:
-    blob = json.dumps({"spec": spec.to_dict(), "seed": seed, "runs": runs, "batch": batch,
-                       "version": __version__}, sort_keys=True)
+    blob = json.dumps(
+        {"spec": spec.to_dict(), "seed": seed, "runs": runs, "batch": batch, "version": __version__}, sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 def _write_batch(out: Path, res: dict, days: list, ccodes: list[int], b: int) -> None:
     T, n, _ = res["counts"].shape
     tt, ii, aa = np.meshgrid(np.arange(T), np.arange(n), np.arange(3), indexing="ij")
-    counts = pd.DataFrame({"month": np.array([d.strftime("%Y-%m") for d in days])[tt.ravel()],
-                           "ccode": np.array(ccodes)[ii.ravel()].astype("int32"),
-                           "side": np.array(SIDE_LABELS)[aa.ravel()], "n": res["counts"].ravel()})
+    counts = pd.DataFrame(
+        {
+            "month": np.array([d.strftime("%Y-%m") for d in days])[tt.ravel()],
+            "ccode": np.array(ccodes)[ii.ravel()].astype("int32"),
+            "side": np.array(SIDE_LABELS)[aa.ravel()],
+            "n": res["counts"].ravel(),
+        }
+    )
     d = res["draws"]
-    cols: dict[str, np.ndarray] = {"replicate": np.arange(res["first"], res["first"] + res["count"]),
-                                   "kernel_seed": d["kernel_seed"], "credscale": d["credscale"]}
+    cols: dict[str, np.ndarray] = {
+        "replicate": np.arange(res["first"], res["first"] + res["count"]),
+        "kernel_seed": d["kernel_seed"],
+        "credscale": d["credscale"],
+    }
     for k, name in enumerate(PARAMS):
         cols[name] = d["theta"][:, k]
     for t in range(T):
@@ -130,14 +158,17 @@ def _batch_complete(out: Path, b: int, count: int, n_counts: int) -> bool:
     import pyarrow.parquet as pq
 
     try:
-        return (pq.read_metadata(out / f"counts-{b:05d}.parquet").num_rows == n_counts
-                and pq.read_metadata(out / f"replicates-{b:05d}.parquet").num_rows == count)
+        return (
+            pq.read_metadata(out / f"counts-{b:05d}.parquet").num_rows == n_counts
+            and pq.read_metadata(out / f"replicates-{b:05d}.parquet").num_rows == count
+        )
     except (OSError, ValueError):
         return False
 
 
-def _backend_iter(inputs: SimInputs, seed: int, jobs: list[tuple[int, int]], workers: int | None,
-                  scheduler: str | None, dask: bool) -> Iterable[dict]:
+def _backend_iter(
+    inputs: SimInputs, seed: int, jobs: list[tuple[int, int]], workers: int | None, scheduler: str | None, dask: bool
+) -> Iterable[dict]:
     if scheduler or dask:
         from distributed import Client, LocalCluster
         from distributed import as_completed as d_as_completed
@@ -146,8 +177,7 @@ def _backend_iter(inputs: SimInputs, seed: int, jobs: list[tuple[int, int]], wor
         if scheduler:
             client = Client(scheduler)
         else:
-            cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         try:
             # hash=False: a key of this client's own, so another (or an earlier, closing) client of the same
@@ -176,18 +206,30 @@ def _read_run_manifest(path: Path) -> dict:
     try:
         old = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputFileError(f"the run manifest cannot be read ({exc}); use a new --out or remove the folder",
-                             path=str(path)) from None
+        raise InputFileError(
+            f"the run manifest cannot be read ({exc}); use a new --out or remove the folder", path=str(path)
+        ) from None
     if not isinstance(old, dict):
-        raise InputFileError("the run manifest is not a JSON object; use a new --out or remove the folder",
-                             path=str(path))
+        raise InputFileError(
+            "the run manifest is not a JSON object; use a new --out or remove the folder", path=str(path)
+        )
     return old
 
 
-def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: str | Path | None = None,
-                 batch_size: int = 500, workers: int | None = 0, scheduler: str | None = None, dask: bool = False,
-                 resume: bool = True, progress: Callable[[int, int], None] | None = None,
-                 inputs: SimInputs | None = None) -> EnsembleResult:
+def run_ensemble(
+    spec: SimulationSpec,
+    *,
+    runs: int = 1000,
+    seed: int = 0,
+    out: str | Path | None = None,
+    batch_size: int = 500,
+    workers: int | None = 0,
+    scheduler: str | None = None,
+    dask: bool = False,
+    resume: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    inputs: SimInputs | None = None,
+) -> EnsembleResult:
     """Run ``runs`` replicates of ``spec`` and aggregate them.
 
     With ``out`` the run is streamed to ``out/`` (``manifest.json``, ``counts-*.parquet``,
@@ -202,8 +244,9 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
     outdir = Path(out) if out else None
     if outdir is not None:  # a bad output folder is refused before the (seconds-long) preparation
         if outdir.exists() and not outdir.is_dir():
-            raise InputFileError("the output must be a folder (or a path that does not exist yet); this is a file",
-                                 path=str(outdir))
+            raise InputFileError(
+                "the output must be a folder (or a path that does not exist yet); this is a file", path=str(outdir)
+            )
         if (outdir / "manifest.json").exists():
             _read_run_manifest(outdir / "manifest.json")
     inputs = inputs or prepare(spec)
@@ -233,13 +276,18 @@ def run_ensemble(spec: SimulationSpec, *, runs: int = 1000, seed: int = 0, out: 
 def _run_manifest(spec: SimulationSpec, inputs: SimInputs, runs: int, seed: int, batch_size: int) -> dict:
     """The run's ``manifest.json`` (without ``complete``): scenario, seeds, versions, fitted model, config hash."""
     return {
-        "scenario": spec.to_dict(), "runs": runs, "seed": int(seed), "batch_size": batch_size,
+        "scenario": spec.to_dict(),
+        "runs": runs,
+        "seed": int(seed),
+        "batch_size": batch_size,
         "seed_scheme": "numpy SeedSequence(seed).spawn(runs)[replicate]; kernel seed drawn from it",
         "package_version": __version__,
         "data_versions": {k: {"version": v["version"], "sha256": v["sha256"]} for k, v in data_manifest().items()},
-        "model": {"theta": dict(zip(PARAMS, inputs.theta.tolist(), strict=True)),
-                  "theta_se": dict(zip(PARAMS, np.sqrt(np.diag(inputs.theta_cov)).tolist(), strict=True)),
-                  "credibility_sd": inputs.credibility_sd},
+        "model": {
+            "theta": dict(zip(PARAMS, inputs.theta.tolist(), strict=True)),
+            "theta_se": dict(zip(PARAMS, np.sqrt(np.diag(inputs.theta_cov)).tolist(), strict=True)),
+            "credibility_sd": inputs.credibility_sd,
+        },
         "config": _config_hash(spec, seed, runs, batch_size),
     }
 
@@ -258,8 +306,8 @@ def _open_outdir(outdir: Path, man: dict, jobs: list[tuple[int, int]], cells: in
         old = _read_run_manifest(mpath)
         if old.get("config") != man["config"] and resume:
             raise InvalidParameterError(
-                f"{outdir} holds a different run (config {old.get('config')}); use a new --out or "
-                "remove it.")
+                f"{outdir} holds a different run (config {old.get('config')}); use a new --out or remove it."
+            )
         if resume and old.get("config") == man["config"]:
             expected = dict(enumerate(c for _, c in jobs))
             for b, count in expected.items():
@@ -284,8 +332,13 @@ def _aggregate(spec, inputs, ccodes, days, runs, seed, batch_size, results, outd
             changed = res["sides"] != inputs.init_side[None, None, :]
             exits.append(np.where(changed.any(axis=1), changed.argmax(axis=1), -1))
             d = res["draws"]
-            df = pd.DataFrame({"replicate": np.arange(res["first"], res["first"] + res["count"]),
-                               "kernel_seed": d["kernel_seed"], "credscale": d["credscale"]})
+            df = pd.DataFrame(
+                {
+                    "replicate": np.arange(res["first"], res["first"] + res["count"]),
+                    "kernel_seed": d["kernel_seed"],
+                    "credscale": d["credscale"],
+                }
+            )
             for k, name in enumerate(PARAMS):
                 df[name] = d["theta"][:, k]
             draw_rows.append(df)
@@ -294,8 +347,9 @@ def _aggregate(spec, inputs, ccodes, days, runs, seed, batch_size, results, outd
             month_idx = {d.strftime("%Y-%m"): t for t, d in enumerate(days)}
             pos = {cc: i for i, cc in enumerate(ccodes)}
             side_idx = {s: a for a, s in enumerate(SIDE_LABELS)}
-            counts[c["month"].map(month_idx).to_numpy(), c["ccode"].map(pos).to_numpy(),
-                   c["side"].map(side_idx).to_numpy()] += c["n"].to_numpy()
+            counts[
+                c["month"].map(month_idx).to_numpy(), c["ccode"].map(pos).to_numpy(), c["side"].map(side_idx).to_numpy()
+            ] += c["n"].to_numpy()
             r = pd.read_parquet(outdir / f"replicates-{b:05d}.parquet")
             sh = np.zeros((len(r), T, 3), dtype=np.float32)
             for t in range(T):
@@ -309,5 +363,6 @@ def _aggregate(spec, inputs, ccodes, days, runs, seed, batch_size, results, outd
     draws = pd.concat(draw_rows, ignore_index=True) if draw_rows else pd.DataFrame()
     if outdir:
         atomic_write_json({**man, "complete": True}, outdir / "manifest.json")
-    return EnsembleResult(spec, ccodes, days, counts, shares, draws, runs, int(seed), man,
-                          np.concatenate(exits) if exits else None)
+    return EnsembleResult(
+        spec, ccodes, days, counts, shares, draws, runs, int(seed), man, np.concatenate(exits) if exits else None
+    )

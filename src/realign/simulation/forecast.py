@@ -55,8 +55,16 @@ from realign.simulation.campaign import contact_step
 from realign.simulation.capability import calibrate_contact_loss, project_cinc
 from realign.system.information import InformationSet, known_nmc_year
 
-__all__ = ["ForecastSpec", "ForecastResult", "run_forecast", "forecast", "side_labels", "CHANNELS", "fitted_hazards",
-           "capability_table"]
+__all__ = [
+    "ForecastSpec",
+    "ForecastResult",
+    "run_forecast",
+    "forecast",
+    "side_labels",
+    "CHANNELS",
+    "fitted_hazards",
+    "capability_table",
+]
 
 CHANNELS = ("fronts", "capability", "credibility", "contagion")
 MAX_RUNS = 200_000
@@ -157,29 +165,54 @@ class ForecastResult:
         """The ``realign forecast --format json`` contract."""
         lab = side_labels(self.spec.war)
         p = self.p_side
-        p_side = {str(c): {m: {lab[a]: round(float(p[t, i, a]), ndigits) for a in (1, 2, 0)}
-                           for t, m in enumerate(self.months)} for i, c in enumerate(self.ccodes)}
-        cap = {lab[a]: {m: round(float(self.shares[:, t, a].mean()), ndigits) for t, m in enumerate(self.months)}
-               for a in (1, 2, 0)}
+        p_side = {
+            str(c): {
+                m: {lab[a]: round(float(p[t, i, a]), ndigits) for a in (1, 2, 0)} for t, m in enumerate(self.months)
+            }
+            for i, c in enumerate(self.ccodes)
+        }
+        cap = {
+            lab[a]: {m: round(float(self.shares[:, t, a].mean()), ndigits) for t, m in enumerate(self.months)}
+            for a in (1, 2, 0)
+        }
         h = self.hazards
-        return {"war": self.spec.war, "at": self.spec.at.isoformat(), "until": self.spec.until.strftime("%Y-%m"),
-                "p_side": p_side, "capability_share": cap,
-                "fit": {"wars": h.wars, "until": h.until.isoformat(), "n_changes": h.n_changes},
-                "manifest": self.manifest()}
+        return {
+            "war": self.spec.war,
+            "at": self.spec.at.isoformat(),
+            "until": self.spec.until.strftime("%Y-%m"),
+            "p_side": p_side,
+            "capability_share": cap,
+            "fit": {"wars": h.wars, "until": h.until.isoformat(), "n_changes": h.n_changes},
+            "manifest": self.manifest(),
+        }
 
     def manifest(self) -> dict:
         s = self.spec
         h = self.hazards
-        return {"runs": s.runs, "seed": s.seed, "hindsight": s.hindsight,
-                "fit_until": (s.fit_until or s.at).isoformat(),
-                "information": ("recorded fronts and catalogue battles after the cut-off are used (hindsight)"
-                                if s.hindsight else f"nothing dated after {s.at} is read"),
-                "events": [list(e) for e in s.events], "channels": list(s.channels),
-                "contact_loss": round(self.contact_loss, 4),
-                "hazards": {k: {"n_obs": m.n_obs_, "n_events": m.n_events_, "penalised": m.penalised_,
-                                "coef": {n: round(float(v), 4) for n, v in zip(m.names_, m.coef_, strict=True)}}
-                            for k, m in (("exit", h.exit), ("join", h.join), ("contact", h.contact))},
-                "notes": self.notes}
+        return {
+            "runs": s.runs,
+            "seed": s.seed,
+            "hindsight": s.hindsight,
+            "fit_until": (s.fit_until or s.at).isoformat(),
+            "information": (
+                "recorded fronts and catalogue battles after the cut-off are used (hindsight)"
+                if s.hindsight
+                else f"nothing dated after {s.at} is read"
+            ),
+            "events": [list(e) for e in s.events],
+            "channels": list(s.channels),
+            "contact_loss": round(self.contact_loss, 4),
+            "hazards": {
+                k: {
+                    "n_obs": m.n_obs_,
+                    "n_events": m.n_events_,
+                    "penalised": m.penalised_,
+                    "coef": {n: round(float(v), 4) for n, v in zip(m.names_, m.coef_, strict=True)},
+                }
+                for k, m in (("exit", h.exit), ("join", h.join), ("contact", h.contact))
+            },
+            "notes": self.notes,
+        }
 
 
 @cache
@@ -216,8 +249,9 @@ def _start_state(war: int, info: InformationSet, ccodes: list[int], st) -> tuple
     return ms, obs[-1][2]
 
 
-def _multipliers(events: list, days: list[dt.date], ccodes: list[int], after_year: int,
-                 outcomes: dict[str, str]) -> np.ndarray:
+def _multipliers(
+    events: list, days: list[dt.date], ccodes: list[int], after_year: int, outcomes: dict[str, str]
+) -> np.ndarray:
     """(T, n) capability multipliers of catalogue events that ended after the last known NMC year."""
     pos = {c: i for i, c in enumerate(ccodes)}
     m = np.ones((len(days), len(ccodes)))
@@ -290,8 +324,17 @@ def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
         return _simulate(spec, progress)
 
 
-def _decide(hz: Hazards, b_exit: np.ndarray, b_join: np.ndarray, Xe: np.ndarray, Xj: np.ndarray, side: np.ndarray,
-            core: np.ndarray, relevant: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _decide(
+    hz: Hazards,
+    b_exit: np.ndarray,
+    b_join: np.ndarray,
+    Xe: np.ndarray,
+    Xj: np.ndarray,
+    side: np.ndarray,
+    core: np.ndarray,
+    relevant: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """(R, n) sides after the month's decisions: belligerents outside the cores leave by the exit hazard,
     neutrals at risk join side 1 or 2 by the join hazard (one uniform draw per state and run).
 
@@ -315,8 +358,9 @@ def _decide(hz: Hazards, b_exit: np.ndarray, b_join: np.ndarray, Xe: np.ndarray,
     return new
 
 
-def _recorded_contacts(info: InformationSet, war: int, ccodes: list[int], days: list[dt.date]) -> tuple[np.ndarray,
-                                                                                                       np.ndarray]:
+def _recorded_contacts(
+    info: InformationSet, war: int, ccodes: list[int], days: list[dt.date]
+) -> tuple[np.ndarray, np.ndarray]:
     """(T, n) recorded enemy contact and capital held by the enemy on each forecast day (the hindsight arm)."""
     fr = info.fronts(war)
     rows = fr[fr["kind"].isin(("enemy_ground_forces", "landing"))]
@@ -353,8 +397,10 @@ def _inputs(spec: ForecastSpec) -> _Inputs:
         hz = fitted_hazards(spec.fit_until or spec.at, spec.war)
     notes: list[str] = []
     if spec.fit_until and spec.fit_until > spec.at:
-        notes.append(f"in-sample: hazards fitted on the war's months up to {spec.fit_until}, after the cut-off "
-                     f"{spec.at} (an explanation of the record, not a forecast)")
+        notes.append(
+            f"in-sample: hazards fitted on the war's months up to {spec.fit_until}, after the cut-off "
+            f"{spec.at} (an explanation of the record, not a forecast)"
+        )
     days = [d for d in observation_days(spec.at + dt.timedelta(days=1), spec.until)]
     if not days:
         raise InvalidParameterError(f"No monthly observation day (the 15th) between {spec.at} and {spec.until}.")
@@ -371,8 +417,23 @@ def _inputs(spec: ForecastSpec) -> _Inputs:
     cred = np.array([credibility_at(effects, d) for d in days])
     if "credibility" not in on:
         cred[:] = 0.0
-    return _Inputs(info, st, ccodes, ms0, member, hz, days, base, rest, loss, mult, cred,
-                   spec.cred_override.get("decide", cred), spec.cred_override.get("front", cred), notes)
+    return _Inputs(
+        info,
+        st,
+        ccodes,
+        ms0,
+        member,
+        hz,
+        days,
+        base,
+        rest,
+        loss,
+        mult,
+        cred,
+        spec.cred_override.get("decide", cred),
+        spec.cred_override.get("front", cred),
+        notes,
+    )
 
 
 def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
@@ -387,13 +448,27 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
     b_join = hz.join.sample(rng, R)
     b_cont = hz.contact.sample(rng, R)
 
-    ms = MonthState(*(np.repeat(getattr(ms0, k), R, axis=0) for k in (
-        "side", "contact", "first_contact", "side_since", "left_from", "left_month", "joined_to", "join_month")),
+    ms = MonthState(
+        *(
+            np.repeat(getattr(ms0, k), R, axis=0)
+            for k in (
+                "side",
+                "contact",
+                "first_contact",
+                "side_since",
+                "left_from",
+                "left_month",
+                "joined_to",
+                "join_month",
+            )
+        ),
         share_hist=[np.repeat(h, R, axis=0) for h in ms0.share_hist[-7:]],
-        capital=np.repeat(ms0.capital, R, axis=0))
+        capital=np.repeat(ms0.capital, R, axis=0),
+    )
     # contact observed in the record (hindsight) for each forecast day
-    rec_contact, rec_capital = (_recorded_contacts(info, spec.war, ccodes, days) if spec.hindsight and st.fronts.any()
-                                else (None, None))
+    rec_contact, rec_capital = (
+        _recorded_contacts(info, spec.war, ccodes, days) if spec.hindsight and st.fronts.any() else (None, None)
+    )
     init_side = ms0.side[0].copy()
     core = st.core[None, :]
     relevant = (st.relevant & member)[None, :]
@@ -435,12 +510,21 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
         prev_day = d
         if progress:
             progress(k + 1, T)
-    return ForecastResult(spec, ccodes, days, out_side, out_contact, out_share, init_side, hz, loss, x.notes,
-                          list(info.reads), x.cred)
+    return ForecastResult(
+        spec, ccodes, days, out_side, out_contact, out_share, init_side, hz, loss, x.notes, list(info.reads), x.cred
+    )
 
 
-def forecast(war: int, at: str | dt.date, until: str | dt.date, *, runs: int = 1000, seed: int = 0,
-             hindsight: bool = False, events: tuple = ()) -> ForecastResult:
+def forecast(
+    war: int,
+    at: str | dt.date,
+    until: str | dt.date,
+    *,
+    runs: int = 1000,
+    seed: int = 0,
+    hindsight: bool = False,
+    events: tuple = (),
+) -> ForecastResult:
     """Forecast ``war`` from what was known on ``at`` to ``until`` (the Python face of ``realign forecast``).
 
     Examples
@@ -449,8 +533,17 @@ def forecast(war: int, at: str | dt.date, until: str | dt.date, *, runs: int = 1
     >>> r.months[0], r.to_dict()["p_side"]["360"]["1943-02"]["axis"] > 0.5
     ('1943-02', True)
     """
-    return run_forecast(ForecastSpec(war=war, at=parse_date(at), until=parse_date(until), runs=runs, seed=seed,
-                                     hindsight=hindsight, events=tuple(events)))
+    return run_forecast(
+        ForecastSpec(
+            war=war,
+            at=parse_date(at),
+            until=parse_date(until),
+            runs=runs,
+            seed=seed,
+            hindsight=hindsight,
+            events=tuple(events),
+        )
+    )
 
 
 def capability_table(res: ForecastResult) -> pd.DataFrame:
@@ -460,6 +553,13 @@ def capability_table(res: ForecastResult) -> pd.DataFrame:
     for t, m in enumerate(res.months):
         for a in (1, 2):
             x = res.shares[:, t, a]
-            rows.append({"month": m, "side": lab[a], "mean": float(x.mean()), "p05": float(np.quantile(x, 0.05)),
-                         "p95": float(np.quantile(x, 0.95))})
+            rows.append(
+                {
+                    "month": m,
+                    "side": lab[a],
+                    "mean": float(x.mean()),
+                    "p05": float(np.quantile(x, 0.05)),
+                    "p95": float(np.quantile(x, 0.95)),
+                }
+            )
     return pd.DataFrame(rows)

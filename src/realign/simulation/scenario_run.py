@@ -48,8 +48,16 @@ from realign.simulation.ensemble import (
     run_ensemble,
 )
 
-__all__ = ["PARAM_ALIASES", "SCENARIO_PARAMS", "ScenarioRun", "load_for_engine", "spec_from_scenario",
-           "engine_settings", "prepare_scenario", "run_scenario"]
+__all__ = [
+    "PARAM_ALIASES",
+    "SCENARIO_PARAMS",
+    "ScenarioRun",
+    "load_for_engine",
+    "spec_from_scenario",
+    "engine_settings",
+    "prepare_scenario",
+    "run_scenario",
+]
 
 #: Scenario-file parameter name -> (choice-model weight, sign).
 PARAM_ALIASES: dict[str, tuple[str, float]] = {
@@ -173,8 +181,11 @@ def _engine_params(sc: Scenario) -> dict[str, float]:
         if not math.isfinite(float(value)):
             raise _field_error(sc, fld, f"parameter {name!r} must be a finite number, got {value!r}")
         if target in params:
-            raise _field_error(sc, fld, f"parameter {name!r} sets the weight {target!r} already set by "
-                                        f"{origin[target]!r}; give it once")
+            raise _field_error(
+                sc,
+                fld,
+                f"parameter {name!r} sets the weight {target!r} already set by {origin[target]!r}; give it once",
+            )
         params[target] = sign * float(value)
         origin[target] = name
     return params
@@ -189,13 +200,20 @@ def _spec(sc: Scenario, params: dict[str, float], st: dict[str, float]) -> Simul
         else:
             events.append((ev.id, ev.outcome))
     try:
-        return SimulationSpec(start=sc.start, months=sc.horizon_months, events=tuple(events), params=params,
-                              states=tuple(sc.states) if sc.states else None,
-                              credibility_retention=st["credibility_retention"], temperature=st["temperature"])
+        return SimulationSpec(
+            start=sc.start,
+            months=sc.horizon_months,
+            events=tuple(events),
+            params=params,
+            states=tuple(sc.states) if sc.states else None,
+            credibility_retention=st["credibility_retention"],
+            temperature=st["temperature"],
+        )
     except InvalidParameterError as exc:
         if not isinstance(sc.horizon_months, int) or not 1 <= sc.horizon_months <= 240:
-            raise _field_error(sc, "scenario.horizon_months",
-                               f"the simulation engine runs 1..240 months, got {sc.horizon_months!r}") from None
+            raise _field_error(
+                sc, "scenario.horizon_months", f"the simulation engine runs 1..240 months, got {sc.horizon_months!r}"
+            ) from None
         raise _field_error(sc, "model.params", str(exc)) from None
 
 
@@ -205,11 +223,15 @@ def _check_engine_limits(sc: Scenario) -> None:
     from realign.errors import RealignError
 
     if not 1 <= sc.horizon_months <= MAX_MONTHS:
-        raise _field_error(sc, "scenario.horizon_months",
-                           f"the simulation engine runs 1..{MAX_MONTHS} months, got {sc.horizon_months!r}")
+        raise _field_error(
+            sc,
+            "scenario.horizon_months",
+            f"the simulation engine runs 1..{MAX_MONTHS} months, got {sc.horizon_months!r}",
+        )
     if not 1 <= sc.runs <= MAX_RUNS:
-        raise _field_error(sc, "seeds.runs", f"'runs' must be in 1..{MAX_RUNS} for the simulation engine, "
-                                             f"got {sc.runs!r}")
+        raise _field_error(
+            sc, "seeds.runs", f"'runs' must be in 1..{MAX_RUNS} for the simulation engine, got {sc.runs!r}"
+        )
     for i, c in enumerate(sc.states or ()):
         try:
             state_name(c)
@@ -239,14 +261,17 @@ def engine_settings(scenario: ScenarioRun | Scenario | str | Path) -> dict[str, 
 def _settings(sc: Scenario) -> dict[str, float]:
     tau = float(sc.params.get("temperature", 1.0))
     if not (math.isfinite(tau) and MIN_TEMPERATURE <= tau <= 100):
-        raise _field_error(sc, "model.params.temperature",
-                           f"'temperature' must be in [{MIN_TEMPERATURE}, 100], got {tau!r}")
+        raise _field_error(
+            sc, "model.params.temperature", f"'temperature' must be in [{MIN_TEMPERATURE}, 100], got {tau!r}"
+        )
     if "credibility_decay" in sc.params:
         delta = float(sc.params["credibility_decay"])
         if not (math.isfinite(delta) and 0 <= delta < 1):
-            raise _field_error(sc, "model.params.credibility_decay",
-                               f"'credibility_decay' (monthly loss of a credibility shock) must be in [0, 1), "
-                               f"got {delta!r}")
+            raise _field_error(
+                sc,
+                "model.params.credibility_decay",
+                f"'credibility_decay' (monthly loss of a credibility shock) must be in [0, 1), got {delta!r}",
+            )
         retention = 1.0 - delta
     else:
         retention = CREDIBILITY_RETENTION
@@ -279,8 +304,9 @@ def _check_outdir(outdir: Path, settings: dict, resume: bool) -> None:
     """Refuse an output that is a file, holds a corrupt manifest or (resuming) a run with other engine settings;
     then create the folder. Runs before any fitting, so a bad ``--out`` fails at once."""
     if outdir.exists() and not outdir.is_dir():
-        raise InputFileError("the output must be a folder (or a path that does not exist yet); this is a file",
-                             path=str(outdir))
+        raise InputFileError(
+            "the output must be a folder (or a path that does not exist yet); this is a file", path=str(outdir)
+        )
     if (outdir / "manifest.json").exists():
         _read_run_manifest(outdir / "manifest.json")  # corrupt: an error before any fitting
     sidecar = outdir / "scenario.json"
@@ -291,15 +317,26 @@ def _check_outdir(outdir: Path, settings: dict, resume: bool) -> None:
             old = None
         if old is None or old.get("engine_settings") != settings:
             was = None if old is None else old.get("engine_settings")
-            raise InvalidParameterError(f"{outdir} holds a run with other engine settings ({was} vs {settings}); "
-                                        "use a new --out or remove it.")
+            raise InvalidParameterError(
+                f"{outdir} holds a run with other engine settings ({was} vs {settings}); use a new --out or remove it."
+            )
     outdir.mkdir(parents=True, exist_ok=True)
 
 
-def run_scenario(path_or_scenario: str | Path | Scenario | ScenarioRun, *, runs: int | None = None,
-                 seed: int | None = None, out: str | Path | None = None, workers: int | None = 0,
-                 scheduler: str | None = None, dask: bool = False, progress: Callable[[int, int], None] | None = None,
-                 batch_size: int = 500, resume: bool = True, inputs: SimInputs | None = None) -> EnsembleResult:
+def run_scenario(
+    path_or_scenario: str | Path | Scenario | ScenarioRun,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    out: str | Path | None = None,
+    workers: int | None = 0,
+    scheduler: str | None = None,
+    dask: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = 500,
+    resume: bool = True,
+    inputs: SimInputs | None = None,
+) -> EnsembleResult:
     """Run a scenario's ensemble; its ``[seeds]`` runs and seed apply unless ``runs``/``seed`` are given.
 
     ``out``, ``workers``, ``scheduler``, ``dask``, ``progress``, ``batch_size`` and ``resume`` are
@@ -336,12 +373,25 @@ def run_scenario(path_or_scenario: str | Path | Scenario | ScenarioRun, *, runs:
     inputs = inputs if inputs is not None else prepare_scenario(plan)
     if outdir is not None and (not resume or not (outdir / "scenario.json").exists()):
         atomic_write_json(side, outdir / "scenario.json")  # before any batch, so a killed run keeps it
-    res = run_ensemble(spec, runs=int(runs), seed=int(seed), out=outdir, batch_size=batch_size, workers=workers,
-                       scheduler=scheduler, dask=dask, resume=resume, progress=progress, inputs=inputs)
-    res.manifest = {**res.manifest, "scenario_file": {"path": sc.path, "scenario": sc.to_dict()},
-                    "engine_settings": settings}
+    res = run_ensemble(
+        spec,
+        runs=int(runs),
+        seed=int(seed),
+        out=outdir,
+        batch_size=batch_size,
+        workers=workers,
+        scheduler=scheduler,
+        dask=dask,
+        resume=resume,
+        progress=progress,
+        inputs=inputs,
+    )
+    res.manifest = {
+        **res.manifest,
+        "scenario_file": {"path": sc.path, "scenario": sc.to_dict()},
+        "engine_settings": settings,
+    }
     if outdir is not None:
         atomic_write_json(side, outdir / "scenario.json")
         atomic_write_json({**res.manifest, "complete": True}, outdir / "manifest.json")
     return res
-

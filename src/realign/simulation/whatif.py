@@ -33,9 +33,16 @@ class ScenarioTable:
     manifest: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"event": self.event, "runs": self.runs, "seed": self.seed, "months": list(self.months),
-                "states": self.states, "metrics": self.metrics, "manifest": self.manifest,
-                "history_note": HISTORY_NOTE}
+        return {
+            "event": self.event,
+            "runs": self.runs,
+            "seed": self.seed,
+            "months": list(self.months),
+            "states": self.states,
+            "metrics": self.metrics,
+            "manifest": self.manifest,
+            "history_note": HISTORY_NOTE,
+        }
 
 
 def _month_day(month: str, day: int) -> dt.date:
@@ -59,9 +66,16 @@ def _history_sides(months: list[str]) -> dict[str, dict[int, int]]:
     return out
 
 
-def scenario_table(result: Mapping[str, Any], *, event: str, runs: int, seed: int,
-                   states: Iterable[int | str] | None = None, months: Iterable[str] | None = None,
-                   ref_date: dt.date | None = None) -> ScenarioTable:
+def scenario_table(
+    result: Mapping[str, Any],
+    *,
+    event: str,
+    runs: int,
+    seed: int,
+    states: Iterable[int | str] | None = None,
+    months: Iterable[str] | None = None,
+    ref_date: dt.date | None = None,
+) -> ScenarioTable:
     """The what-if table of a consequences result (a dict from ``consequences(...).to_dict()``).
 
     ``states`` (ccodes or names, resolved on ``ref_date``) and ``months`` (``YYYY-MM``) filter the
@@ -85,12 +99,19 @@ def scenario_table(result: Mapping[str, Any], *, event: str, runs: int, seed: in
     hist = _history_sides(all_months)
     rows = []
     for c in codes:
-        per = {m: {"factual": fact.get(str(c), {}).get(m), "counterfactual": cf.get(str(c), {}).get(m),
-                   "history": side_label(hist[m].get(c))} for m in all_months}
+        per = {
+            m: {
+                "factual": fact.get(str(c), {}).get(m),
+                "counterfactual": cf.get(str(c), {}).get(m),
+                "history": side_label(hist[m].get(c)),
+            }
+            for m in all_months
+        }
         try:
             name = state_name(c)
         except RealignError:
             name = str(c)
         rows.append({"ccode": c, "name": name, "months": per})
-    return ScenarioTable(event, runs, seed, all_months, rows, dict(result.get("metrics") or {}),
-                         dict(result.get("manifest") or {}))
+    return ScenarioTable(
+        event, runs, seed, all_months, rows, dict(result.get("metrics") or {}), dict(result.get("manifest") or {})
+    )

@@ -45,12 +45,14 @@ def wilson_interval(successes: Any, n: int, confidence: float = 0.95) -> tuple[n
         raise InvalidParameterError(f"The 'n' parameter of wilson_interval must be an int >= 1. Got {n!r} instead.")
     if not (isinstance(confidence, float | int) and 0 < confidence < 1):
         raise InvalidParameterError(
-            f"The 'confidence' parameter of wilson_interval must be a float in (0, 1). Got {confidence!r} instead.")
+            f"The 'confidence' parameter of wilson_interval must be a float in (0, 1). Got {confidence!r} instead."
+        )
     x = np.asarray(successes, dtype=np.float64)
     if not np.all(np.isfinite(x)) or np.any(x < 0) or np.any(x > n) or np.any(x != np.floor(x)):
         raise InvalidParameterError(
             f"The 'successes' parameter of wilson_interval must be whole numbers in [0, {n}]. "
-            f"Got {successes!r} instead.")
+            f"Got {successes!r} instead."
+        )
     z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
     p = x / n
     denom = 1.0 + z * z / n
@@ -80,8 +82,9 @@ class BasinEstimate:
     unmatched: float
 
 
-def basin_counts(ends: np.ndarray, minima_labels: np.ndarray, *, exact: bool,
-                 confidence: float = 0.95) -> BasinEstimate:
+def basin_counts(
+    ends: np.ndarray, minima_labels: np.ndarray, *, exact: bool, confidence: float = 0.95
+) -> BasinEstimate:
     """Basins of ``minima_labels`` (m, N; normalised 0/1 labels) from descent end points ``ends`` (S, N).
 
     ``exact=True``: ``ends`` are the descents of every configuration (``S = 2^(N-1)``), so the shares
@@ -103,6 +106,6 @@ def basin_counts(ends: np.ndarray, minima_labels: np.ndarray, *, exact: bool,
     if exact:
         return BasinEstimate(share, share.copy(), share.copy(), total, "exact", 1.0, max(0.0, unmatched))
     lo, hi = wilson_interval(found, total, confidence)
-    return BasinEstimate(share, np.atleast_1d(lo), np.atleast_1d(hi), total, "sampled", float(confidence),
-                         max(0.0, unmatched))
-
+    return BasinEstimate(
+        share, np.atleast_1d(lo), np.atleast_1d(hi), total, "sampled", float(confidence), max(0.0, unmatched)
+    )

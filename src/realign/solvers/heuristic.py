@@ -411,8 +411,15 @@ class EnsembleResult:
         """Rebuild the coupling matrix of instance ``index`` (same compiled generator)."""
         n = len(sizes)
         w = np.empty((n, n))
-        _rebuild(np.asarray(sizes, np.float64), np.ascontiguousarray(propensity, np.float64),
-                 self.size_sigma, self.prop_noise * np.sqrt(3.0), self.seed, index, w)
+        _rebuild(
+            np.asarray(sizes, np.float64),
+            np.ascontiguousarray(propensity, np.float64),
+            self.size_sigma,
+            self.prop_noise * np.sqrt(3.0),
+            self.seed,
+            index,
+            w,
+        )
         return w
 
 
@@ -455,6 +462,17 @@ def solve_ensemble(
         n_iter = 4 * n
     e = np.empty(n_instances)
     s = np.empty((n_instances, n), np.int8)
-    _ensemble(sizes, p, base, n_instances, float(size_sigma), float(prop_noise) * np.sqrt(3.0), seed,
-              int(n_iter), int(max(1, n_starts)), e, s)
+    _ensemble(
+        sizes,
+        p,
+        base,
+        n_instances,
+        float(size_sigma),
+        float(prop_noise) * np.sqrt(3.0),
+        seed,
+        int(n_iter),
+        int(max(1, n_starts)),
+        e,
+        s,
+    )
     return EnsembleResult(e, s, seed, float(size_sigma), float(prop_noise))

@@ -21,8 +21,15 @@ from numba import njit, prange
 from realign.solvers.exact import default_tol
 from realign.solvers.heuristic import _randint, _seed_state, _uniform
 
-__all__ = ["KwayResult", "solve_kway_exact", "solve_kway_heuristic", "kway_energy", "n_partitions",
-           "canonical_labels", "is_kway_local_minimum"]
+__all__ = [
+    "KwayResult",
+    "solve_kway_exact",
+    "solve_kway_heuristic",
+    "kway_energy",
+    "n_partitions",
+    "canonical_labels",
+    "is_kway_local_minimum",
+]
 
 
 def n_partitions(n: int, k: int) -> int:
@@ -171,8 +178,7 @@ class KwayResult:
     truncated: bool = False
 
 
-def solve_kway_exact(w: np.ndarray, k: int, *, max_minima: int = 1 << 16,
-                     tol: float | None = None) -> KwayResult:
+def solve_kway_exact(w: np.ndarray, k: int, *, max_minima: int = 1 << 16, tol: float | None = None) -> KwayResult:
     """Global minimum and all local minima over partitions into at most ``k`` coalitions.
 
     Examples
@@ -201,8 +207,9 @@ def solve_kway_exact(w: np.ndarray, k: int, *, max_minima: int = 1 << 16,
     labs, es = out_lab[:m], out_e[:m]
     es = np.array([kway_energy(w, lab) for lab in labs]) if m else es
     order = np.argsort(es, kind="stable")
-    return KwayResult(kway_energy(w, best_lab), best_lab.copy(), labs[order].copy(), es[order], True,
-                      truncated=cnt > cap)
+    return KwayResult(
+        kway_energy(w, best_lab), best_lab.copy(), labs[order].copy(), es[order], True, truncated=cnt > cap
+    )
 
 
 @njit(cache=True)
@@ -294,8 +301,9 @@ def _ktabu_runs(w, k, n_runs, n_iter, ten_min, ten_rng, seed, tol, out_e, out_la
             out_lab[r, i] = c[i]
 
 
-def solve_kway_heuristic(w: np.ndarray, k: int, *, n_restarts: int = 64, n_iter: int | None = None,
-                         seed: int = 0) -> KwayResult:
+def solve_kway_heuristic(
+    w: np.ndarray, k: int, *, n_restarts: int = 64, n_iter: int | None = None, seed: int = 0
+) -> KwayResult:
     """Tabu search over k-coalition labels from ``n_restarts`` random starts (parallel).
 
     Reports the best energy and ``n_found``, the number of runs reaching it; ``minima_labels`` holds
@@ -322,5 +330,12 @@ def solve_kway_heuristic(w: np.ndarray, k: int, *, n_restarts: int = 64, n_iter:
     ue = e[idx]
     order = np.argsort(ue, kind="stable")
     best = int(np.argmin(e))
-    return KwayResult(float(e[best]), canon[best].copy(), uniq[order], ue[order], False,
-                      n_found=int(np.sum(e <= e[best] + tol)), n_runs=n_restarts)
+    return KwayResult(
+        float(e[best]),
+        canon[best].copy(),
+        uniq[order],
+        ue[order],
+        False,
+        n_found=int(np.sum(e <= e[best] + tol)),
+        n_runs=n_restarts,
+    )

@@ -194,8 +194,9 @@ def _search(w: np.ndarray, order: np.ndarray, tol: float, cap: int, max_nodes: i
         counts = np.zeros(tasks, np.int64)
         nodes = np.zeros(tasks, np.int64)
         done = np.zeros(tasks, np.bool_)
-        _dfs_split(w, order, tol, cap_t, max(1, max_nodes // tasks), out, counts, nodes, done, LOOKAHEAD,
-                   SPLIT_BITS + 1)
+        _dfs_split(
+            w, order, tol, cap_t, max(1, max_nodes // tasks), out, counts, nodes, done, LOOKAHEAD, SPLIT_BITS + 1
+        )
         if not np.any(counts > cap_t):
             stored = np.concatenate([out[t, : counts[t]] for t in range(tasks)])[:cap]
             return stored, int(counts.sum()), int(nodes.sum()), bool(done.all())
@@ -204,8 +205,9 @@ def _search(w: np.ndarray, order: np.ndarray, tol: float, cap: int, max_nodes: i
     return out1[: min(count, cap)], int(count), int(k), bool(finished)
 
 
-def enumerate_minima(w: np.ndarray, *, max_minima: int = 1 << 20, max_nodes: int = 2_000_000_000,
-                     tol: float | None = None) -> MinimaResult:
+def enumerate_minima(
+    w: np.ndarray, *, max_minima: int = 1 << 20, max_nodes: int = 2_000_000_000, tol: float | None = None
+) -> MinimaResult:
     """Every local minimum of the two-coalition energy by pruned depth-first search.
 
     Parameters
@@ -241,7 +243,7 @@ def enumerate_minima(w: np.ndarray, *, max_minima: int = 1 << 20, max_nodes: int
     cap = int(max(1, min(max_minima, 1 << 24)))
     stored, count, nodes, finished = _search(w, order, float(tol), cap, int(max_nodes))
     # the first state in the order carries spin +1; normalise to bit 0 clear like the rest of the package
-    flip = ((stored & 1) == 1)
+    flip = (stored & 1) == 1
     full = (np.int64(1) << n) - 1 if n < 63 else np.int64(-1)
     stored = np.where(flip, stored ^ full, stored)
     bits = ((stored[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
@@ -252,5 +254,6 @@ def enumerate_minima(w: np.ndarray, *, max_minima: int = 1 << 20, max_nodes: int
     energies = 0.25 * (w.sum() - np.einsum("ki,ki->k", spins, fields))
     idx = np.lexsort((stored, energies))
     truncated = count > cap
-    return MinimaResult(stored[idx], energies[idx], int(count), int(nodes), bool(finished and not truncated),
-                        bool(truncated))
+    return MinimaResult(
+        stored[idx], energies[idx], int(count), int(nodes), bool(finished and not truncated), bool(truncated)
+    )

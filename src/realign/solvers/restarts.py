@@ -213,7 +213,8 @@ def tabu_restarts(
         raise ValueError(f"The 'n_runs' parameter of tabu_restarts must be an int >= 1. Got {n_runs!r} instead.")
     if not isinstance(iters_per_n, (int, np.integer)) or iters_per_n < 0:
         raise ValueError(
-            f"The 'iters_per_n' parameter of tabu_restarts must be an int >= 0. Got {iters_per_n!r} instead.")
+            f"The 'iters_per_n' parameter of tabu_restarts must be an int >= 0. Got {iters_per_n!r} instead."
+        )
     n = w.shape[0]
     e = np.empty(n_runs)
     s = np.empty((n_runs, n), np.int8)
@@ -354,8 +355,25 @@ def _pool_member(w, wsum, s0, indptr, idx, n_keep, n_iter, n_random, tenure, tol
 
 
 @njit(cache=True, parallel=True)
-def _pool_ensemble(sizes, p, s0, indptr, idx, r_lo, r_hi, size_sigma, prop_half, seed, n_keep, n_iter, n_random,
-                   tenure, exact_n, out_e, out_s):
+def _pool_ensemble(
+    sizes,
+    p,
+    s0,
+    indptr,
+    idx,
+    r_lo,
+    r_hi,
+    size_sigma,
+    prop_half,
+    seed,
+    n_keep,
+    n_iter,
+    n_random,
+    tenure,
+    exact_n,
+    out_e,
+    out_s,
+):
     n = sizes.shape[0]
     n_blocks = (r_hi - r_lo + 63) // 64
     for blk in prange(n_blocks):
@@ -377,8 +395,9 @@ def _pool_ensemble(sizes, p, s0, indptr, idx, r_lo, r_hi, size_sigma, prop_half,
             if n <= exact_n:
                 out_e[r] = _enumerate(w, wsum, s, h, best)
             else:
-                out_e[r] = _pool_member(w, wsum, s0, indptr, idx, n_keep, n_iter, n_random, tenure, tol, st, s, h, h0,
-                                        g, bs, best, tu, ek)
+                out_e[r] = _pool_member(
+                    w, wsum, s0, indptr, idx, n_keep, n_iter, n_random, tenure, tol, st, s, h, h0, g, bs, best, tu, ek
+                )
             for i in range(n):
                 out_s[r, i] = 0 if best[i] == best[0] else 1
 
@@ -405,6 +424,35 @@ def _pool_from(cal_labels: np.ndarray, base: np.ndarray, size: int) -> np.ndarra
     seen = {r.tobytes() for r in rows}
     rows += [r for r in base if r.tobytes() not in seen]
     return np.ascontiguousarray(np.array(rows[:size], dtype=np.int8))
+
+
+def _checked_pool_params(
+    n: int,
+    p: np.ndarray,
+    n_instances: int,
+    n_keep: int,
+    pool_size: int,
+    iters_per_n: int,
+    n_random: int,
+    exact_n: int,
+    n_calibrate: int | None,
+) -> int:
+    """Validate :func:`solve_ensemble_pool`'s parameters (one message form); return ``n_calibrate`` resolved."""
+    if p.shape != (n, n):
+        raise ValueError(f"propensity must be a ({n}, {n}) matrix to match sizes; got shape {p.shape}")
+    for name, v in (("n_instances", n_instances), ("n_keep", n_keep), ("pool_size", pool_size)):
+        if not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 1. Got {v!r} instead.")
+    for name, v in (("iters_per_n", iters_per_n), ("n_random", n_random), ("exact_n", exact_n)):
+        if not isinstance(v, (int, np.integer)) or v < 0:
+            raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 0. Got {v!r} instead.")
+    if n_calibrate is None:
+        n_calibrate = min(4096, max(64, n_instances // 16))
+    if not isinstance(n_calibrate, (int, np.integer)) or n_calibrate < 0:
+        raise ValueError(
+            f"The 'n_calibrate' parameter of solve_ensemble_pool must be an int >= 0. Got {n_calibrate!r} instead."
+        )
+    return n_calibrate
 
 
 def solve_ensemble_pool(
@@ -451,19 +499,9 @@ def solve_ensemble_pool(
     sizes = np.ascontiguousarray(sizes, dtype=np.float64)
     p = np.ascontiguousarray(propensity, dtype=np.float64)
     n = len(sizes)
-    if p.shape != (n, n):
-        raise ValueError(f"propensity must be a ({n}, {n}) matrix to match sizes; got shape {p.shape}")
-    for name, v in (("n_instances", n_instances), ("n_keep", n_keep), ("pool_size", pool_size)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 1. Got {v!r} instead.")
-    for name, v in (("iters_per_n", iters_per_n), ("n_random", n_random), ("exact_n", exact_n)):
-        if not isinstance(v, (int, np.integer)) or v < 0:
-            raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 0. Got {v!r} instead.")
-    if n_calibrate is None:
-        n_calibrate = min(4096, max(64, n_instances // 16))
-    if not isinstance(n_calibrate, (int, np.integer)) or n_calibrate < 0:
-        raise ValueError(
-            f"The 'n_calibrate' parameter of solve_ensemble_pool must be an int >= 0. Got {n_calibrate!r} instead.")
+    n_calibrate = _checked_pool_params(
+        n, p, n_instances, n_keep, pool_size, iters_per_n, n_random, exact_n, n_calibrate
+    )
     from realign.solvers.exact import couplings
 
     base = low_minima_pool(couplings(sizes, p), pool_size, seed=seed)
@@ -474,6 +512,19 @@ def solve_ensemble_pool(
     exact_n = min(int(exact_n), 24)
     _pool_ensemble(sizes, p, *_diff_sets(base), 0, n_cal, *args, 4, 4 * n, 2, max(1, n // 8), exact_n, e, s)
     pool = _pool_from(s[:n_cal], base, pool_size) if n_cal else base
-    _pool_ensemble(sizes, p, *_diff_sets(pool), n_cal, int(n_instances), *args, int(n_keep), int(iters_per_n) * n,
-                   int(n_random), max(1, n // 8), exact_n, e, s)
+    _pool_ensemble(
+        sizes,
+        p,
+        *_diff_sets(pool),
+        n_cal,
+        int(n_instances),
+        *args,
+        int(n_keep),
+        int(iters_per_n) * n,
+        int(n_random),
+        max(1, n // 8),
+        exact_n,
+        e,
+        s,
+    )
     return EnsembleResult(e, s, int(seed), float(size_sigma), float(prop_noise))

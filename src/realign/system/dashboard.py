@@ -26,10 +26,25 @@ from realign.clock import month_starts  # re-exported
 from realign.errors import InvalidParameterError
 from realign.wars import WAR_SIDES, WWII
 
-__all__ = ["DASHBOARD_START", "DASHBOARD_END", "LAYOUT_SEED", "SIDE_LABELS", "SOURCES_NOTE", "Network",
-           "StateDetail", "network", "network_layout", "state_detail", "capability_series",
-           "landscape_defaults", "side_label", "timeline_changes", "month_starts", "SIMILARITY_NOTE",
-           "day_similarity"]
+__all__ = [
+    "DASHBOARD_START",
+    "DASHBOARD_END",
+    "LAYOUT_SEED",
+    "SIDE_LABELS",
+    "SOURCES_NOTE",
+    "Network",
+    "StateDetail",
+    "network",
+    "network_layout",
+    "state_detail",
+    "capability_series",
+    "landscape_defaults",
+    "side_label",
+    "timeline_changes",
+    "month_starts",
+    "SIMILARITY_NOTE",
+    "day_similarity",
+]
 
 #: The dashboard's timeline (the slider's range).
 DASHBOARD_START = dt.date(1936, 1, 1)
@@ -37,15 +52,21 @@ DASHBOARD_END = dt.date(1955, 12, 31)
 #: Seed of the network layout (positions are computed once, for every state of the timeline).
 LAYOUT_SEED = 1942
 SIDE_LABELS = WAR_SIDES[WWII]
-SOURCES_NOTE = ("CINC: COW National Material Capabilities v7.0 (yearly); sides: COW Inter-State War v4.0 "
-                "(day spells); membership: COW State System v2016; alliances: ATOP 5.1 (yearly).")
-SIMILARITY_NOTE = ("Signorino-Ritter S (Signorino & Ritter 1999) of ATOP 5.1 alliance portfolios on the day "
-                   "(levels 3 defense/offense, 2 neutrality/non-aggression, 1 consultation, 0 none; -1..1, "
-                   "1 = identical): s_unweighted counts every member equally, s_weighted weights each member "
-                   "by its CINC (COW NMC v7.0, yearly). null = not computable (no ATOP coverage, or a CINC "
-                   "value missing for the weighted score). Computed by realign.panels.similarity_at.")
-CAPABILITY_SOURCE = ("CINC shares: COW National Material Capabilities v7.0 (yearly, Singer, Bremer & "
-                     "Stuckey 1972); sides: COW Inter-State War v4.0 participation spells (day).")
+SOURCES_NOTE = (
+    "CINC: COW National Material Capabilities v7.0 (yearly); sides: COW Inter-State War v4.0 "
+    "(day spells); membership: COW State System v2016; alliances: ATOP 5.1 (yearly)."
+)
+SIMILARITY_NOTE = (
+    "Signorino-Ritter S (Signorino & Ritter 1999) of ATOP 5.1 alliance portfolios on the day "
+    "(levels 3 defense/offense, 2 neutrality/non-aggression, 1 consultation, 0 none; -1..1, "
+    "1 = identical): s_unweighted counts every member equally, s_weighted weights each member "
+    "by its CINC (COW NMC v7.0, yearly). null = not computable (no ATOP coverage, or a CINC "
+    "value missing for the weighted score). Computed by realign.panels.similarity_at."
+)
+CAPABILITY_SOURCE = (
+    "CINC shares: COW National Material Capabilities v7.0 (yearly, Singer, Bremer & "
+    "Stuckey 1972); sides: COW Inter-State War v4.0 participation spells (day)."
+)
 
 
 def side_label(side: int | None) -> str:
@@ -92,7 +113,7 @@ def _union_weights() -> tuple[set[int], dict[tuple[int, int], int]]:
             ties.update(zip(s.alliances["ccode1"].astype(int), s.alliances["ccode2"].astype(int), strict=True))
         for _, grp in s.wars.groupby(["war", "side"]):
             members = sorted(set(grp["ccode"].astype(int)) & nodes)
-            ties.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+            ties.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
         for t in ties:
             weights[t] = weights.get(t, 0) + 1
     return nodes, weights
@@ -107,8 +128,7 @@ def _layout() -> dict[int, tuple[float, float]]:
     total = max(len(month_starts(DASHBOARD_START, DASHBOARD_END)), 1)
     g = nx.Graph()
     g.add_nodes_from(sorted(nodes))
-    g.add_weighted_edges_from((a, b, w / total) for (a, b), w in sorted(weights.items())
-                              if a in nodes and b in nodes)
+    g.add_weighted_edges_from((a, b, w / total) for (a, b), w in sorted(weights.items()) if a in nodes and b in nodes)
     isolated = sorted(n for n in g if g.degree(n) == 0)
     g.remove_nodes_from(isolated)
     raw = nx.spring_layout(g, seed=LAYOUT_SEED, weight="weight", iterations=200)
@@ -160,11 +180,19 @@ class Network:
     coverage: dict[str, bool] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"date": self.date.isoformat(), "nodes": self.nodes, "edges": self.edges,
-                "layout": {"algorithm": "networkx.spring_layout over the 1936-1955 union of positive ties, "
-                                        "radii spread by rank", "seed": LAYOUT_SEED},
-                "legend": {"allies": "WWII side 1", "axis": "WWII side 2", "neutral": "not at war in WWII"},
-                "coverage": dict(self.coverage), "source": SOURCES_NOTE, "similarity_note": SIMILARITY_NOTE}
+        return {
+            "date": self.date.isoformat(),
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "layout": {
+                "algorithm": "networkx.spring_layout over the 1936-1955 union of positive ties, radii spread by rank",
+                "seed": LAYOUT_SEED,
+            },
+            "legend": {"allies": "WWII side 1", "axis": "WWII side 2", "neutral": "not at war in WWII"},
+            "coverage": dict(self.coverage),
+            "source": SOURCES_NOTE,
+            "similarity_note": SIMILARITY_NOTE,
+        }
 
 
 @lru_cache(maxsize=512)
@@ -177,8 +205,10 @@ def _similarity(d: dt.date) -> dict[tuple[int, int], tuple[float | None, float |
     from realign.panels import similarity_at
 
     pairs = similarity_at(d)
-    return {(int(a), int(b)): (_plain(s), _plain(w)) for a, b, s, w in zip(
-        pairs["ccode1"], pairs["ccode2"], pairs["s_unweighted"], pairs["s_weighted"], strict=True)}
+    return {
+        (int(a), int(b)): (_plain(s), _plain(w))
+        for a, b, s, w in zip(pairs["ccode1"], pairs["ccode2"], pairs["s_unweighted"], pairs["s_weighted"], strict=True)
+    }
 
 
 def day_similarity(date: str | dt.date) -> dict[tuple[int, int], tuple[float | None, float | None]]:
@@ -209,15 +239,33 @@ def network(date: str | dt.date) -> Network:
     nodes = []
     for n, a in g.nodes(data=True):
         x, y = _position(int(n), pos)
-        nodes.append({"ccode": int(n), "name": a["name"], "stateabb": a["stateabb"], "cinc": _plain(a["cinc"]),
-                      "major_power": bool(a["major_power"]), "side": side_label(sides.get(int(n))),
-                      "wars": sorted(set(wars.get(int(n), []))), "x": x, "y": y})
+        nodes.append(
+            {
+                "ccode": int(n),
+                "name": a["name"],
+                "stateabb": a["stateabb"],
+                "cinc": _plain(a["cinc"]),
+                "major_power": bool(a["major_power"]),
+                "side": side_label(sides.get(int(n))),
+                "wars": sorted(set(wars.get(int(n), []))),
+                "x": x,
+                "y": y,
+            }
+        )
     sim = day_similarity(s.date)
     edges = []
     for u, v, a in g.edges(data=True):
         su, sw = _pair_s(sim, int(u), int(v))
-        edges.append({"source": int(u), "target": int(v), "sign": int(a["sign"]), "kinds": list(a["kinds"]),
-                      "s_unweighted": su, "s_weighted": sw})
+        edges.append(
+            {
+                "source": int(u),
+                "target": int(v),
+                "sign": int(a["sign"]),
+                "kinds": list(a["kinds"]),
+                "s_unweighted": su,
+                "s_weighted": sw,
+            }
+        )
     return Network(s.date, nodes, edges, dict(s.coverage))
 
 
@@ -252,8 +300,11 @@ def dataset_sources(*names: str) -> list[dict]:
     from realign.data.store import manifest
 
     m = manifest()
-    return [{"dataset": n, "title": m[n].get("title"), "version": m[n].get("version"),
-             "unit": m[n].get("unit")} for n in names if n in m]
+    return [
+        {"dataset": n, "title": m[n].get("title"), "version": m[n].get("version"), "unit": m[n].get("unit")}
+        for n in names
+        if n in m
+    ]
 
 
 @dataclass(frozen=True)
@@ -269,11 +320,20 @@ class StateDetail:
 
     def to_dict(self) -> dict:
         if not self.member:
-            return {"detail": f"{self.name} ({self.ccode}) is not a COW system member on {self.date}.",
-                    "ccode": self.ccode, "name": self.name, "events": self.events}
-        return {"date": self.date.isoformat(), "ccode": self.ccode, "name": self.name, **self.data,
+            return {
+                "detail": f"{self.name} ({self.ccode}) is not a COW system member on {self.date}.",
+                "ccode": self.ccode,
+                "name": self.name,
                 "events": self.events,
-                "sources": dataset_sources("states", "nmc", "majors", "war_participants", "atop", "ww2_events")}
+            }
+        return {
+            "date": self.date.isoformat(),
+            "ccode": self.ccode,
+            "name": self.name,
+            **self.data,
+            "events": self.events,
+            "sources": dataset_sources("states", "nmc", "majors", "war_participants", "atop", "ww2_events"),
+        }
 
 
 def _alliance_rows(s, code: int, names: dict[int, str]) -> list[dict]:
@@ -301,18 +361,40 @@ def _state_detail(code: int, d: dt.date) -> StateDetail:
     row = s.states[s.states["ccode"] == code].iloc[0]
     g = _graph(d)
     names = dict(zip(s.states["ccode"].astype(int), s.states["name"], strict=True))
-    ties = [{"ccode": int(o), "name": names.get(int(o)), "sign": int(g.edges[code, o]["sign"]),
-             "kinds": list(g.edges[code, o]["kinds"])} for o in sorted(g.neighbors(code))]
-    wars = [{"war": int(r.war), "war_name": r.war_name, "side": int(r.side),
-             "side_label": side_label(int(r.side)) if int(r.war) == WWII else f"side {int(r.side)}",
-             "start": _iso(r.start), "end": _iso(r.end)}
-            for r in s.wars[s.wars["ccode"] == code].itertuples()]
-    data = {"stateabb": row["stateabb"], "cinc": _plain(row["cinc"]),
-            "cinc_year": None if row["cinc_year"] != row["cinc_year"] else int(row["cinc_year"]),
-            "milex": _plain(row["milex"]), "milper": _plain(row["milper"]), "tpop": _plain(row["tpop"]),
-            "major_power": bool(row["major_power"]), "wwii_side": side_label(s.side(code, WWII)),
-            "wars": wars, "allies": _alliance_rows(s, code, names), "ties": ties,
-            "similarity": _similarity_rows(d, code, names)}
+    ties = [
+        {
+            "ccode": int(o),
+            "name": names.get(int(o)),
+            "sign": int(g.edges[code, o]["sign"]),
+            "kinds": list(g.edges[code, o]["kinds"]),
+        }
+        for o in sorted(g.neighbors(code))
+    ]
+    wars = [
+        {
+            "war": int(r.war),
+            "war_name": r.war_name,
+            "side": int(r.side),
+            "side_label": side_label(int(r.side)) if int(r.war) == WWII else f"side {int(r.side)}",
+            "start": _iso(r.start),
+            "end": _iso(r.end),
+        }
+        for r in s.wars[s.wars["ccode"] == code].itertuples()
+    ]
+    data = {
+        "stateabb": row["stateabb"],
+        "cinc": _plain(row["cinc"]),
+        "cinc_year": None if row["cinc_year"] != row["cinc_year"] else int(row["cinc_year"]),
+        "milex": _plain(row["milex"]),
+        "milper": _plain(row["milper"]),
+        "tpop": _plain(row["tpop"]),
+        "major_power": bool(row["major_power"]),
+        "wwii_side": side_label(s.side(code, WWII)),
+        "wars": wars,
+        "allies": _alliance_rows(s, code, names),
+        "ties": ties,
+        "similarity": _similarity_rows(d, code, names),
+    }
     return StateDetail(d, code, name, True, data, events)
 
 
@@ -359,13 +441,20 @@ def _capability(start: int, end: int, freq: str) -> tuple[dict, ...]:
             continue
         sh = s.coalition_shares(WWII)
         a, x = float(sh.get(1, 0.0)), float(sh.get(2, 0.0))
-        out.append({"date": d.isoformat(), "allies": round(a, 6), "axis": round(x, 6),
-                    "not_at_war": round(max(0.0, 1.0 - a - x), 6)})
+        out.append(
+            {
+                "date": d.isoformat(),
+                "allies": round(a, 6),
+                "axis": round(x, 6),
+                "not_at_war": round(max(0.0, 1.0 - a - x), 6),
+            }
+        )
     return tuple(out)
 
 
-def capability_series(start: int = DASHBOARD_START.year, end: int = DASHBOARD_END.year,
-                      freq: str = "month") -> list[dict]:
+def capability_series(
+    start: int = DASHBOARD_START.year, end: int = DASHBOARD_END.year, freq: str = "month"
+) -> list[dict]:
     """Share of the system's CINC held by each WWII side on the 1st of each month (or 1 July each year).
 
     ``None`` where NMC does not cover the year. Computed once per span (the dashboard's slider series

@@ -59,20 +59,33 @@ def _war_changes(lo: dt.date, hi: dt.date) -> list[dict]:
         if s_in:
             prev_side = None if pd.isna(p) else int(p)
             switched = prev_side is not None and prev_side != r.side
-            rows.append({
-                "date": r.start.date(), "ccode": ccode, "name": r.state_name,
-                "kind": "side_change" if switched else "war_entry",
-                "counterpart": (f"{r.war_name} (war {war}): {_side_label(war, prev_side)} -> "
-                                f"{_side_label(war, r.side)}") if switched else
-                f"{r.war_name} (war {war}), {_side_label(war, r.side)}",
-                "source": src, "verified": True,
-            })
+            rows.append(
+                {
+                    "date": r.start.date(),
+                    "ccode": ccode,
+                    "name": r.state_name,
+                    "kind": "side_change" if switched else "war_entry",
+                    "counterpart": (
+                        f"{r.war_name} (war {war}): {_side_label(war, prev_side)} -> {_side_label(war, r.side)}"
+                    )
+                    if switched
+                    else f"{r.war_name} (war {war}), {_side_label(war, r.side)}",
+                    "source": src,
+                    "verified": True,
+                }
+            )
         if e_in:
-            rows.append({
-                "date": r.end.date(), "ccode": ccode, "name": r.state_name, "kind": "war_exit",
-                "counterpart": f"{r.war_name} (war {war}), {_side_label(war, r.side)}",
-                "source": src, "verified": True,
-            })
+            rows.append(
+                {
+                    "date": r.end.date(),
+                    "ccode": ccode,
+                    "name": r.state_name,
+                    "kind": "war_exit",
+                    "counterpart": f"{r.war_name} (war {war}), {_side_label(war, r.side)}",
+                    "source": src,
+                    "verified": True,
+                }
+            )
     return rows
 
 
@@ -82,7 +95,10 @@ def _event_changes(lo: dt.date, hi: dt.date) -> tuple[list[dict], int]:
     uncoded = int(e["ccode"].isna().sum())
     rows = [
         {
-            "date": r.date.date(), "ccode": int(r.ccode), "name": r.state, "kind": r.kind,
+            "date": r.date.date(),
+            "ccode": int(r.ccode),
+            "name": r.state,
+            "kind": r.kind,
             "counterpart": r.counterpart,
             "source": f"WWII events {r.event_id}: " + (r.source_url or f"no source URL ({r.note})"),
             "verified": bool(r.verified),
@@ -101,9 +117,17 @@ def _front_changes(lo: dt.date, hi: dt.date) -> list[dict]:
     rows = []
     for r in f.itertuples():
         by = [names.get(int(c), c) for c in str(r.by_ccodes).split(",") if c]
-        rows.append({"date": r.start.date(), "ccode": int(r.ccode), "name": r.state, "kind": r.kind,
-                     "counterpart": ", ".join(by) or None,
-                     "source": str(r.urls).split(";")[0], "verified": True})
+        rows.append(
+            {
+                "date": r.start.date(),
+                "ccode": int(r.ccode),
+                "name": r.state,
+                "kind": r.kind,
+                "counterpart": ", ".join(by) or None,
+                "source": str(r.urls).split(";")[0],
+                "verified": True,
+            }
+        )
     return rows
 
 
@@ -115,9 +139,17 @@ def _system_changes(lo: dt.date, hi: dt.date) -> list[dict]:
         if kind == "system_exit":
             hit = hit[hit["end"] < pd.Timestamp(LAST_DAY)]
         for r in hit.itertuples():
-            rows.append({"date": getattr(r, col).date(), "ccode": int(r.ccode), "name": r.statenme,
-                         "kind": kind, "counterpart": None,
-                         "source": "COW State System Membership v2016", "verified": True})
+            rows.append(
+                {
+                    "date": getattr(r, col).date(),
+                    "ccode": int(r.ccode),
+                    "name": r.statenme,
+                    "kind": kind,
+                    "counterpart": None,
+                    "source": "COW State System Membership v2016",
+                    "verified": True,
+                }
+            )
     m = load_shared("majors")
     names = dict(zip(s.ccode, s.statenme, strict=False))
     for col, kind in (("start", "major_power_gained"), ("end", "major_power_lost")):
@@ -125,9 +157,17 @@ def _system_changes(lo: dt.date, hi: dt.date) -> list[dict]:
         if kind == "major_power_lost":
             hit = hit[hit["end"] < pd.Timestamp(LAST_DAY)]
         for r in hit.itertuples():
-            rows.append({"date": getattr(r, col).date(), "ccode": int(r.ccode), "name": names[r.ccode],
-                         "kind": kind, "counterpart": None, "source": "COW Major Powers v2016",
-                         "verified": True})
+            rows.append(
+                {
+                    "date": getattr(r, col).date(),
+                    "ccode": int(r.ccode),
+                    "name": names[r.ccode],
+                    "kind": kind,
+                    "counterpart": None,
+                    "source": "COW Major Powers v2016",
+                    "verified": True,
+                }
+            )
     return rows
 
 
@@ -139,10 +179,17 @@ def _alliance_changes(lo: dt.date, hi: dt.date) -> list[dict]:
     rows = []
     for col, kind in (("start", "alliance_joined"), ("end", "alliance_left")):
         for r in cow[_in(cow[col], lo, hi)].itertuples():
-            rows.append({"date": getattr(r, col).date(), "ccode": int(r.ccode),
-                         "name": names.get(r.ccode, str(r.ccode)), "kind": kind,
-                         "counterpart": f"COW alliance {r.alliance} (type {r.ss_type})",
-                         "source": "COW Formal Alliances v4.1 (user import)", "verified": True})
+            rows.append(
+                {
+                    "date": getattr(r, col).date(),
+                    "ccode": int(r.ccode),
+                    "name": names.get(r.ccode, str(r.ccode)),
+                    "kind": kind,
+                    "counterpart": f"COW alliance {r.alliance} (type {r.ss_type})",
+                    "source": "COW Formal Alliances v4.1 (user import)",
+                    "verified": True,
+                }
+            )
     return rows
 
 
@@ -161,16 +208,23 @@ class History:
         """The JSON contract of ``realign history --format json``."""
         recs = []
         for r in self.changes.itertuples():
-            recs.append({
-                "date": r.date.isoformat(), "ccode": int(r.ccode), "name": r.name, "kind": r.kind,
-                "counterpart": None if r.counterpart is None or pd.isna(r.counterpart) else str(r.counterpart),
-                "source": r.source, "verified": bool(r.verified),
-            })
+            recs.append(
+                {
+                    "date": r.date.isoformat(),
+                    "ccode": int(r.ccode),
+                    "name": r.name,
+                    "kind": r.kind,
+                    "counterpart": None if r.counterpart is None or pd.isna(r.counterpart) else str(r.counterpart),
+                    "source": r.source,
+                    "verified": bool(r.verified),
+                }
+            )
         return {"after": self.after.isoformat(), "until": self.until.isoformat(), "changes": recs}
 
 
-def history(after: str | dt.date, months: int = 24, *, states: Iterable[int | str] | None = None,
-            war: int = WWII) -> History:
+def history(
+    after: str | dt.date, months: int = 24, *, states: Iterable[int | str] | None = None, war: int = WWII
+) -> History:
     """Every dated change in the ``months`` after ``after`` (exclusive), with sources.
 
     ``states`` filters by ccode or name (resolved on ``after``). Coalition capability shares
@@ -196,21 +250,32 @@ def history(after: str | dt.date, months: int = 24, *, states: Iterable[int | st
     if states is not None:
         states = list(states)
         if not states:
-            raise InvalidParameterError("The 'states' parameter names no state (give ccodes or names, or leave "
-                                        "it out).")
+            raise InvalidParameterError(
+                "The 'states' parameter names no state (give ccodes or names, or leave it out)."
+            )
         codes = {resolve(s, lo) for s in states}
         df = df[df["ccode"].isin(codes)]
     order = {"war_exit": 0, "armistice": 1, "side_change": 2}
     df = df.assign(_o=df["kind"].map(order).fillna(5)).sort_values(["date", "_o", "ccode"]).drop(columns="_o")
     notes = []
     if uncoded:
-        notes.append(f"{uncoded} event(s) in the window concern entities without a COW code "
-                     "(e.g. Slovakia, Croatia 1939-45) and are not listed.")
+        notes.append(
+            f"{uncoded} event(s) in the window concern entities without a COW code "
+            "(e.g. Slovakia, Croatia 1939-45) and are not listed."
+        )
     if load_cow_alliance() is None:
-        notes.append("COW formal alliances not imported: alliance changes come only from the WWII events "
-                     "table (run `realign data import cow-alliance DIR` to add day-level COW alliance dates).")
+        notes.append(
+            "COW formal alliances not imported: alliance changes come only from the WWII events "
+            "table (run `realign data import cow-alliance DIR` to add day-level COW alliance dates)."
+        )
     if hi > dt.date(1955, 12, 31) or lo < dt.date(1939, 8, 1):
         notes.append("The WWII events table covers 1939-08-23 to 1955-05-15 only.")
     end = min(hi, LAST_DAY)
-    return History(lo, hi, df.reset_index(drop=True), System.at(lo).coalition_shares(war),
-                   System.at(end).coalition_shares(war), tuple(notes))
+    return History(
+        lo,
+        hi,
+        df.reset_index(drop=True),
+        System.at(lo).coalition_shares(war),
+        System.at(end).coalition_shares(war),
+        tuple(notes),
+    )

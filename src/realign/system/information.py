@@ -134,8 +134,9 @@ class InformationSet:
             known = getattr(ev, "outcome_known", ev.end)
             if self.hindsight or known <= self.at:
                 out.append(ev)
-        self.reads.append(("catalogue", max((getattr(e, "outcome_known", e.end).isoformat() for e in out),
-                                            default=None)))
+        self.reads.append(
+            ("catalogue", max((getattr(e, "outcome_known", e.end).isoformat() for e in out), default=None))
+        )
         return out
 
     def _spells(self, table: str, rows: pd.DataFrame) -> pd.DataFrame:
@@ -172,8 +173,7 @@ class InformationSet:
         """Catalogue battles that had ended by ``at`` (dated by ``end``, not by ``outcome_known``)."""
         from realign.events.catalogue import list_events, load_event
 
-        out = [ev for ev in map(load_event, list_events())
-               if (war is None or ev.war == war) and ev.end <= self.at]
+        out = [ev for ev in map(load_event, list_events()) if (war is None or ev.war == war) and ev.end <= self.at]
         self.reads.append(("catalogue_ended", max((e.end.isoformat() for e in out), default=None)))
         return out
 
@@ -213,5 +213,6 @@ class InformationSet:
                 continue
             if self.hindsight and table in ("fronts", "catalogue"):
                 continue
-            raise InvalidParameterError(f"Information leak: {table} returned data dated {latest}, after the "
-                                        f"cut-off {self.at}.")
+            raise InvalidParameterError(
+                f"Information leak: {table} returned data dated {latest}, after the cut-off {self.at}."
+            )

@@ -84,9 +84,7 @@ class System:
         if d is None:
             raise InvalidParameterError("A date is required (YYYY-MM-DD).")
         if not FIRST_DAY <= d <= LAST_DAY:
-            raise CoverageError(
-                f"Date {d} is outside the COW state system coverage ({FIRST_DAY} to {LAST_DAY})."
-            )
+            raise CoverageError(f"Date {d} is outside the COW state system coverage ({FIRST_DAY} to {LAST_DAY}).")
         t = tables()
         span = span_start(d, t)
         base = _snapshot(cls, span, _Same(t))
@@ -102,8 +100,9 @@ class System:
 
         # capabilities (yearly)
         nmc_ok = t.nmc_years[0] <= year <= t.nmc_years[1]
-        states = pd.DataFrame({"ccode": ccodes, "stateabb": members["stateabb"].to_numpy(),
-                               "name": members["statenme"].to_numpy()})
+        states = pd.DataFrame(
+            {"ccode": ccodes, "stateabb": members["stateabb"].to_numpy(), "name": members["statenme"].to_numpy()}
+        )
         if nmc_ok:
             cap = t.nmc_by_year[year].reindex(ccodes)
             for col in ("cinc", "milex", "milper", "tpop"):
@@ -129,8 +128,14 @@ class System:
         c = c[c["ccode1"].isin(member_set) & c["ccode2"].isin(member_set)]
         contiguity = c[["ccode1", "ccode2", "conttype"]].reset_index(drop=True) if cont_ok else None
 
-        coverage = {"states": True, "nmc": nmc_ok, "atop": atop_ok, "cow_alliance": cow_ok,
-                    "wars": True, "contiguity": cont_ok}
+        coverage = {
+            "states": True,
+            "nmc": nmc_ok,
+            "atop": atop_ok,
+            "cow_alliance": cow_ok,
+            "wars": True,
+            "contiguity": cont_ok,
+        }
         return cls(d, states, alliances, wars, contiguity, coverage)
 
     # ------------------------------------------------------------------ queries
@@ -146,9 +151,11 @@ class System:
         return len(self.states)
 
     def __repr__(self) -> str:
-        return (f"<System {self.date}: {len(self.states)} states, "
-                f"{0 if self.alliances is None else len(self.alliances)} alliance dyads, "
-                f"{self.wars['war'].nunique()} wars in progress>")
+        return (
+            f"<System {self.date}: {len(self.states)} states, "
+            f"{0 if self.alliances is None else len(self.alliances)} alliance dyads, "
+            f"{self.wars['war'].nunique()} wars in progress>"
+        )
 
     @cached_property
     def _allies(self) -> dict[int, list[int]]:
@@ -213,8 +220,13 @@ class System:
         ``kinds`` lists why, ``contiguity`` gives the COW contiguity type where any."""
         g = nx.Graph(date=self.date.isoformat())
         for r in self.states.itertuples():
-            g.add_node(int(r.ccode), name=r.name, stateabb=r.stateabb,
-                       cinc=None if pd.isna(r.cinc) else float(r.cinc), major_power=bool(r.major_power))
+            g.add_node(
+                int(r.ccode),
+                name=r.name,
+                stateabb=r.stateabb,
+                cinc=None if pd.isna(r.cinc) else float(r.cinc),
+                major_power=bool(r.major_power),
+            )
         if self.alliances is not None:
             for r in self.alliances.itertuples():
                 kinds = [f for f in ALLIANCE_TYPES if getattr(r, f)]
@@ -222,7 +234,7 @@ class System:
         for war, grp in self.wars.groupby("war"):
             rows = list(zip(grp["ccode"].astype(int), grp["side"].astype(int), strict=True))
             for i, (a, sa) in enumerate(rows):
-                for b, sb in rows[i + 1:]:
+                for b, sb in rows[i + 1 :]:
                     if a == b or a not in g or b not in g:
                         continue
                     sign = 1 if sa == sb else -1
@@ -246,8 +258,13 @@ class System:
         for n, a in g.nodes(data=True):
             h.add_node(n, **{k: v for k, v in a.items() if v is not None})
         for u, v, a in g.edges(data=True):
-            h.add_edge(u, v, sign=a["sign"], kinds=";".join(a["kinds"]),
-                       **({"contiguity": a["contiguity"]} if "contiguity" in a else {}))
+            h.add_edge(
+                u,
+                v,
+                sign=a["sign"],
+                kinds=";".join(a["kinds"]),
+                **({"contiguity": a["contiguity"]} if "contiguity" in a else {}),
+            )
         path = Path(path)
         nx.write_graphml(h, path)
         return path
@@ -260,14 +277,16 @@ class System:
         out = []
         for r in self.states.itertuples():
             c = int(r.ccode)
-            out.append({
-                "ccode": c,
-                "name": r.name,
-                "cinc": None if pd.isna(r.cinc) else float(r.cinc),
-                "major_power": bool(r.major_power),
-                "wars": sorted(wars_by_state.get(c, []), key=lambda x: (x["war"], x["side"])),
-                "allies": self.allies(c),
-            })
+            out.append(
+                {
+                    "ccode": c,
+                    "name": r.name,
+                    "cinc": None if pd.isna(r.cinc) else float(r.cinc),
+                    "major_power": bool(r.major_power),
+                    "wars": sorted(wars_by_state.get(c, []), key=lambda x: (x["war"], x["side"])),
+                    "allies": self.allies(c),
+                }
+            )
         return {"date": self.date.isoformat(), "states": out}
 
     def to_json(self, **kwargs) -> str:
@@ -331,8 +350,9 @@ def _atop_pairs(t, year: int, member_set: set) -> tuple[pd.DataFrame | None, boo
         lo = np.minimum(a["ccode1"].to_numpy(), a["ccode2"].to_numpy())
         hi = np.maximum(a["ccode1"].to_numpy(), a["ccode2"].to_numpy())
         und = pd.DataFrame({"ccode1": lo, "ccode2": hi})
-        for flag, col in zip(ALLIANCE_TYPES, ("atop_defense", "atop_offense", "atop_neutral",
-                                              "atop_nonagg", "atop_consul"), strict=True):
+        for flag, col in zip(
+            ALLIANCE_TYPES, ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"), strict=True
+        ):
             und[flag] = a[col].to_numpy()
         und = und.groupby(["ccode1", "ccode2"], as_index=False).max()
         und["source"] = "ATOP 5.1 (year)"
@@ -350,12 +370,17 @@ def _cow_pairs(t, n: int, member_set: set) -> tuple[pd.DataFrame | None, bool]:
         if len(spells):
             m = spells.merge(spells, on="alliance", suffixes=("1", "2"))
             m = m[m["ccode1"] < m["ccode2"]]
-            cow = pd.DataFrame({
-                "ccode1": m["ccode1"].to_numpy(), "ccode2": m["ccode2"].to_numpy(),
-                "defense": m["defense1"].to_numpy(), "offense": 0,
-                "neutral": m["neutrality1"].to_numpy(), "nonagg": m["nonaggression1"].to_numpy(),
-                "consul": m["entente1"].to_numpy(),
-            })
+            cow = pd.DataFrame(
+                {
+                    "ccode1": m["ccode1"].to_numpy(),
+                    "ccode2": m["ccode2"].to_numpy(),
+                    "defense": m["defense1"].to_numpy(),
+                    "offense": 0,
+                    "neutral": m["neutrality1"].to_numpy(),
+                    "nonagg": m["nonaggression1"].to_numpy(),
+                    "consul": m["entente1"].to_numpy(),
+                }
+            )
             cow = cow.groupby(["ccode1", "ccode2"], as_index=False).max()
             cow["source"] = "COW 4.1 (day)"
     return cow, cow_ok

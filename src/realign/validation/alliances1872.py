@@ -45,8 +45,11 @@ NAMES = {200: "UK", 220: "France", 255: "Germany", 300: "Austria-Hungary", 325: 
 YEARS = (1872, 1882, 1892, 1907)
 #: 1 = Triple Entente, 2 = Triple Alliance.
 BLOCS_1907 = {200: 1, 220: 1, 365: 1, 255: 2, 300: 2, 325: 2}
-ANGLO_RUSSIAN_1907 = {"pair": (200, 365), "date": "1907-08-31",
-                      "source": "Anglo-Russian Convention, St Petersburg, 31 August 1907 (hand-coded; not in ATOP 5.1)"}
+ANGLO_RUSSIAN_1907 = {
+    "pair": (200, 365),
+    "date": "1907-08-31",
+    "source": "Anglo-Russian Convention, St Petersburg, 31 August 1907 (hand-coded; not in ATOP 5.1)",
+}
 WAR_MEMORY = 30
 MID_WINDOW = 10
 
@@ -121,9 +124,13 @@ def _dynamics(edges, n_seeds: int) -> dict[str, Any]:
             ends[str(f)] += 1
             accs.append(_agreement(r.factions)["accuracy"])
         modal, count = ends.most_common(1)[0]
-        out[name] = {"mean_accuracy": sum(accs) / len(accs), "n_seeds": n_seeds,
-                     "share_matching_1907": sum(a == 1.0 for a in accs) / len(accs),
-                     "modal_factions": modal, "modal_share": count / n_seeds}
+        out[name] = {
+            "mean_accuracy": sum(accs) / len(accs),
+            "n_seeds": n_seeds,
+            "share_matching_1907": sum(a == 1.0 for a in accs) / len(accs),
+            "modal_factions": modal,
+            "modal_share": count / n_seeds,
+        }
     return out
 
 
@@ -131,7 +138,7 @@ def _networks() -> dict[str, dict[str, Any]]:
     """Each year's signed network (1907 also with the Anglo-Russian Convention, "1907+AR") and its balance scores."""
     networks = {}
     for year in YEARS:
-        for ar in ((False, True) if year == 1907 else (False,)):
+        for ar in (False, True) if year == 1907 else (False,):
             edges = signed_edges(year, anglo_russian=ar)
             g = _net(edges)
             sc = balance_scores(g)
@@ -139,10 +146,14 @@ def _networks() -> dict[str, dict[str, Any]]:
             key = f"{year}+AR" if ar else str(year)
             agree = _agreement(fr.factions)
             networks[key] = {
-                "year": year, "edges": [{**e, "a_name": NAMES[e["a"]], "b_name": NAMES[e["b"]]} for e in edges],
-                "n_positive": sum(e["sign"] > 0 for e in edges), "n_negative": sum(e["sign"] < 0 for e in edges),
-                "triangle_index": sc["triangle_index"], "frustration": sc["frustration"],
-                "normalized_balance": sc["normalized_balance"], "balanced": sc["balanced"],
+                "year": year,
+                "edges": [{**e, "a_name": NAMES[e["a"]], "b_name": NAMES[e["b"]]} for e in edges],
+                "n_positive": sum(e["sign"] > 0 for e in edges),
+                "n_negative": sum(e["sign"] < 0 for e in edges),
+                "triangle_index": sc["triangle_index"],
+                "frustration": sc["frustration"],
+                "normalized_balance": sc["normalized_balance"],
+                "balanced": sc["balanced"],
                 "clusterable": sc["clusterable"],
                 "min_frustration_factions": [[int(x) for x in f] for f in fr.factions],
                 "factions_vs_1907_blocs": agree["accuracy"],
@@ -158,28 +169,50 @@ def _run(n_seeds: int) -> dict[str, Any]:
     g82 = _net(signed_edges(1882))
     r = continuous_dynamics(g82, seed=0)
     sc = _agreement(r.factions)
-    confusion = [{"actual": {1: "Triple Entente", 2: "Triple Alliance"}[row["actual"]],
-                  "predicted_Triple Entente": row["predicted_1"], "predicted_Triple Alliance": row["predicted_2"]}
-                 for row in sc["confusion"]]
+    confusion = [
+        {
+            "actual": {1: "Triple Entente", 2: "Triple Alliance"}[row["actual"]],
+            "predicted_Triple Entente": row["predicted_1"],
+            "predicted_Triple Alliance": row["predicted_2"],
+        }
+        for row in sc["confusion"]
+    ]
     bloc = {1: "Triple Entente", 2: "Triple Alliance"}
-    per_state = [{"ccode": c, "state": NAMES[c], "predicted": bloc[sc["predicted"][c]], "actual": bloc[BLOCS_1907[c]],
-                  "correct": bool(sc["predicted"][c] == BLOCS_1907[c])} for c in POWERS]
+    per_state = [
+        {
+            "ccode": c,
+            "state": NAMES[c],
+            "predicted": bloc[sc["predicted"][c]],
+            "actual": bloc[BLOCS_1907[c]],
+            "correct": bool(sc["predicted"][c] == BLOCS_1907[c]),
+        }
+        for c in POWERS
+    ]
     f07 = networks["1907"]
     moves = [networks[str(y)]["triangle_index"] for y in YEARS]
     return {
-        "case": "1872-1907", "title": "European great powers 1872-1907: structural balance and dynamics",
-        "accuracy": sc["accuracy"], "n": sc["n"], "correct": sc["correct"], "confusion": confusion,
-        "per_state": per_state, "networks": networks, "dynamics": predictions,
+        "case": "1872-1907",
+        "title": "European great powers 1872-1907: structural balance and dynamics",
+        "accuracy": sc["accuracy"],
+        "n": sc["n"],
+        "correct": sc["correct"],
+        "confusion": confusion,
+        "per_state": per_state,
+        "networks": networks,
+        "dynamics": predictions,
         "headline": "continuous dynamics dX/dt = X^2 (seed 0) from the 1882 network vs the 1907 blocs",
-        "toward_balance": {"triangle_index_by_year": dict(zip(map(str, YEARS), moves, strict=True)),
-                           "frustration_by_year": {str(y): networks[str(y)]["frustration"] for y in YEARS},
-                           "1907_min_frustration_split_matches_blocs": f07["factions_vs_1907_blocs"] == 1.0,
-                           "1907_with_anglo_russian_matches_blocs":
-                               networks["1907+AR"]["factions_vs_1907_blocs"] == 1.0},
+        "toward_balance": {
+            "triangle_index_by_year": dict(zip(map(str, YEARS), moves, strict=True)),
+            "frustration_by_year": {str(y): networks[str(y)]["frustration"] for y in YEARS},
+            "1907_min_frustration_split_matches_blocs": f07["factions_vs_1907_blocs"] == 1.0,
+            "1907_with_anglo_russian_matches_blocs": networks["1907+AR"]["factions_vs_1907_blocs"] == 1.0,
+        },
         "data_used": {
             "alliances": "ATOP 5.1 dyad-years for each network's year (any obligation type)",
-            "hostility": (f"COW Inter-State War v4.0 wars ended within {WAR_MEMORY} years, COW MID 4.3 disputes "
-                          f"started within {MID_WINDOW} years, on opposite sides"),
+            "hostility": (
+                f"COW Inter-State War v4.0 wars ended within {WAR_MEMORY} years, COW MID 4.3 disputes "
+                f"started within {MID_WINDOW} years, on opposite sides"
+            ),
             "dynamics_inputs": "only the 1872 or 1882 network; nothing later",
             "hand_coded": ANGLO_RUSSIAN_1907["source"] + " (1907+AR network only)",
         },

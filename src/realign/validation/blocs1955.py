@@ -39,8 +39,11 @@ def pact_members(until: str = "1955-12-31") -> dict[str, dict[int, str]]:
     ev = ev[(ev["kind"] == "pact_joined") & ev["ccode"].notna()]
     out: dict[str, dict[int, str]] = {"NATO": {}, "Warsaw Pact": {}}
     for r in ev.sort_values("date").itertuples():
-        key = "NATO" if str(r.counterpart).startswith("North Atlantic Treaty") else (
-            "Warsaw Pact" if str(r.counterpart).startswith("Warsaw Pact") else None)
+        key = (
+            "NATO"
+            if str(r.counterpart).startswith("North Atlantic Treaty")
+            else ("Warsaw Pact" if str(r.counterpart).startswith("Warsaw Pact") else None)
+        )
         if key:
             out[key].setdefault(int(r.ccode), r.date.date().isoformat())
     return out
@@ -67,18 +70,48 @@ def _predict(ids: list[int], truth: dict[int, int], seed: int, drop: tuple[str, 
     sc = match_and_score(land.coalitions_, truth)
     ab = atop_blocs(1955)
     names = dict(zip(members_on(DATE)["ccode"].astype(int), members_on(DATE)["name"], strict=True))
-    rows = [{"ccode": c, "state": names.get(c, str(c)), "size": round(float(s), 5),
-             "predicted": SIDE_NAMES[sc["predicted"][c]], "actual": SIDE_NAMES[truth[c]],
-             "atop_1955": {0: "none", 1: "USA", 2: "USSR", 3: "both"}[ab.get(c, 0)],
-             "correct": None if truth[c] == 0 else bool(sc["predicted"][c] == truth[c])}
-            for c, s in zip(ids, sizes, strict=True)]
-    minima = [{"energy": m.energy, "basin": m.basin, "accuracy": match_and_score(m.coalitions, truth)["accuracy"],
-               "coalitions": [[int(x) for x in g] for g in m.coalitions]} for m in land.minima_[:3]]
-    confusion = [{"actual": SIDE_NAMES[r["actual"]], "predicted_NATO": r["predicted_1"],
-                  "predicted_Warsaw Pact": r["predicted_2"]} for r in sc["confusion"]]
-    return {"date": DATE.isoformat(), "accuracy": sc["accuracy"], "n": sc["n"], "correct": sc["correct"],
-            "confusion": confusion, "per_state": rows, "data_used": used, "exact": bool(land.exact_),
-            "n_minima": len(land.minima_), "minima": minima, "n_neutral": sum(1 for c in ids if truth[c] == 0)}
+    rows = [
+        {
+            "ccode": c,
+            "state": names.get(c, str(c)),
+            "size": round(float(s), 5),
+            "predicted": SIDE_NAMES[sc["predicted"][c]],
+            "actual": SIDE_NAMES[truth[c]],
+            "atop_1955": {0: "none", 1: "USA", 2: "USSR", 3: "both"}[ab.get(c, 0)],
+            "correct": None if truth[c] == 0 else bool(sc["predicted"][c] == truth[c]),
+        }
+        for c, s in zip(ids, sizes, strict=True)
+    ]
+    minima = [
+        {
+            "energy": m.energy,
+            "basin": m.basin,
+            "accuracy": match_and_score(m.coalitions, truth)["accuracy"],
+            "coalitions": [[int(x) for x in g] for g in m.coalitions],
+        }
+        for m in land.minima_[:3]
+    ]
+    confusion = [
+        {
+            "actual": SIDE_NAMES[r["actual"]],
+            "predicted_NATO": r["predicted_1"],
+            "predicted_Warsaw Pact": r["predicted_2"],
+        }
+        for r in sc["confusion"]
+    ]
+    return {
+        "date": DATE.isoformat(),
+        "accuracy": sc["accuracy"],
+        "n": sc["n"],
+        "correct": sc["correct"],
+        "confusion": confusion,
+        "per_state": rows,
+        "data_used": used,
+        "exact": bool(land.exact_),
+        "n_minima": len(land.minima_),
+        "minima": minima,
+        "n_neutral": sum(1 for c in ids if truth[c] == 0),
+    }
 
 
 @cache
@@ -92,10 +125,10 @@ def _run(seed: int) -> dict[str, Any]:
     members = [c for c in ids if truth[c]]
     atop_agree = sum(ab.get(c, 0) == truth[c] for c in members) / len(members)
     return {
-        "case": "blocs1955", "title": "NATO vs Warsaw Pact from data before 1955-05-14",
+        "case": "blocs1955",
+        "title": "NATO vs Warsaw Pact from data before 1955-05-14",
         **main,
-        "subcases": {"without_alliance_factors": {**ablation,
-                                                  "title": "Same, with the ATOP alliance factors dropped"}},
+        "subcases": {"without_alliance_factors": {**ablation, "title": "Same, with the ATOP alliance factors dropped"}},
         "pact_members": {k: {str(c): d for c, d in v.items()} for k, v in pm.items()},
         "atop_1955_agreement": atop_agree,
         "notes": [

@@ -28,8 +28,17 @@ from realign.models.landscape import Landscape
 from realign.system import snapshot as _snap
 from realign.system.information import InformationSet
 
-__all__ = ["SIDE_LABELS", "members_on", "sizes_before", "propensity_on", "predict_landscape",
-           "match_and_score", "confusion_rows", "state_names", "data_used_landscape"]
+__all__ = [
+    "SIDE_LABELS",
+    "members_on",
+    "sizes_before",
+    "propensity_on",
+    "predict_landscape",
+    "match_and_score",
+    "confusion_rows",
+    "state_names",
+    "data_used_landscape",
+]
 
 #: How actual sides are printed: 1 and 2 are COW sides of the war, 0 = not a belligerent.
 SIDE_LABELS = {0: "neutral", 1: "side 1", 2: "side 2"}
@@ -64,8 +73,9 @@ def sizes_before(date: str | dt.date, ids: Sequence[int]) -> tuple[np.ndarray, i
     return v / v.sum(), year
 
 
-def propensity_on(date: str | dt.date, ids: Sequence[int], *, fit_before: str | dt.date | None = None,
-                  drop: Sequence[str] = ()) -> tuple[np.ndarray, _prop.PropensityModel]:
+def propensity_on(
+    date: str | dt.date, ids: Sequence[int], *, fit_before: str | dt.date | None = None, drop: Sequence[str] = ()
+) -> tuple[np.ndarray, _prop.PropensityModel]:
     """Propensity matrix on ``date`` from weights fitted on wars that started before ``fit_before``
     (default: ``date``). ``drop`` zeroes the weights of the named factors (ablations)."""
     d = parse_date(date)
@@ -81,8 +91,14 @@ def propensity_on(date: str | dt.date, ids: Sequence[int], *, fit_before: str | 
     return model.propensity(d, [int(c) for c in ids], coef=coef), model
 
 
-def predict_landscape(date: str | dt.date, ids: Sequence[int], *, fit_before: str | dt.date | None = None,
-                      seed: int = 0, drop: Sequence[str] = ()) -> tuple[Landscape, dict[str, Any], np.ndarray]:
+def predict_landscape(
+    date: str | dt.date,
+    ids: Sequence[int],
+    *,
+    fit_before: str | dt.date | None = None,
+    seed: int = 0,
+    drop: Sequence[str] = (),
+) -> tuple[Landscape, dict[str, Any], np.ndarray]:
     """Two-coalition landscape on ``date`` for ``ids``: (fitted Landscape, data_used, sizes)."""
     d = parse_date(date)
     ids = [int(c) for c in ids]
@@ -93,25 +109,31 @@ def predict_landscape(date: str | dt.date, ids: Sequence[int], *, fit_before: st
     return land, info, sizes
 
 
-def data_used_landscape(d: dt.date, model: _prop.PropensityModel, cinc_year: int, ids: Sequence[int],
-                        drop: Sequence[str] = ()) -> dict[str, Any]:
+def data_used_landscape(
+    d: dt.date, model: _prop.PropensityModel, cinc_year: int, ids: Sequence[int], drop: Sequence[str] = ()
+) -> dict[str, Any]:
     """The ``data_used`` block of a landscape prediction (what was read, and its latest date)."""
     return {
         "prediction_date": d.isoformat(),
         "states": f"COW state system members on {d} ({len(ids)} states)",
         "sizes": f"COW NMC v7.0 CINC for {cinc_year} (year before the prediction date)",
-        "propensity_weights": (f"PropensityModel fitted on {model.n_wars_} multi-state wars that started before "
-                               f"{model.before_} ({model.n_pairs_} pairs)"),
-        "propensity_factors": (f"ATOP 5.1 and V-Dem for {d.year - 1}; COW wars and MIDs ended before {d}; "
-                               f"COW contiguity on {d}; COW territorial changes before {d.year}; WRP religion "
-                               f"(missing before 1945)"),
+        "propensity_weights": (
+            f"PropensityModel fitted on {model.n_wars_} multi-state wars that started before "
+            f"{model.before_} ({model.n_pairs_} pairs)"
+        ),
+        "propensity_factors": (
+            f"ATOP 5.1 and V-Dem for {d.year - 1}; COW wars and MIDs ended before {d}; "
+            f"COW contiguity on {d}; COW territorial changes before {d.year}; WRP religion "
+            f"(missing before 1945)"
+        ),
         "factors_dropped": list(drop),
         "latest_information": d.isoformat(),
     }
 
 
-def match_and_score(coalitions: Sequence[Sequence[Hashable]], actual: Mapping[Hashable, int],
-                    sides: tuple[int, int] = (1, 2)) -> dict[str, Any]:
+def match_and_score(
+    coalitions: Sequence[Sequence[Hashable]], actual: Mapping[Hashable, int], sides: tuple[int, int] = (1, 2)
+) -> dict[str, Any]:
     """Label the two predicted coalitions with the actual sides by best agreement and score them.
 
     ``actual`` maps each id to its actual side (``sides[0]``, ``sides[1]``, or 0 for not a
@@ -142,8 +164,9 @@ def match_and_score(coalitions: Sequence[Sequence[Hashable]], actual: Mapping[Ha
     }
 
 
-def confusion_rows(pred: Mapping[Hashable, int], actual: Mapping[Hashable, int],
-                   sides: tuple[int, int] = (1, 2)) -> list[dict[str, Any]]:
+def confusion_rows(
+    pred: Mapping[Hashable, int], actual: Mapping[Hashable, int], sides: tuple[int, int] = (1, 2)
+) -> list[dict[str, Any]]:
     """Confusion table rows: one per actual class (sides then 0), counts per predicted side."""
     rows = []
     for a in (*sides, 0):

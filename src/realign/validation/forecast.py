@@ -40,8 +40,10 @@ __all__ = ["rolling_origin", "evaluate", "auc", "WARS", "EUROPE"]
 
 #: Evaluated wars: (war, first origin, last observation day, states scored or None for all).
 EUROPE = tuple(range(200, 400)) + (640,)
-WARS = {WWI: ("WWI", dt.date(1914, 8, 15), dt.date(1918, 11, 11), None),
-        WWII: ("WWII in Europe", dt.date(1939, 9, 15), dt.date(1945, 5, 8), EUROPE)}
+WARS = {
+    WWI: ("WWI", dt.date(1914, 8, 15), dt.date(1918, 11, 11), None),
+    WWII: ("WWII in Europe", dt.date(1939, 9, 15), dt.date(1945, 5, 8), EUROPE),
+}
 
 
 def _record(war: int) -> pd.DataFrame:
@@ -49,8 +51,9 @@ def _record(war: int) -> pd.DataFrame:
     return observed_panel(war)
 
 
-def rolling_origin(war: int, *, horizon: int = 3, runs: int = 200, seed: int = 0, origins: list[dt.date] | None = None,
-                   progress=None) -> pd.DataFrame:
+def rolling_origin(
+    war: int, *, horizon: int = 3, runs: int = 200, seed: int = 0, origins: list[dt.date] | None = None, progress=None
+) -> pd.DataFrame:
     """One row per (origin, state): forecast P(change within ``horizon`` months), truth, and flags."""
     name, first, last, region = WARS[war]
     days = observation_days(first, last)
@@ -73,17 +76,39 @@ def rolling_origin(war: int, *, horizon: int = 3, runs: int = 200, seed: int = 0
             if c in CORES.get(war, ()):
                 continue
             s0 = res.init_side[i]
-            later = [side_at.at[pd.Timestamp(d), c] if (pd.Timestamp(d) in side_at.index and c in side_at.columns)
-                     else np.nan for d in win]
+            later = [
+                side_at.at[pd.Timestamp(d), c]
+                if (pd.Timestamp(d) in side_at.index and c in side_at.columns)
+                else np.nan
+                for d in win
+            ]
             known = [x for x in later if pd.notna(x)]
-            y = int(any(int(x) != s0 for x in known)
-                    or ((recorded["ccode"] == c) & (recorded["date"] >= pd.Timestamp(o))
-                        & (recorded["date"] < pd.Timestamp(until))).any())
-            nc = nonchoice[(nonchoice["ccode"] == c) & (nonchoice["date"] >= pd.Timestamp(o) - pd.Timedelta(days=31))
-                           & (nonchoice["date"] < pd.Timestamp(until))]
-            rows.append({"war": war, "origin": o, "ccode": c, "name": state_name(c), "side": int(s0),
-                         "p": float(changed[i]), "y": y, "scored": len(nc) == 0,
-                         "excluded_reason": "; ".join(sorted(set(nc["reason"]))) if len(nc) else ""})
+            y = int(
+                any(int(x) != s0 for x in known)
+                or (
+                    (recorded["ccode"] == c)
+                    & (recorded["date"] >= pd.Timestamp(o))
+                    & (recorded["date"] < pd.Timestamp(until))
+                ).any()
+            )
+            nc = nonchoice[
+                (nonchoice["ccode"] == c)
+                & (nonchoice["date"] >= pd.Timestamp(o) - pd.Timedelta(days=31))
+                & (nonchoice["date"] < pd.Timestamp(until))
+            ]
+            rows.append(
+                {
+                    "war": war,
+                    "origin": o,
+                    "ccode": c,
+                    "name": state_name(c),
+                    "side": int(s0),
+                    "p": float(changed[i]),
+                    "y": y,
+                    "scored": len(nc) == 0,
+                    "excluded_reason": "; ".join(sorted(set(nc["reason"]))) if len(nc) else "",
+                }
+            )
         if progress:
             progress(k + 1, len(origins))
     return pd.DataFrame(rows)
@@ -99,8 +124,14 @@ def _changes_table(frame: pd.DataFrame, war: int, horizon: int) -> list[dict]:
         if region is not None and r.ccode not in region:
             continue
         change_day = add_months(r.date.date(), 1)
-        row = {"ccode": int(r.ccode), "name": state_name(int(r.ccode)), "month": change_day.strftime("%Y-%m"),
-               "kind": r.kind, "choice": bool(r.use), "reason": r.reason}
+        row = {
+            "ccode": int(r.ccode),
+            "name": state_name(int(r.ccode)),
+            "month": change_day.strftime("%Y-%m"),
+            "kind": r.kind,
+            "choice": bool(r.use),
+            "reason": r.reason,
+        }
         for k in range(1, horizon + 1):
             o = add_months(change_day, -k)
             m = frame[(frame["ccode"] == r.ccode) & (frame["origin"] == o)]
@@ -129,25 +160,41 @@ def _scores(s: pd.DataFrame, seed: int) -> dict:
         lo, hi = cluster_bootstrap_ci(p, y, states, stat, resamples=BOOTSTRAP_RESAMPLES, seed=seed)
         return [lo, hi]
 
-    return {"cells": int(len(s)), "changes": int(y.sum()),
-            "auc": auc(p, y), "brier": brier(p, y), "brier_persistence": float(np.mean(y)) if len(s) else float("nan"),
-            "auc_belligerents": auc(p[bel], y[bel]), "changes_belligerents": int(y[bel].sum()),
-            "auc_neutrals": auc(p[~bel], y[~bel]), "changes_neutrals": int(y[~bel].sum()),
-            "brier_skill_vs_persistence": brier_skill(p, y), "brier_in_sample_base_rate": b_rate,
-            "auc_ci95": ci(auc), "brier_skill_ci95": ci(brier_skill),
-            "bootstrap": {"unit": "state", "resamples": BOOTSTRAP_RESAMPLES, "level": 0.95},
-            "reliability": reliability_table(p, y), "brier_decomposition": murphy_decomposition(p, y)}
+    return {
+        "cells": int(len(s)),
+        "changes": int(y.sum()),
+        "auc": auc(p, y),
+        "brier": brier(p, y),
+        "brier_persistence": float(np.mean(y)) if len(s) else float("nan"),
+        "auc_belligerents": auc(p[bel], y[bel]),
+        "changes_belligerents": int(y[bel].sum()),
+        "auc_neutrals": auc(p[~bel], y[~bel]),
+        "changes_neutrals": int(y[~bel].sum()),
+        "brier_skill_vs_persistence": brier_skill(p, y),
+        "brier_in_sample_base_rate": b_rate,
+        "auc_ci95": ci(auc),
+        "brier_skill_ci95": ci(brier_skill),
+        "bootstrap": {"unit": "state", "resamples": BOOTSTRAP_RESAMPLES, "level": 0.95},
+        "reliability": reliability_table(p, y),
+        "brier_decomposition": murphy_decomposition(p, y),
+    }
 
 
-def evaluate(wars: tuple[int, ...] = (WWI, WWII), *, horizon: int = 3, runs: int = 200, seed: int = 0,
-             processes: int = 2) -> dict:
+def evaluate(
+    wars: tuple[int, ...] = (WWI, WWII), *, horizon: int = 3, runs: int = 200, seed: int = 0, processes: int = 2
+) -> dict:
     """Scores per war (AUC, Brier, skill vs persistence, with intervals and calibration) and the table of changes.
 
     The wars are evaluated in ``processes`` worker processes (1: in this process); results do not
     depend on it (each origin's forecast has its own seed).
     """
-    out: dict = {"title": "Rolling-origin forecast of side changes, leave-the-war-out", "horizon_months": horizon,
-                 "runs": runs, "seed": seed, "wars": {}}
+    out: dict = {
+        "title": "Rolling-origin forecast of side changes, leave-the-war-out",
+        "horizon_months": horizon,
+        "runs": runs,
+        "seed": seed,
+        "wars": {},
+    }
     jobs = [(w, horizon, runs, seed) for w in wars]
     if processes > 1 and len(jobs) > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -157,9 +204,13 @@ def evaluate(wars: tuple[int, ...] = (WWI, WWII), *, horizon: int = 3, runs: int
     else:
         frames = [_one_war(j) for j in jobs]
     for w, f in zip(wars, frames, strict=True):
-        out["wars"][str(w)] = {"name": WARS[w][0], "origins": int(f["origin"].nunique()),
-                               **_scores(f[f["scored"]], seed), "excluded_cells": int((~f["scored"]).sum()),
-                               "changes_table": _changes_table(f, w, horizon)}
+        out["wars"][str(w)] = {
+            "name": WARS[w][0],
+            "origins": int(f["origin"].nunique()),
+            **_scores(f[f["scored"]], seed),
+            "excluded_cells": int((~f["scored"]).sum()),
+            "changes_table": _changes_table(f, w, horizon),
+        }
     out["notes"] = [
         "Hazards fitted on every other multi-state COW inter-state war in full plus the evaluated war's months "
         "before each origin; fronts, battles and CINC of the evaluated war gated at the origin.",

@@ -52,21 +52,40 @@ def _forecast() -> dict[str, Any]:
 
     r = forecast.evaluate()
     wars = r["wars"]
-    r.update({
-        "case": "forecast", "accuracy": None, "n": sum(w["cells"] for w in wars.values()),
-        "confusion": [{"war": k, "name": w["name"], "origins": w["origins"], "cells": w["cells"],
-                       "changes": w["changes"], "auc": w["auc"], "auc_belligerents": w["auc_belligerents"],
-                       "auc_neutrals": w["auc_neutrals"], "brier": w["brier"],
-                       "brier_persistence": w["brier_persistence"],
-                       "skill_vs_persistence": w["brier_skill_vs_persistence"],
-                       "auc_lo95": w["auc_ci95"][0], "auc_hi95": w["auc_ci95"][1],
-                       "skill_lo95": w["brier_skill_ci95"][0], "skill_hi95": w["brier_skill_ci95"][1],
-                       "reliability": w["brier_decomposition"]["reliability"],
-                       "resolution": w["brier_decomposition"]["resolution"]} for k, w in wars.items()],
-        "per_state": [{"war": k, **row} for k, w in wars.items() for row in w["changes_table"]],
-        "data_used": {"fit": "every other multi-state COW inter-state war in full + the evaluated war before each "
-                             "origin", "inputs": "fronts, battles and CINC of the evaluated war gated at each origin"},
-    })
+    r.update(
+        {
+            "case": "forecast",
+            "accuracy": None,
+            "n": sum(w["cells"] for w in wars.values()),
+            "confusion": [
+                {
+                    "war": k,
+                    "name": w["name"],
+                    "origins": w["origins"],
+                    "cells": w["cells"],
+                    "changes": w["changes"],
+                    "auc": w["auc"],
+                    "auc_belligerents": w["auc_belligerents"],
+                    "auc_neutrals": w["auc_neutrals"],
+                    "brier": w["brier"],
+                    "brier_persistence": w["brier_persistence"],
+                    "skill_vs_persistence": w["brier_skill_vs_persistence"],
+                    "auc_lo95": w["auc_ci95"][0],
+                    "auc_hi95": w["auc_ci95"][1],
+                    "skill_lo95": w["brier_skill_ci95"][0],
+                    "skill_hi95": w["brier_skill_ci95"][1],
+                    "reliability": w["brier_decomposition"]["reliability"],
+                    "resolution": w["brier_decomposition"]["resolution"],
+                }
+                for k, w in wars.items()
+            ],
+            "per_state": [{"war": k, **row} for k, w in wars.items() for row in w["changes_table"]],
+            "data_used": {
+                "fit": "every other multi-state COW inter-state war in full + the evaluated war before each origin",
+                "inputs": "fronts, battles and CINC of the evaluated war gated at each origin",
+            },
+        }
+    )
     return r
 
 
@@ -77,8 +96,7 @@ CASES: dict[str, tuple[str, Callable[[], dict[str, Any]]]] = {
     "1872-1907": ("Great-power signed networks 1872-1907: balance and dynamics", _balance),
     "blocs1955": ("NATO vs Warsaw Pact from data before 1955-05-14", _blocs),
     "choice": ("Alignment-choice weights and one-step-ahead held-out check 1943-45", _choice),
-    "forecast": ("Rolling-origin 3-month forecasts of side changes, WWI and WWII Europe, leave-the-war-out",
-                 _forecast),
+    "forecast": ("Rolling-origin 3-month forecasts of side changes, WWI and WWII Europe, leave-the-war-out", _forecast),
 }
 
 
@@ -125,9 +143,23 @@ def summary_rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per case and sub-case: accuracy, n, correct, date."""
     rows = []
     for name, r in results.items():
-        rows.append({"case": name, "title": r.get("title", ""), "accuracy": r.get("accuracy"), "n": r.get("n"),
-                     "date": r.get("date", "")})
+        rows.append(
+            {
+                "case": name,
+                "title": r.get("title", ""),
+                "accuracy": r.get("accuracy"),
+                "n": r.get("n"),
+                "date": r.get("date", ""),
+            }
+        )
         for sub, s in (r.get("subcases") or {}).items():
-            rows.append({"case": f"{name}:{sub}", "title": s.get("title", ""), "accuracy": s.get("accuracy"),
-                         "n": s.get("n"), "date": s.get("date", "")})
+            rows.append(
+                {
+                    "case": f"{name}:{sub}",
+                    "title": s.get("title", ""),
+                    "accuracy": s.get("accuracy"),
+                    "n": s.get("n"),
+                    "date": s.get("date", ""),
+                }
+            )
     return rows

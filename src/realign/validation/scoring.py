@@ -15,8 +15,15 @@ import numpy as np
 
 from realign.errors import InvalidParameterError
 
-__all__ = ["auc", "brier", "brier_skill", "reliability_table", "murphy_decomposition", "cluster_bootstrap_ci",
-           "RELIABILITY_EDGES"]
+__all__ = [
+    "auc",
+    "brier",
+    "brier_skill",
+    "reliability_table",
+    "murphy_decomposition",
+    "cluster_bootstrap_ci",
+    "RELIABILITY_EDGES",
+]
 
 #: Bin edges of the reliability table: finer at the low end, where rare-event forecasts live.
 RELIABILITY_EDGES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
@@ -73,8 +80,16 @@ def reliability_table(p: np.ndarray, y: np.ndarray, edges: tuple[float, ...] = R
     for b in range(len(e) - 1):
         m = k == b
         n = int(m.sum())
-        out.append({"lo": float(e[b]), "hi": float(e[b + 1]), "cells": n, "events": int(y[m].sum()),
-                    "mean_p": float(p[m].mean()) if n else None, "observed": float(y[m].mean()) if n else None})
+        out.append(
+            {
+                "lo": float(e[b]),
+                "hi": float(e[b + 1]),
+                "cells": n,
+                "events": int(y[m].sum()),
+                "mean_p": float(p[m].mean()) if n else None,
+                "observed": float(y[m].mean()) if n else None,
+            }
+        )
     return out
 
 
@@ -89,8 +104,13 @@ def murphy_decomposition(p: np.ndarray, y: np.ndarray, edges: tuple[float, ...] 
     p, y = _check(p, y)
     n = len(p)
     if n == 0:
-        return {"brier": float("nan"), "reliability": float("nan"), "resolution": float("nan"),
-                "uncertainty": float("nan"), "within_bin": float("nan")}
+        return {
+            "brier": float("nan"),
+            "reliability": float("nan"),
+            "resolution": float("nan"),
+            "uncertainty": float("nan"),
+            "within_bin": float("nan"),
+        }
     rate = float(y.mean())
     rel = res = 0.0
     for b in reliability_table(p, y, edges):
@@ -100,13 +120,25 @@ def murphy_decomposition(p: np.ndarray, y: np.ndarray, edges: tuple[float, ...] 
             res += w * (b["observed"] - rate) ** 2
     unc = rate * (1 - rate)
     bs = brier(p, y)
-    return {"brier": bs, "reliability": rel, "resolution": res, "uncertainty": unc,
-            "within_bin": bs - (rel - res + unc)}
+    return {
+        "brier": bs,
+        "reliability": rel,
+        "resolution": res,
+        "uncertainty": unc,
+        "within_bin": bs - (rel - res + unc),
+    }
 
 
-def cluster_bootstrap_ci(p: np.ndarray, y: np.ndarray, clusters: np.ndarray,
-                         statistic: Callable[[np.ndarray, np.ndarray], float], *, resamples: int = 1000,
-                         seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+def cluster_bootstrap_ci(
+    p: np.ndarray,
+    y: np.ndarray,
+    clusters: np.ndarray,
+    statistic: Callable[[np.ndarray, np.ndarray], float],
+    *,
+    resamples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float]:
     """Percentile interval of ``statistic(p, y)`` over bootstrap resamples of whole clusters.
 
     Resamples whose statistic is undefined (NaN, e.g. an AUC without an event) are dropped; if

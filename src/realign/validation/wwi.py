@@ -57,21 +57,53 @@ def _run(seed: int) -> dict[str, Any]:
     truth = {c: s for c, (s, _) in actual.items()}
     sc = match_and_score(land.coalitions_, truth)
     names = dict(zip(members_on(DATE)["ccode"].astype(int), members_on(DATE)["name"], strict=True))
-    rows = [{"ccode": c, "state": names.get(c, str(c)), "size": round(float(s), 5),
-             "predicted": SIDE_NAMES[sc["predicted"][c]], "actual": SIDE_NAMES[actual[c][0]],
-             "correct": None if actual[c][0] == 0 else bool(sc["predicted"][c] == actual[c][0]),
-             "actual_source": actual[c][1]} for c, s in zip(ids, sizes, strict=True)]
-    minima = [{"energy": m.energy, "basin": m.basin, "accuracy": match_and_score(m.coalitions, truth)["accuracy"],
-               "coalitions": [[int(x) for x in g] for g in m.coalitions]} for m in land.minima_[:3]]
-    confusion = [{"actual": SIDE_NAMES[r["actual"]], "predicted_Entente": r["predicted_1"],
-                  "predicted_Central Powers": r["predicted_2"]} for r in sc["confusion"]]
+    rows = [
+        {
+            "ccode": c,
+            "state": names.get(c, str(c)),
+            "size": round(float(s), 5),
+            "predicted": SIDE_NAMES[sc["predicted"][c]],
+            "actual": SIDE_NAMES[actual[c][0]],
+            "correct": None if actual[c][0] == 0 else bool(sc["predicted"][c] == actual[c][0]),
+            "actual_source": actual[c][1],
+        }
+        for c, s in zip(ids, sizes, strict=True)
+    ]
+    minima = [
+        {
+            "energy": m.energy,
+            "basin": m.basin,
+            "accuracy": match_and_score(m.coalitions, truth)["accuracy"],
+            "coalitions": [[int(x) for x in g] for g in m.coalitions],
+        }
+        for m in land.minima_[:3]
+    ]
+    confusion = [
+        {
+            "actual": SIDE_NAMES[r["actual"]],
+            "predicted_Entente": r["predicted_1"],
+            "predicted_Central Powers": r["predicted_2"],
+        }
+        for r in sc["confusion"]
+    ]
     return {
-        "case": "wwi", "title": "WWI sides from data before 1914-07-28", "date": DATE.isoformat(),
-        "accuracy": sc["accuracy"], "n": sc["n"], "correct": sc["correct"], "confusion": confusion,
-        "per_state": rows, "data_used": used, "exact": bool(land.exact_), "n_minima": len(land.minima_),
-        "minima": minima, "n_neutral": sum(1 for c in ids if truth[c] == 0),
-        "notes": ["Accuracy counts states that fought in war 106; neutrals are listed, not scored.",
-                  "Coalition labels are matched to sides by best agreement (0.5 is the floor)."],
+        "case": "wwi",
+        "title": "WWI sides from data before 1914-07-28",
+        "date": DATE.isoformat(),
+        "accuracy": sc["accuracy"],
+        "n": sc["n"],
+        "correct": sc["correct"],
+        "confusion": confusion,
+        "per_state": rows,
+        "data_used": used,
+        "exact": bool(land.exact_),
+        "n_minima": len(land.minima_),
+        "minima": minima,
+        "n_neutral": sum(1 for c in ids if truth[c] == 0),
+        "notes": [
+            "Accuracy counts states that fought in war 106; neutrals are listed, not scored.",
+            "Coalition labels are matched to sides by best agreement (0.5 is the floor).",
+        ],
     }
 
 

@@ -36,8 +36,17 @@ from realign.validation.common import match_and_score, members_on, predict_lands
 from realign.wars import SIDE_NAMES as _NAMES
 from realign.wars import WWII
 
-__all__ = ["WAR", "AXIS_CORE", "ALLIED_CORE", "AB1936_STATES", "actual_sides", "states_for", "predict_case",
-           "run", "AB1993"]
+__all__ = [
+    "WAR",
+    "AXIS_CORE",
+    "ALLIED_CORE",
+    "AB1936_STATES",
+    "actual_sides",
+    "states_for",
+    "predict_case",
+    "run",
+    "AB1993",
+]
 
 WAR = WWII
 START = dt.date(1939, 9, 1)
@@ -51,18 +60,26 @@ SIDE_NAMES = {**_NAMES[WWII], 0: "neutral"}
 AB1936_STATES = (200, 220, 235, 255, 290, 310, 315, 325, 345, 350, 360, 365, 366, 367, 368, 375, 390)
 
 AB1993 = {
-    "citation": ("Axelrod, R. & Bennett, D. S. (1993) A Landscape Theory of Aggregation. British Journal of "
-                 "Political Science 23(2), 211-233. doi:10.1017/S000712340000973X"),
-    "verified": ("The article's abstract (Cambridge Core; PSU Pure) states the theory is supported by 'the "
-                 "alignment of seventeen European nations in the Second World War'. A Physics World summary "
-                 "(physicsworld.com, 'Pre-war historical landscape') says the 1936 prediction matches the Axis "
-                 "and Allied coalitions 'with only a couple of minor errors' and that a second, metastable "
-                 "minimum unites most of Europe against the Soviet Union."),
-    "not_verified": ("That the two misplaced states were Poland and Portugal, and the exact 17-state list, could "
-                     "not be read in any stored source: stated 'as commonly summarised'."),
-    "claim": ("As commonly summarised, A&B's 1936 landscape (17 European states, sizes and propensities from "
-              "1936 data) put all but two states, Poland and Portugal, in the coalitions that actually formed "
-              "(15/17 = 0.882)."),
+    "citation": (
+        "Axelrod, R. & Bennett, D. S. (1993) A Landscape Theory of Aggregation. British Journal of "
+        "Political Science 23(2), 211-233. doi:10.1017/S000712340000973X"
+    ),
+    "verified": (
+        "The article's abstract (Cambridge Core; PSU Pure) states the theory is supported by 'the "
+        "alignment of seventeen European nations in the Second World War'. A Physics World summary "
+        "(physicsworld.com, 'Pre-war historical landscape') says the 1936 prediction matches the Axis "
+        "and Allied coalitions 'with only a couple of minor errors' and that a second, metastable "
+        "minimum unites most of Europe against the Soviet Union."
+    ),
+    "not_verified": (
+        "That the two misplaced states were Poland and Portugal, and the exact 17-state list, could "
+        "not be read in any stored source: stated 'as commonly summarised'."
+    ),
+    "claim": (
+        "As commonly summarised, A&B's 1936 landscape (17 European states, sizes and propensities from "
+        "1936 data) put all but two states, Poland and Portugal, in the coalitions that actually formed "
+        "(15/17 = 0.882)."
+    ),
     "reported_accuracy": 15 / 17,
     "reported_n": 17,
 }
@@ -119,8 +136,9 @@ def states_for(date: dt.date) -> list[int]:
     return sorted(codes)
 
 
-def predict_case(date: dt.date, ids: list[int], *, fit_before: dt.date, actual_from: dt.date | None,
-                 seed: int = 0, title: str = "") -> dict[str, Any]:
+def predict_case(
+    date: dt.date, ids: list[int], *, fit_before: dt.date, actual_from: dt.date | None, seed: int = 0, title: str = ""
+) -> dict[str, Any]:
     """Landscape prediction on ``date`` for ``ids`` scored against WWII sides."""
     land, used, size_arr = predict_landscape(date, ids, fit_before=fit_before, seed=seed)
     actual = actual_sides(ids, on_or_after=actual_from)
@@ -132,37 +150,79 @@ def predict_case(date: dt.date, ids: list[int], *, fit_before: dt.date, actual_f
     for c in ids:
         a, src = actual[c]
         p = sc["predicted"][c]
-        rows.append({"ccode": c, "state": names.get(c, str(c)), "size": round(sizes[c], 5),
-                     "predicted": SIDE_NAMES[p], "actual": SIDE_NAMES[a],
-                     "correct": None if a == 0 else bool(p == a), "actual_source": src})
+        rows.append(
+            {
+                "ccode": c,
+                "state": names.get(c, str(c)),
+                "size": round(sizes[c], 5),
+                "predicted": SIDE_NAMES[p],
+                "actual": SIDE_NAMES[a],
+                "correct": None if a == 0 else bool(p == a),
+                "actual_source": src,
+            }
+        )
     minima = []
     for m in land.minima_[:3]:
         s = match_and_score(m.coalitions, truth)
-        minima.append({"energy": m.energy, "basin": m.basin, "accuracy": s["accuracy"],
-                       "coalitions": [[int(x) for x in g] for g in m.coalitions]})
+        minima.append(
+            {
+                "energy": m.energy,
+                "basin": m.basin,
+                "accuracy": s["accuracy"],
+                "coalitions": [[int(x) for x in g] for g in m.coalitions],
+            }
+        )
     return {
-        "title": title, "date": date.isoformat(), "accuracy": sc["accuracy"], "n": sc["n"], "correct": sc["correct"],
-        "confusion": _named_confusion(sc["confusion"]), "per_state": rows, "data_used": used,
-        "exact": bool(land.exact_), "n_minima": len(land.minima_), "minima": minima,
+        "title": title,
+        "date": date.isoformat(),
+        "accuracy": sc["accuracy"],
+        "n": sc["n"],
+        "correct": sc["correct"],
+        "confusion": _named_confusion(sc["confusion"]),
+        "per_state": rows,
+        "data_used": used,
+        "exact": bool(land.exact_),
+        "n_minima": len(land.minima_),
+        "minima": minima,
         "n_neutral": sum(1 for c in ids if truth[c] == 0),
     }
 
 
 def _named_confusion(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"actual": SIDE_NAMES[r["actual"]], "predicted_Allies": r["predicted_1"],
-             "predicted_Axis": r["predicted_2"]} for r in rows]
+    return [
+        {"actual": SIDE_NAMES[r["actual"]], "predicted_Allies": r["predicted_1"], "predicted_Axis": r["predicted_2"]}
+        for r in rows
+    ]
 
 
 @cache
 def _run(seed: int) -> dict[str, Any]:
-    main = predict_case(START, states_for(START), fit_before=START, actual_from=None, seed=seed,
-                        title="WWII sides from data up to 1939-09-01")
+    main = predict_case(
+        START,
+        states_for(START),
+        fit_before=START,
+        actual_from=None,
+        seed=seed,
+        title="WWII sides from data up to 1939-09-01",
+    )
     d41 = dt.date(1941, 6, 21)
-    barb = predict_case(d41, states_for(d41), fit_before=START, actual_from=dt.date(1941, 6, 22), seed=seed,
-                        title="WWII sides after Barbarossa from data up to 1941-06-21")
+    barb = predict_case(
+        d41,
+        states_for(d41),
+        fit_before=START,
+        actual_from=dt.date(1941, 6, 22),
+        seed=seed,
+        title="WWII sides after Barbarossa from data up to 1941-06-21",
+    )
     d36 = dt.date(1936, 7, 1)
-    ab = predict_case(d36, list(AB1936_STATES), fit_before=d36, actual_from=None, seed=seed,
-                      title="Axelrod & Bennett comparison: 17 European states, 1936 data")
+    ab = predict_case(
+        d36,
+        list(AB1936_STATES),
+        fit_before=d36,
+        actual_from=None,
+        seed=seed,
+        title="Axelrod & Bennett comparison: 17 European states, 1936 data",
+    )
     ab["axelrod_bennett_1993"] = AB1993
     notes = [
         "Accuracy counts states that fought (or formally joined a side); neutrals are listed, not scored.",
@@ -172,10 +232,29 @@ def _run(seed: int) -> dict[str, Any]:
         "1941 prediction uses weights fitted before 1939-09-01: PropensityModel.fit(before=D) for D inside a war "
         "trains on that war's full participant list, including states that joined after D.",
     ]
-    out = {"case": "wwii", "title": main["title"], **{k: main[k] for k in
-           ("date", "accuracy", "n", "correct", "confusion", "per_state", "data_used", "exact", "n_minima",
-            "minima", "n_neutral")},
-           "subcases": {"1941-06-21": barb, "1936": ab}, "axelrod_bennett_1993": AB1993, "notes": notes}
+    out = {
+        "case": "wwii",
+        "title": main["title"],
+        **{
+            k: main[k]
+            for k in (
+                "date",
+                "accuracy",
+                "n",
+                "correct",
+                "confusion",
+                "per_state",
+                "data_used",
+                "exact",
+                "n_minima",
+                "minima",
+                "n_neutral",
+            )
+        },
+        "subcases": {"1941-06-21": barb, "1936": ab},
+        "axelrod_bennett_1993": AB1993,
+        "notes": notes,
+    }
     return out
 
 

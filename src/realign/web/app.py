@@ -37,8 +37,20 @@ from realign.web.common import (
 )
 from realign.web.routes import dashboard, essay, page, system, whatif
 
-__all__ = ["create_app", "app", "warm_up", "DASHBOARD_START", "DASHBOARD_END", "MAX_EXACT_STATES", "MAX_RUNS",
-           "MAX_ESSAY_CHARS", "MAX_BODY_BYTES", "MAX_SCENARIO_STATES", "MAX_HISTORY_MONTHS", "MAX_MONTHLY_YEARS"]
+__all__ = [
+    "create_app",
+    "app",
+    "warm_up",
+    "DASHBOARD_START",
+    "DASHBOARD_END",
+    "MAX_EXACT_STATES",
+    "MAX_RUNS",
+    "MAX_ESSAY_CHARS",
+    "MAX_BODY_BYTES",
+    "MAX_SCENARIO_STATES",
+    "MAX_HISTORY_MONTHS",
+    "MAX_MONTHLY_YEARS",
+]
 
 
 def warm_up(*, background: bool = True) -> None:
@@ -98,8 +110,13 @@ class BodyLimit:
         return await self.app(scope, receive_again, send)
 
     async def _reject(self, send):
-        resp = JSONResponse({"detail": f"Request body over the limit of {self.limit} bytes "
-                                       f"(essays: at most {MAX_ESSAY_CHARS} characters)."}, status_code=413)
+        resp = JSONResponse(
+            {
+                "detail": f"Request body over the limit of {self.limit} bytes "
+                f"(essays: at most {MAX_ESSAY_CHARS} characters)."
+            },
+            status_code=413,
+        )
         await send({"type": "http.response.start", "status": 413, "headers": resp.raw_headers})
         await send({"type": "http.response.body", "body": resp.body})
 
@@ -114,7 +131,9 @@ def create_app() -> FastAPI:
         yield
 
     app = FastAPI(
-        lifespan=lifespan, title="realign", version=realign.__version__,
+        lifespan=lifespan,
+        title="realign",
+        version=realign.__version__,
         docs_url=None,  # the Swagger/ReDoc pages load assets from a CDN: schema only (/openapi.json)
         redoc_url=None,
         description=(
@@ -123,7 +142,8 @@ def create_app() -> FastAPI:
             "(`GET /api` lists them). Bad input gets a 4xx with a readable `detail` (400 body that cannot be "
             "parsed, 422 body that is not valid JSON or parameters out of range, "
             "404 unknown event or non-member, 413 body too large); work per "
-            "request is bounded and heavy work that cannot get a slot gets 503."),
+            "request is bounded and heavy work that cannot get a slot gets 503."
+        ),
     )
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 

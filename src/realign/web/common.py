@@ -22,10 +22,29 @@ from fastapi.responses import Response
 
 from realign.errors import CoverageError, InvalidDateError
 
-__all__ = ["MAX_EXACT_STATES", "MAX_RUNS", "MAX_ESSAY_CHARS", "MAX_BODY_BYTES", "MAX_SCENARIO_STATES",
-           "MAX_HISTORY_MONTHS", "MAX_MONTHLY_YEARS", "MAX_HEAVY", "MAX_HEAVY_QUEUE", "MAX_ESSAYS",
-           "ESSAY_TIMEOUT_S", "ERROR_RESPONSES", "BUSY", "BODY_RESPONSES", "date_query", "parse_day",
-           "split_list", "json_response", "dumps", "Heavy", "ResultCache"]
+__all__ = [
+    "MAX_EXACT_STATES",
+    "MAX_RUNS",
+    "MAX_ESSAY_CHARS",
+    "MAX_BODY_BYTES",
+    "MAX_SCENARIO_STATES",
+    "MAX_HISTORY_MONTHS",
+    "MAX_MONTHLY_YEARS",
+    "MAX_HEAVY",
+    "MAX_HEAVY_QUEUE",
+    "MAX_ESSAYS",
+    "ESSAY_TIMEOUT_S",
+    "ERROR_RESPONSES",
+    "BUSY",
+    "BODY_RESPONSES",
+    "date_query",
+    "parse_day",
+    "split_list",
+    "json_response",
+    "dumps",
+    "Heavy",
+    "ResultCache",
+]
 
 #: Exact landscape solves are exponential in the number of states: refuse more per request.
 MAX_EXACT_STATES = 24
@@ -47,27 +66,41 @@ MAX_ESSAYS = 2
 ESSAY_TIMEOUT_S = 120.0
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Bad input (bad date, unknown state, parameter out of range), with a message.",
-          "content": {"application/json": {"example": {
-              "detail": "Invalid date '1999-13-01': month must be in 1..12."}}}},
+    422: {
+        "description": "Bad input (bad date, unknown state, parameter out of range), with a message.",
+        "content": {"application/json": {"example": {"detail": "Invalid date '1999-13-01': month must be in 1..12."}}},
+    },
 }
 BUSY: dict[int | str, dict[str, Any]] = {
-    503: {"description": "The server is busy with heavy requests (ensembles, essays); try again later.",
-          "content": {"application/json": {"example": {
-              "detail": "The server is busy: 64 heavy requests are waiting; try again in a minute."}}}},
+    503: {
+        "description": "The server is busy with heavy requests (ensembles, essays); try again later.",
+        "content": {
+            "application/json": {
+                "example": {"detail": "The server is busy: 64 heavy requests are waiting; try again in a minute."}
+            }
+        },
+    },
 }
 BODY_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "The body could not be parsed (e.g. not the declared content type).",
-          "content": {"application/json": {"example": {"detail": "There was an error parsing the body"}}}},
-    413: {"description": f"Body larger than {MAX_BODY_BYTES} bytes.",
-          "content": {"application/json": {"example": {"detail": "Request body over the limit of 262144 bytes."}}}},
+    400: {
+        "description": "The body could not be parsed (e.g. not the declared content type).",
+        "content": {"application/json": {"example": {"detail": "There was an error parsing the body"}}},
+    },
+    413: {
+        "description": f"Body larger than {MAX_BODY_BYTES} bytes.",
+        "content": {"application/json": {"example": {"detail": "Request body over the limit of 262144 bytes."}}},
+    },
 }
 
 
 def date_query(description: str, example: str, default: Any = ...) -> Any:
     """A ``YYYY-MM-DD`` query parameter, typed ``format: date`` in the OpenAPI schema."""
-    return Query(default, description=f"{description} YYYY-MM-DD (1816-01-01..2016-12-31).", examples=[example],
-                 json_schema_extra={"format": "date"})
+    return Query(
+        default,
+        description=f"{description} YYYY-MM-DD (1816-01-01..2016-12-31).",
+        examples=[example],
+        json_schema_extra={"format": "date"},
+    )
 
 
 def parse_day(value: str, *, name: str = "date") -> dt.date:
@@ -79,8 +112,9 @@ def parse_day(value: str, *, name: str = "date") -> dt.date:
         raise InvalidDateError(f"The '{name}' parameter is required (YYYY-MM-DD).")
     d = parse_date(value)
     if not FIRST_DAY <= d <= LAST_DAY:
-        raise CoverageError(f"The '{name}' parameter {d} is outside the COW state system coverage "
-                            f"({FIRST_DAY} to {LAST_DAY}).")
+        raise CoverageError(
+            f"The '{name}' parameter {d} is outside the COW state system coverage ({FIRST_DAY} to {LAST_DAY})."
+        )
     return d
 
 
@@ -113,8 +147,9 @@ def dumps(obj: Any) -> bytes:
 
 def json_response(body: bytes | Any, status_code: int = 200) -> Response:
     """A JSON response from bytes (already serialised) or from library output."""
-    return Response(content=body if isinstance(body, bytes) else dumps(body), status_code=status_code,
-                    media_type="application/json")
+    return Response(
+        content=body if isinstance(body, bytes) else dumps(body), status_code=status_code, media_type="application/json"
+    )
 
 
 T = TypeVar("T")
@@ -129,8 +164,9 @@ class Heavy:
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         if self.waiting >= self.queue:
-            raise HTTPException(503, f"The server is busy: {self.waiting} heavy requests are waiting; "
-                                     "try again in a minute.")
+            raise HTTPException(
+                503, f"The server is busy: {self.waiting} heavy requests are waiting; try again in a minute."
+            )
         self.waiting += 1
         try:
             return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)

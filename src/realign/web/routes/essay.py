@@ -34,11 +34,15 @@ _CTX: Any = None
 class EssayRequest(BaseModel):
     """An essay to check sentence by sentence against the data."""
 
-    text: str = Field(..., max_length=MAX_ESSAY_CHARS,
-                      description=f"Plain text, at most {MAX_ESSAY_CHARS} characters.",
-                      examples=["After Stalingrad, Romania switched to the Allies in September 1944."])
-    event: str | None = Field(None, max_length=200, description="Catalogue event the essay is about (optional).",
-                              examples=["stalingrad"])
+    text: str = Field(
+        ...,
+        max_length=MAX_ESSAY_CHARS,
+        description=f"Plain text, at most {MAX_ESSAY_CHARS} characters.",
+        examples=["After Stalingrad, Romania switched to the Allies in September 1944."],
+    )
+    event: str | None = Field(
+        None, max_length=200, description="Catalogue event the essay is about (optional).", examples=["stalingrad"]
+    )
 
 
 def _context():
@@ -67,8 +71,9 @@ def _child(conn, text: str, event: str | None) -> None:
         conn.close()
 
 
-async def check_in_child(text: str, event: str | None, request: Request | None = None,
-                         timeout: float = ESSAY_TIMEOUT_S) -> tuple[int, bytes | str]:
+async def check_in_child(
+    text: str, event: str | None, request: Request | None = None, timeout: float = ESSAY_TIMEOUT_S
+) -> tuple[int, bytes | str]:
     """Run one essay check in a child process; kill it when the client leaves or time is up."""
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
@@ -101,22 +106,47 @@ def build() -> APIRouter:
     limiter = anyio.CapacityLimiter(MAX_ESSAYS)
     state = {"waiting": 0}
 
-    @router.post("/api/essay", tags=["essay"], summary="Check an essay's claims against the data",
-                 description=f"Splits the text into sentences and checks each claim (states, period, kind) "
-                             f"against the record, with a verdict, confidence and evidence. At most "
-                             f"{MAX_ESSAY_CHARS} characters (422) and {MAX_BODY_BYTES} bytes of body (413); "
-                             f"{MAX_ESSAYS} checks at once, each stopped when the client leaves.",
-                 responses={**ERROR_RESPONSES, **BUSY, **BODY_RESPONSES,
-                            200: {"content": {"application/json": {"example": {
-                                "event": "stalingrad", "sentences": [{
-                                    "index": 0, "text": "Romania switched to the Allies in September 1944.",
-                                    "states": [360], "period": ["1944-09-01", "1944-09-30"],
-                                    "kind": "side_change", "verdict": "supported", "confidence": 0.9,
-                                    "evidence": []}]}}}}})
+    @router.post(
+        "/api/essay",
+        tags=["essay"],
+        summary="Check an essay's claims against the data",
+        description=f"Splits the text into sentences and checks each claim (states, period, kind) "
+        f"against the record, with a verdict, confidence and evidence. At most "
+        f"{MAX_ESSAY_CHARS} characters (422) and {MAX_BODY_BYTES} bytes of body (413); "
+        f"{MAX_ESSAYS} checks at once, each stopped when the client leaves.",
+        responses={
+            **ERROR_RESPONSES,
+            **BUSY,
+            **BODY_RESPONSES,
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "event": "stalingrad",
+                            "sentences": [
+                                {
+                                    "index": 0,
+                                    "text": "Romania switched to the Allies in September 1944.",
+                                    "states": [360],
+                                    "period": ["1944-09-01", "1944-09-30"],
+                                    "kind": "side_change",
+                                    "verdict": "supported",
+                                    "confidence": 0.9,
+                                    "evidence": [],
+                                }
+                            ],
+                        }
+                    }
+                }
+            },
+        },
+    )
     async def api_essay(req: EssayRequest, request: Request) -> Response:
         if state["waiting"] >= 4 * MAX_ESSAYS:
-            raise HTTPException(503, f"The server is busy: {state['waiting']} essay checks are running or "
-                                     "waiting; try again in a minute.")
+            raise HTTPException(
+                503,
+                f"The server is busy: {state['waiting']} essay checks are running or waiting; try again in a minute.",
+            )
         state["waiting"] += 1
         try:
             async with limiter:

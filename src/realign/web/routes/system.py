@@ -38,14 +38,36 @@ def system_json(d: dt.date) -> bytes:
 def _api_system(router: APIRouter) -> None:
     """``GET /api/system``."""
 
-    @router.get("/api/system", tags=["system"], summary="The state system on one day",
-                description="Exactly the JSON of `realign system --date D --format json`: every COW system "
-                            "member that day with CINC (yearly), major-power status, wars with sides and "
-                            "allies. Dates 1816-01-01..2016-12-31.",
-                responses={**ERROR_RESPONSES, 200: {"content": {"application/json": {"example": {
-                    "date": "1944-10-01", "states": [{"ccode": 360, "name": "Romania", "cinc": 0.00733,
-                                                      "major_power": False, "wars": [{"war": 139, "side": 1}],
-                                                      "allies": [2, 200, 365]}]}}}}})
+    @router.get(
+        "/api/system",
+        tags=["system"],
+        summary="The state system on one day",
+        description="Exactly the JSON of `realign system --date D --format json`: every COW system "
+        "member that day with CINC (yearly), major-power status, wars with sides and "
+        "allies. Dates 1816-01-01..2016-12-31.",
+        responses={
+            **ERROR_RESPONSES,
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "date": "1944-10-01",
+                            "states": [
+                                {
+                                    "ccode": 360,
+                                    "name": "Romania",
+                                    "cinc": 0.00733,
+                                    "major_power": False,
+                                    "wars": [{"war": 139, "side": 1}],
+                                    "allies": [2, 200, 365],
+                                }
+                            ],
+                        }
+                    }
+                }
+            },
+        },
+    )
     async def api_system(date: str = date_query("Day,", "1944-10-01")) -> Response:
         # async on purpose: a snapshot is a few ms of CPU (and cached), a thread hop costs more
         return json_response(system_json(parse_day(date)))
@@ -54,20 +76,43 @@ def _api_system(router: APIRouter) -> None:
 def _api_history(router: APIRouter) -> None:
     """``GET /api/history``."""
 
-    @router.get("/api/history", tags=["system"], summary="Every dated change after a date, with sources",
-                description="The JSON of `realign history --format json` (`after`, `until`, `changes`) plus "
-                            "the WWII coalition CINC shares at both ends of the window and notes.",
-                responses={**ERROR_RESPONSES, 200: {"content": {"application/json": {"example": {
-                    "after": "1943-02-02", "until": "1945-02-02", "changes": [
-                        {"date": "1944-09-09", "ccode": 360, "name": "Romania", "kind": "side_change",
-                         "counterpart": "World War II (war 139)", "source": "COW Inter-State War v4.0",
-                         "verified": True}]}}}}})
+    @router.get(
+        "/api/history",
+        tags=["system"],
+        summary="Every dated change after a date, with sources",
+        description="The JSON of `realign history --format json` (`after`, `until`, `changes`) plus "
+        "the WWII coalition CINC shares at both ends of the window and notes.",
+        responses={
+            **ERROR_RESPONSES,
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "after": "1943-02-02",
+                            "until": "1945-02-02",
+                            "changes": [
+                                {
+                                    "date": "1944-09-09",
+                                    "ccode": 360,
+                                    "name": "Romania",
+                                    "kind": "side_change",
+                                    "counterpart": "World War II (war 139)",
+                                    "source": "COW Inter-State War v4.0",
+                                    "verified": True,
+                                }
+                            ],
+                        }
+                    }
+                }
+            },
+        },
+    )
     def api_history(
         after: str = date_query("Start of the window (exclusive),", "1943-02-02"),
-        months: int = Query(24, ge=1, le=MAX_HISTORY_MONTHS, description="Window length in months.",
-                            examples=[24]),
-        states: str | None = Query(None, description="Comma-separated ccodes or names to keep.",
-                                   examples=["360,Hungary"]),
+        months: int = Query(24, ge=1, le=MAX_HISTORY_MONTHS, description="Window length in months.", examples=[24]),
+        states: str | None = Query(
+            None, description="Comma-separated ccodes or names to keep.", examples=["360,Hungary"]
+        ),
     ) -> Response:
         from realign.system.history import history
 

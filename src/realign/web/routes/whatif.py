@@ -32,25 +32,30 @@ from realign.web.common import (
     split_list,
 )
 
-UNKNOWN_EVENT = {404: {"description": "Unknown event.", "content": {"application/json": {"example": {
-    "detail": "Unknown event 'battle-of-narnia'."}}}}}
+UNKNOWN_EVENT = {
+    404: {
+        "description": "Unknown event.",
+        "content": {"application/json": {"example": {"detail": "Unknown event 'battle-of-narnia'."}}},
+    }
+}
 
 
 class ScenarioRequest(BaseModel):
     """A what-if run: the catalogue event, factual vs reversed outcome, bounded ensemble size."""
 
-    event: str = Field(..., description="Catalogue event slug or name (see GET /api/events).",
-                       examples=["stalingrad"])
-    runs: int = Field(200, ge=1, description=f"Ensemble runs (at most {MAX_RUNS} per request).",
-                      examples=[200])
-    seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the ensemble (same seed, same result).",
-                      examples=[0])
+    event: str = Field(..., description="Catalogue event slug or name (see GET /api/events).", examples=["stalingrad"])
+    runs: int = Field(200, ge=1, description=f"Ensemble runs (at most {MAX_RUNS} per request).", examples=[200])
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the ensemble (same seed, same result).", examples=[0])
     states: list[int | str] | None = Field(
-        None, max_length=MAX_SCENARIO_STATES,
+        None,
+        max_length=MAX_SCENARIO_STATES,
         description=f"ccodes or names to report (default: every state the model reports; "
-                    f"at most {MAX_SCENARIO_STATES}).", examples=[[360, 310, 375, 640]])
-    months: list[str] | None = Field(None, max_length=240, description="Months YYYY-MM to report "
-                                     "(default: all).", examples=[["1943-06", "1944-10"]])
+        f"at most {MAX_SCENARIO_STATES}).",
+        examples=[[360, 310, 375, 640]],
+    )
+    months: list[str] | None = Field(
+        None, max_length=240, description="Months YYYY-MM to report (default: all).", examples=[["1943-06", "1944-10"]]
+    )
 
 
 def _event(event: str):
@@ -68,8 +73,14 @@ def _landscape(d, codes: list[int], k: int, seed: int) -> dict:
 
     sizes, propensity, ids = landscape_inputs_for_date(d.isoformat(), codes)
     model = Landscape(k=k, solver="auto", seed=seed).fit(sizes, propensity, ids=ids)
-    return {"date": d.isoformat(), "states": [int(i) for i in ids], "k": k, "seed": seed,
-            "exact": getattr(model, "exact_", None), "minima": list(model.minima_)}
+    return {
+        "date": d.isoformat(),
+        "states": [int(i) for i in ids],
+        "k": k,
+        "seed": seed,
+        "exact": getattr(model, "exact_", None),
+        "minima": list(model.minima_),
+    }
 
 
 def _plain_result(obj) -> dict:
@@ -84,11 +95,30 @@ def _plain_result(obj) -> dict:
 def _api_events(router: APIRouter) -> None:
     """``GET /api/events``."""
 
-    @router.get("/api/events", tags=["what-if"], summary="Catalogue of battles that can be flipped",
-                description="Every catalogue event (slug, name, dates, sides, outcome, sources).",
-                responses={200: {"content": {"application/json": {"example": {"events": [
-                    {"slug": "stalingrad", "name": "Battle of Stalingrad", "start": "1942-08-23",
-                     "end": "1943-02-02"}]}}}}})
+    @router.get(
+        "/api/events",
+        tags=["what-if"],
+        summary="Catalogue of battles that can be flipped",
+        description="Every catalogue event (slug, name, dates, sides, outcome, sources).",
+        responses={
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "events": [
+                                {
+                                    "slug": "stalingrad",
+                                    "name": "Battle of Stalingrad",
+                                    "start": "1942-08-23",
+                                    "end": "1943-02-02",
+                                }
+                            ]
+                        }
+                    }
+                }
+            }
+        },
+    )
     def api_events() -> Response:
         from realign.events.catalogue import list_events, load_event
 
@@ -104,18 +134,38 @@ def _api_events(router: APIRouter) -> None:
 def _api_landscape(router: APIRouter, heavy: Heavy) -> None:
     """``GET /api/landscape``."""
 
-    @router.get("/api/landscape", tags=["models"], summary="Energy landscape minima for a day and a state set",
-                description=f"Exact (or heuristic) minima of the alignment energy landscape (Axelrod & Bennett "
-                            f"1993) for the chosen states on a day. At most {MAX_EXACT_STATES} states per "
-                            "request (an exact solve is exponential); default: the 12 states with the largest "
-                            "CINC that day.",
-                responses={**ERROR_RESPONSES, **BUSY, 200: {"content": {"application/json": {"example": {
-                    "date": "1942-11-19", "states": [2, 200, 255], "exact": True,
-                    "minima": [{"energy": -1.2, "coalitions": [[2, 200], [255]], "basin": 0.6}]}}}}})
+    @router.get(
+        "/api/landscape",
+        tags=["models"],
+        summary="Energy landscape minima for a day and a state set",
+        description=f"Exact (or heuristic) minima of the alignment energy landscape (Axelrod & Bennett "
+        f"1993) for the chosen states on a day. At most {MAX_EXACT_STATES} states per "
+        "request (an exact solve is exponential); default: the 12 states with the largest "
+        "CINC that day.",
+        responses={
+            **ERROR_RESPONSES,
+            **BUSY,
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "date": "1942-11-19",
+                            "states": [2, 200, 255],
+                            "exact": True,
+                            "minima": [{"energy": -1.2, "coalitions": [[2, 200], [255]], "basin": 0.6}],
+                        }
+                    }
+                }
+            },
+        },
+    )
     async def api_landscape(
         date: str = date_query("Day,", "1942-11-19"),
-        states: str | None = Query(None, description=f"Comma-separated ccodes or names (at most "
-                                   f"{MAX_EXACT_STATES}).", examples=["2,200,255,325,365,740"]),
+        states: str | None = Query(
+            None,
+            description=f"Comma-separated ccodes or names (at most {MAX_EXACT_STATES}).",
+            examples=["2,200,255,325,365,740"],
+        ),
         k: int = Query(2, ge=2, le=4, description="Number of coalitions.", examples=[2]),
         seed: int = Query(0, ge=0, le=2**32 - 1, description="Seed of the solver.", examples=[0]),
     ) -> Response:
@@ -125,8 +175,10 @@ def _api_landscape(router: APIRouter, heavy: Heavy) -> None:
         d = parse_day(date)
         items = split_list(states)
         if items is not None and len(items) > MAX_EXACT_STATES:
-            raise InvalidParameterError(f"Too many states for an exact solve within the request budget: "
-                                        f"{len(items)} given, at most {MAX_EXACT_STATES}.")
+            raise InvalidParameterError(
+                f"Too many states for an exact solve within the request budget: "
+                f"{len(items)} given, at most {MAX_EXACT_STATES}."
+            )
         codes = resolve_states(items, d, members_only=True) if items is not None else landscape_defaults(d)
         if len(codes) < 2:
             raise InvalidParameterError("A landscape needs at least 2 states.")
@@ -136,18 +188,35 @@ def _api_landscape(router: APIRouter, heavy: Heavy) -> None:
 def _api_consequences(router: APIRouter, cached_consequences: Callable[[str, int, int], Awaitable[dict]]) -> None:
     """``GET /api/consequences/{event}``."""
 
-    @router.get("/api/consequences/{event}", tags=["what-if"], summary="Consequences of a catalogue event",
-                description=f"Factual vs counterfactual (reversed outcome) ensembles: P(side) per state and "
-                            f"month, the historical record, metrics and manifest. At most {MAX_RUNS} runs per "
-                            "request; results are cached per (event, runs, seed).",
-                responses={**ERROR_RESPONSES, **BUSY, **UNKNOWN_EVENT,
-                           200: {"content": {"application/json": {"example": {
-                               "event": "stalingrad", "historical": {"changes": []},
-                               "factual": {"p_side": {"360": {"1944-10": {"allies": 0.7, "axis": 0.2,
-                                                                          "neutral": 0.1}}}},
-                               "counterfactual": {"p_side": {"360": {"1944-10": {"allies": 0.1, "axis": 0.85,
-                                                                                 "neutral": 0.05}}}},
-                               "metrics": {}, "manifest": {}}}}}})
+    @router.get(
+        "/api/consequences/{event}",
+        tags=["what-if"],
+        summary="Consequences of a catalogue event",
+        description=f"Factual vs counterfactual (reversed outcome) ensembles: P(side) per state and "
+        f"month, the historical record, metrics and manifest. At most {MAX_RUNS} runs per "
+        "request; results are cached per (event, runs, seed).",
+        responses={
+            **ERROR_RESPONSES,
+            **BUSY,
+            **UNKNOWN_EVENT,
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "event": "stalingrad",
+                            "historical": {"changes": []},
+                            "factual": {"p_side": {"360": {"1944-10": {"allies": 0.7, "axis": 0.2, "neutral": 0.1}}}},
+                            "counterfactual": {
+                                "p_side": {"360": {"1944-10": {"allies": 0.1, "axis": 0.85, "neutral": 0.05}}}
+                            },
+                            "metrics": {},
+                            "manifest": {},
+                        }
+                    }
+                }
+            },
+        },
+    )
     async def api_consequences(
         event: str = PathParam(..., description="Catalogue event slug or name.", examples=["stalingrad"]),
         runs: int = Query(200, ge=1, description=f"Ensemble runs (at most {MAX_RUNS}).", examples=[200]),
@@ -160,26 +229,55 @@ def _api_consequences(router: APIRouter, cached_consequences: Callable[[str, int
 def _api_scenario(router: APIRouter, cached_consequences: Callable[[str, int, int], Awaitable[dict]]) -> None:
     """``POST /api/scenario``."""
 
-    @router.post("/api/scenario", tags=["what-if"], summary="What-if: flip a battle, P(side) vs history",
-                 description=f"Runs (or reuses) the factual and reversed-outcome ensembles of a catalogue event "
-                             f"and returns, per state and month, P(allies/axis/neutral) in both and the side the "
-                             f"state actually held (COW war participation, mid-month). Bounded: at most "
-                             f"{MAX_RUNS} runs and {MAX_SCENARIO_STATES} states per request.",
-                 responses={**ERROR_RESPONSES, **BUSY, **UNKNOWN_EVENT, **BODY_RESPONSES,
-                            200: {"content": {"application/json": {"example": {
-                                "event": "stalingrad", "runs": 200, "seed": 0, "months": ["1944-10"],
-                                "states": [{"ccode": 360, "name": "Romania", "months": {"1944-10": {
-                                    "factual": {"allies": 0.7, "axis": 0.2, "neutral": 0.1},
-                                    "counterfactual": {"allies": 0.1, "axis": 0.85, "neutral": 0.05},
-                                    "history": "allies"}}}]}}}}})
+    @router.post(
+        "/api/scenario",
+        tags=["what-if"],
+        summary="What-if: flip a battle, P(side) vs history",
+        description=f"Runs (or reuses) the factual and reversed-outcome ensembles of a catalogue event "
+        f"and returns, per state and month, P(allies/axis/neutral) in both and the side the "
+        f"state actually held (COW war participation, mid-month). Bounded: at most "
+        f"{MAX_RUNS} runs and {MAX_SCENARIO_STATES} states per request.",
+        responses={
+            **ERROR_RESPONSES,
+            **BUSY,
+            **UNKNOWN_EVENT,
+            **BODY_RESPONSES,
+            200: {
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "event": "stalingrad",
+                            "runs": 200,
+                            "seed": 0,
+                            "months": ["1944-10"],
+                            "states": [
+                                {
+                                    "ccode": 360,
+                                    "name": "Romania",
+                                    "months": {
+                                        "1944-10": {
+                                            "factual": {"allies": 0.7, "axis": 0.2, "neutral": 0.1},
+                                            "counterfactual": {"allies": 0.1, "axis": 0.85, "neutral": 0.05},
+                                            "history": "allies",
+                                        }
+                                    },
+                                }
+                            ],
+                        }
+                    }
+                }
+            },
+        },
+    )
     async def api_scenario(req: ScenarioRequest) -> Response:
         from realign.simulation.whatif import scenario_table
 
         _check_runs(req.runs)
         ev = _event(req.event)
         res = await cached_consequences(ev.slug, req.runs, req.seed)
-        table = scenario_table(res, event=ev.slug, runs=req.runs, seed=req.seed, states=req.states,
-                               months=req.months, ref_date=ev.start)
+        table = scenario_table(
+            res, event=ev.slug, runs=req.runs, seed=req.seed, states=req.states, months=req.months, ref_date=ev.start
+        )
         return json_response(table.to_dict())
 
 
@@ -208,5 +306,6 @@ def build(heavy: Heavy) -> APIRouter:
 
 def _check_runs(runs: int) -> None:
     if runs > MAX_RUNS:
-        raise InvalidParameterError(f"runs={runs} is over the per-request budget (at most {MAX_RUNS} runs "
-                                    "per request).")
+        raise InvalidParameterError(
+            f"runs={runs} is over the per-request budget (at most {MAX_RUNS} runs per request)."
+        )
