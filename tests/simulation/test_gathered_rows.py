@@ -100,5 +100,5 @@ def test_array_filters_keep_the_rows_pandas_keeps():
         for frame, window in ((spells, 0), (fronts, 0), (fronts, 45)):
             want = _active(frame, d, window).index.tolist()
             assert frame.index[_active_rows(_spans(frame), d, window)].tolist() == want
-    members = _members(dt.date(1943, 1, 15))
+    members = _members(dt.date(1943, 1, 15), info.state_spells())
     assert 255 in members and 2 in members and 290 not in members  # Germany and the US in; Poland occupied

@@ -69,7 +69,7 @@ def test_yearly_tables_only_years_that_had_ended():
 def test_no_query_returns_a_date_after_the_cutoff(d):
     info = InformationSet(d)
     ts = pd.Timestamp(d)
-    for frame in (info.state_spells(), info.mid_spells(), info.war_spells(), info.contiguity()):
+    for frame in (info.state_spells(), info.mid_spells(), info.war_spells(), info.contiguity(), info.majors()):
         assert (frame["start"] <= ts).all() and not (frame["end"] > ts).any()
     assert not (info.ww2_events()["date"] > ts).any()
     assert all(b.end <= d for b in info.battles_ended())
@@ -124,3 +124,43 @@ def test_credibility_path_moved_and_re_exported():
     gated = [(b, "historical") for b in InformationSet(days[0]).battles_ended(WWII)]
     assert np.array_equal(new.credibility_path(days[:1], gated), c[:1])
     assert not np.array_equal(c[0], c[1])
+
+
+def test_majors_and_contiguity_on_an_earlier_day():
+    info = InformationSet(AT)
+    assert set(info.majors(on=dt.date(1939, 9, 1))["ccode"]) == {2, 200, 220, 255, 325, 365, 740}
+    assert 220 not in set(info.majors()["ccode"])  # France lost major status on 1940-06-22 (COW)
+    land = info.contiguity(on=dt.date(1939, 6, 1))
+    assert not ((land["ccode1"] == 255) & (land["ccode2"] == 365)).any()
+    with pytest.raises(InvalidParameterError, match="ends on 1943-02-02"):
+        info.majors(on=dt.date(1943, 2, 3))
+    info.check()
+
+
+def test_war_panel_reads_every_dated_input_through_the_gate():
+    from realign.models import hazard
+    from realign.models.hazard import war_panel
+
+    cutoff = dt.date(1943, 2, 2)
+    info = InformationSet(cutoff)
+    with audit() as sets:
+        p = war_panel(WWII, info)
+    assert len(p) and p["date"].max() < pd.Timestamp(cutoff)
+    info.check()
+    tables = {t for t, _ in info.reads}
+    assert {
+        "war_participants",
+        "states",
+        "contiguity",
+        "majors",
+        "nmc",
+        "fronts",
+        "ww2_events",
+        "territorial_change",
+    } <= tables
+    assert all(latest is None or latest <= cutoff.isoformat() for _, latest in info.reads)
+    for s in sets:
+        s.check()
+    # the module's one raw read is the list of which other wars had ended (training_rows), commented there
+    src = open(hazard.__file__).read()
+    assert src.count("load_shared(") == 1

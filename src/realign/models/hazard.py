@@ -98,10 +98,10 @@ EXIT_STRATA: bool = False
 # ----------------------------------------------------------------------------- record helpers
 
 
-def _cores(war: int, spells: pd.DataFrame, start: dt.date) -> set[int]:
+def _cores(war: int, spells: pd.DataFrame, start: dt.date, info: InformationSet) -> set[int]:
     if war in CORES:
         return set(CORES[war])
-    nmc = load_shared("nmc")
+    nmc = info.nmc()
     cinc = nmc[nmc["year"] == known_nmc_year(start)].set_index("ccode")["cinc"]
     out = set()
     for _, g in spells.groupby("side"):
@@ -110,25 +110,25 @@ def _cores(war: int, spells: pd.DataFrame, start: dt.date) -> set[int]:
     return out
 
 
-def _system_exits(at: dt.date) -> dict[int, dt.date]:
-    """{ccode: last day of its final COW system-membership spell}, for spells that ended on or before ``at``."""
-    s = load_shared("states")
-    last = s.groupby("ccode")["end"].max()
-    return {int(c): e.date() for c, e in last.items() if pd.notna(e) and e.date() <= at}
+def _system_exits(info: InformationSet) -> dict[int, dt.date]:
+    """{ccode: last day of its latest COW system-membership spell known on ``info.at``}, if that spell had ended."""
+    s = info.state_spells().sort_values("start")
+    last = s.groupby("ccode").tail(1).set_index("ccode")["end"]  # tail, not last(): an unknown end (NaT) counts
+    return {int(c): e.date() for c, e in last.items() if pd.notna(e)}
 
 
 #: (states frame, (start, end, ccode) arrays) of the last states table seen by :func:`_members`.
 _MEMBER_ARRAYS: list = [None, None]
 
 
-def _members(d: dt.date) -> set[int]:
-    """System members on ``d`` (COW state spells; numpy arrays of the table kept: called once per panel day)."""
-    s = load_shared("states")
-    if _MEMBER_ARRAYS[0] is not s:
-        _MEMBER_ARRAYS[:] = [s, (*_spans(s), s["ccode"].to_numpy().astype(int))]
+def _members(d: dt.date, states: pd.DataFrame) -> set[int]:
+    """System members on ``d`` among COW state spells ``states`` (``InformationSet.state_spells``: an unknown end,
+    NaT, means still a member); the frame's arrays are kept, as this runs once per panel day."""
+    if _MEMBER_ARRAYS[0] is not states:
+        _MEMBER_ARRAYS[:] = [states, (*_spans(states), states["ccode"].to_numpy().astype(int))]
     start, end, cc = _MEMBER_ARRAYS[1]
     ts = np.datetime64(d, "ms")
-    return set(cc[(start <= ts) & (end >= ts)].tolist())
+    return set(cc[(start <= ts) & ((end >= ts) | np.isnat(end))].tolist())
 
 
 def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = None) -> tuple[Static, list[int]]:
@@ -138,18 +138,16 @@ def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = Non
     spells = info.war_spells(war) if spells is None else spells
     start = spells["start"].min().date()
     part = set(spells["ccode"].astype(int))
-    c = load_shared("contiguity")
-    ts = pd.Timestamp(start)
-    live = c[(c["start"] <= ts) & (c["end"] >= ts) & (c["conttype"] <= 3)]
+    c = info.contiguity(on=start)
+    live = c[c["conttype"] <= 3]
     near = set(live[live["ccode1"].isin(part)]["ccode2"].astype(int)) | set(
         live[live["ccode2"].isin(part)]["ccode1"].astype(int)
     )
-    maj = load_shared("majors")
-    majors = set(maj[(maj["start"] <= ts) & (maj["end"] >= ts)]["ccode"].astype(int))
-    ccodes = sorted(part | ((near | majors) & _members(start)))
+    majors = set(info.majors(on=start)["ccode"].astype(int))
+    ccodes = sorted(part | ((near | majors) & _members(start, info.state_spells())))
     L = land_contiguity(start, ccodes)
     A = affinity_index(dyad_factors(start, ccodes))
-    cores = _cores(war, spells, start)
+    cores = _cores(war, spells, start, info)
     cov = info.front_coverage()
     fronts = np.isin(ccodes, cov[cov["war"] == war]["ccode"].astype(int).tolist())
     st = Static(
@@ -160,16 +158,16 @@ def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = Non
         np.ones(len(ccodes), dtype=bool),
         fronts,
         month_number(start),
-        _recent_war(ccodes, start),
-        _territory_lost(ccodes, start),
+        _recent_war(ccodes, start, info),
+        _territory_lost(ccodes, start, info),
         np.isin(ccodes, sorted(majors)),
     )
     return st, ccodes
 
 
-def _recent_war(ccodes: list[int], start: dt.date, half_life: float = 10.0) -> np.ndarray:
+def _recent_war(ccodes: list[int], start: dt.date, info: InformationSet, half_life: float = 10.0) -> np.ndarray:
     """Per state: its inter-state wars that ended before ``start``, each weighted 0.5 ** (years ago / half_life)."""
-    w = load_shared("war_participants")
+    w = info.war_spells()
     w = w[w["end"].notna() & (w["end"] < pd.Timestamp(start))]
     last = w.groupby(["war", "ccode"])["end"].max().reset_index()
     years = (pd.Timestamp(start) - last["end"]).dt.days / 365.25
@@ -178,9 +176,9 @@ def _recent_war(ccodes: list[int], start: dt.date, half_life: float = 10.0) -> n
     return np.array([float(tot.get(c, 0.0)) for c in ccodes])
 
 
-def _territory_lost(ccodes: list[int], start: dt.date, half_life: float = 25.0) -> np.ndarray:
+def _territory_lost(ccodes: list[int], start: dt.date, info: InformationSet, half_life: float = 25.0) -> np.ndarray:
     """(n, n): territory i lost to j (COW Territorial Change) before ``start``'s year, decayed by age."""
-    tc = load_shared("territorial_change")
+    tc = info.territorial_change()
     tc = tc[(tc["year"] < start.year) & tc["gainer"].isin(ccodes) & tc["loser"].isin(ccodes)]
     pos = {c: i for i, c in enumerate(ccodes)}
     out = np.zeros((len(ccodes), len(ccodes)))
@@ -293,7 +291,7 @@ def _war_record(
 ) -> _WarRecord:
     """What the non-choice rules look up about one war, read through the information gate where dated."""
     fronts = info.fronts(war)
-    attacked = load_shared("ww2_events")
+    attacked = info.ww2_events()
     return _WarRecord(
         spells,
         fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))],
@@ -303,7 +301,7 @@ def _war_record(
         real_end,
         {int(r.ccode): r.end.date() for r in spells.itertuples() if int(r.ccode) in cores and pd.notna(r.end)},
         {int(r.ccode): int(r.side) for r in spells.itertuples() if int(r.ccode) in cores},
-        _system_exits(info.at),
+        _system_exits(info),
     )
 
 
@@ -401,7 +399,7 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
         return pd.DataFrame()
     rec = _war_record(war, info, spells, set(np.array(ccodes)[st.core].tolist()), start, real_end)
     effects = event_credibility(info.events(war))
-    observe = _observer(ccodes, spells, rec.contact_rows, info.nmc(), rec.capitals)
+    observe = _observer(ccodes, spells, rec.contact_rows, info.nmc(), info.state_spells(), rec.capitals)
     obs = [observe(d) for d in days]
     ms = initial_state(obs[0], month_number(days[0]), month_number(start))
     rows = []
@@ -435,9 +433,12 @@ def _observer(
     spells: pd.DataFrame,
     contact_rows: pd.DataFrame,
     nmc: pd.DataFrame,
+    states: pd.DataFrame,
     capitals: pd.DataFrame | None = None,
 ):
-    """A function day -> (sides, contact, system membership, known CINC, capital held by the enemy), for ``ccodes``."""
+    """A function day -> (sides, contact, system membership, known CINC, capital held by the enemy), for ``ccodes``.
+
+    ``states``: COW system-membership spells as known (``InformationSet.state_spells``)."""
     pos = {c: i for i, c in enumerate(ccodes)}
     n = len(ccodes)
     # the frames' columns as arrays and lists once (observe runs for every month of every war: issue 14)
@@ -464,7 +465,7 @@ def _observer(
         for j in _active_rows(ct, d, CONTACT_WINDOW_DAYS):
             if ct_cc[j] in pos:
                 contact[pos[ct_cc[j]]] = True
-        mem = np.isin(ccodes, sorted(_members(d)))
+        mem = np.isin(ccodes, sorted(_members(d, states)))
         w = known_weights(known_nmc_year(d))
         capital = np.zeros(n, dtype=bool)
         if capitals is not None:
@@ -537,6 +538,8 @@ def training_rows(
 
     wars = wars or multistate_wars()
     frames = []
+    # which wars were over on ``at``: the full record's ends are compared with ``at`` only (a war still going on
+    # then is built through the gate at ``at``, below); leave_out uses the other wars in full by design
     ended = load_shared("war_participants").groupby("war")["end"].max()
     for w in wars:
         if w == target_war:

@@ -238,7 +238,9 @@ def _start_state(war: int, info: InformationSet, ccodes: list[int], st) -> tuple
     spells = info.war_spells(war)
     fronts = info.fronts(war)
     contact_rows = fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))]
-    observe = _observer(ccodes, spells, contact_rows, info.nmc(), fronts[fronts["kind"] == "capital_taken"])
+    observe = _observer(
+        ccodes, spells, contact_rows, info.nmc(), info.state_spells(), fronts[fronts["kind"] == "capital_taken"]
+    )
     start = spells["start"].min().date()
     days = [d for d in observation_days(start, info.at)] + [info.at]
     obs = [observe(d) for d in days]
@@ -364,7 +366,9 @@ def _recorded_contacts(
     """(T, n) recorded enemy contact and capital held by the enemy on each forecast day (the hindsight arm)."""
     fr = info.fronts(war)
     rows = fr[fr["kind"].isin(("enemy_ground_forces", "landing"))]
-    obs = _observer(ccodes, info.war_spells(war), rows, info.nmc(), fr[fr["kind"] == "capital_taken"])
+    obs = _observer(
+        ccodes, info.war_spells(war), rows, info.nmc(), info.state_spells(), fr[fr["kind"] == "capital_taken"]
+    )
     rec = [obs(d) for d in days]
     return np.array([x[1] for x in rec]), np.array([x[4] for x in rec])
 

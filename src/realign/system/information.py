@@ -154,13 +154,30 @@ class InformationSet:
         """COW system-membership spells that had started by ``at`` (later ends NaT)."""
         return self._spells("states", load_shared("states"))
 
-    def contiguity(self) -> pd.DataFrame:
-        """COW contiguity 3.2 rows in force on ``at`` (their later end is unknown: NaT)."""
+    def contiguity(self, on: dt.date | None = None) -> pd.DataFrame:
+        """COW contiguity 3.2 rows in force on ``on`` (default ``at``; at most ``at``); later ends unknown (NaT)."""
+        day = self._day(on)
         c = load_shared("contiguity")
-        c = c[(c["start"] <= self._ts) & (c["end"] >= self._ts)].copy()
+        c = c[(c["start"] <= day) & (c["end"] >= day)].copy()
         c.loc[c["end"] > self._ts, "end"] = pd.NaT
         self._log("contiguity", pd.concat([c["start"], c["end"]]))
         return c
+
+    def majors(self, on: dt.date | None = None) -> pd.DataFrame:
+        """COW major powers on ``on`` (default ``at``; at most ``at``): their status spells, later ends NaT."""
+        day = self._day(on)
+        m = load_shared("majors")
+        m = m[(m["start"] <= day) & (m["end"] >= day)].copy()
+        m.loc[m["end"] > self._ts, "end"] = pd.NaT
+        self._log("majors", pd.concat([m["start"], m["end"]]))
+        return m
+
+    def _day(self, on: dt.date | None) -> pd.Timestamp:
+        if on is None:
+            return self._ts
+        if on > self.at:
+            raise InvalidParameterError(f"Cannot query {on}: the information set ends on {self.at}.")
+        return pd.Timestamp(on)
 
     def ww2_events(self) -> pd.DataFrame:
         """WWII events table rows dated on or before ``at``."""
