@@ -74,7 +74,20 @@ def _hostile_pairs(year: int) -> dict[tuple[int, int], str]:
 
 
 def signed_edges(year: int, *, anglo_russian: bool = False) -> list[dict[str, Any]]:
-    """Signed edges ``{a, b, sign, source}`` among the great powers for ``year`` (rule in the docstring)."""
+    """Signed edges ``{a, b, sign, source}`` among the great powers for ``year`` (rule in the docstring).
+
+    Parameters
+    ----------
+    year : int
+        Calendar year; data dated up to 31 December of it is read.
+    anglo_russian : bool
+        Add the hand-coded Anglo-Russian Convention (UK-Russia, +1) from 1907 on.
+
+    Returns
+    -------
+    list of dict
+        One edge per signed pair of :data:`POWERS`: ``a``, ``b`` (ccodes), ``sign`` (+1/-1) and ``source``.
+    """
     al = _snap.System.at(f"{year}-12-31").alliances
     pos: dict[tuple[int, int], str] = {}
     if al is not None:
@@ -225,5 +238,16 @@ def _run(n_seeds: int) -> dict[str, Any]:
 
 
 def run(n_seeds: int = 20) -> dict[str, Any]:
-    """Run the 1872-1907 case (cached per number of seeds); a JSON-ready dict."""
+    """Run the 1872-1907 case (cached per number of seeds); a JSON-ready dict.
+
+    Parameters
+    ----------
+    n_seeds : int
+        Seeds ``0..n_seeds-1`` of the balance dynamics.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``n``, ``correct``, ``confusion``, ``per_state``, ``networks``, ``dynamics``, ...
+    """
     return _run(int(n_seeds))

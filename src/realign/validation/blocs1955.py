@@ -34,7 +34,18 @@ SIDE_NAMES = {1: "NATO", 2: "Warsaw Pact", 0: "neutral"}
 
 
 def pact_members(until: str = "1955-12-31") -> dict[str, dict[int, str]]:
-    """{"NATO": {ccode: date}, "Warsaw Pact": {...}} from the WWII events table (``pact_joined`` rows)."""
+    """{"NATO": {ccode: date}, "Warsaw Pact": {...}} from the WWII events table (``pact_joined`` rows).
+
+    Parameters
+    ----------
+    until : str
+        Last day (``YYYY-MM-DD``) of the accessions read.
+
+    Returns
+    -------
+    dict of str to dict of int to str
+        Pact -> COW state code (ccode) -> ISO date of its first accession.
+    """
     ev = InformationSet(until).ww2_events()  # dated on or before `until`
     ev = ev[(ev["kind"] == "pact_joined") & ev["ccode"].notna()]
     out: dict[str, dict[int, str]] = {"NATO": {}, "Warsaw Pact": {}}
@@ -50,7 +61,18 @@ def pact_members(until: str = "1955-12-31") -> dict[str, dict[int, str]]:
 
 
 def atop_blocs(year: int = 1955) -> dict[int, int]:
-    """ccode -> 1 (ATOP defence tie with the USA), 2 (with the USSR), 3 (both); the USA/USSR themselves."""
+    """ccode -> 1 (ATOP defence tie with the USA), 2 (with the USSR), 3 (both); the USA/USSR themselves.
+
+    Parameters
+    ----------
+    year : int
+        The ATOP 5.1 year read.
+
+    Returns
+    -------
+    dict of int to int
+        COW state code (ccode) -> bloc code 1, 2 or 3 (the USA is 1, the USSR 2).
+    """
     a = InformationSet(dt.date(year, 12, 31)).atop(year)
     a = a[a["atop_defense"] > 0]
     out: dict[int, int] = {2: 1, 365: 2}
@@ -61,6 +83,18 @@ def atop_blocs(year: int = 1955) -> dict[int, int]:
 
 
 def states_for(date: dt.date = DATE) -> list[int]:
+    """The case's states on ``date``: European members (ccode 200-399) plus the USA, Canada and Turkey.
+
+    Parameters
+    ----------
+    date : datetime.date
+        The prediction date (default :data:`DATE`).
+
+    Returns
+    -------
+    list of int
+        COW state codes (ccode), sorted.
+    """
     st = members_on(date)
     return sorted(int(c) for c in st["ccode"] if 200 <= int(c) < 400 or int(c) in (2, 20, 640))
 
@@ -141,5 +175,17 @@ def _run(seed: int) -> dict[str, Any]:
 
 
 def run(seed: int = 0) -> dict[str, Any]:
-    """Run the 1955 blocs case (cached per seed); a JSON-ready dict."""
+    """Run the 1955 blocs case (cached per seed); a JSON-ready dict.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the landscape solver.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``n``, ``per_state``, ``subcases`` (alliance factors dropped), ``pact_members``,
+        ``atop_1955_agreement``, ``notes``, ...
+    """
     return _run(int(seed))

@@ -45,12 +45,39 @@ SIDE_LABELS = {0: "neutral", 1: "side 1", 2: "side 2"}
 
 
 def members_on(date: str | dt.date) -> Any:
-    """System members on ``date`` (the ``states`` frame of ``System.at``)."""
+    """System members on ``date`` (the ``states`` frame of ``System.at``).
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The day (``YYYY-MM-DD`` text is parsed strictly).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per COW system member that day (``ccode``, ``name``, ...).
+
+    Raises
+    ------
+    InvalidDateError
+        A malformed or missing date.
+    """
     return _snap.System.at(parse_date(date)).states
 
 
 def state_names(date: str | dt.date) -> dict[int, str]:
-    """ccode -> COW state name on ``date``."""
+    """ccode -> COW state name on ``date``.
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The day (``YYYY-MM-DD`` text is parsed strictly).
+
+    Returns
+    -------
+    dict of int to str
+        COW state code (ccode) -> COW state name, for the system members that day.
+    """
     st = members_on(date)
     return dict(zip(st["ccode"].astype(int), st["name"].astype(str), strict=True))
 
@@ -60,6 +87,25 @@ def sizes_before(date: str | dt.date, ids: Sequence[int]) -> tuple[np.ndarray, i
 
     A state without a CINC that year gets the smallest positive CINC among the others (it is in
     the system but unmeasured); sizes are normalised to sum to 1.
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The prediction date; the CINC of the previous calendar year is read.
+    ids : Sequence[int]
+        COW state codes (ccode) of the landscape.
+
+    Returns
+    -------
+    sizes : np.ndarray
+        CINC shares of ``ids`` (in that order), summing to 1.
+    year : int
+        The NMC year read (``date.year - 1``).
+
+    Raises
+    ------
+    InvalidParameterError
+        No state of ``ids`` has a CINC that year.
     """
     d = parse_date(date)
     year = d.year - 1
@@ -77,7 +123,31 @@ def propensity_on(
     date: str | dt.date, ids: Sequence[int], *, fit_before: str | dt.date | None = None, drop: Sequence[str] = ()
 ) -> tuple[np.ndarray, _prop.PropensityModel]:
     """Propensity matrix on ``date`` from weights fitted on wars that started before ``fit_before``
-    (default: ``date``). ``drop`` zeroes the weights of the named factors (ablations)."""
+    (default: ``date``). ``drop`` zeroes the weights of the named factors (ablations).
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The prediction date (factors are read as known that day).
+    ids : Sequence[int]
+        COW state codes (ccode), in matrix order.
+    fit_before : str | datetime.date | None
+        Fit the weights on wars that started before this day; None means ``date``.
+    drop : Sequence[str]
+        Names of propensity factors whose weights are set to 0.
+
+    Returns
+    -------
+    p : np.ndarray
+        The ``len(ids) x len(ids)`` propensity matrix.
+    model : PropensityModel
+        The fitted model (its weights before ``drop``).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``fit_before`` is after ``date`` or ``drop`` names an unknown factor.
+    """
     d = parse_date(date)
     fb = parse_date(fit_before) if fit_before is not None else d
     if fb > d:
@@ -99,7 +169,35 @@ def predict_landscape(
     seed: int = 0,
     drop: Sequence[str] = (),
 ) -> tuple[Landscape, dict[str, Any], np.ndarray]:
-    """Two-coalition landscape on ``date`` for ``ids``: (fitted Landscape, data_used, sizes)."""
+    """Two-coalition landscape on ``date`` for ``ids``: (fitted Landscape, data_used, sizes).
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The prediction date.
+    ids : Sequence[int]
+        COW state codes (ccode) of the states to split.
+    fit_before : str | datetime.date | None
+        Fit the propensity weights on wars that started before this day (None: ``date``).
+    seed : int
+        Seed of the landscape solver.
+    drop : Sequence[str]
+        Propensity factors to zero (ablations).
+
+    Returns
+    -------
+    land : Landscape
+        The fitted two-coalition landscape.
+    data_used : dict
+        What was read and its latest date (:func:`data_used_landscape`).
+    sizes : np.ndarray
+        The CINC shares used (previous year, normalised).
+
+    Raises
+    ------
+    InvalidParameterError
+        As :func:`sizes_before` and :func:`propensity_on`.
+    """
     d = parse_date(date)
     ids = [int(c) for c in ids]
     sizes, cinc_year = sizes_before(d, ids)
@@ -112,7 +210,27 @@ def predict_landscape(
 def data_used_landscape(
     d: dt.date, model: _prop.PropensityModel, cinc_year: int, ids: Sequence[int], drop: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """The ``data_used`` block of a landscape prediction (what was read, and its latest date)."""
+    """The ``data_used`` block of a landscape prediction (what was read, and its latest date).
+
+    Parameters
+    ----------
+    d : datetime.date
+        The prediction date.
+    model : PropensityModel
+        The fitted propensity model (its wars, pairs and cut-off are reported).
+    cinc_year : int
+        The NMC year whose CINC gave the sizes.
+    ids : Sequence[int]
+        COW state codes (ccode) of the landscape.
+    drop : Sequence[str]
+        Propensity factors that were zeroed.
+
+    Returns
+    -------
+    dict
+        Text per input (``states``, ``sizes``, ``propensity_weights``, ...) plus ``prediction_date``,
+        ``factors_dropped`` and ``latest_information``.
+    """
     return {
         "prediction_date": d.isoformat(),
         "states": f"COW state system members on {d} ({len(ids)} states)",
@@ -140,6 +258,21 @@ def match_and_score(
     belligerent/member of either bloc). Accuracy is over ids whose actual side is one of ``sides``;
     ids with side 0 are listed but not scored. Because the labels are chosen to agree best, a
     two-coalition accuracy is never below 0.5 — the baseline to beat.
+
+    Parameters
+    ----------
+    coalitions : Sequence[Sequence[Hashable]]
+        The predicted coalitions' members (a third or later coalition is predicted side 0).
+    actual : Mapping[Hashable, int]
+        id -> actual side (missing ids count as 0).
+    sides : tuple of (int, int)
+        The two side codes to score.
+
+    Returns
+    -------
+    dict
+        ``accuracy`` (share in [0, 1], NaN if nothing scored), ``n``, ``correct``, ``predicted``
+        (id -> side), ``coalition_side`` (coalition index -> side) and ``confusion`` (:func:`confusion_rows`).
     """
     label = {}
     for ci, members in enumerate(coalitions):
@@ -167,7 +300,22 @@ def match_and_score(
 def confusion_rows(
     pred: Mapping[Hashable, int], actual: Mapping[Hashable, int], sides: tuple[int, int] = (1, 2)
 ) -> list[dict[str, Any]]:
-    """Confusion table rows: one per actual class (sides then 0), counts per predicted side."""
+    """Confusion table rows: one per actual class (sides then 0), counts per predicted side.
+
+    Parameters
+    ----------
+    pred : Mapping[Hashable, int]
+        id -> predicted side.
+    actual : Mapping[Hashable, int]
+        id -> actual side (missing ids count as 0).
+    sides : tuple of (int, int)
+        The two side codes.
+
+    Returns
+    -------
+    list of dict
+        ``{"actual": a, "predicted_<s>": count, ...}`` per actual class; the 0 row only when it has ids.
+    """
     rows = []
     for a in (*sides, 0):
         ids = [x for x in pred if actual.get(x, 0) == a]

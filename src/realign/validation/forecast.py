@@ -54,7 +54,25 @@ def _record(war: int) -> pd.DataFrame:
 def rolling_origin(
     war: int, *, horizon: int = 3, runs: int = 200, seed: int = 0, origins: list[dt.date] | None = None, progress=None
 ) -> pd.DataFrame:
-    """One row per (origin, state): forecast P(change within ``horizon`` months), truth, and flags."""
+    """One row per (origin, state): forecast P(change within ``horizon`` months), truth, and flags.
+
+    Parameters
+    ----------
+    war : int
+        COW war number, a key of :data:`WARS` (106 WWI, 139 WWII).
+    horizon, runs, seed : int
+        Window in months after each origin; simulated runs per forecast; seed of each forecast.
+    origins : list of datetime.date or None
+        Origins to forecast from (default: every monthly observation day with a month after it).
+    progress : callable or None
+        Called as ``progress(done, total)`` after each origin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``war, origin, ccode, name, side, p`` (probability of a change), ``y`` (0/1 truth),
+        ``scored`` and ``excluded_reason`` (the non-choice change that excludes the cell).
+    """
     name, first, last, region = WARS[war]
     days = observation_days(first, last)
     # every month of the war with at least one observation day after it (windows at the end are shorter)
@@ -187,6 +205,25 @@ def evaluate(
 
     The wars are evaluated in ``processes`` worker processes (1: in this process); results do not
     depend on it (each origin's forecast has its own seed).
+
+    Parameters
+    ----------
+    wars : tuple of int
+        COW war numbers to evaluate (keys of :data:`WARS`).
+    horizon : int
+        Forecast window in months.
+    runs : int
+        Simulated runs per forecast.
+    seed : int
+        Seed of the forecasts and the bootstrap.
+    processes : int
+        Worker processes (1: in this process).
+
+    Returns
+    -------
+    dict
+        ``title``, ``horizon_months``, ``runs``, ``seed``, ``notes`` and ``wars`` (war number as text ->
+        scores with intervals, ``excluded_cells`` and ``changes_table``).
     """
     out: dict = {
         "title": "Rolling-origin forecast of side changes, leave-the-war-out",

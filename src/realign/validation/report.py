@@ -121,6 +121,21 @@ def _clean(obj: Any) -> Any:
 def run(case: str) -> dict[str, Any]:
     """Run one validation case by name (see :data:`CASES`); a JSON-ready dict.
 
+    Parameters
+    ----------
+    case : str
+        A key of :data:`CASES` (e.g. ``"wwi"``, ``"wwii"``, ``"blocs1955"``).
+
+    Returns
+    -------
+    dict
+        The case's result, strict JSON (NaN/inf as None): ``accuracy``, ``n``, ``title``, ...
+
+    Raises
+    ------
+    InvalidParameterError
+        ``case`` is not a known case.
+
     Examples
     --------
     >>> r = run("wwi")
@@ -135,12 +150,34 @@ def run(case: str) -> dict[str, Any]:
 
 
 def run_all(include_slow: bool = False) -> dict[str, dict[str, Any]]:
-    """Every case, keyed by name (the slow ones in :data:`SLOW_CASES` only with ``include_slow``)."""
+    """Every case, keyed by name (the slow ones in :data:`SLOW_CASES` only with ``include_slow``).
+
+    Parameters
+    ----------
+    include_slow : bool
+        Also run the cases in :data:`SLOW_CASES`.
+
+    Returns
+    -------
+    dict of str to dict
+        Case name -> its :func:`run` result.
+    """
     return {name: run(name) for name in CASES if include_slow or name not in SLOW_CASES}
 
 
 def summary_rows(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per case and sub-case: accuracy, n, correct, date."""
+    """One row per case and sub-case: accuracy, n, correct, date.
+
+    Parameters
+    ----------
+    results : dict of str to dict
+        Case name -> result, as returned by :func:`run_all`.
+
+    Returns
+    -------
+    list of dict
+        ``case`` (``name`` or ``name:subcase``), ``title``, ``accuracy``, ``n`` and ``date`` per row.
+    """
     rows = []
     for name, r in results.items():
         rows.append(

@@ -41,7 +41,25 @@ def _check(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def auc(p: np.ndarray, y: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney; ties count half). NaN without both classes."""
+    """Area under the ROC curve (Mann-Whitney; ties count half). NaN without both classes.
+
+    Parameters
+    ----------
+    p : np.ndarray
+        1-D forecast probabilities in [0, 1].
+    y : np.ndarray
+        0/1 outcomes, same length as ``p``.
+
+    Returns
+    -------
+    float
+        The AUC in [0, 1]; NaN when ``y`` lacks events or non-events.
+
+    Raises
+    ------
+    InvalidParameterError
+        Shapes differ, ``p`` is outside [0, 1] or ``y`` is not 0/1.
+    """
     from scipy.stats import rankdata
 
     p, y = _check(p, y)
@@ -54,13 +72,49 @@ def auc(p: np.ndarray, y: np.ndarray) -> float:
 
 
 def brier(p: np.ndarray, y: np.ndarray) -> float:
-    """Mean squared error of the probabilities (0 is perfect). NaN for no cells."""
+    """Mean squared error of the probabilities (0 is perfect). NaN for no cells.
+
+    Parameters
+    ----------
+    p : np.ndarray
+        1-D forecast probabilities in [0, 1].
+    y : np.ndarray
+        0/1 outcomes, same length as ``p``.
+
+    Returns
+    -------
+    float
+        The Brier score in [0, 1].
+
+    Raises
+    ------
+    InvalidParameterError
+        Shapes differ, ``p`` is outside [0, 1] or ``y`` is not 0/1.
+    """
     p, y = _check(p, y)
     return float(np.mean((p - y) ** 2)) if len(p) else float("nan")
 
 
 def brier_skill(p: np.ndarray, y: np.ndarray) -> float:
-    """``1 - Brier / Brier(persistence)``: persistence forecasts no change (p = 0), so its Brier is the event share."""
+    """``1 - Brier / Brier(persistence)``: persistence forecasts no change (p = 0), so its Brier is the event share.
+
+    Parameters
+    ----------
+    p : np.ndarray
+        1-D forecast probabilities in [0, 1].
+    y : np.ndarray
+        0/1 outcomes, same length as ``p``.
+
+    Returns
+    -------
+    float
+        The skill (1 is perfect, 0 no better than persistence); NaN when ``y`` has no event.
+
+    Raises
+    ------
+    InvalidParameterError
+        Shapes differ, ``p`` is outside [0, 1] or ``y`` is not 0/1.
+    """
     p, y = _check(p, y)
     ref = float(np.mean(y)) if len(y) else float("nan")
     return 1 - brier(p, y) / ref if ref else float("nan")
@@ -70,6 +124,26 @@ def reliability_table(p: np.ndarray, y: np.ndarray, edges: tuple[float, ...] = R
     """Per probability bin: cells, events, mean forecast and observed frequency (bins are ``[lo, hi)``, last closed).
 
     A calibrated forecast has ``observed`` close to ``mean_p`` in every bin with enough cells.
+
+    Parameters
+    ----------
+    p : np.ndarray
+        1-D forecast probabilities in [0, 1].
+    y : np.ndarray
+        0/1 outcomes, same length as ``p``.
+    edges : tuple of float
+        Bin edges, strictly increasing from 0 to 1 (default :data:`RELIABILITY_EDGES`).
+
+    Returns
+    -------
+    list of dict
+        One dict per bin: ``lo``, ``hi``, ``cells``, ``events``, ``mean_p`` and ``observed``
+        (the last two None for an empty bin).
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad ``p``/``y`` (as in :func:`brier`) or edges that do not increase strictly from 0 to 1.
     """
     p, y = _check(p, y)
     e = np.asarray(edges, float)
@@ -100,6 +174,23 @@ def murphy_decomposition(p: np.ndarray, y: np.ndarray, edges: tuple[float, ...] 
     calibration error; resolution (higher is better) is how far the bins' observed frequencies move
     from the overall rate, i.e. how much the forecast sorts cells; uncertainty is ``rate (1 - rate)``.
     ``within_bin`` is what the binning leaves out (the exact Brier minus the three-term sum).
+
+    Parameters
+    ----------
+    p, y : np.ndarray
+        1-D forecast probabilities in [0, 1] and 0/1 outcomes of the same length.
+    edges : tuple of float
+        Reliability bin edges, as in :func:`reliability_table`.
+
+    Returns
+    -------
+    dict
+        ``brier``, ``reliability``, ``resolution``, ``uncertainty`` and ``within_bin`` (all NaN for no cells).
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad ``p``/``y`` or ``edges``.
     """
     p, y = _check(p, y)
     n = len(p)
@@ -143,6 +234,31 @@ def cluster_bootstrap_ci(
 
     Resamples whose statistic is undefined (NaN, e.g. an AUC without an event) are dropped; if
     fewer than half remain the interval is (NaN, NaN). Deterministic for a given ``seed``.
+
+    Parameters
+    ----------
+    p, y : np.ndarray
+        1-D forecast probabilities in [0, 1] and 0/1 outcomes of the same length.
+    clusters : np.ndarray
+        One cluster label per cell (e.g. the ccode); whole clusters are resampled.
+    statistic : Callable[[np.ndarray, np.ndarray], float]
+        Score of ``(p, y)``, e.g. :func:`auc` or :func:`brier`.
+    resamples : int
+        Bootstrap resamples (>= 1; default 1000).
+    seed : int
+        Seed of the random generator.
+    level : float
+        Coverage of the interval, in (0, 1) (default 0.95).
+
+    Returns
+    -------
+    tuple of (float, float)
+        The lower and upper percentile bounds; (NaN, NaN) when too few resamples are defined.
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad ``p``/``y``, ``clusters`` of another shape, ``level`` outside (0, 1) or ``resamples`` < 1.
     """
     p, y = _check(p, y)
     clusters = np.asarray(clusters)

@@ -28,7 +28,18 @@ SIDE_NAMES = {**_NAMES[WWI], 0: "neutral"}
 
 
 def actual_sides(ccodes: list[int]) -> dict[int, tuple[int, str]]:
-    """ccode -> (COW side of the first spell in war 106, or 0; source)."""
+    """ccode -> (COW side of the first spell in war 106, or 0; source).
+
+    Parameters
+    ----------
+    ccodes : list of int
+        COW state codes (ccode).
+
+    Returns
+    -------
+    dict of int to tuple of (int, str)
+        ccode -> (COW side 1/2, or 0 for not a participant; where it comes from).
+    """
     # the outcome being scored: every spell of the war, read in full on purpose (not a model input)
     w = load_shared("war_participants")
     w = w[w["war"] == WAR].sort_values(["start", "spell"])
@@ -44,7 +55,18 @@ def actual_sides(ccodes: list[int]) -> dict[int, tuple[int, str]]:
 
 
 def states_for(date: dt.date = DATE) -> list[int]:
-    """European members on ``date`` plus the USA, Japan and the Ottoman Empire."""
+    """European members on ``date`` plus the USA, Japan and the Ottoman Empire.
+
+    Parameters
+    ----------
+    date : datetime.date
+        The prediction date (default :data:`DATE`).
+
+    Returns
+    -------
+    list of int
+        COW state codes (ccode), sorted.
+    """
     st = members_on(date)
     return sorted(int(c) for c in st["ccode"] if 200 <= int(c) < 400 or int(c) in (2, 640, 740))
 
@@ -108,5 +130,16 @@ def _run(seed: int) -> dict[str, Any]:
 
 
 def run(seed: int = 0) -> dict[str, Any]:
-    """Run the WWI case (cached per seed); a JSON-ready dict."""
+    """Run the WWI case (cached per seed); a JSON-ready dict.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the landscape solver.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``n``, ``correct``, ``confusion``, ``per_state``, ``minima``, ...
+    """
     return _run(int(seed))

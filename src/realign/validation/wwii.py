@@ -109,7 +109,20 @@ def _events_side(ccodes: list[int]) -> dict[int, tuple[int, str]]:
 
 
 def actual_sides(ccodes: list[int], *, on_or_after: dt.date | None = None) -> dict[int, tuple[int, str]]:
-    """ccode -> (actual side 1/2/0, where it comes from) under the rule in the module docstring."""
+    """ccode -> (actual side 1/2/0, where it comes from) under the rule in the module docstring.
+
+    Parameters
+    ----------
+    ccodes : list of int
+        COW state codes (ccode).
+    on_or_after : datetime.date or None
+        Count only COW war 139 spells that end on or after this day (None: every spell).
+
+    Returns
+    -------
+    dict of int to tuple of (int, str)
+        ccode -> (side 1/2, or 0 for no belligerency; its source).
+    """
     ccodes = [int(c) for c in ccodes]
     # the outcome being scored: every spell of the war, read in full on purpose (not a model input)
     w = load_shared("war_participants")
@@ -130,7 +143,18 @@ def actual_sides(ccodes: list[int], *, on_or_after: dt.date | None = None) -> di
 
 
 def states_for(date: dt.date) -> list[int]:
-    """European members (ccode 200–399) on ``date`` plus USA, Japan and Turkey when members."""
+    """European members (ccode 200–399) on ``date`` plus USA, Japan and Turkey when members.
+
+    Parameters
+    ----------
+    date : datetime.date
+        The prediction date.
+
+    Returns
+    -------
+    list of int
+        COW state codes (ccode), sorted.
+    """
     st = members_on(date)
     codes = [int(c) for c in st["ccode"] if 200 <= int(c) < 400 or int(c) in (2, 640, 740)]
     return sorted(codes)
@@ -139,7 +163,28 @@ def states_for(date: dt.date) -> list[int]:
 def predict_case(
     date: dt.date, ids: list[int], *, fit_before: dt.date, actual_from: dt.date | None, seed: int = 0, title: str = ""
 ) -> dict[str, Any]:
-    """Landscape prediction on ``date`` for ``ids`` scored against WWII sides."""
+    """Landscape prediction on ``date`` for ``ids`` scored against WWII sides.
+
+    Parameters
+    ----------
+    date : datetime.date
+        The prediction date.
+    ids : list of int
+        COW state codes (ccode) to split.
+    fit_before : datetime.date
+        Fit the propensity weights on wars that started before this day.
+    actual_from : datetime.date or None
+        Score against war spells ending on or after this day (see :func:`actual_sides`).
+    seed : int
+        Seed of the landscape solver.
+    title : str
+        Title of the result.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``n``, ``correct``, ``confusion``, ``per_state``, ``data_used``, ``minima``, ...
+    """
     land, used, size_arr = predict_landscape(date, ids, fit_before=fit_before, seed=seed)
     actual = actual_sides(ids, on_or_after=actual_from)
     truth = {c: s for c, (s, _) in actual.items()}
@@ -259,5 +304,16 @@ def _run(seed: int) -> dict[str, Any]:
 
 
 def run(seed: int = 0) -> dict[str, Any]:
-    """Run the WWII case (cached per seed); a JSON-ready dict."""
+    """Run the WWII case (cached per seed); a JSON-ready dict.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the landscape solver.
+
+    Returns
+    -------
+    dict
+        The main prediction's scores plus ``subcases`` (``1941-06-21``, ``1936``) and ``notes``.
+    """
     return _run(int(seed))
