@@ -74,7 +74,26 @@ def _date(y: pd.Series, m: pd.Series, d: pd.Series, *, end: bool) -> pd.Series:
 
 
 def import_cow_alliance(directory: str | os.PathLike, *, target: Path | None = None) -> Path:
-    """Convert the user's COW alliance v4.1 member file to Parquet in the user data dir (atomic)."""
+    """Convert the user's COW alliance v4.1 member file to Parquet in the user data dir (atomic).
+
+    Parameters
+    ----------
+    directory : str | os.PathLike
+        Folder holding COW's alliance v4.1 CSV files (the member-level file is read).
+    target : pathlib.Path or None
+        Output folder; None means the user data dir.
+
+    Returns
+    -------
+    pathlib.Path
+        The written ``cow_alliance.parquet`` (a ``cow_alliance.json`` with source, sha256 and citation
+        is written beside it).
+
+    Raises
+    ------
+    InputFileError
+        The member file is missing or lacks required columns.
+    """
     src = Path(directory) / MEMBER_FILE
     if not src.exists():
         raise InputFileError(

@@ -181,6 +181,23 @@ def parse_date(value: str | dt.date | pd.Timestamp | None, *, optional: bool = F
     Library functions accept text as a convenience and read it here, so a missing, malformed or
     impossible date always raises :class:`~realign.errors.InvalidDateError`. ``None`` is returned
     only when ``optional`` (the date may be left out); otherwise it is an error too.
+
+    Parameters
+    ----------
+    value : str | datetime.date | pandas.Timestamp | None
+        The date; text must be exactly ``YYYY-MM-DD``.
+    optional : bool
+        Allow ``value`` to be None (then None is returned).
+
+    Returns
+    -------
+    datetime.date or None
+        The day (None only when ``value`` is None and ``optional``).
+
+    Raises
+    ------
+    InvalidDateError
+        A missing (None/NaT), malformed or impossible date.
     """
     if value is None:
         if optional:
@@ -233,7 +250,25 @@ def _spells() -> dict[int, list[tuple[dt.date, dt.date]]]:
 
 
 def is_member(ccode: int, date: str | dt.date) -> bool:
-    """True when ``ccode`` is a COW system member on ``date`` (day resolution)."""
+    """True when ``ccode`` is a COW system member on ``date`` (day resolution).
+
+    Parameters
+    ----------
+    ccode : int
+        COW state code.
+    date : str | datetime.date
+        The day.
+
+    Returns
+    -------
+    bool
+        Whether one of the state's COW membership spells covers the day (False for unknown codes).
+
+    Raises
+    ------
+    InvalidDateError
+        A malformed or missing date.
+    """
     d = parse_date(date)
     return any(s <= d <= e for s, e in _spells().get(int(ccode), []))
 
@@ -245,7 +280,23 @@ def _names() -> dict[int, str]:
 
 
 def state_name(ccode: int) -> str:
-    """The COW name of a state code (e.g. 365 -> 'Russia'); unknown codes raise."""
+    """The COW name of a state code (e.g. 365 -> 'Russia'); unknown codes raise.
+
+    Parameters
+    ----------
+    ccode : int
+        COW state code.
+
+    Returns
+    -------
+    str
+        The COW state name (its latest spelling).
+
+    Raises
+    ------
+    UnknownStateError
+        ``ccode`` is not a COW state code.
+    """
     try:
         return _names()[int(ccode)]
     except KeyError:
@@ -290,8 +341,28 @@ def resolve_detail(name: str | int, date: str | dt.date | None = None) -> Resolu
     """Resolve a state name/alias/demonym/COW abbreviation (or a ccode) on a date.
 
     Parenthetical qualifiers such as "(exile)" or "(provisional govt)" are kept in
-    ``qualifier``; the state is the one the government claimed. Raises
-    :class:`UnknownStateError` (with candidates) or :class:`AmbiguousStateError`.
+    ``qualifier``; the state is the one the government claimed.
+
+    Parameters
+    ----------
+    name : str | int
+        A name, alias, demonym, COW abbreviation, or a ccode (int or digits).
+    date : str | datetime.date | None
+        The day; picks among states sharing a name. None: no date (then the name must be unambiguous).
+
+    Returns
+    -------
+    Resolution
+        The ccode, COW name, membership that day, the matched key, its match score (0-100) and qualifier.
+
+    Raises
+    ------
+    UnknownStateError
+        Unknown name (with candidates) or a non-member entity such as Manchukuo.
+    AmbiguousStateError
+        Several states match.
+    InvalidDateError
+        A malformed date.
     """
     d = parse_date(date, optional=True)
     if isinstance(name, int) or (isinstance(name, str) and name.strip().isascii() and name.strip().isdigit()):
@@ -339,6 +410,23 @@ def resolve_detail(name: str | int, date: str | dt.date | None = None) -> Resolu
 def resolve(name: str | int, date: str | dt.date | None = None) -> int:
     """COW ``ccode`` for a state name on a date.
 
+    Parameters
+    ----------
+    name : str | int
+        A name, alias, COW abbreviation or ccode (see :func:`resolve_detail`).
+    date : str | datetime.date | None
+        The day, or None for no date.
+
+    Returns
+    -------
+    int
+        The COW state code.
+
+    Raises
+    ------
+    UnknownStateError, AmbiguousStateError, InvalidDateError
+        As :func:`resolve_detail`.
+
     Examples
     --------
     >>> resolve("Soviet Union", "1943-02-02")
@@ -360,6 +448,31 @@ def resolve_states(
     a crash). An empty list and a state given twice are errors; with ``members_only`` a state that is
     not a COW system member on ``date`` is an error too.
 
+    Parameters
+    ----------
+    items : Iterable[str | int]
+        ccodes or state names.
+    date : str | datetime.date | None
+        The day names are resolved on (None: no date).
+    members_only : bool
+        Require every state to be a COW system member on ``date``.
+
+    Returns
+    -------
+    list of int
+        COW state codes, in the order of ``items``.
+
+    Raises
+    ------
+    UnknownStateError
+        An item that is not a known state, or (with ``members_only``) not a member on ``date``.
+    AmbiguousStateError
+        A name matching several states.
+    InvalidParameterError
+        No item, or a state given twice.
+
+    Examples
+    --------
     >>> resolve_states(["2", "Germany", 200], "1942-11-19")
     [2, 255, 200]
     """

@@ -59,7 +59,23 @@ def _entry(name: str) -> dict:
 
 
 def table_path(name: str) -> Path:
-    """Path of a bundled table's Parquet file (for DuckDB or pyarrow users)."""
+    """Path of a bundled table's Parquet file (for DuckDB or pyarrow users).
+
+    Parameters
+    ----------
+    name : str
+        A dataset name of the manifest (e.g. ``"states"``, ``"nmc"``).
+
+    Returns
+    -------
+    pathlib.Path
+        The Parquet file under ``src/realign/data/tables``.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``name`` is not in the manifest.
+    """
     return _root() / _entry(name)["file"]
 
 
@@ -69,7 +85,25 @@ def _sha256(path: Path) -> str:
 
 @cache
 def verify(name: str) -> str:
-    """Check a table's sha256 against the manifest; raise :class:`DataIntegrityError` if it differs."""
+    """Check a table's sha256 against the manifest; raise :class:`DataIntegrityError` if it differs.
+
+    Parameters
+    ----------
+    name : str
+        A dataset name of the manifest.
+
+    Returns
+    -------
+    str
+        The file's sha256 (hex), equal to the manifest's.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``name`` is not in the manifest.
+    DataIntegrityError
+        The file's checksum differs from the manifest's.
+    """
     entry = _entry(name)
     got = _sha256(table_path(name))
     if got != entry["sha256"]:
@@ -89,6 +123,23 @@ def _load(name: str) -> pd.DataFrame:
 def load(name: str) -> pd.DataFrame:
     """A bundled table as a pandas DataFrame (a copy: callers may modify it).
 
+    Parameters
+    ----------
+    name : str
+        A dataset name of the manifest (see :func:`list_datasets`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table (checksum verified on first load).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``name`` is not in the manifest.
+    DataIntegrityError
+        The file fails its checksum.
+
     Examples
     --------
     >>> states = load("states")
@@ -104,7 +155,23 @@ def load_shared(name: str) -> pd.DataFrame:
 
 
 def cite(*names: str) -> str:
-    """BibTeX for the named tables (all tables when none are named), deduplicated."""
+    """BibTeX for the named tables (all tables when none are named), deduplicated.
+
+    Parameters
+    ----------
+    *names : str
+        Dataset names of the manifest; none means every table.
+
+    Returns
+    -------
+    str
+        The BibTeX entries, separated by blank lines.
+
+    Raises
+    ------
+    InvalidParameterError
+        A name is not in the manifest.
+    """
     chosen = names or tuple(manifest())
     seen: list[str] = []
     for n in chosen:
@@ -119,6 +186,27 @@ def query(name: str, where: str | None = None, limit: int | None = None) -> pd.D
 
     The table is loaded first and DuckDB then runs with external access disabled, so an expression
     cannot read or write any other file (``read_csv('/etc/passwd')`` is refused).
+
+    Parameters
+    ----------
+    name : str
+        A dataset name of the manifest.
+    where : str or None
+        DuckDB SQL condition on the table's columns; None returns every row.
+    limit : int or None
+        Most rows to return (>= 0); None for no limit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows.
+
+    Raises
+    ------
+    InvalidParameterError
+        Unknown ``name``, negative ``limit`` or a bad ``where`` expression.
+    DataIntegrityError
+        The file fails its checksum.
     """
     import duckdb
     import pyarrow.parquet as pq
