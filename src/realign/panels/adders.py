@@ -177,17 +177,65 @@ def _apply(df: pd.DataFrame, name: str, *, extra: dict | None = None, citations:
 
 
 def add_nmc(df: pd.DataFrame) -> pd.DataFrame:
-    """COW National Material Capabilities v7 (six components and CINC), 1816-2022; dyads get ``...1``/``...2``."""
+    """COW National Material Capabilities v7 (six components and CINC), 1816-2022; dyads get ``...1``/``...2``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, or a column already present.
+    """
     return _apply(df, "nmc")
 
 
 def add_democracy(df: pd.DataFrame) -> pd.DataFrame:
-    """Democracy scores (extended UDS, Polity5 polity2, V-Dem polyarchy), 1816-2025; missing stays missing."""
+    """Democracy scores (extended UDS, Polity5 polity2, V-Dem polyarchy), 1816-2025; missing stays missing.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, or a column already present.
+    """
     return _apply(df, "democracy")
 
 
 def add_major_powers(df: pd.DataFrame) -> pd.DataFrame:
-    """COW major-power status (``cowmaj``; dyads ``cowmaj1``/``cowmaj2``): a major on any day of the year, 1816-2016."""
+    """COW major-power status (``cowmaj``; dyads ``cowmaj1``/``cowmaj2``): a major on any day of the year, 1816-2016.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, or a column already present.
+    """
     return _apply(df, "majors")
 
 
@@ -197,6 +245,21 @@ def add_wars(df: pd.DataFrame) -> pd.DataFrame:
     Dyad columns: ``war_participant1/2``, ``war_shared``, ``war_common``, ``war_side1/2`` (participant
     spells, Sarkees & Wayman 2010) and ``war_dyad_ongoing``/``war_dyad_onset`` (directed dyadic war
     data, Maoz et al. 2019; its last year with data, 2003, is taken as its coverage).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, or a column already present.
     """
     return _apply(df, "wars")
 
@@ -206,22 +269,85 @@ def add_mids(df: pd.DataFrame) -> pd.DataFrame:
 
     A dyad is in a dispute when the two were on opposite sides with participation spells sharing a day;
     its onset year is the year of the first shared day.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, or a column already present.
     """
     return _apply(df, "mids")
 
 
 def add_territorial_change(df: pd.DataFrame) -> pd.DataFrame:
-    """COW territorial change v6 transfers (counts per year), 1816-2018."""
+    """COW territorial change v6 transfers (counts per year), 1816-2018.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, or a column already present.
+    """
     return _apply(df, "territory")
 
 
 def add_contiguity(df: pd.DataFrame) -> pd.DataFrame:
-    """COW direct contiguity v3.2 (closest type in the year; state-years: neighbour counts), 1816-2016."""
+    """COW direct contiguity v3.2 (closest type in the year; state-years: neighbour counts), 1816-2016.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, or a column already present.
+    """
     return _apply(df, "contiguity")
 
 
 def add_atop(df: pd.DataFrame) -> pd.DataFrame:
-    """ATOP v5.1 alliance obligations (defense, offense, neutrality, non-aggression, consultation), 1815-2018."""
+    """ATOP v5.1 alliance obligations (defense, offense, neutrality, non-aggression, consultation), 1815-2018.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, or a column already present.
+    """
     return _apply(df, "atop")
 
 
@@ -229,7 +355,23 @@ def add_cow_alliance(df: pd.DataFrame) -> pd.DataFrame:
     """COW Formal Alliances v4.1 types (day-level spells), 1816-2012 -- only after the user imported them.
 
     COW alliances are not bundled (at the maintainer's request): import your copy with
-    ``realign data import cow-alliance DIR``. Raises :class:`InvalidParameterError` when absent.
+    ``realign data import cow-alliance DIR``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year (``ccode, year``) or dyad-year (``ccode1, ccode2, year``) panel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the columns added (units and coverage in ``attrs["realign"]["columns"]``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, non-integer or out-of-range ccodes/years, a column already present, or
+        the COW alliance data are not imported.
     """
     from realign.data.cow_alliance import COW_ALLIANCE_CITATION, load_cow_alliance, user_data_dir
 
@@ -251,6 +393,23 @@ def add_peace_years(df: pd.DataFrame, event: str | None = None) -> pd.DataFrame:
     event is missing (outside its coverage) the peace-years are missing too, and the count restarts.
     ``event`` defaults to ``mid_onset`` if present, else ``war_dyad_onset`` / ``war_onset``.
     Adds ``<event>_peaceyrs``, ``..._peaceyrs2``, ``..._peaceyrs3``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year or dyad-year panel holding the event column.
+    event : str or None
+        Name of the 0/1 event column; None picks the default above.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the three peace-years columns (years; float, NaN where the event is missing).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, no (or an unknown) event column, or the peace-years columns already present.
     """
     info = panel_info(df)
     if event is None:
@@ -291,7 +450,25 @@ def add_peace_years(df: pd.DataFrame, event: str | None = None) -> pd.DataFrame:
 
 def add_politically_relevant(df: pd.DataFrame, land_only: bool = False) -> pd.DataFrame:
     """``prd`` = 1 when the two are directly contiguous (any COW type; land only if ``land_only``) or either
-    is a COW major power that year (Weede 1976; Lemke & Reed 2001), 1816-2016; dyad-years only."""
+    is a COW major power that year (Weede 1976; Lemke & Reed 2001), 1816-2016; dyad-years only.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A dyad-year panel (``ccode1, ccode2, year``).
+    land_only : bool
+        Count only direct land contiguity (COW type 1) instead of any type (1-5).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with ``prd`` (Int8 1/0; missing outside 1816-2016).
+
+    Raises
+    ------
+    InvalidParameterError
+        A state-year panel, not a panel, or a ``prd`` column already present.
+    """
     info = panel_info(df)
     if info["unit"] == STATE_YEAR:
         raise InvalidParameterError("Politically relevant dyads need a dyad-year panel; this is a state-year panel.")

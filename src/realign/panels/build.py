@@ -16,7 +16,25 @@ DYAD_ONLY = ("sscore", "prd")
 
 
 def parse_adders(spec: str | Sequence[str] | None, kind: str) -> list[str]:
-    """Adder names from ``"nmc,atop"`` or a list; unknown, repeated or (for state-years) dyadic names are errors."""
+    """Adder names from ``"nmc,atop"`` or a list; unknown, repeated or (for state-years) dyadic names are errors.
+
+    Parameters
+    ----------
+    spec : str | Sequence[str] | None
+        Comma-separated adder names (keys of :data:`~realign.panels.adders.ADDERS`) or a list; None for none.
+    kind : str
+        ``"state-years"`` or ``"dyad-years"`` (dyad-only adders are refused for state-years).
+
+    Returns
+    -------
+    list of str
+        The adder names, in the order given.
+
+    Raises
+    ------
+    InvalidParameterError
+        Unknown or repeated names, a dyad-only adder on state-years, or ``peaceyears`` before ``mids``/``wars``.
+    """
     if spec is None:
         return []
     names = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec)]
@@ -50,6 +68,31 @@ def build_panel(
     """``kind`` = ``"state-years"`` or ``"dyad-years"``; ``add`` adder names applied in order.
 
     ``progress`` (optional) is called with each step's name before it runs.
+
+    Parameters
+    ----------
+    kind : str
+        ``"state-years"`` or ``"dyad-years"``.
+    start, end : int
+        First and last calendar year (inclusive).
+    add : str | Sequence[str] | None
+        Adder names, as in :func:`parse_adders`.
+    directed : bool
+        For dyad-years: both orders of each pair (True) or ``ccode1 < ccode2`` (False).
+    progress : Callable[[str], None] or None
+        Called with ``kind`` and then each adder's name before it runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel with every adder's columns.
+
+    Raises
+    ------
+    InvalidParameterError
+        A bad ``kind``, adder list or year range.
+    CoverageError
+        Years outside the COW state system coverage.
     """
     if kind not in ("state-years", "dyad-years"):
         raise InvalidParameterError(f"The 'kind' parameter must be 'state-years' or 'dyad-years'. Got {kind!r}.")

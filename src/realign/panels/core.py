@@ -73,8 +73,21 @@ def cursor():
 def panel_info(df: pd.DataFrame) -> dict:
     """The panel's unit, sources and column notes (inferred from the columns for a foreign frame).
 
-    Raises :class:`InvalidParameterError` when the frame has neither ``ccode, year`` nor
-    ``ccode1, ccode2, year`` columns.
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A realign panel or any frame with ``ccode, year`` or ``ccode1, ccode2, year`` columns.
+
+    Returns
+    -------
+    dict
+        ``unit`` (state-year, directed or non-directed dyad-year), ``sources`` (dataset names),
+        ``columns`` (column -> note) and ``extra_citations`` (BibTeX); copies, safe to modify.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``df`` is not a DataFrame, or has neither ``ccode, year`` nor ``ccode1, ccode2, year``.
     """
     if not isinstance(df, pd.DataFrame):
         raise InvalidParameterError(f"A panel must be a pandas DataFrame. Got {type(df).__name__} instead.")
@@ -138,6 +151,23 @@ def _years(start: int, end: int) -> tuple[int, int]:
 def state_years(start: int = FIRST_YEAR, end: int = LAST_YEAR) -> pd.DataFrame:
     """Every (ccode, year) with the state a COW system member on at least one day of the year.
 
+    Parameters
+    ----------
+    start, end : int
+        First and last calendar year (inclusive), within the COW state system coverage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ccode``, ``year``, ``stateabb``, ordered by year then ccode, with panel metadata.
+
+    Raises
+    ------
+    InvalidParameterError
+        A non-int year or ``start`` after ``end``.
+    CoverageError
+        Years outside the COW state system coverage.
+
     Examples
     --------
     >>> sy = state_years(1942, 1942)
@@ -192,6 +222,25 @@ def dyad_years(start: int = FIRST_YEAR, end: int = LAST_YEAR, directed: bool = T
 
     ``directed=True`` gives both (A, B) and (B, A); ``directed=False`` gives ``ccode1 < ccode2``.
 
+    Parameters
+    ----------
+    start, end : int
+        First and last calendar year (inclusive), within the COW state system coverage.
+    directed : bool
+        Both orders of each pair (True) or ``ccode1 < ccode2`` only (False).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ccode1``, ``ccode2``, ``year`` (int32), ordered by year, ccode1, ccode2, with panel metadata.
+
+    Raises
+    ------
+    InvalidParameterError
+        A non-int year, ``start`` after ``end`` or a non-bool ``directed``.
+    CoverageError
+        Years outside the COW state system coverage.
+
     Examples
     --------
     Germany left the system on 1945-05-08 and Poland re-entered on 1945-06-28: both were members
@@ -215,7 +264,23 @@ def dyad_years(start: int = FIRST_YEAR, end: int = LAST_YEAR, directed: bool = T
 
 # ------------------------------------------------------------------------------------------ output
 def cite(df: pd.DataFrame) -> str:
-    """BibTeX of every dataset (and method) a panel used, deduplicated, in the order they were added."""
+    """BibTeX of every dataset (and method) a panel used, deduplicated, in the order they were added.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A panel built by realign (it carries the sources in ``attrs``).
+
+    Returns
+    -------
+    str
+        The BibTeX entries, separated by blank lines.
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, or a frame without realign metadata (sources unknown).
+    """
     from realign.data.store import cite as cite_tables
 
     info = panel_info(df)
@@ -230,7 +295,23 @@ def cite(df: pd.DataFrame) -> str:
 
 
 def to_arrow(df: pd.DataFrame):
-    """The panel as a ``pyarrow.Table`` with its unit, sources and column notes in the schema metadata."""
+    """The panel as a ``pyarrow.Table`` with its unit, sources and column notes in the schema metadata.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year or dyad-year panel.
+
+    Returns
+    -------
+    pyarrow.Table
+        The table; :func:`panel_info` as JSON under the ``realign`` schema metadata key.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``df`` is not a panel.
+    """
     import pyarrow as pa
 
     info = panel_info(df)
@@ -241,14 +322,50 @@ def to_arrow(df: pd.DataFrame):
 
 
 def to_parquet(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write the panel to Parquet atomically (temp file + rename); metadata as in :func:`to_arrow`."""
+    """Write the panel to Parquet atomically (temp file + rename); metadata as in :func:`to_arrow`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A state-year or dyad-year panel.
+    path : str | os.PathLike
+        The output file (zstd-compressed Parquet); its folder must exist.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``df`` is not a panel or the folder does not exist.
+    """
     import pyarrow.parquet as pq
 
     return _atomic(Path(path), lambda tmp: pq.write_table(to_arrow(df), tmp, compression="zstd"))
 
 
 def to_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write the panel to CSV atomically (missing values as empty fields)."""
+    """Write the panel to CSV atomically (missing values as empty fields).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The panel.
+    path : str | os.PathLike
+        The output file; its folder must exist.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    InvalidParameterError
+        The folder does not exist.
+    """
     return _atomic(Path(path), lambda tmp: df.to_csv(tmp, index=False))
 
 

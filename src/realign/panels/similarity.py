@@ -46,7 +46,18 @@ NMC_YEARS = (1816, 2022)
 
 
 def portfolio_levels(defense, offense, neutral, nonagg, consul) -> np.ndarray:
-    """Ordinal alliance level from obligation flags: 3 defense/offense, 2 neutral/non-aggression, 1 consult, 0."""
+    """Ordinal alliance level from obligation flags: 3 defense/offense, 2 neutral/non-aggression, 1 consult, 0.
+
+    Parameters
+    ----------
+    defense, offense, neutral, nonagg, consul : array_like
+        ATOP obligation flags (> 0 means present), all of the same shape.
+
+    Returns
+    -------
+    np.ndarray
+        int8 levels 0..3, the shape of the inputs.
+    """
     d = np.asarray(defense) > 0
     o = np.asarray(offense) > 0
     n = (np.asarray(neutral) > 0) | (np.asarray(nonagg) > 0)
@@ -59,7 +70,23 @@ def portfolio_scores(levels: np.ndarray, weights: np.ndarray | None = None) -> d
 
     ``levels[i, k]`` is i's alliance level with k (the diagonal should be 3). ``weights`` (length N,
     e.g. CINC) gives weighted S; without it, or when any weight is missing, ``s_weighted`` is NaN.
-    Returns four N x N float arrays keyed by :data:`SCORE_COLUMNS`.
+
+    Parameters
+    ----------
+    levels : np.ndarray
+        Square N x N matrix of alliance levels 0..3 (:func:`portfolio_levels`).
+    weights : np.ndarray or None
+        Length-N weights (CINC shares) for weighted S; None for none.
+
+    Returns
+    -------
+    dict of str to np.ndarray
+        Four N x N float arrays keyed by :data:`SCORE_COLUMNS` (each in -1..1).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``levels`` is not square or holds values outside 0..3.
 
     Examples
     --------
@@ -217,6 +244,21 @@ def add_sscore(df: pd.DataFrame) -> pd.DataFrame:
     Portfolios run over the COW system members of the year (a member on any day); ATOP ties are taken in
     either direction. Years outside ATOP (1815-2018) -- or NMC (1816-2022) for ``s_weighted`` -- and states
     not in the system that year give NaN.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A dyad-year panel (``ccode1, ccode2, year``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with the :data:`SCORE_COLUMNS` (float, -1..1, NaN where undefined).
+
+    Raises
+    ------
+    InvalidParameterError
+        Not a panel, a state-year panel, or score columns already present.
     """
     info = panel_info(df)
     if info["unit"] == STATE_YEAR:
@@ -271,6 +313,21 @@ def similarity_at(date: str | dt.date) -> pd.DataFrame:
     Uses the snapshot's alliances (ATOP for the year, plus day-level COW alliances when imported) and its
     CINC weights. One row per non-directed pair (``ccode1 < ccode2``).
 
+    Parameters
+    ----------
+    date : str | datetime.date
+        The day (``YYYY-MM-DD``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ccode1``, ``ccode2`` and the :data:`SCORE_COLUMNS` (NaN when the day has no alliance data).
+
+    Raises
+    ------
+    InvalidDateError
+        A malformed date.
+
     Examples
     --------
     >>> s = similarity_at("1942-11-19")
@@ -322,8 +379,26 @@ def state_similarity(date: str | dt.date, state: int | str) -> pd.DataFrame:
     """One state's S, weighted S, tau-b and kappa with every other member on ``date`` (for a state detail view).
 
     ``state`` is a COW code or a name resolved on that date. Rows: ``ccode``, the four scores; sorted by
-    ``s_unweighted`` descending (closest alignment first). Raises :class:`InvalidParameterError` when the
-    state is not a system member that day.
+    ``s_unweighted`` descending (closest alignment first).
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The day (``YYYY-MM-DD``).
+    state : int | str
+        COW state code (ccode) or a state name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ccode`` and the :data:`SCORE_COLUMNS`, one row per other member.
+
+    Raises
+    ------
+    InvalidParameterError
+        The state is not a system member that day.
+    UnknownStateError, AmbiguousStateError
+        A name that does not resolve to one state.
     """
     from realign.data.names import resolve
 
