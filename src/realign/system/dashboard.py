@@ -70,7 +70,18 @@ CAPABILITY_SOURCE = (
 
 
 def side_label(side: int | None) -> str:
-    """WWII side number -> ``allies`` / ``axis``; anything else (not at war) -> ``neutral``."""
+    """WWII side number -> ``allies`` / ``axis``; anything else (not at war) -> ``neutral``.
+
+    Parameters
+    ----------
+    side : int or None
+        COW side in war 139 (1 or 2), or None.
+
+    Returns
+    -------
+    str
+        ``"allies"``, ``"axis"`` or ``"neutral"``.
+    """
     return SIDE_LABELS.get(side, "neutral") if side is not None else "neutral"
 
 
@@ -214,7 +225,23 @@ def _similarity(d: dt.date) -> dict[tuple[int, int], tuple[float | None, float |
 def day_similarity(date: str | dt.date) -> dict[tuple[int, int], tuple[float | None, float | None]]:
     """(unweighted S, CINC-weighted S) of every member pair on one day, keyed ``(ccode1, ccode2)`` with
     ``ccode1 < ccode2``; ``None`` where not computable. From :func:`realign.panels.similarity_at`
-    (Signorino & Ritter 1999), cached per day (two first callers may both compute it; same result)."""
+    (Signorino & Ritter 1999), cached per day (two first callers may both compute it; same result).
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The day (``YYYY-MM-DD``).
+
+    Returns
+    -------
+    dict of tuple of (int, int) to tuple of (float or None, float or None)
+        (ccode1, ccode2) -> (S, CINC-weighted S), each in -1..1 or None.
+
+    Raises
+    ------
+    InvalidDateError
+        A malformed or missing date.
+    """
     from realign.data.names import parse_date
 
     return _similarity(parse_date(date))
@@ -225,7 +252,26 @@ def _pair_s(sim: dict, a: int, b: int) -> tuple[float | None, float | None]:
 
 
 def network(date: str | dt.date) -> Network:
-    """Nodes (CINC, WWII side, wars, x/y), edges (+1 alliance or same war side, -1 opposite sides)."""
+    """Nodes (CINC, WWII side, wars, x/y), edges (+1 alliance or same war side, -1 opposite sides).
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The day (``YYYY-MM-DD``).
+
+    Returns
+    -------
+    Network
+        Nodes (ccode, name, CINC share, side, wars, layout x/y), signed edges with their S-scores,
+        and the day's data coverage.
+
+    Raises
+    ------
+    InvalidDateError
+        A malformed or missing date.
+    CoverageError
+        A day outside the COW state system coverage.
+    """
     from realign.data.names import parse_date
     from realign.system.snapshot import WWII
 
@@ -290,7 +336,18 @@ def _events_by_state() -> dict[int, list[dict]]:
 
 
 def timeline_changes(ccode: int) -> list[dict]:
-    """Every recorded change of one state over the dashboard's timeline (1936-1955), with sources."""
+    """Every recorded change of one state over the dashboard's timeline (1936-1955), with sources.
+
+    Parameters
+    ----------
+    ccode : int
+        COW state code.
+
+    Returns
+    -------
+    list of dict
+        The state's changes (as in :func:`realign.system.history.history`), oldest first; empty if none.
+    """
     with _history_lock:
         return list(_events_by_state().get(int(ccode), []))
 
@@ -411,7 +468,28 @@ def _similarity_rows(d: dt.date, code: int, names: dict[int, str]) -> dict:
 
 
 def state_detail(state: int | str, date: str | dt.date) -> StateDetail:
-    """Detail of one state (ccode or name, resolved on ``date``) on one day, with its sources."""
+    """Detail of one state (ccode or name, resolved on ``date``) on one day, with its sources.
+
+    Parameters
+    ----------
+    state : int | str
+        COW state code (ccode) or a state name.
+    date : str | datetime.date
+        The day (``YYYY-MM-DD``).
+
+    Returns
+    -------
+    StateDetail
+        CINC and components, WWII side, wars, alliances, ties, S-scores and timeline events
+        (``member`` False when not a COW system member that day).
+
+    Raises
+    ------
+    InvalidDateError, CoverageError
+        A malformed date, or one outside the COW state system coverage.
+    UnknownStateError, AmbiguousStateError
+        A name that does not resolve to one state.
+    """
     from realign.data.names import parse_date, resolve
 
     d = parse_date(date)
@@ -459,6 +537,23 @@ def capability_series(
 
     ``None`` where NMC does not cover the year. Computed once per span (the dashboard's slider series
     1936-1955 is precomputed by :func:`warm_up`); concurrent first callers wait for it.
+
+    Parameters
+    ----------
+    start, end : int
+        First and last calendar year, in 1816..2016.
+    freq : str
+        ``"month"`` (1st of each month) or ``"year"`` (1 July).
+
+    Returns
+    -------
+    list of dict
+        ``date`` (ISO) and CINC shares ``allies``, ``axis``, ``not_at_war`` (0..1, or None).
+
+    Raises
+    ------
+    InvalidParameterError
+        A bad ``freq``, a year outside 1816..2016, or ``end`` before ``start``.
     """
     if freq not in ("month", "year"):
         raise InvalidParameterError(f"The 'freq' parameter must be 'month' or 'year'. Got {freq!r} instead.")
@@ -472,7 +567,25 @@ def capability_series(
 
 
 def landscape_defaults(date: str | dt.date, n: int = 12) -> list[int]:
-    """The ``n`` states with the largest CINC on ``date`` (the landscape's default state set)."""
+    """The ``n`` states with the largest CINC on ``date`` (the landscape's default state set).
+
+    Parameters
+    ----------
+    date : str | datetime.date
+        The day (``YYYY-MM-DD``).
+    n : int
+        How many states.
+
+    Returns
+    -------
+    list of int
+        COW state codes (ccode), largest CINC first (states without a CINC are left out).
+
+    Raises
+    ------
+    InvalidDateError, CoverageError
+        A malformed date, or one outside the COW state system coverage.
+    """
     from realign.data.names import parse_date
 
     st = _system(parse_date(date)).states.dropna(subset=["cinc"]).sort_values("cinc", ascending=False)

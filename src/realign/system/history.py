@@ -230,6 +230,27 @@ def history(
     ``states`` filters by ccode or name (resolved on ``after``). Coalition capability shares
     (CINC share of each side of ``war``) are given on ``after`` and on the window's last day.
 
+    Parameters
+    ----------
+    after : str | datetime.date
+        The day before the window.
+    months : int
+        Window length in calendar months, 1..1200.
+    states : Iterable[int | str] or None
+        ccodes or names to keep (None: every state).
+    war : int
+        COW war number whose coalition shares are given (default 139, WWII).
+
+    Returns
+    -------
+    History
+        ``changes`` (one row per change), ``shares_before``/``shares_after`` (side -> CINC share), ``notes``.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``months`` out of range, ``after`` outside the data, or an empty ``states``.
+
     Examples
     --------
     >>> h = history("1943-02-02", 24)

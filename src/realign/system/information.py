@@ -49,7 +49,18 @@ def audit() -> Iterator[list[InformationSet]]:
 
 
 def known_nmc_year(d: dt.date) -> int:
-    """Latest COW NMC year a contemporary could know on ``d`` (previous year before July)."""
+    """Latest COW NMC year a contemporary could know on ``d`` (previous year before July).
+
+    Parameters
+    ----------
+    d : datetime.date
+        The day.
+
+    Returns
+    -------
+    int
+        The calendar year of the latest NMC figures known that day.
+    """
     return d.year - 1 if d.month < 7 else d.year
 
 

@@ -16,7 +16,18 @@ EPOCH = dt.date(1970, 1, 1)
 
 
 def day(d: dt.date) -> int:
-    """Days since 1970-01-01 (negative before): the integer day index all spells are compared in."""
+    """Days since 1970-01-01 (negative before): the integer day index all spells are compared in.
+
+    Parameters
+    ----------
+    d : datetime.date
+        The day.
+
+    Returns
+    -------
+    int
+        Days since 1970-01-01.
+    """
     return (d - EPOCH).days
 
 
