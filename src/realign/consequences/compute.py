@@ -46,7 +46,22 @@ WWI_WINDOW_MONTHS = 4
 
 
 def brier(p: np.ndarray, truth: np.ndarray, mask: np.ndarray) -> float:
-    """Mean multi-class Brier score: sum over options of (p - y)^2, averaged over masked cells."""
+    """Mean multi-class Brier score: sum over options of (p - y)^2, averaged over masked cells.
+
+    Parameters
+    ----------
+    p : np.ndarray
+        Probabilities with the options on the last axis (e.g. months x states x sides).
+    truth : np.ndarray
+        Observed option index per cell (int, ``p.shape[:-1]``).
+    mask : np.ndarray
+        Boolean, ``p.shape[:-1]``: the cells scored.
+
+    Returns
+    -------
+    float
+        The score in [0, 2]; NaN when no cell is masked in.
+    """
     y = np.zeros_like(p)
     np.put_along_axis(y, truth[..., None], 1.0, axis=-1)
     score = ((p - y) ** 2).sum(axis=-1)

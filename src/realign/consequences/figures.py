@@ -25,7 +25,18 @@ def _png(fig) -> bytes:
 
 
 def capability_figure(c) -> bytes:
-    """Capability share aligned with Germany (Axis) and with the Allies, model vs record, by month."""
+    """Capability share aligned with Germany (Axis) and with the Allies, model vs record, by month.
+
+    Parameters
+    ----------
+    c : Consequences
+        A WWII consequences result (its ``germany_isolation`` and ``ussr_standing`` metrics).
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+    """
     iso = c.metrics["germany_isolation"]
     ussr = c.metrics["ussr_standing"]["allied_capability_share"]
     x = np.arange(len(iso["months"]))
@@ -55,7 +66,20 @@ def capability_figure(c) -> bytes:
 
 
 def timeline_figure(c, ccodes: tuple[int, ...]) -> bytes:
-    """State-by-month P(axis) (factual and counterfactual) with the recorded side marked."""
+    """State-by-month P(axis) (factual and counterfactual) with the recorded side marked.
+
+    Parameters
+    ----------
+    c : Consequences
+        The consequences result.
+    ccodes : tuple of int
+        COW state codes (ccode) of the rows; states not in the forecast are skipped.
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+    """
     fac, cf = c.factual, c.counterfactual
     pos = {cc: i for i, cc in enumerate(fac.ccodes)}
     rows = [cc for cc in ccodes if cc in pos]
@@ -97,7 +121,18 @@ def timeline_figure(c, ccodes: tuple[int, ...]) -> bytes:
 
 
 def network_figure(c) -> bytes:
-    """Signed alliance/war network on the battle's first day and at the end of the horizon (record)."""
+    """Signed alliance/war network on the battle's first day and at the end of the horizon (record).
+
+    Parameters
+    ----------
+    c : Consequences
+        The consequences result (its event and last forecast day).
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+    """
     days = [c.event.start, c.factual.days[-1]]
     graphs = [System.at(d).to_networkx() for d in days]
     union = nx.Graph()

@@ -93,7 +93,22 @@ def _blocs_1955() -> dict:
 
 
 def record_extras(fac: ForecastResult, cf: ForecastResult, hist: dict, truth: np.ndarray) -> dict:
-    """WWII only: neutrals' drift, US/UK support for the USSR and post-war blocs, from the record."""
+    """WWII only: neutrals' drift, US/UK support for the USSR and post-war blocs, from the record.
+
+    Parameters
+    ----------
+    fac, cf : ForecastResult
+        The factual and counterfactual forecasts.
+    hist : dict
+        The record in the window (``History.to_dict()``).
+    truth : np.ndarray
+        Recorded side per (month, state) of the forecast's grid.
+
+    Returns
+    -------
+    dict
+        ``neutrals_drift``, ``us_uk_support`` and ``postwar_blocs``.
+    """
     pos = {c: i for i, c in enumerate(fac.ccodes)}
     pf, pc = fac.p_side, cf.p_side
     neutral_rows = []
@@ -140,7 +155,28 @@ def record_extras(fac: ForecastResult, cf: ForecastResult, hist: dict, truth: np
 
 
 def miss_notes(ev, at: dt.date, fac, rows: list, yearly: dict, ref: str) -> list[str]:
-    """Where the ex-ante forecast misses the record, and why (from the fit, not fixed text)."""
+    """Where the ex-ante forecast misses the record, and why (from the fit, not fixed text).
+
+    Parameters
+    ----------
+    ev : Event
+        The battle.
+    at : datetime.date
+        The information cut-off (the day the outcome was known).
+    fac : ForecastResult
+        The factual forecast.
+    rows : list
+        Per-state cohesion rows (``ccode``, ``name``, ``historical_exit``, ``p_left_by``).
+    yearly : dict
+        Year -> model, record and difference of the Axis CINC share.
+    ref : str
+        Reference month ``YYYY-MM`` of ``p_left_by``.
+
+    Returns
+    -------
+    list of str
+        The notes, one sentence group each.
+    """
     notes = []
     fronts = InformationSet(at, hindsight=True).fronts(ev.war)  # the record's first contact, after the cut-off
     t_ref = fac.months.index(ref) if ref in fac.months else len(fac.months) - 1
@@ -194,7 +230,20 @@ def miss_notes(ev, at: dt.date, fac, rows: list, yearly: dict, ref: str) -> list
 
 
 def capability_block(fac: ForecastResult, cf: ForecastResult, hshares: list[dict]) -> dict:
-    """Coalition CINC shares per month (factual mean and 5-95% band, counterfactual mean, record) and per year."""
+    """Coalition CINC shares per month (factual mean and 5-95% band, counterfactual mean, record) and per year.
+
+    Parameters
+    ----------
+    fac, cf : ForecastResult
+        The factual and counterfactual forecasts.
+    hshares : list of dict
+        The record's coalition CINC shares per forecast month, keyed by side label.
+
+    Returns
+    -------
+    dict
+        ``months``, ``germany_isolation`` and ``allied`` (CINC-share series), ``yearly_side2`` and ``note``.
+    """
     lab = side_labels(fac.spec.war)
     out = {"months": fac.months}
     for a, key in ((2, "germany_isolation"), (1, "allied")):
@@ -229,7 +278,18 @@ CAPABILITY_STATES = {WWII: (255, 740, 325, 365, 2, 200), WWI: (255, 300, 640, 36
 
 
 def capability_paths(res: ForecastResult) -> dict:
-    """Per state and year: mean projected CINC (trend only, before battles and contact) and the record's CINC."""
+    """Per state and year: mean projected CINC (trend only, before battles and contact) and the record's CINC.
+
+    Parameters
+    ----------
+    res : ForecastResult
+        A forecast (its war picks the states of :data:`CAPABILITY_STATES`).
+
+    Returns
+    -------
+    dict
+        State name -> year -> ``model`` and ``record`` CINC (share of the system; record None where missing).
+    """
     from realign.simulation.forecast import _capability
 
     nmc = load_shared("nmc")  # the record beside the forecast: later years by design (ground truth, never an input)

@@ -15,7 +15,18 @@ __all__ = ["render_markdown", "render_html", "write_report", "figures", "summary
 
 
 def figures(c: Consequences) -> dict[str, bytes]:
-    """PNG bytes of the report's figures."""
+    """PNG bytes of the report's figures.
+
+    Parameters
+    ----------
+    c : Consequences
+        The consequences result.
+
+    Returns
+    -------
+    dict of str to bytes
+        ``capability``, ``timeline`` and ``network`` PNG images.
+    """
     return {
         "capability": capability_figure(c),
         "timeline": timeline_figure(c, (*MINOR_AXIS, *NEUTRALS, 140, 70, 160)),
@@ -278,7 +289,18 @@ def _sections(c: Consequences) -> list[Section]:
 
 
 def summary_lines(c: Consequences) -> list[str]:
-    """The report's summary and cohesion table as plain lines (for the terminal)."""
+    """The report's summary and cohesion table as plain lines (for the terminal).
+
+    Parameters
+    ----------
+    c : Consequences
+        The consequences result.
+
+    Returns
+    -------
+    list of str
+        Section titles in capitals, their lines without Markdown bold, blank lines between.
+    """
     out = []
     for title, body in _sections(c)[:2]:
         out += [title.upper(), *[x.replace("**", "") for x in body], ""]
@@ -286,7 +308,20 @@ def summary_lines(c: Consequences) -> list[str]:
 
 
 def render_markdown(c: Consequences, figure_dir: str | None = None) -> str:
-    """Markdown report (figures referenced as files when ``figure_dir`` is given)."""
+    """Markdown report (figures referenced as files when ``figure_dir`` is given).
+
+    Parameters
+    ----------
+    c : Consequences
+        The consequences result.
+    figure_dir : str or None
+        Folder holding the PNG figures; None leaves the figures out.
+
+    Returns
+    -------
+    str
+        The Markdown text.
+    """
     lines = [f"# Consequences of {c.event.name}", ""]
     for title, body in _sections(c):
         lines += [f"## {title}", "", *body, ""]
@@ -323,7 +358,20 @@ def _md_inline(text: str) -> str:
 
 
 def render_html(c: Consequences, figs: dict[str, bytes] | None = None) -> str:
-    """Self-contained HTML: no CDN, figures inlined as base64 PNG, every text escaped."""
+    """Self-contained HTML: no CDN, figures inlined as base64 PNG, every text escaped.
+
+    Parameters
+    ----------
+    c : Consequences
+        The consequences result.
+    figs : dict of str to bytes or None
+        PNG bytes by figure name (:func:`figures`); None renders them.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
     figs = figs if figs is not None else figures(c)
 
     def img(name: str, alt: str) -> str:
@@ -390,7 +438,20 @@ def render_html(c: Consequences, figs: dict[str, bytes] | None = None) -> str:
 
 
 def write_report(c: Consequences, out: str | Path) -> dict[str, Path]:
-    """Write report.md (+ PNG figures), report.html (self-contained) and report.json into ``out``."""
+    """Write report.md (+ PNG figures), report.html (self-contained) and report.json into ``out``.
+
+    Parameters
+    ----------
+    c : Consequences
+        The consequences result.
+    out : str | pathlib.Path
+        Output folder (created if missing); every file is written atomically.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        ``markdown``, ``html`` and ``json`` -> the written files.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     figs = figures(c)

@@ -17,6 +17,23 @@ __all__ = ["average_ranks", "spearman_rho"]
 def average_ranks(x: Sequence[float]) -> np.ndarray:
     """Ranks 1..n of ``x`` (float), tied values sharing the mean of their ranks.
 
+    Parameters
+    ----------
+    x : Sequence[float]
+        A 1-D sample.
+
+    Returns
+    -------
+    np.ndarray
+        Float ranks, in the order of ``x``.
+
+    Raises
+    ------
+    ValueError
+        ``x`` is not 1-D.
+
+    Examples
+    --------
     >>> average_ranks([30, 10, 20, 10]).tolist()
     [4.0, 1.5, 3.0, 1.5]
     """
@@ -36,6 +53,23 @@ def average_ranks(x: Sequence[float]) -> np.ndarray:
 def spearman_rho(a: Sequence[float], b: Sequence[float]) -> float:
     """Spearman's rho of two samples of equal length >= 2 (NaN when one of them is constant).
 
+    Parameters
+    ----------
+    a, b : Sequence[float]
+        1-D samples of the same length (>= 2).
+
+    Returns
+    -------
+    float
+        The rank correlation in [-1, 1], or NaN.
+
+    Raises
+    ------
+    ValueError
+        Lengths differ or are below 2, or a sample is not 1-D.
+
+    Examples
+    --------
     >>> round(spearman_rho([1, 2, 3, 4], [10, 20, 40, 30]), 12)
     0.8
     """
