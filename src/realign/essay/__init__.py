@@ -64,6 +64,27 @@ def check_essay(
     is detected in the text. ``classifier``: ``auto`` (rules, plus the embedding model for
     sentences the rules leave without a kind, when installed), ``rules`` or ``embedding``.
     ``progress(stage, done, total)`` is called while splitting and checking (the CLI shows it).
+
+    Parameters
+    ----------
+    text : str
+        The essay.
+    event, classifier : str
+        The cause event (None: detected) and the claim classifier, as above.
+    max_sentences : int
+        Most sentences checked (>= 1); the rest are left out with a note.
+    progress : Callable[[str, int, int], None] or None
+        Progress callback, as above.
+
+    Returns
+    -------
+    dict
+        ``event`` (slug or None), ``sentences`` (one verdict with claims and evidence each) and ``notes``.
+
+    Raises
+    ------
+    InvalidParameterError, InvalidDateError
+        Non-str ``text``, unknown ``classifier``/``event``, bad ``max_sentences`` or event dates.
     """
     if not isinstance(text, str):
         raise InvalidParameterError(f"The 'text' parameter of check_essay must be a str. Got {type(text).__name__}.")
@@ -242,7 +263,27 @@ def check_essay_file(
     max_sentences: int = MAX_SENTENCES,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """:func:`check_essay` on a UTF-8 text file, with clear errors for empty, binary or non-UTF-8 files."""
+    """:func:`check_essay` on a UTF-8 text file, with clear errors for empty, binary or non-UTF-8 files.
+
+    Parameters
+    ----------
+    path : str | pathlib.Path
+        The essay file (UTF-8; only the first ``MAX_BYTES`` bytes are read).
+    event, classifier, max_sentences, progress
+        As in :func:`check_essay`.
+
+    Returns
+    -------
+    dict
+        As :func:`check_essay`, with the file's notes first.
+
+    Raises
+    ------
+    InputFileError
+        Missing, directory, empty, whitespace-only, binary or non-UTF-8 file.
+    InvalidParameterError, InvalidDateError
+        As :func:`check_essay`.
+    """
     p = Path(path)
     text, notes = _read(p)
     result = check_essay(text, event=event, classifier=classifier, max_sentences=max_sentences, progress=progress)

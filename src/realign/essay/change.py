@@ -544,7 +544,18 @@ def _from_base(part: ClaimPart, base: Judgement) -> None:
 
 def judge_part(part: ClaimPart, claim: Claim, base: Judgement, event: EventRef | None) -> None:
     """Set ``part.verdict``/``reason``/``evidence``/``before_after`` from its type; ``base`` is the sentence's
-    judgement by :func:`realign.essay.verdict.judge` (used where no type-specific test applies)."""
+    judgement by :func:`realign.essay.verdict.judge` (used where no type-specific test applies).
+
+    Parameters
+    ----------
+    part : ClaimPart
+        The clause to judge (changed in place; nothing is returned).
+    claim : Claim
+        The parsed sentence holding it.
+    base : Judgement
+    event : EventRef or None
+        The cause event (None: ``base`` is used).
+    """
     if base.verdict == "not_checkable" and not part.actors and not part.groups:
         _from_base(part, base)
         return

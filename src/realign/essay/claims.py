@@ -176,7 +176,18 @@ def _name_regex() -> tuple[re.Pattern[str], dict[str, tuple[int, ...] | int]]:
 
 
 def war_side(ccode: int, date: dt.date, war: int = WWII) -> int | None:
-    """COW side of ``ccode`` in ``war`` on ``date`` (None when not fighting that day)."""
+    """COW side of ``ccode`` in ``war`` on ``date`` (None when not fighting that day).
+
+    Parameters
+    ----------
+    ccode, war : int
+        COW state code; COW war number (default 139, WWII).
+    date : datetime.date
+
+    Returns
+    -------
+    int or None
+    """
     w = _war_spells(war)
     for c, side, s, e in w:
         if c == ccode and s <= date <= e:
@@ -192,7 +203,18 @@ def _war_spells(war: int) -> tuple[tuple[int, int, dt.date, dt.date], ...]:
 
 
 def side_label(ccode: int, date: dt.date) -> str | None:
-    """'allies'/'axis' in WWII, 'east'/'west' after it (Soviet Union vs. US/UK/France)."""
+    """'allies'/'axis' in WWII, 'east'/'west' after it (Soviet Union vs. US/UK/France).
+
+    Parameters
+    ----------
+    ccode : int
+    date : datetime.date
+        Up to 1945-09-02 the WWII side (nearest spell within 120 days); after it east/west.
+
+    Returns
+    -------
+    str or None
+    """
     if date <= WAR_END:
         s = war_side(ccode, date)
         if s is None and WAR_START <= date:
@@ -223,7 +245,19 @@ def _pact_members(pattern: str) -> tuple[tuple[int, dt.date], ...]:
 
 
 def group_members(group: str, date: dt.date) -> tuple[int, ...]:
-    """Members of a named group on ``date`` (war sides, pact rosters, or states at peace)."""
+    """Members of a named group on ``date`` (war sides, pact rosters, or states at peace).
+
+    Parameters
+    ----------
+    group : str
+        ``axis``, ``allies``, ``east``, ``west`` or ``neutrals`` (anything else: no member).
+    date : datetime.date
+
+    Returns
+    -------
+    tuple of int
+        COW state codes (ccode), sorted.
+    """
     if group in ("axis", "allies"):
         d = min(max(date, WAR_START), dt.date(1945, 8, 14))
         side = 2 if group == "axis" else 1
@@ -267,7 +301,18 @@ def _group_members_cached(group: str, date: dt.date) -> tuple[int, ...]:
 
 
 def find_states(text: str, date: dt.date, group_date: dt.date | None = None) -> list[Mention]:
-    """States and groups named in ``text``, resolved on ``date`` (groups on ``group_date``), in order."""
+    """States and groups named in ``text``, resolved on ``date`` (groups on ``group_date``), in order.
+
+    Parameters
+    ----------
+    text : str
+    date, group_date : datetime.date
+        Day names are resolved on; day the Axis/Allies groups are read on (None: ``date``).
+
+    Returns
+    -------
+    list of Mention
+    """
     rx, _ = _name_regex()
     out: list[Mention] = []
     taken = bytearray(len(text))  # 1 where a mention already sits: overlap test in O(match length)
@@ -482,7 +527,21 @@ def parse_claim(
     method: str = "rules",
     heading: bool = False,
 ) -> Claim:
-    """Parse one sentence into a :class:`Claim` (kind by rules unless one is given)."""
+    """Parse one sentence into a :class:`Claim` (kind by rules unless one is given).
+
+    Parameters
+    ----------
+    text, kind, method : str
+        The sentence; its claim kind (None: by rules); the classifier that gave the kind.
+    event : EventRef or None
+        The cause event, which dates relative phrases ("after the battle").
+    kind_score : float
+    heading : bool
+
+    Returns
+    -------
+    Claim
+    """
     period = find_period(text, event)
     ref = period.start or (event.end if event else None) or dt.date(1943, 2, 2)
     if event and period.basis != "before" and event.start <= ref:

@@ -61,7 +61,20 @@ def _model():  # noqa: ANN202 - the SentenceTransformer type is optional
 
 
 def classify(sentences: list[str], threshold: float = THRESHOLD) -> list[tuple[str | None, float]]:
-    """(kind, similarity) per sentence; kind is None below ``threshold``."""
+    """(kind, similarity) per sentence; kind is None below ``threshold``.
+
+    Parameters
+    ----------
+    sentences : list of str
+        The sentences.
+    threshold : float
+        Least cosine similarity to the nearest prototype for a kind (default :data:`THRESHOLD`).
+
+    Returns
+    -------
+    list of tuple of (str or None, float)
+        Nearest prototype's kind (None below ``threshold``) and its cosine similarity, rounded to 3 places.
+    """
     if not sentences:
         return []
     model, kinds, proto = _model()

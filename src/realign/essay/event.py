@@ -67,7 +67,25 @@ def catalogue_events() -> dict[str, EventRef]:
 
 
 def resolve_event(spec: str) -> EventRef:
-    """An event from a catalogue slug or alias, or from ``NAME:YYYY-MM-DD:YYYY-MM-DD``."""
+    """An event from a catalogue slug or alias, or from ``NAME:YYYY-MM-DD:YYYY-MM-DD``.
+
+    Parameters
+    ----------
+    spec : str
+        Catalogue slug or alias (any case), or ``NAME:START:END`` with ISO dates.
+
+    Returns
+    -------
+    EventRef
+        Slug, name, first and last day, and the names it is found by in a text.
+
+    Raises
+    ------
+    InvalidParameterError
+        An empty spec, an unknown event, or an end before the start.
+    InvalidDateError
+        A malformed date in ``NAME:START:END``.
+    """
     if not isinstance(spec, str) or not spec.strip():
         raise InvalidParameterError(f"The 'event' parameter must be a non-empty string. Got {spec!r} instead.")
     m = _SPEC.match(spec)
@@ -93,7 +111,17 @@ def resolve_event(spec: str) -> EventRef:
 
 
 def detect_event(text: str) -> EventRef | None:
-    """The catalogue event named most often in ``text`` (None when none is named)."""
+    """The catalogue event named most often in ``text`` (None when none is named).
+
+    Parameters
+    ----------
+    text : str
+        The essay.
+
+    Returns
+    -------
+    EventRef or None
+    """
     best: tuple[int, EventRef] | None = None
     for ev in catalogue_events().values():
         pats = [re.escape(n) for n in ev.names if len(n) >= 4]

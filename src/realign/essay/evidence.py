@@ -271,7 +271,20 @@ def _share_at(date: dt.date, war: int = WWII) -> dict[int, float]:
 
 
 def coalition_share_evidence(side: int, lo: dt.date, hi: dt.date) -> tuple[dict[str, str], float] | None:
-    """Evidence of a WWII coalition's CINC share on ``lo`` and ``hi`` and the change (None if unknown)."""
+    """Evidence of a WWII coalition's CINC share on ``lo`` and ``hi`` and the change (None if unknown).
+
+    Parameters
+    ----------
+    side : int
+        COW side in war 139: 1 Allies, 2 Axis.
+    lo, hi : datetime.date
+        First and last day (``hi`` is capped at 1945-08-14).
+
+    Returns
+    -------
+    tuple of (dict, float) or None
+        The evidence item (``date``, ``what``, ``source``) and the change of the CINC share (``hi`` minus ``lo``).
+    """
     hi = min(hi, dt.date(1945, 8, 14))
     if hi <= lo:
         return None
@@ -294,6 +307,18 @@ def cinc_evidence(ccode: int, lo: dt.date, hi: dt.date) -> tuple[dict[str, str],
     """Evidence of one state's CINC on the years of ``lo`` and ``hi`` (None when not covered).
 
     Read through the gate as known at the end of ``hi``'s year: no NMC year after the claim's end.
+
+    Parameters
+    ----------
+    ccode : int
+        COW state code.
+    lo, hi : datetime.date
+        Days whose calendar years are compared.
+
+    Returns
+    -------
+    tuple of (dict, float) or None
+        The evidence item (``date``, ``what``, ``source``) and the change of the CINC (later minus earlier year).
     """
     n = InformationSet(dt.date(hi.year, 12, 31)).nmc()
     n = n[n["ccode"] == ccode].set_index("year")["cinc"]

@@ -76,7 +76,18 @@ def _grouped(result: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
 
 def render_markdown(result: dict[str, Any]) -> str:
     """A Markdown report: the summary, then sentences grouped by verdict with their claims, reasons,
-    before/after figures (change claims) and evidence."""
+    before/after figures (change claims) and evidence.
+
+    Parameters
+    ----------
+    result : dict
+        The result of :func:`realign.essay.check_essay`.
+
+    Returns
+    -------
+    str
+        The Markdown text.
+    """
     lines = ["# Essay check", ""]
     lines.append(f"Event: **{_md(result.get('event') or 'none detected')}**  ")
     counts = _counts(result)
@@ -133,7 +144,18 @@ li { margin: .15rem 0; }
 
 
 def render_html(result: dict[str, Any]) -> str:
-    """One self-contained HTML page: each sentence with a colored verdict mark; evidence in <details>."""
+    """One self-contained HTML page: each sentence with a colored verdict mark; evidence in <details>.
+
+    Parameters
+    ----------
+    result : dict
+        The result of :func:`realign.essay.check_essay`.
+
+    Returns
+    -------
+    str
+        The HTML document (every text escaped).
+    """
     e = html.escape
     counts = _counts(result)
     parts = [

@@ -189,7 +189,17 @@ def _split_line(line: str) -> list[str]:
 
 
 def segments(text: str) -> list[Segment]:
-    """Sentences of ``text`` with heading/list-item flags, in order."""
+    """Sentences of ``text`` with heading/list-item flags, in order.
+
+    Parameters
+    ----------
+    text : str
+        The essay (any line endings).
+
+    Returns
+    -------
+    list of Segment
+    """
     out: list[Segment] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip()
@@ -208,5 +218,15 @@ def segments(text: str) -> list[Segment]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text`` in order (see :func:`segments` for heading flags)."""
+    """The sentences of ``text`` in order (see :func:`segments` for heading flags).
+
+    Parameters
+    ----------
+    text : str
+        The essay.
+
+    Returns
+    -------
+    list of str
+    """
     return [s.text for s in segments(text)]

@@ -201,7 +201,18 @@ class ClaimPart:
 
 
 def split_clauses(text: str) -> list[tuple[int, str]]:
-    """(offset, clause) pairs: split at ';', ', while/whereas/but' and before an example ('as seen in')."""
+    """(offset, clause) pairs: split at ';', ', while/whereas/but' and before an example ('as seen in').
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+
+    Returns
+    -------
+    list of tuple of (int, str)
+        Character offset of each clause in ``text`` and the clause (the whole text when nothing splits).
+    """
     out: list[tuple[int, str]] = []
     pos = 0
     for m in _SPLIT.finditer(text):
@@ -248,7 +259,20 @@ def _domain(clause: str, direction: str | None) -> str | None:
 
 
 def parse_structure(sentence: str, mentions: list | None = None) -> list[ClaimPart]:
-    """The claims of ``sentence``; ``mentions`` (from :func:`realign.essay.claims.find_states`) give the states."""
+    """The claims of ``sentence``; ``mentions`` (from :func:`realign.essay.claims.find_states`) give the states.
+
+    Parameters
+    ----------
+    sentence : str
+        The sentence.
+    mentions : list or None
+        The :class:`~realign.essay.claims.Mention` items found in it (None: none).
+
+    Returns
+    -------
+    list of ClaimPart
+        One per clause: actors, counterparts, groups, direction, anchor, assertion and domain.
+    """
     parts: list[ClaimPart] = []
     mentions = mentions or []
     clauses = split_clauses(sentence)

@@ -490,7 +490,20 @@ _JUDGES: dict[str, Callable[[Claim, EventRef | None, tuple[Fact, ...]], Judgemen
 
 
 def judge(claim: Claim, event: EventRef | None) -> Judgement:
-    """The verdict for one parsed sentence."""
+    """The verdict for one parsed sentence.
+
+    Parameters
+    ----------
+    claim : Claim
+        The parsed sentence (:func:`realign.essay.claims.parse_claim`).
+    event : EventRef or None
+        The cause event.
+
+    Returns
+    -------
+    Judgement
+        Verdict (one of :data:`VERDICTS`), confidence in [0, 1], evidence and reasons.
+    """
     if claim.heading:
         return Judgement("not_checkable", 0.95, [], ["A heading, not a claim."])
     if claim.kind is None:
