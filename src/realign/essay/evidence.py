@@ -71,7 +71,18 @@ class Fact:
         return self.kind in STRONG_KINDS
 
     def evidence(self, note: str = "") -> dict[str, str]:
-        """The contract's evidence item ``{"date", "what", "source"}``."""
+        """The contract's evidence item ``{"date", "what", "source"}``.
+
+        Parameters
+        ----------
+        note : str
+            Appended in brackets to ``what`` when given.
+
+        Returns
+        -------
+        dict of str to str
+            ``date`` (ISO), ``what`` (marked when the day is unverified) and ``source``.
+        """
         what = self.what + ("" if self.verified else " (unverified day)") + (f" [{note}]" if note else "")
         return {"date": self.date.isoformat(), "what": what, "source": self.source}
 

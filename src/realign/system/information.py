@@ -92,6 +92,16 @@ class InformationSet:
         """COW war participant spells that had started by ``at``; ends after ``at`` become NaT (unknown).
 
         Columns as the bundled ``war_participants`` table. ``war=None``: every war.
+
+        Parameters
+        ----------
+        war : int or None
+            COW war number (e.g. 139, WWII), or None for every war.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The spells (a copy).
         """
         w = load_shared("war_participants")
         if war is not None:
@@ -106,6 +116,16 @@ class InformationSet:
 
         Without hindsight, rows that started after ``at`` are dropped and later ends are unknown
         (NaT: the contact is still going on as far as anyone knew).
+
+        Parameters
+        ----------
+        war : int or None
+            COW war number, or None for every war.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of the bundled ``fronts`` table.
         """
         f = load_shared("fronts")
         if war is not None:
@@ -132,7 +152,20 @@ class InformationSet:
         return n
 
     def events(self, war: int | None = None, exclude: tuple[str, ...] = ()) -> list:
-        """Catalogue battles whose outcome was known by ``at`` (all of them with hindsight)."""
+        """Catalogue battles whose outcome was known by ``at`` (all of them with hindsight).
+
+        Parameters
+        ----------
+        war : int or None
+            Keep only battles of this COW war number (None: every war).
+        exclude : tuple of str
+            Event slugs to leave out.
+
+        Returns
+        -------
+        list of Event
+            The catalogue events, in catalogue order.
+        """
         from realign.events.catalogue import list_events, load_event
 
         out = []
@@ -166,7 +199,23 @@ class InformationSet:
         return self._spells("states", load_shared("states"))
 
     def contiguity(self, on: dt.date | None = None) -> pd.DataFrame:
-        """COW contiguity 3.2 rows in force on ``on`` (default ``at``; at most ``at``); later ends unknown (NaT)."""
+        """COW contiguity 3.2 rows in force on ``on`` (default ``at``; at most ``at``); later ends unknown (NaT).
+
+        Parameters
+        ----------
+        on : datetime.date or None
+            The day (None: ``at``); must not be after ``at``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of the bundled ``contiguity`` table.
+
+        Raises
+        ------
+        InvalidParameterError
+            ``on`` is after ``at``.
+        """
         day = self._day(on)
         c = load_shared("contiguity")
         c = c[(c["start"] <= day) & (c["end"] >= day)].copy()
@@ -175,7 +224,23 @@ class InformationSet:
         return c
 
     def majors(self, on: dt.date | None = None) -> pd.DataFrame:
-        """COW major powers on ``on`` (default ``at``; at most ``at``): their status spells, later ends NaT."""
+        """COW major powers on ``on`` (default ``at``; at most ``at``): their status spells, later ends NaT.
+
+        Parameters
+        ----------
+        on : datetime.date or None
+            The day (None: ``at``); must not be after ``at``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of the bundled ``majors`` table.
+
+        Raises
+        ------
+        InvalidParameterError
+            ``on`` is after ``at``.
+        """
         day = self._day(on)
         m = load_shared("majors")
         m = m[(m["start"] <= day) & (m["end"] >= day)].copy()
@@ -198,7 +263,17 @@ class InformationSet:
         return e
 
     def battles_ended(self, war: int | None = None) -> list:
-        """Catalogue battles that had ended by ``at`` (dated by ``end``, not by ``outcome_known``)."""
+        """Catalogue battles that had ended by ``at`` (dated by ``end``, not by ``outcome_known``).
+
+        Parameters
+        ----------
+        war : int or None
+            Keep only battles of this COW war number (None: every war).
+
+        Returns
+        -------
+        list of Event
+        """
         from realign.events.catalogue import list_events, load_event
 
         out = [ev for ev in map(load_event, list_events()) if (war is None or ev.war == war) and ev.end <= self.at]
@@ -219,19 +294,83 @@ class InformationSet:
         return t
 
     def atop(self, year: int | None = None) -> pd.DataFrame:
-        """ATOP 5.1 dyad-year obligations for years ended by ``at`` (or the one ``year``)."""
+        """ATOP 5.1 dyad-year obligations for years ended by ``at`` (or the one ``year``).
+
+        Parameters
+        ----------
+        year : int or None
+            One calendar year (it must have ended by ``at``), or None for every ended year.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of the bundled ``atop`` table.
+
+        Raises
+        ------
+        InvalidParameterError
+            ``year`` had not ended on ``at``.
+        """
         return self._yearly("atop", year)
 
     def democracy(self, year: int | None = None) -> pd.DataFrame:
-        """Democracy scores (V-Dem, Polity, UDS) for years ended by ``at`` (or the one ``year``)."""
+        """Democracy scores (V-Dem, Polity, UDS) for years ended by ``at`` (or the one ``year``).
+
+        Parameters
+        ----------
+        year : int or None
+            One calendar year (it must have ended by ``at``), or None for every ended year.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of the bundled ``democracy`` table.
+
+        Raises
+        ------
+        InvalidParameterError
+            ``year`` had not ended on ``at``.
+        """
         return self._yearly("democracy", year)
 
     def territorial_change(self, year: int | None = None) -> pd.DataFrame:
-        """COW territorial changes of years ended by ``at`` (or the one ``year``)."""
+        """COW territorial changes of years ended by ``at`` (or the one ``year``).
+
+        Parameters
+        ----------
+        year : int or None
+            One calendar year (it must have ended by ``at``), or None for every ended year.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of the bundled ``territorial_change`` table.
+
+        Raises
+        ------
+        InvalidParameterError
+            ``year`` had not ended on ``at``.
+        """
         return self._yearly("territorial_change", year)
 
     def religion(self, year: int | None = None) -> pd.DataFrame:
-        """WRP religion waves (5-yearly) of years ended by ``at`` (or the one ``year``)."""
+        """WRP religion waves (5-yearly) of years ended by ``at`` (or the one ``year``).
+
+        Parameters
+        ----------
+        year : int or None
+            One calendar year (it must have ended by ``at``), or None for every ended year.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of the bundled ``religion`` table.
+
+        Raises
+        ------
+        InvalidParameterError
+            ``year`` had not ended on ``at``.
+        """
         return self._yearly("religion", year)
 
     def check(self) -> None:

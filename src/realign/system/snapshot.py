@@ -79,6 +79,23 @@ class System:
         1 January: days between two such change days share one snapshot (built once, kept in a
         bounded LRU of :data:`SNAPSHOT_CACHE` spans) and differ only in ``date``. Frames are shared:
         do not modify them in place.
+
+        Parameters
+        ----------
+        date : str | datetime.date
+            The day.
+
+        Returns
+        -------
+        System
+            States (with CINC of the year), alliances, war spells and contiguity in force that day.
+
+        Raises
+        ------
+        InvalidDateError
+            A malformed or missing date.
+        CoverageError
+            A day outside 1816-01-01 to 2016-12-31.
         """
         d = parse_date(date)
         if d is None:
@@ -175,26 +192,82 @@ class System:
         return int(state)
 
     def allies(self, ccode: int | str) -> list[int]:
-        """States with any alliance obligation (ATOP, or COW if imported) with ``ccode`` that day."""
+        """States with any alliance obligation (ATOP, or COW if imported) with ``ccode`` that day.
+
+        Parameters
+        ----------
+        ccode : int | str
+            COW state code, or a name resolved on the snapshot's date.
+
+        Returns
+        -------
+        list of int
+            COW state codes (empty when none).
+        """
         return self._allies.get(self._code(ccode), [])
 
     def cinc(self, ccode: int | str) -> float:
-        """CINC of ``ccode`` for the snapshot's year (NaN when missing or not a member)."""
+        """CINC of ``ccode`` for the snapshot's year (NaN when missing or not a member).
+
+        Parameters
+        ----------
+        ccode : int | str
+            COW state code, or a name resolved on the snapshot's date.
+
+        Returns
+        -------
+        float
+            The state's share of the system's material capabilities (COW NMC v7.0), 0..1.
+        """
         hit = np.flatnonzero(self.states["ccode"].to_numpy() == self._code(ccode))
         return float(self.states["cinc"].to_numpy()[hit[0]]) if len(hit) else float("nan")
 
     def side(self, ccode: int | str, war: int = WWII) -> int | None:
-        """COW side of ``ccode`` (a number or a name, e.g. ``"Romania"``) in ``war`` that day, or None."""
+        """COW side of ``ccode`` (a number or a name, e.g. ``"Romania"``) in ``war`` that day, or None.
+
+        Parameters
+        ----------
+        ccode : int | str
+            COW state code, or a name resolved on the snapshot's date.
+        war : int
+            COW war number (default 139, WWII).
+
+        Returns
+        -------
+        int or None
+            COW side (1 or 2), None when not fighting that day.
+        """
         w = self.wars[(self.wars["war"] == war) & (self.wars["ccode"] == self._code(ccode))]
         return int(w["side"].iloc[0]) if len(w) else None
 
     def war_sides(self, war: int = WWII) -> dict[int, int]:
-        """ccode -> COW side for every participant of ``war`` that day."""
+        """ccode -> COW side for every participant of ``war`` that day.
+
+        Parameters
+        ----------
+        war : int
+            COW war number (default 139, WWII).
+
+        Returns
+        -------
+        dict of int to int
+        """
         w = self.wars[self.wars["war"] == war]
         return dict(zip(w["ccode"].astype(int), w["side"].astype(int), strict=True))
 
     def coalition_shares(self, war: int = WWII) -> dict[int, float]:
-        """Share of the day's total system CINC held by each side of ``war`` (NaN when CINC missing)."""
+        """Share of the day's total system CINC held by each side of ``war`` (NaN when CINC missing).
+
+        Parameters
+        ----------
+        war : int
+            COW war number (default 139, WWII).
+
+        Returns
+        -------
+        dict of int to float
+            COW side -> CINC share of the whole system (0..1; NaN without NMC coverage).
+        """
         sides = self.war_sides(war)
         cinc = self.states["cinc"].to_numpy()
         total = float(np.nansum(cinc))
@@ -252,7 +325,18 @@ class System:
         return g
 
     def to_graphml(self, path: str | Path) -> Path:
-        """Write the signed graph as GraphML (list attributes joined with ';')."""
+        """Write the signed graph as GraphML (list attributes joined with ';').
+
+        Parameters
+        ----------
+        path : str | pathlib.Path
+            The output file.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         g = self.to_networkx()
         h = nx.Graph(date=self.date.isoformat())
         for n, a in g.nodes(data=True):

@@ -43,6 +43,18 @@ class Spells:
     end: np.ndarray
 
     def active(self, d: int) -> pd.DataFrame:
+        """Rows whose spell covers day ``d``.
+
+        Parameters
+        ----------
+        d : int
+            Day index (days since 1970-01-01, :func:`day`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of ``frame`` with ``start <= d <= end``.
+        """
         return self.frame[(self.start <= d) & (d <= self.end)]
 
 
