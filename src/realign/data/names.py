@@ -290,7 +290,7 @@ def state_name(ccode: int) -> str:
     Returns
     -------
     str
-        The COW state name (its latest spelling).
+        The COW state name.
 
     Raises
     ------

@@ -69,7 +69,7 @@ def table_path(name: str) -> Path:
     Returns
     -------
     pathlib.Path
-        The Parquet file under ``src/realign/data/tables``.
+        The Parquet file in the installed package (``realign/data/tables``).
 
     Raises
     ------

@@ -327,6 +327,8 @@ def similarity_at(date: str | dt.date) -> pd.DataFrame:
     ------
     InvalidDateError
         A malformed date.
+    CoverageError
+        A day outside the COW state system coverage (1816-01-01 to 2016-12-31).
 
     Examples
     --------
