@@ -136,3 +136,20 @@ def test_names_and_missing_dates_are_handled():
     assert s.cinc("Germany") == s.cinc(255)
     with pytest.raises(InvalidParameterError, match="NaT"):
         System.at(pd.NaT)
+
+
+def test_graphml_write_is_atomic(nov42, tmp_path, monkeypatch):
+    """A failed write leaves the earlier file whole and no temporary file behind."""
+    path = nov42.to_graphml(tmp_path / "g.graphml")
+    before = path.read_bytes()
+
+    def broken(graph, target):
+        with open(target, "w") as f:
+            f.write("<graphml")  # a partial file, then the writer fails
+        raise OSError("disk full")
+
+    monkeypatch.setattr(nx, "write_graphml", broken)
+    with pytest.raises(OSError, match="disk full"):
+        nov42.to_graphml(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.graphml"]

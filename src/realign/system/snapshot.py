@@ -349,9 +349,9 @@ class System:
                 kinds=";".join(a["kinds"]),
                 **({"contiguity": a["contiguity"]} if "contiguity" in a else {}),
             )
-        path = Path(path)
-        nx.write_graphml(h, path)
-        return path
+        from realign.atomic import atomic_write
+
+        return atomic_write(path, lambda tmp: nx.write_graphml(h, tmp))
 
     def to_dict(self) -> dict:
         """The JSON contract of ``realign system --format json``."""
