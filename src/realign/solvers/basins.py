@@ -40,6 +40,26 @@ def wilson_interval(successes: Any, n: int, confidence: float = 0.95) -> tuple[n
     (0.0, 0.00094)
     >>> [round(float(x), 4) for x in wilson_interval(50, 100)]
     [0.4038, 0.5962]
+
+    Parameters
+    ----------
+    successes : Any
+        Count(s) of successes: an int or array of whole numbers in ``[0, n]``.
+    n : int
+        Number of trials, >= 1.
+    confidence : float, default 0.95
+        Two-sided confidence level, in (0, 1).
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        ``(lo, hi)``: lower and upper bounds (proportions in [0, 1]), shaped like ``successes``.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``n`` is not an int >= 1, ``confidence`` is outside (0, 1), or ``successes`` are not whole
+        numbers in ``[0, n]``.
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise InvalidParameterError(f"The 'n' parameter of wilson_interval must be an int >= 1. Got {n!r} instead.")
@@ -90,6 +110,29 @@ def basin_counts(
     ``exact=True``: ``ends`` are the descents of every configuration (``S = 2^(N-1)``), so the shares
     are counts, not estimates. Otherwise ``ends`` come from ``S`` uniform random starts and each share
     gets a Wilson interval at ``confidence``.
+
+    Parameters
+    ----------
+    ends : np.ndarray
+        Shape (S, N), 0/1 labels of the descent end points (normalised: element 0 has label 0).
+    minima_labels : np.ndarray
+        Shape (m, N), 0/1 labels of the minima whose basins are counted (same normalisation).
+    exact : bool
+        True if ``ends`` hold the descent of every configuration; False for uniform random starts.
+    confidence : float, default 0.95
+        Level of the Wilson interval when ``exact`` is False.
+
+    Returns
+    -------
+    BasinEstimate
+        Shares (m,) of ``ends`` landing on each minimum, their bounds, ``starts = S``, the method and
+        the unmatched share.
+
+    Raises
+    ------
+    InvalidParameterError
+        If the arrays are not 2-D with the same N, ``ends`` is empty, or (sampled) ``confidence`` is
+        outside (0, 1).
     """
     ends = np.ascontiguousarray(ends, dtype=np.int8)
     labels = np.ascontiguousarray(minima_labels, dtype=np.int8)

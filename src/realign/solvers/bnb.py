@@ -161,6 +161,21 @@ def solve_bnb(w: np.ndarray, *, max_nodes: int = 2_000_000_000, tol: float | Non
     >>> r = solve_bnb(w)
     >>> r.energy, r.labels.tolist(), r.exact
     (-2.0, [0, 0, 1], True)
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Symmetric (n, n) coupling matrix with a zero diagonal (see :func:`~realign.solvers.exact.couplings`).
+    max_nodes : int, default 2_000_000_000
+        Budget of search-tree nodes before falling back to tabu search.
+    tol : float or None, default None
+        Energy tolerance of the bounds; ``None`` uses ``default_tol(w) * 1e-3``.
+
+    Returns
+    -------
+    BnBResult
+        Best energy, its int8 0/1 labels (element 0 labelled 0), ``exact`` (True if proven optimal)
+        and the number of nodes visited.
     """
     w = np.ascontiguousarray(w, dtype=np.float64)
     n = w.shape[0]

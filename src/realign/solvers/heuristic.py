@@ -260,6 +260,25 @@ def steepest_descent(w: np.ndarray, n_restarts: int = 1000, seed: int = 0) -> He
     >>> r = steepest_descent(w, n_restarts=20, seed=1)
     >>> r.energy, r.labels.tolist()
     (-2.0, [0, 0, 1])
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    n_restarts : int, default 1000
+        Number of random starts.
+    seed : int, default 0
+        Seed of the compiled random generator.
+
+    Returns
+    -------
+    HeuristicResult
+        The lowest energy found, its int8 labels, and every run's energy and labels.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not a square matrix.
     """
     w = _w(w)
     n = w.shape[0]
@@ -291,6 +310,31 @@ def tabu_search(
     >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
     >>> tabu_search(w, n_restarts=4, seed=0).energy
     -2.0
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    n_restarts : int, default 64
+        Number of independent runs.
+    n_iter : int or None, default None
+        Tabu moves per run; ``None`` means ``20 n``.
+    seed : int, default 0
+        Seed of the compiled random generator.
+    tenure : tuple[int, int] or None, default None
+        Half-open range ``[lo, hi)`` of the tabu tenure in moves.
+    target : float or None, default None
+        Energy at which a run stops early.
+
+    Returns
+    -------
+    HeuristicResult
+        Best energy and int8 labels, per-run energies and labels, and ``hit_iterations``.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not a square matrix.
     """
     w = _w(w)
     n = w.shape[0]
@@ -308,7 +352,20 @@ def tabu_search(
 
 
 def descend_labels(w: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Steepest-descent end points (int8 labels, normalised) of many 0/1 label rows (parallel)."""
+    """Steepest-descent end points (int8 labels, normalised) of many 0/1 label rows (parallel).
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    labels : np.ndarray
+        Shape (m, n), 0/1 start configurations.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (m, n), int8 labels of the local minimum each row descends to.
+    """
     w = _w(w)
     labels = np.ascontiguousarray(labels, dtype=np.int8)
     out = np.empty_like(labels)
@@ -317,7 +374,20 @@ def descend_labels(w: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def labels_energy(w: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Energies of label rows (0/1), shape (m,) for (m, n) labels or a float for (n,)."""
+    """Energies of label rows (0/1), shape (m,) for (m, n) labels or a float for (n,).
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    labels : np.ndarray
+        Shape (n,) or (m, n), 0/1 labels.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (m,) energies; a float for a single (n,) row.
+    """
     lab = np.asarray(labels)
     spins = 1.0 - 2.0 * lab.astype(np.float64)
     if spins.ndim == 1:
@@ -449,6 +519,30 @@ def solve_ensemble(
     >>> r = solve_ensemble(np.ones(3), p, 5, seed=1)
     >>> r.labels[:, 2].tolist()
     [1, 1, 1, 1, 1]
+
+    Parameters
+    ----------
+    sizes : np.ndarray
+        Shape (n,), state sizes (in realign, CINC shares).
+    propensity : np.ndarray
+        Shape (n, n), pairwise propensities.
+    n_instances : int
+        Number of perturbed instances.
+    size_sigma, prop_noise : float, default 0.1
+        Log-scale standard deviation of the size noise; standard deviation of the propensity noise.
+    seed : int, default 0
+        Seed of the counter-based generator.
+    base_labels : np.ndarray or None, default None
+        Shape (n,), 0/1 start labels of every instance.
+    n_iter : int or None, default None
+        Tabu moves per instance; ``None`` means ``4 n``.
+    n_starts : int, default 1
+        Starts per instance (values < 1 count as 1).
+
+    Returns
+    -------
+    EnsembleResult
+        Energies (n_instances,) and int8 labels (n_instances, n) of the instances.
     """
     sizes = np.ascontiguousarray(sizes, dtype=np.float64)
     p = np.ascontiguousarray(propensity, dtype=np.float64)
