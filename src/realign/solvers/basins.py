@@ -33,14 +33,6 @@ def wilson_interval(successes: Any, n: int, confidence: float = 0.95) -> tuple[n
 
     ``lo <= successes / n <= hi`` and ``0 <= lo <= hi <= 1`` always hold.
 
-    Examples
-    --------
-    >>> lo, hi = wilson_interval(0, 4096)
-    >>> float(lo), round(float(hi), 5)
-    (0.0, 0.00094)
-    >>> [round(float(x), 4) for x in wilson_interval(50, 100)]
-    [0.4038, 0.5962]
-
     Parameters
     ----------
     successes : Any
@@ -60,6 +52,14 @@ def wilson_interval(successes: Any, n: int, confidence: float = 0.95) -> tuple[n
     InvalidParameterError
         If ``n`` is not an int >= 1, ``confidence`` is outside (0, 1), or ``successes`` are not whole
         numbers in ``[0, n]``.
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(0, 4096)
+    >>> float(lo), round(float(hi), 5)
+    (0.0, 0.00094)
+    >>> [round(float(x), 4) for x in wilson_interval(50, 100)]
+    [0.4038, 0.5962]
     """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise InvalidParameterError(f"The 'n' parameter of wilson_interval must be an int >= 1. Got {n!r} instead.")

@@ -155,13 +155,6 @@ def solve_bnb(w: np.ndarray, *, max_nodes: int = 2_000_000_000, tol: float | Non
     If the node budget ``max_nodes`` runs out the result holds the best configuration known (a tabu
     search solution) with ``exact=False``.
 
-    Examples
-    --------
-    >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
-    >>> r = solve_bnb(w)
-    >>> r.energy, r.labels.tolist(), r.exact
-    (-2.0, [0, 0, 1], True)
-
     Parameters
     ----------
     w : np.ndarray
@@ -176,6 +169,13 @@ def solve_bnb(w: np.ndarray, *, max_nodes: int = 2_000_000_000, tol: float | Non
     BnBResult
         Best energy, its int8 0/1 labels (element 0 labelled 0), ``exact`` (True if proven optimal)
         and the number of nodes visited.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
+    >>> r = solve_bnb(w)
+    >>> r.energy, r.labels.tolist(), r.exact
+    (-2.0, [0, 0, 1], True)
     """
     w = np.ascontiguousarray(w, dtype=np.float64)
     n = w.shape[0]

@@ -46,11 +46,6 @@ EXACT_MAX_N = 36
 def couplings(sizes: np.ndarray, propensity: np.ndarray) -> np.ndarray:
     """Coupling matrix ``W_ij = s_i s_j p_ij`` with a zero diagonal (float64, shape (n, n)).
 
-    Examples
-    --------
-    >>> couplings(np.array([1.0, 2.0]), np.array([[0.0, 0.5], [0.5, 0.0]])).tolist()
-    [[0.0, 1.0], [1.0, 0.0]]
-
     Parameters
     ----------
     sizes : np.ndarray
@@ -62,6 +57,11 @@ def couplings(sizes: np.ndarray, propensity: np.ndarray) -> np.ndarray:
     -------
     np.ndarray
         Shape (n, n), ``W_ij = s_i s_j p_ij`` with a zero diagonal.
+
+    Examples
+    --------
+    >>> couplings(np.array([1.0, 2.0]), np.array([[0.0, 0.5], [0.5, 0.0]])).tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
     """
     s = np.asarray(sizes, dtype=np.float64)
     w = np.outer(s, s) * np.asarray(propensity, dtype=np.float64)
@@ -71,11 +71,6 @@ def couplings(sizes: np.ndarray, propensity: np.ndarray) -> np.ndarray:
 
 def spins_from_state(state: int, n: int) -> np.ndarray:
     """Spins (+1/-1, float64) of an int bit mask (bit set means -1).
-
-    Examples
-    --------
-    >>> spins_from_state(0b101, 3).tolist()
-    [-1.0, 1.0, -1.0]
 
     Parameters
     ----------
@@ -88,6 +83,11 @@ def spins_from_state(state: int, n: int) -> np.ndarray:
     -------
     np.ndarray
         Shape (n,), float64 spins +1/-1.
+
+    Examples
+    --------
+    >>> spins_from_state(0b101, 3).tolist()
+    [-1.0, 1.0, -1.0]
     """
     bits = (int(state) >> np.arange(n)) & 1
     return 1.0 - 2.0 * bits.astype(np.float64)

@@ -254,13 +254,6 @@ def _w(w: np.ndarray) -> np.ndarray:
 def steepest_descent(w: np.ndarray, n_restarts: int = 1000, seed: int = 0) -> HeuristicResult:
     """Steepest descent from ``n_restarts`` uniformly random configurations (parallel).
 
-    Examples
-    --------
-    >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
-    >>> r = steepest_descent(w, n_restarts=20, seed=1)
-    >>> r.energy, r.labels.tolist()
-    (-2.0, [0, 0, 1])
-
     Parameters
     ----------
     w : np.ndarray
@@ -279,6 +272,13 @@ def steepest_descent(w: np.ndarray, n_restarts: int = 1000, seed: int = 0) -> He
     ------
     ValueError
         If ``w`` is not a square matrix.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
+    >>> r = steepest_descent(w, n_restarts=20, seed=1)
+    >>> r.energy, r.labels.tolist()
+    (-2.0, [0, 0, 1])
     """
     w = _w(w)
     n = w.shape[0]
@@ -305,12 +305,6 @@ def tabu_search(
     stays tabu for a random tenure in ``tenure`` (default ``[N/10+1, N/4+2)``). A run stops early when
     it reaches ``target``. ``hit_iterations`` gives the move at which each run first reached its best.
 
-    Examples
-    --------
-    >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
-    >>> tabu_search(w, n_restarts=4, seed=0).energy
-    -2.0
-
     Parameters
     ----------
     w : np.ndarray
@@ -335,6 +329,12 @@ def tabu_search(
     ------
     ValueError
         If ``w`` is not a square matrix.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
+    >>> tabu_search(w, n_restarts=4, seed=0).energy
+    -2.0
     """
     w = _w(w)
     n = w.shape[0]
@@ -513,13 +513,6 @@ def solve_ensemble(
     starts from ``base_labels`` (default: a tabu solution of the unperturbed landscape), descends, then
     runs ``n_iter`` tabu moves (default ``4 N``); ``n_starts - 1`` further random starts are optional.
 
-    Examples
-    --------
-    >>> p = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
-    >>> r = solve_ensemble(np.ones(3), p, 5, seed=1)
-    >>> r.labels[:, 2].tolist()
-    [1, 1, 1, 1, 1]
-
     Parameters
     ----------
     sizes : np.ndarray
@@ -543,6 +536,13 @@ def solve_ensemble(
     -------
     EnsembleResult
         Energies (n_instances,) and int8 labels (n_instances, n) of the instances.
+
+    Examples
+    --------
+    >>> p = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
+    >>> r = solve_ensemble(np.ones(3), p, 5, seed=1)
+    >>> r.labels[:, 2].tolist()
+    [1, 1, 1, 1, 1]
     """
     sizes = np.ascontiguousarray(sizes, dtype=np.float64)
     p = np.ascontiguousarray(propensity, dtype=np.float64)

@@ -35,11 +35,6 @@ __all__ = [
 def n_partitions(n: int, k: int) -> int:
     """Number of partitions of ``n`` items into at most ``k`` non-empty blocks.
 
-    Examples
-    --------
-    >>> n_partitions(4, 2), n_partitions(4, 4)
-    (8, 15)
-
     Parameters
     ----------
     n : int
@@ -51,6 +46,11 @@ def n_partitions(n: int, k: int) -> int:
     -------
     int
         ``Σ_{m=1..k} S(n, m)`` (Stirling numbers of the second kind); 0 for ``n = 0``.
+
+    Examples
+    --------
+    >>> n_partitions(4, 2), n_partitions(4, 4)
+    (8, 15)
     """
     # Stirling numbers of the second kind, row by row
     row = [1] + [0] * k
@@ -65,11 +65,6 @@ def n_partitions(n: int, k: int) -> int:
 def canonical_labels(labels: np.ndarray) -> np.ndarray:
     """Relabel by order of first appearance (int8), so relabelled partitions compare equal.
 
-    Examples
-    --------
-    >>> canonical_labels(np.array([2, 2, 0, 1])).tolist()
-    [0, 0, 1, 2]
-
     Parameters
     ----------
     labels : np.ndarray
@@ -79,6 +74,11 @@ def canonical_labels(labels: np.ndarray) -> np.ndarray:
     -------
     np.ndarray
         Shape (n,), int8 labels 0, 1, ... in order of first appearance.
+
+    Examples
+    --------
+    >>> canonical_labels(np.array([2, 2, 0, 1])).tolist()
+    [0, 0, 1, 2]
     """
     lab = np.asarray(labels)
     out = np.empty(len(lab), np.int8)
@@ -233,13 +233,6 @@ class KwayResult:
 def solve_kway_exact(w: np.ndarray, k: int, *, max_minima: int = 1 << 16, tol: float | None = None) -> KwayResult:
     """Global minimum and all local minima over partitions into at most ``k`` coalitions.
 
-    Examples
-    --------
-    >>> w = np.array([[0.0, -1.0, -1.0], [-1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
-    >>> r = solve_kway_exact(w, 3)
-    >>> r.energy, r.labels.tolist()
-    (-3.0, [0, 1, 2])
-
     Parameters
     ----------
     w : np.ndarray
@@ -260,6 +253,13 @@ def solve_kway_exact(w: np.ndarray, k: int, *, max_minima: int = 1 << 16, tol: f
     ------
     ValueError
         If ``k < 2``.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0, -1.0, -1.0], [-1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
+    >>> r = solve_kway_exact(w, 3)
+    >>> r.energy, r.labels.tolist()
+    (-3.0, [0, 1, 2])
     """
     w = np.ascontiguousarray(w, dtype=np.float64)
     n = w.shape[0]
@@ -382,12 +382,6 @@ def solve_kway_heuristic(
     Reports the best energy and ``n_found``, the number of runs reaching it; ``minima_labels`` holds
     the distinct (canonical) end configurations, each a local minimum, sorted by energy.
 
-    Examples
-    --------
-    >>> w = np.array([[0.0, -1.0, -1.0], [-1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
-    >>> solve_kway_heuristic(w, 3, n_restarts=8).energy
-    -3.0
-
     Parameters
     ----------
     w : np.ndarray
@@ -410,6 +404,12 @@ def solve_kway_heuristic(
     ------
     ValueError
         If ``k < 2``.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0, -1.0, -1.0], [-1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
+    >>> solve_kway_heuristic(w, 3, n_restarts=8).energy
+    -3.0
     """
     w = np.ascontiguousarray(w, dtype=np.float64)
     n = w.shape[0]

@@ -201,13 +201,6 @@ def tabu_restarts(
     ``max(1, N // 2)`` moves (or ``tenure``). ``run_energies`` holds every run's best energy, so
     ``n_found / n_runs`` estimates the one-run success probability.
 
-    Examples
-    --------
-    >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
-    >>> r = tabu_restarts(w, n_runs=8, seed=1)
-    >>> r.energy, r.labels.tolist(), r.n_found
-    (-2.0, [0, 0, 1], 8)
-
     Parameters
     ----------
     w : np.ndarray
@@ -230,6 +223,13 @@ def tabu_restarts(
     ------
     ValueError
         If ``w`` is not square or a parameter is out of range.
+
+    Examples
+    --------
+    >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
+    >>> r = tabu_restarts(w, n_runs=8, seed=1)
+    >>> r.energy, r.labels.tolist(), r.n_found
+    (-2.0, [0, 0, 1], 8)
     """
     w = _w(w)
     if not isinstance(n_runs, (int, np.integer)) or n_runs < 1:
