@@ -369,6 +369,21 @@ class AlignmentChoice(Estimator):
 
         ``data``: assembled monthly panels (from :func:`build_panels`); default: the panels named by
         the ``panels`` parameter, assembled from the bundled data.
+
+        Parameters
+        ----------
+        data : tuple[Panel, ...] or None, default None
+            Assembled panels; None builds them from ``panels``.
+
+        Returns
+        -------
+        AlignmentChoice
+            ``self``, fitted (weights in utility units, in the order of :data:`PARAMS`).
+
+        Raises
+        ------
+        InvalidParameterError
+            Bad constructor parameters, panels or panel specs.
         """
         self._validate_params()
         panels = build_panels(self.panels) if data is None else _checked_panels(data)
@@ -407,7 +422,25 @@ class AlignmentChoice(Estimator):
         )
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Parameter draws (size, 5) from the fitted Laplace (multivariate normal) uncertainty."""
+        """Parameter draws (size, 5) from the fitted Laplace (multivariate normal) uncertainty.
+
+        Parameters
+        ----------
+        rng : np.random.Generator
+            Source of the draws.
+        size : int
+            Number of draws.
+
+        Returns
+        -------
+        np.ndarray
+            Shape (size, 5), weights in the order of :data:`PARAMS`.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        """
         self._check_fitted()
         return rng.multivariate_normal(self.theta_, self.cov_, size=size, method="eigh")
 

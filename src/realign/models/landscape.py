@@ -303,6 +303,25 @@ class Landscape(Estimator):
 
         ``ids`` label the states in the output (default ``0..n-1``). ``progress(done, total)`` is
         called during long exact enumerations. Returns ``self``.
+
+        Parameters
+        ----------
+        sizes, propensity : Any
+            Sizes (n,) >= 0 (in realign, CINC shares) and symmetric propensity (n, n); see :func:`validate_inputs`.
+        ids : Sequence[Hashable] or None, default None
+            One distinct id per state (e.g. ccodes).
+        progress : Callable[[int, int], None] or None, default None
+            Called as ``progress(done, total)``.
+
+        Returns
+        -------
+        Landscape
+            ``self``, with ``minima_``, ``energy_``, ``coalitions_``, ``exact_`` and ``complete_``.
+
+        Raises
+        ------
+        InvalidParameterError
+            Bad constructor parameters or inputs.
         """
         self._validate_params()
         s, p, id_list = validate_inputs(sizes, propensity, ids)

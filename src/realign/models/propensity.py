@@ -381,6 +381,23 @@ class PropensityModel(Estimator):
         :data:`FACTORS`, as :func:`training_pairs` builds it). Default: ``training_pairs(before)``,
         pairs from wars that started before ``before`` (default 1939-09-01; nothing later is used).
         ``before`` is recorded as ``before_`` (None when pairs are given without it).
+
+        Parameters
+        ----------
+        pairs : pd.DataFrame or None, default None
+            Training pairs; None builds them.
+        before : str or dt.date or None, default None
+            Cut-off day (``YYYY-MM-DD``).
+
+        Returns
+        -------
+        PropensityModel
+            ``self``, fitted (weights in log-odds of "same side").
+
+        Raises
+        ------
+        InvalidParameterError
+            Bad parameters, a bad date, malformed ``pairs`` or fewer than 20 pairs.
         """
         self._validate_params()
         d = parse_date(before) if before is not None else None
@@ -438,6 +455,22 @@ class PropensityModel(Estimator):
 
         ``include_intercept=False`` (default) centres propensities at the factors' zero so that
         two states with nothing in common have p = 0 (neither attraction nor repulsion).
+
+        Parameters
+        ----------
+        date : str or dt.date
+            Day of the factors (``YYYY-MM-DD``).
+        ccodes : list[int]
+            COW state codes (rows and columns, in order).
+        coef : dict[str, float] or None, default None
+            Weights to use (e.g. a :meth:`sample_coefs` draw); None uses ``coef_``.
+        include_intercept : bool, default False
+            Add the fitted intercept.
+
+        Returns
+        -------
+        np.ndarray
+            Shape (n, n), log-odds units, zero diagonal; a missing factor takes its training mean.
         """
         self._check_fitted()
         f = dyad_factors(date, ccodes, half_life=self.half_life)

@@ -117,7 +117,18 @@ class EnsembleResult:
         return self.counts / max(self.runs, 1)
 
     def p_side_dict(self, ndigits: int = 4) -> dict:
-        """``{ccode(str): {"YYYY-MM": {"allies": p, "axis": p, "neutral": p}}}`` (the report contract)."""
+        """``{ccode(str): {"YYYY-MM": {"allies": p, "axis": p, "neutral": p}}}`` (the report contract).
+
+        Parameters
+        ----------
+        ndigits : int, default 4
+            Decimals of the rounded probabilities.
+
+        Returns
+        -------
+        dict
+            See above; probabilities in [0, 1].
+        """
         p = self.p_side
         out: dict[str, dict] = {}
         for i, c in enumerate(self.ccodes):
