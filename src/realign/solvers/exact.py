@@ -290,14 +290,26 @@ def solve_exact(
 ) -> ExactResult:
     """Global minimum and all local minima of the two-coalition energy by full enumeration.
 
+    Runs in ``O(N 2^(N-1))`` time and ``O(N^2)`` memory (plus the stored minima).
+
     Parameters
     ----------
-    w : (n, n) symmetric coupling matrix (``couplings(sizes, propensity)``), energy units.
-    max_minima : cap on the number of local minima stored (all are counted).
-    tol : energy tolerance for ties; default :func:`default_tol`.
-    progress : optional ``callback(done_chunks, total_chunks)`` called between batches.
+    w : np.ndarray
+        (n, n) symmetric coupling matrix (``couplings(sizes, propensity)``), energy units.
+    max_minima, tol : int (default 2**20), float or None (default None)
+        Cap on the number of local minima stored (all are counted); energy tolerance for ties (None: default_tol).
+    progress : Callable[[int, int], None] or None, default None
+        Called as ``progress(done_chunks, total_chunks)`` between batches.
 
-    Runs in ``O(N 2^(N-1))`` time and ``O(N^2)`` memory (plus the stored minima).
+    Returns
+    -------
+    ExactResult
+        Global minimum energy and state (bit mask), the local minima sorted by energy, and counts.
+
+    Raises
+    ------
+    ValueError
+        If ``n > EXACT_MAX_N`` (use :func:`~realign.solvers.bnb.solve_bnb`).
 
     Examples
     --------
