@@ -27,6 +27,21 @@ def event_credibility(
 
     ``outcomes`` maps a slug to "historical" or "reversed" (default historical); ``dated`` is the
     event attribute the effect starts from: ``"outcome_known"`` or ``"end"``.
+
+    Parameters
+    ----------
+    events : list
+        Catalogue :class:`~realign.events.catalogue.Event` objects.
+    outcomes : dict[str, str] or None, default None
+        Event slug -> ``"historical"`` or ``"reversed"``; a slug not listed (or ``None``) is historical.
+    dated : str, default "outcome_known"
+        Event attribute giving the date the effect starts (``"outcome_known"`` or ``"end"``); falls back
+        to ``end`` if the attribute is absent.
+
+    Returns
+    -------
+    list[tuple[dt.date, dict[int, float]]]
+        One ``(date, {side: credibility change})`` per event, in input order; sides 1 and 2 only.
     """
     outcomes = outcomes or {}
     out = []
@@ -40,7 +55,22 @@ def event_credibility(
 def credibility_at(
     effects: list[tuple[dt.date, dict[int, float]]], d: dt.date, retention: float = CREDIBILITY_RETENTION
 ) -> np.ndarray:
-    """(3,) credibility of sides 1 and 2 on ``d``: effects dated by then, decayed by ``retention`` a month."""
+    """(3,) credibility of sides 1 and 2 on ``d``: effects dated by then, decayed by ``retention`` a month.
+
+    Parameters
+    ----------
+    effects : list[tuple[dt.date, dict[int, float]]]
+        ``(date, {side: credibility change})`` pairs, as from :func:`event_credibility`.
+    d : dt.date
+        Day to evaluate; effects dated after ``d`` are ignored.
+    retention : float, default CREDIBILITY_RETENTION
+        Share of a shock kept per calendar month elapsed (0.944, half-life ~ 12 months).
+
+    Returns
+    -------
+    np.ndarray
+        Shape (3,): index 1 and 2 are the credibility of sides 1 and 2; index 0 is unused (0).
+    """
     c = np.zeros(3)
     for known, eff in effects:
         if known > d:
@@ -59,6 +89,21 @@ def credibility_path(
     ``events`` is a list of (Event, outcome) with outcome "historical" or "reversed"; default: every
     catalogue event of war 139 that had ended by the last day, with its historical outcome (the
     choice model passes the battles it read through its information gate instead).
+
+    Parameters
+    ----------
+    days : list[dt.date]
+        Days to evaluate, in any order.
+    events : list[tuple[object, str]] or None, default None
+        ``(Event, outcome)`` pairs, outcome ``"historical"`` or ``"reversed"``; effects dated from each
+        event's ``end``. ``None`` reads the catalogue as described above.
+    retention : float, default CREDIBILITY_RETENTION
+        Share of a shock kept per calendar month elapsed.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (len(days), 3): row i is :func:`credibility_at` on ``days[i]`` (column 0 unused).
     """
     if events is None:
         from realign.events.catalogue import list_events, load_event

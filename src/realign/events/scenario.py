@@ -171,7 +171,25 @@ class Scenario:
         allowed_params: Iterable[str] | None = None,
         allowed_models: Iterable[str] | None = None,
     ) -> Scenario:
-        """Build from :meth:`to_dict` output (or a parsed TOML dict), with the same validation."""
+        """Build from :meth:`to_dict` output (or a parsed TOML dict), with the same validation.
+
+        Parameters
+        ----------
+        data : Mapping[str, Any]
+            The scenario as a dict.
+        allowed_params, allowed_models : Iterable[str] or None, default None
+            Accepted model parameter names and model names; None uses the defaults.
+
+        Returns
+        -------
+        Scenario
+            The validated scenario.
+
+        Raises
+        ------
+        RealignError
+            The first problem the validator finds (it names the field).
+        """
         problems = _validate(data, "<dict>", None, allowed_params, allowed_models)
         if problems:
             raise problems[0][0]

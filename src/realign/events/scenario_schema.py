@@ -124,7 +124,19 @@ def _unknown(ctx: _Ctx, d: Mapping[str, Any], allowed: Iterable[str], prefix: st
 
 
 def as_date(v: Any) -> _dt.date | None:
-    """A TOML date or ``"YYYY-MM-DD"`` string as a date; ``None`` for anything else (date-times too)."""
+    """A TOML date or ``"YYYY-MM-DD"`` string as a date; ``None`` for anything else (date-times too).
+
+    Parameters
+    ----------
+    v : Any
+        Value read from a scenario TOML file.
+
+    Returns
+    -------
+    datetime.date or None
+        The date; ``None`` for a date-time, a malformed or padded string, or any other type (the
+        caller reports ``None`` as a problem, so this never raises).
+    """
     if isinstance(v, _dt.datetime):
         return None
     if isinstance(v, _dt.date):

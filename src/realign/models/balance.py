@@ -74,6 +74,22 @@ def signed_network(data: SignedInput | SignedNetwork) -> SignedNetwork:
 
     Errors (sign not ±1, self loops, contradictory duplicate edges) name the row/edge.
 
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        networkx Graph with a ``sign`` (+1/-1) edge attribute, or rows ``(a, b, sign)``; a
+        SignedNetwork is returned as is.
+
+    Returns
+    -------
+    SignedNetwork
+        Nodes (graph order, or order of first appearance in the rows) and the int8 signed adjacency.
+
+    Raises
+    ------
+    InvalidParameterError
+        A row that is not ``(a, b, sign)``, a sign not +/-1, a self loop or a contradictory duplicate.
+
     Examples
     --------
     >>> net = signed_network([("a", "b", 1), ("b", "c", -1)])
@@ -128,6 +144,16 @@ def _triangles(a: np.ndarray) -> tuple[int, int]:
 
 def triangle_index(data: SignedInput | SignedNetwork) -> float:
     """Fraction of triangles that are balanced (sign product +1); NaN if there are none.
+
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        Signed graph (see :func:`signed_network`); bad edges raise InvalidParameterError.
+
+    Returns
+    -------
+    float
+        Balanced triangles / all triangles, in [0, 1]; NaN without triangles.
 
     Examples
     --------
@@ -204,6 +230,20 @@ def frustration_index(
 ) -> FrustrationResult:
     """Fewest sign flips that make the network balanced (two factions), with the partition.
 
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        Signed graph (see :func:`signed_network`); bad edges raise InvalidParameterError.
+    exact_max_n, bnb_max_n : int, default 28, 200
+        Largest component solved by enumeration; by branch-and-bound (then tabu search, ``exact=False``).
+    seed : int, default 0
+        Seed of the tabu search fallback.
+
+    Returns
+    -------
+    FrustrationResult
+        Frustration (number of edges), 0/1 labels, factions and ``exact``.
+
     Examples
     --------
     >>> frustration_index([(0, 1, -1), (1, 2, -1), (0, 2, -1)]).frustration
@@ -251,6 +291,16 @@ def frustration_index(
 def is_balanced(data: SignedInput | SignedNetwork) -> bool:
     """Strict structural balance (Cartwright & Harary 1956): two factions explain every sign.
 
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        Signed graph (see :func:`signed_network`); bad edges raise InvalidParameterError.
+
+    Returns
+    -------
+    bool
+        True if two factions (one possibly empty) explain every sign.
+
     Examples
     --------
     >>> is_balanced([(0, 1, 1), (1, 2, -1), (0, 2, -1)]), is_balanced([(0, 1, -1), (1, 2, -1), (0, 2, -1)])
@@ -262,6 +312,16 @@ def is_balanced(data: SignedInput | SignedNetwork) -> bool:
 def clusters(data: SignedInput | SignedNetwork) -> list[list[Hashable]] | None:
     """Factions of generalized balance (Davis 1967): the components of the positive edges, or
     None when a negative edge lies inside one (the network is not clusterable).
+
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        Signed graph (see :func:`signed_network`); bad edges raise InvalidParameterError.
+
+    Returns
+    -------
+    list[list[Hashable]] or None
+        The factions (lists of nodes), or None if not clusterable.
 
     Examples
     --------
@@ -285,6 +345,18 @@ def is_k_balanced(data: SignedInput | SignedNetwork, k: int | None = None) -> bo
 
     The positive components must be colourable with ``k`` colours along the negative edges; checked
     by backtracking (small quotient graphs).
+
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        Signed graph (see :func:`signed_network`); bad edges raise InvalidParameterError.
+    k : int or None, default None
+        Largest number of factions; None for any number.
+
+    Returns
+    -------
+    bool
+        True if clusterable into at most ``k`` factions.
 
     Examples
     --------
@@ -328,6 +400,17 @@ def is_k_balanced(data: SignedInput | SignedNetwork, k: int | None = None) -> bo
 
 def balance_scores(data: SignedInput | SignedNetwork) -> dict[str, Any]:
     """Triangle index, frustration (and normalised 1 - F/m), strict and generalized balance.
+
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        Signed graph (see :func:`signed_network`); bad edges raise InvalidParameterError.
+
+    Returns
+    -------
+    dict[str, Any]
+        ``triangle_index``, ``frustration``, ``frustration_exact``, ``normalized_balance``,
+        ``balanced``, ``clusterable``, ``n_edges``.
 
     Examples
     --------
@@ -412,6 +495,18 @@ def triad_dynamics(data: SignedInput | SignedNetwork, *, seed: int = 0, max_step
     — a jammed state). A balanced input is returned unchanged. Factions: the positive components of
     the final network when clusterable, else its minimum-frustration two-partition.
 
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        Signed graph (see :func:`signed_network`); bad edges raise InvalidParameterError.
+    seed, max_steps : int, int or None, default 0, None
+        Seed of the edge draws; largest number of steps (None: ``1000 x #edges``).
+
+    Returns
+    -------
+    DynamicsResult
+        Factions, ``converged``, steps taken and the final SignedNetwork.
+
     Examples
     --------
     >>> r = triad_dynamics([(0, 1, -1), (1, 2, -1), (0, 2, -1)], seed=3)
@@ -444,6 +539,20 @@ def continuous_dynamics(
     ``||X||_F`` grows by ``growth`` (finite-time blow-up, ``converged`` True). The factions are the
     sign structure of the blown-up matrix: nodes with ``X[i*, j] >= 0`` for the row ``i*`` of largest
     norm versus the rest (generically the sign pattern of the leading eigenvector of ``X(0)``).
+
+    Parameters
+    ----------
+    data : SignedInput or SignedNetwork
+        Signed graph (see :func:`signed_network`); bad edges raise InvalidParameterError.
+    seed, max_steps : int, default 0, 200_000
+        Seed of the perturbation; largest number of RK4 steps.
+    noise, growth : float, default 0.1, 1e6
+        Standard deviation of the perturbation; norm growth factor that counts as blow-up.
+
+    Returns
+    -------
+    DynamicsResult
+        Factions, ``converged`` (blew up), steps taken and the final matrix ``X``.
 
     Examples
     --------

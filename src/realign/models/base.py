@@ -153,7 +153,18 @@ class Estimator:
         return [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY]
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters as a dict (``deep`` is accepted for scikit-learn compatibility)."""
+        """Constructor parameters as a dict (``deep`` is accepted for scikit-learn compatibility).
+
+        Parameters
+        ----------
+        deep : bool, default True
+            Ignored.
+
+        Returns
+        -------
+        dict[str, Any]
+            Keyword-only constructor parameter -> current value.
+        """
         return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params: Any) -> Any:
@@ -211,7 +222,22 @@ class FitCache:
         self._lock = threading.Lock()
 
     def get(self, kind: str, key: tuple, compute: Callable[[], T]) -> T:
-        """The stored fit of ``(kind, key)``, else ``compute()`` stored and returned (``key`` must be hashable)."""
+        """The stored fit of ``(kind, key)``, else ``compute()`` stored and returned (``key`` must be hashable).
+
+        Parameters
+        ----------
+        kind : str
+            Name of the fit (e.g. ``"choice"``).
+        key : tuple
+            Hashable arguments of the fit.
+        compute : Callable[[], T]
+            Computes the fit when it is not stored (outside the lock; the first stored value wins).
+
+        Returns
+        -------
+        T
+            The stored fit.
+        """
         k = (kind, key)
         with self._lock:
             if k in self._fits:
@@ -221,7 +247,13 @@ class FitCache:
             return self._fits.setdefault(k, value)
 
     def clear(self, kind: str | None = None) -> None:
-        """Forget every stored fit, or only those of ``kind``."""
+        """Forget every stored fit, or only those of ``kind``.
+
+        Parameters
+        ----------
+        kind : str or None, default None
+            Name of the fits to forget; None forgets all.
+        """
         with self._lock:
             for k in [k for k in self._fits if kind is None or k[0] == kind]:
                 del self._fits[k]

@@ -125,7 +125,25 @@ def _jsonable(x: object) -> object:
 
 
 def cache_key(kind: str, params: dict) -> str:
-    """Hex key of a fit: kind, arguments, data and code fingerprints, entry format."""
+    """Hex key of a fit: kind, arguments, data and code fingerprints, entry format.
+
+    Parameters
+    ----------
+    kind : str
+        Name of the fit (e.g. ``"hazards"``).
+    params : dict
+        The fit's arguments: dates, numbers, text, None, or lists/tuples/dicts of them.
+
+    Returns
+    -------
+    str
+        64-character sha256 hex digest.
+
+    Raises
+    ------
+    TypeError
+        If a parameter has another type.
+    """
     blob = json.dumps(
         {
             "kind": kind,
@@ -175,7 +193,22 @@ def _write(path: Path, key: str, value: object) -> None:
 
 
 def cached_fit(kind: str, params: dict, compute: Callable[[], T]) -> T:
-    """The fit ``compute()`` from the on-disk cache when its key matches, else computed and stored."""
+    """The fit ``compute()`` from the on-disk cache when its key matches, else computed and stored.
+
+    Parameters
+    ----------
+    kind : str
+        Name of the fit (also the start of the entry's file name).
+    params : dict
+        The fit's arguments (see :func:`cache_key`).
+    compute : Callable[[], T]
+        Computes the fit on a miss (or always, when the cache is disabled).
+
+    Returns
+    -------
+    T
+        The stored or computed fit; a failed write still returns it.
+    """
     if not _enabled():
         return compute()
     key = cache_key(kind, params)
@@ -194,6 +227,16 @@ def disk_cached(kind: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Decorator: the function's result through :func:`cached_fit`, keyed by ``kind`` and its bound arguments.
 
     The arguments must be dates, numbers, text, None or tuples/lists/dicts of them (they form the key).
+
+    Parameters
+    ----------
+    kind : str
+        Name of the fit, part of the key.
+
+    Returns
+    -------
+    Callable[[Callable[..., T]], Callable[..., T]]
+        A decorator; the wrapped function has the same signature.
     """
 
     def wrap(f: Callable[..., T]) -> Callable[..., T]:

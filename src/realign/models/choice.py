@@ -107,7 +107,22 @@ def features(
 
 
 def utilities(theta: np.ndarray, feats: np.ndarray, prev: np.ndarray) -> np.ndarray:
-    """Utilities (n, 3) from parameters ``theta`` (see :data:`PARAMS`), features and previous sides."""
+    """Utilities (n, 3) from parameters ``theta`` (see :data:`PARAMS`), features and previous sides.
+
+    Parameters
+    ----------
+    theta : np.ndarray
+        Shape (5,), weights in the order of :data:`PARAMS`.
+    feats : np.ndarray
+        Shape (n, 3, 3): per state and option (neutral, side 1, side 2), affinity, bandwagon, exposure.
+    prev : np.ndarray
+        Shape (n,) int, previous side (0, 1, 2) of each state; it gets the ``stay`` bonus.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (n, 3); the neutral option's utility is ``theta[4]``.
+    """
     u = feats[:, :, 0] * theta[0] + feats[:, :, 1] * theta[1] + feats[:, :, 2] * theta[2]
     u[:, 0] = theta[4]
     u[np.arange(len(prev)), prev] += theta[3]
@@ -115,7 +130,18 @@ def utilities(theta: np.ndarray, feats: np.ndarray, prev: np.ndarray) -> np.ndar
 
 
 def probabilities(u: np.ndarray) -> np.ndarray:
-    """Row-wise softmax."""
+    """Row-wise softmax.
+
+    Parameters
+    ----------
+    u : np.ndarray
+        Shape (n, k), utilities.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (n, k), choice probabilities; each row sums to 1.
+    """
     z = u - u.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
@@ -156,6 +182,18 @@ def known_cinc(d: dt.date, ccodes: list[int]) -> np.ndarray:
     """CINC a contemporary could know on ``d``: the previous year's before July, else the current year's.
 
     COW measures are annual averages (model assumption); a missing value counts as 0 capability.
+
+    Parameters
+    ----------
+    d : dt.date
+        Day of the decision.
+    ccodes : list[int]
+        COW state codes.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (len(ccodes),), CINC shares (0 for a missing value).
     """
     nmc = InformationSet(d).nmc()
     year = known_nmc_year(d)
@@ -181,6 +219,20 @@ def build_panel(
 
     Dated inputs come through an :class:`~realign.system.information.InformationSet` at ``end`` (or
     at each context's day), so nothing dated after ``end`` is read.
+
+    Parameters
+    ----------
+    start, end : dt.date, default 1939-09-01, 1943-02-02
+        First day and cut-off of the panel (monthly days in between).
+    propensity_before : dt.date, default 1939-09-01
+        The propensity model is fitted on data before this day.
+    war : int, default WWII (139)
+        COW war number.
+
+    Returns
+    -------
+    Panel
+        Sides and membership (months, n), yearly contexts, credibility, forced entries.
     """
     info = InformationSet(end)
     months = (end.year - start.year) * 12 + end.month - start.month
@@ -212,7 +264,23 @@ def build_panel(
 
 def build_panels(specs: tuple) -> tuple[Panel, ...]:
     """Assemble the panels named by ``specs``, each ``(war, start, end, propensity_before)`` (see
-    :class:`AlignmentChoice`), from the bundled data with :func:`build_panel`."""
+    :class:`AlignmentChoice`), from the bundled data with :func:`build_panel`.
+
+    Parameters
+    ----------
+    specs : tuple
+        Tuples ``(war, start, end, propensity_before)``; dates as ``YYYY-MM-DD`` strings or dates.
+
+    Returns
+    -------
+    tuple[Panel, ...]
+        One panel per spec, in order.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``specs`` empty or not a tuple/list, an entry not of four items, a bad date, or end not after start.
+    """
     if not isinstance(specs, tuple | list) or not specs:
         raise InvalidParameterError(
             "The 'panels' parameter of AlignmentChoice must be a non-empty tuple of "
@@ -301,6 +369,21 @@ class AlignmentChoice(Estimator):
 
         ``data``: assembled monthly panels (from :func:`build_panels`); default: the panels named by
         the ``panels`` parameter, assembled from the bundled data.
+
+        Parameters
+        ----------
+        data : tuple[Panel, ...] or None, default None
+            Assembled panels; None builds them from ``panels``.
+
+        Returns
+        -------
+        AlignmentChoice
+            ``self``, fitted (weights in utility units, in the order of :data:`PARAMS`).
+
+        Raises
+        ------
+        InvalidParameterError
+            Bad constructor parameters, panels or panel specs.
         """
         self._validate_params()
         panels = build_panels(self.panels) if data is None else _checked_panels(data)
@@ -339,7 +422,25 @@ class AlignmentChoice(Estimator):
         )
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Parameter draws (size, 5) from the fitted Laplace (multivariate normal) uncertainty."""
+        """Parameter draws (size, 5) from the fitted Laplace (multivariate normal) uncertainty.
+
+        Parameters
+        ----------
+        rng : np.random.Generator
+            Source of the draws.
+        size : int
+            Number of draws.
+
+        Returns
+        -------
+        np.ndarray
+            Shape (size, 5), weights in the order of :data:`PARAMS`.
+
+        Raises
+        ------
+        NotFittedError
+            If the model is not fitted.
+        """
         self._check_fitted()
         return rng.multivariate_normal(self.theta_, self.cov_, size=size, method="eigh")
 
@@ -362,6 +463,23 @@ def fitted_choice(fit_end: str | dt.date = "1943-02-02", *, cache: FitCache | No
     ``cache`` defaults to the process-wide :data:`~realign.models.base.DEFAULT_FIT_CACHE`; the fit's
     key is ``("choice", (fit_end,))``. The panels' propensities come from :func:`fitted_model` with
     the default cache (the panels themselves are memoised by :func:`build_panel`).
+
+    Parameters
+    ----------
+    fit_end : str or dt.date, default "1943-02-02"
+        Last day of WWII information used.
+    cache : FitCache or None, default None
+        Where the fit is kept.
+
+    Returns
+    -------
+    AlignmentChoice
+        The fitted model (shared: do not modify).
+
+    Raises
+    ------
+    InvalidDateError
+        If ``fit_end`` is not a valid date.
     """
     end = parse_date(fit_end).isoformat()
     panels = (DEFAULT_PANELS[0], (WWII, "1939-09-01", end, "1939-09-01"))

@@ -103,7 +103,18 @@ TREND_MONTHS = 6
 
 
 def month_number(d: dt.date) -> int:
-    """Absolute month number ``year * 12 + month - 1``."""
+    """Absolute month number ``year * 12 + month - 1``.
+
+    Parameters
+    ----------
+    d : dt.date
+        Any day of the month.
+
+    Returns
+    -------
+    int
+        ``year * 12 + month - 1`` (months since January of year 0).
+    """
     return d.year * 12 + d.month - 1
 
 
@@ -113,6 +124,17 @@ def affinity_index(factors: dict[str, np.ndarray]) -> np.ndarray:
     ``defense + 0.5 * other_pact + war_same - war_opposed`` (ATOP pacts of the previous year; earlier
     COW wars on the same / opposite side, decayed), missing factors as 0. The hazard's coefficient
     on the affinity gap scales it. Model assumption.
+
+    Parameters
+    ----------
+    factors : dict[str, np.ndarray]
+        (n, n) dyad arrays keyed ``"defense"``, ``"other_pact"``, ``"war_same"``, ``"war_opposed"``
+        (all four required; NaN read as 0).
+
+    Returns
+    -------
+    np.ndarray
+        Shape (n, n), the affinity index with a zero diagonal.
     """
 
     def f(k: str) -> np.ndarray:
@@ -161,6 +183,22 @@ def with_news(ms: MonthState, contact: np.ndarray, capital: np.ndarray | None, t
     Exits and entries respond to what happened during the month up to the decision (enemy forces
     arriving, a capital falling), not only to the state at its start (model assumption; the panel
     dates the news before each recorded change, the simulation draws the month's campaign first).
+
+    Parameters
+    ----------
+    ms : MonthState
+        State at the start of month ``t``.
+    contact : np.ndarray
+        Shape (R, n) bool, enemy contact after this month's campaign.
+    capital : np.ndarray or None
+        Shape (R, n) bool, capital held by the enemy; ``None`` keeps ``ms.capital``.
+    t : int
+        Absolute month number; becomes ``first_contact`` of new contacts.
+
+    Returns
+    -------
+    MonthState
+        A new state (``ms`` is not modified; other arrays are shared, not copied).
     """
     first = np.where(contact & (ms.first_contact < 0), t, ms.first_contact)
     return MonthState(
@@ -178,7 +216,20 @@ def with_news(ms: MonthState, contact: np.ndarray, capital: np.ndarray | None, t
 
 
 def shares(side: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """(R, 3) capability of sides 1 and 2 as a share of the two together (column 0 unused)."""
+    """(R, 3) capability of sides 1 and 2 as a share of the two together (column 0 unused).
+
+    Parameters
+    ----------
+    side : np.ndarray
+        Shape (R, n) int, side of each state (0 neutral or out, 1, 2).
+    w : np.ndarray
+        Shape (R, n) or (n,), capabilities (CINC x multipliers).
+
+    Returns
+    -------
+    np.ndarray
+        Shape (R, 3); columns 1 and 2 sum to 1, or are both 0 when neither side has capability.
+    """
     s = np.zeros((side.shape[0], 3))
     for a in (1, 2):
         s[:, a] = ((side == a) * w).sum(axis=1)
@@ -217,6 +268,20 @@ def month_shared(st: Static, side: np.ndarray, w: np.ndarray) -> dict:
 
     ``{"aff": {a: affinity to side a's members}, "nb": {a: a land neighbour is on side a}}``, all (R, n):
     computed once and passed to the feature functions, which otherwise compute them themselves (same values).
+
+    Parameters
+    ----------
+    st : Static
+        The run's fixed data (land contiguity ``L``, affinity ``A``).
+    side : np.ndarray
+        Shape (R, n) int, side of each state (0, 1, 2).
+    w : np.ndarray
+        Shape (R, n), capabilities (CINC x multipliers).
+
+    Returns
+    -------
+    dict
+        ``{"aff": {1: ..., 2: ...}, "nb": {1: ..., 2: ...}}`` of (R, n) arrays.
     """
     nb = _any_neighbours(st.L, side == 1, side == 2)
     return {"aff": {a: _affinity_to(st.A, side, w, a) for a in (1, 2)}, "nb": {1: nb[0], 2: nb[1]}}
@@ -234,6 +299,26 @@ def exit_features(
     """(R, n, len(EXIT_FEATURES)) features of leaving one's side at month ``t`` (rows of belligerents).
 
     ``shared``: :func:`month_shared` of ``ms.side`` and ``w`` when already computed (same result).
+
+    Parameters
+    ----------
+    st : Static
+        The run's fixed data (states, land contiguity, affinity, fronts coverage, war start).
+    ms : MonthState
+        The (R, n) state of R runs at month ``t``.
+    w : np.ndarray
+        Shape (R, n), capabilities (CINC x event multipliers x contact loss).
+    cred : np.ndarray
+        Shape (R, 3), battle credibility of sides 1 and 2 (column 0 unused).
+    t : int
+        Absolute month number (:func:`month_number`).
+    shared : dict or None, default None
+        :func:`month_shared` of ``ms.side`` and ``w``; ``None`` computes it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (R, n, len(EXIT_FEATURES)).
     """
     return _last_axis(exit_columns(st, ms, w, cred, t, shared))
 
@@ -245,6 +330,26 @@ def exit_columns(
 
     The simulation reads the columns only where a state can decide (see :func:`gather_rows`), so it
     never interleaves the full (R, n, k) array; the values are the same, bit for bit.
+
+    Parameters
+    ----------
+    st : Static
+        The run's fixed data (states, land contiguity, affinity, fronts coverage, war start).
+    ms : MonthState
+        The (R, n) state of R runs at month ``t``.
+    w : np.ndarray
+        Shape (R, n), capabilities (CINC x event multipliers x contact loss).
+    cred : np.ndarray
+        Shape (R, 3), battle credibility of sides 1 and 2 (column 0 unused).
+    t : int
+        Absolute month number (:func:`month_number`).
+    shared : dict or None, default None
+        :func:`month_shared` of ``ms.side`` and ``w``; ``None`` computes it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (len(EXIT_FEATURES), R, n).
     """
     side = ms.side
     R, n = side.shape
@@ -286,7 +391,20 @@ def _last_axis(cols: np.ndarray) -> np.ndarray:
 
 
 def gather_rows(cols: np.ndarray, rows: np.ndarray, states: np.ndarray) -> np.ndarray:
-    """(m, k) C-contiguous feature rows of the (run, state) pairs ``rows[j], states[j]`` of (k, R, n) columns."""
+    """(m, k) C-contiguous feature rows of the (run, state) pairs ``rows[j], states[j]`` of (k, R, n) columns.
+
+    Parameters
+    ----------
+    cols : np.ndarray
+        Shape (k, R, n), feature columns.
+    rows, states : np.ndarray
+        Shape (m,) int, run and state index of each wanted pair.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (m, k).
+    """
     return np.ascontiguousarray(cols[:, rows, states].T)
 
 
@@ -296,6 +414,26 @@ def join_features(
     """(R, n, 2, len(JOIN_FEATURES)) features of joining side 1 (index 0) or side 2 (index 1).
 
     ``shared``: :func:`month_shared` of ``ms.side`` and ``w`` when already computed (same result).
+
+    Parameters
+    ----------
+    st : Static
+        The run's fixed data (states, land contiguity, affinity, fronts coverage, war start).
+    ms : MonthState
+        The (R, n) state of R runs at month ``t``.
+    w : np.ndarray
+        Shape (R, n), capabilities (CINC x event multipliers x contact loss).
+    cred : np.ndarray
+        Shape (R, 3), battle credibility of sides 1 and 2 (column 0 unused).
+    t : int
+        Absolute month number (:func:`month_number`).
+    shared : dict or None, default None
+        :func:`month_shared` of ``ms.side`` and ``w``; ``None`` computes it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (R, n, 2, len(JOIN_FEATURES)).
     """
     return np.ascontiguousarray(join_columns(st, ms, w, cred, t, shared).transpose(2, 3, 0, 1))
 
@@ -303,7 +441,28 @@ def join_features(
 def join_columns(
     st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int, shared: dict | None = None
 ) -> np.ndarray:
-    """(2, len(JOIN_FEATURES), R, n): :func:`join_features` as columns, side 1 then side 2 (same values)."""
+    """(2, len(JOIN_FEATURES), R, n): :func:`join_features` as columns, side 1 then side 2 (same values).
+
+    Parameters
+    ----------
+    st : Static
+        The run's fixed data (states, land contiguity, affinity, fronts coverage, war start).
+    ms : MonthState
+        The (R, n) state of R runs at month ``t``.
+    w : np.ndarray
+        Shape (R, n), capabilities (CINC x event multipliers x contact loss).
+    cred : np.ndarray
+        Shape (R, 3), battle credibility of sides 1 and 2 (column 0 unused).
+    t : int
+        Absolute month number (:func:`month_number`).
+    shared : dict or None, default None
+        :func:`month_shared` of ``ms.side`` and ``w``; ``None`` computes it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (2, len(JOIN_FEATURES), R, n).
+    """
     side = ms.side
     R, n = side.shape
     sh_ = shared or month_shared(st, side, w)
@@ -335,6 +494,26 @@ def contact_features(
     """(R, n, len(CONTACT_FEATURES)) features of enemy forces reaching i's territory this month.
 
     The :data:`CONTACT_FEATURES` columns of :func:`exit_features`, computed without the others.
+
+    Parameters
+    ----------
+    st : Static
+        The run's fixed data (states, land contiguity, affinity, fronts coverage, war start).
+    ms : MonthState
+        The (R, n) state of R runs at month ``t``.
+    w : np.ndarray
+        Shape (R, n), capabilities (CINC x event multipliers x contact loss).
+    cred : np.ndarray
+        Shape (R, 3), battle credibility of sides 1 and 2 (column 0 unused).
+    t : int
+        Absolute month number (:func:`month_number`).
+    shared : dict or None, default None
+        :func:`month_shared` of ``ms.side`` and ``w``; ``None`` computes it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (R, n, len(CONTACT_FEATURES)).
     """
     return _last_axis(contact_columns(st, ms, w, cred, t, shared))
 
@@ -342,7 +521,28 @@ def contact_features(
 def contact_columns(
     st: Static, ms: MonthState, w: np.ndarray, cred: np.ndarray, t: int, shared: dict | None = None
 ) -> np.ndarray:
-    """(len(CONTACT_FEATURES), R, n): :func:`contact_features` as columns (same values)."""
+    """(len(CONTACT_FEATURES), R, n): :func:`contact_features` as columns (same values).
+
+    Parameters
+    ----------
+    st : Static
+        The run's fixed data (states, land contiguity, affinity, fronts coverage, war start).
+    ms : MonthState
+        The (R, n) state of R runs at month ``t``.
+    w : np.ndarray
+        Shape (R, n), capabilities (CINC x event multipliers x contact loss).
+    cred : np.ndarray
+        Shape (R, 3), battle credibility of sides 1 and 2 (column 0 unused).
+    t : int
+        Absolute month number (:func:`month_number`).
+    shared : dict or None, default None
+        :func:`month_shared` of ``ms.side`` and ``w``; ``None`` computes it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (len(CONTACT_FEATURES), R, n).
+    """
     side = ms.side
     R, n = side.shape
     nb = (shared or {}).get("nb") or {1: None, 2: None}

@@ -388,6 +388,16 @@ def war_panel(war: int, info: InformationSet) -> pd.DataFrame:
 
     One row per (state, month, kind) with ``kind`` in exit / join1 / join2 / contact. ``use`` is
     False for observations that are not choices (see the module docstring) and ``reason`` says why.
+
+    Parameters
+    ----------
+    war, info : int, InformationSet
+        COW war number; the information gate (nothing dated after ``info.at`` is read).
+
+    Returns
+    -------
+    pd.DataFrame
+        The rows (empty if the war is unknown on ``info.at`` or shorter than two observed months).
     """
     spells = info.war_spells(war)
     if spells.empty:
@@ -569,7 +579,18 @@ def _same_kind_rows(rows: pd.DataFrame, at: dt.date, target_war: int | None) -> 
 
 
 def fit_hazards(at: dt.date, target_war: int | None, *, leave_out: bool = False) -> Hazards:
-    """Fit the exit, join and contact hazards on what is known on ``at`` (see :func:`training_rows`)."""
+    """Fit the exit, join and contact hazards on what is known on ``at`` (see :func:`training_rows`).
+
+    Parameters
+    ----------
+    at, target_war, leave_out : dt.date, int or None, bool (default False)
+        Cut-off day; COW war number of the evaluated war (None: none); the leave-the-war-out design.
+
+    Returns
+    -------
+    Hazards
+        Fitted exit, join and contact models, the wars used, ``at`` and the number of side changes.
+    """
     rows = training_rows(at, target_war, leave_out=leave_out)
     same_kind = _same_kind_rows(rows, at, target_war)
     ex = HazardModel("exit", prior_scale=PRIOR_SCALE, firth=FIRTH).fit(same_kind if EXIT_STRATA else rows, target_war)

@@ -64,6 +64,23 @@ class HazardModel:
         months before the cut-off move its baseline hazard away from the other wars' as far as their
         evidence allows). The fitted shift is folded into ``coef_[0]`` (and its variance into
         ``cov_``), so predictions are for the target war; ``war_shift_`` reports it.
+
+        Parameters
+        ----------
+        rows : pd.DataFrame
+            Panel rows (columns ``kind``, ``use``, ``y``, ``war`` and the features of this kind).
+        target_war : int or None, default None
+            COW war number of the evaluated war.
+
+        Returns
+        -------
+        HazardModel
+            ``self``, with ``coef_`` and ``cov_`` (log-odds; intercept first) and the fit's counts.
+
+        Raises
+        ------
+        InvalidParameterError
+            An unknown ``kind``, or no usable event of this kind in ``rows``.
         """
         if self.kind not in FEATURES:
             raise InvalidParameterError(f"HazardModel kind must be one of {sorted(FEATURES)}. Got {self.kind!r}.")
@@ -110,7 +127,20 @@ class HazardModel:
         return self
 
     def predict_proba(self, X: np.ndarray, coef: np.ndarray | None = None) -> np.ndarray:
-        """Event probability for feature array ``X`` (..., k) with ``coef`` (default fitted; (R, k+1) allowed)."""
+        """Event probability for feature array ``X`` (..., k) with ``coef`` (default fitted; (R, k+1) allowed).
+
+        Parameters
+        ----------
+        X : np.ndarray
+            Shape (..., k) features, in the order of ``names_[1:]``; (R, ..., k) with per-run ``coef``.
+        coef : np.ndarray or None, default None
+            Shape (k+1,) or (R, k+1), intercept first; None uses ``coef_``.
+
+        Returns
+        -------
+        np.ndarray
+            Monthly event probability, shape ``X.shape[:-1]``.
+        """
         b = self.coef_ if coef is None else coef
         if b.ndim == 1:
             z = b[0] + X @ b[1:]
@@ -123,12 +153,39 @@ class HazardModel:
 
         The same value, bit for bit, as the matching element of ``predict_proba(X_full, coef)``: the
         simulation evaluates only the (run, state) pairs that can change side (issue 14).
+
+        Parameters
+        ----------
+        X : np.ndarray
+            Shape (m, k) feature rows.
+        coef : np.ndarray
+            Shape (R, k+1), per-run coefficients, intercept first.
+        runs : np.ndarray
+            Shape (m,) int, run of each row.
+
+        Returns
+        -------
+        np.ndarray
+            Shape (m,), monthly event probabilities.
         """
         z = coef[runs, 0] + np.einsum("mk,mk->m", X, coef[runs, 1:])
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Coefficient draws (size, k+1) from the fitted normal uncertainty."""
+        """Coefficient draws (size, k+1) from the fitted normal uncertainty.
+
+        Parameters
+        ----------
+        rng : np.random.Generator
+            Source of the draws.
+        size : int
+            Number of draws.
+
+        Returns
+        -------
+        np.ndarray
+            Shape (size, k+1), log-odds coefficients, intercept first.
+        """
         return rng.multivariate_normal(self.coef_, self.cov_, size=size, method="eigh")
 
     def table(self) -> pd.DataFrame:

@@ -68,8 +68,21 @@ def validate_inputs(
 ) -> tuple[np.ndarray, np.ndarray, list[Hashable]]:
     """Check and convert sizes (n,), propensity (n, n) and ids; errors name the offending row.
 
-    Raises :class:`InvalidParameterError` for negative/NaN sizes, NaN or asymmetric propensities,
-    wrong shapes and duplicate ids. The diagonal of ``propensity`` is ignored.
+    Parameters
+    ----------
+    sizes, propensity, ids : Any, Any, Sequence[Hashable] or None (default None)
+        Sizes (n,) >= 0 (in realign, CINC shares); symmetric propensity (n, n), its diagonal ignored;
+        one distinct id per state (e.g. ccodes), named in errors, None meaning 0 .. n-1.
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray, list[Hashable]]
+        float64 sizes, float64 propensity with a zero diagonal, and the ids.
+
+    Raises
+    ------
+    InvalidParameterError
+        Negative/NaN sizes, NaN or asymmetric propensities, wrong shapes, duplicate ids, energy overflow.
 
     Examples
     --------
@@ -137,6 +150,23 @@ def landscape_energy(sizes: Any, propensity: Any, assignment: Sequence[Hashable]
 
     Labels can be any hashable values; only equality matters, so relabelling coalitions does not
     change the energy.
+
+    Parameters
+    ----------
+    sizes, propensity : Any
+        Sizes (n,) and symmetric propensity (n, n), checked by :func:`validate_inputs`.
+    assignment : Sequence[Hashable]
+        One coalition label per state.
+
+    Returns
+    -------
+    float
+        The energy (units of size x size x propensity).
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad sizes or propensity (see :func:`validate_inputs`), or not one label per state.
 
     Examples
     --------
@@ -273,6 +303,25 @@ class Landscape(Estimator):
 
         ``ids`` label the states in the output (default ``0..n-1``). ``progress(done, total)`` is
         called during long exact enumerations. Returns ``self``.
+
+        Parameters
+        ----------
+        sizes, propensity : Any
+            Sizes (n,) >= 0 (in realign, CINC shares) and symmetric propensity (n, n); see :func:`validate_inputs`.
+        ids : Sequence[Hashable] or None, default None
+            One distinct id per state (e.g. ccodes).
+        progress : Callable[[int, int], None] or None, default None
+            Called as ``progress(done, total)``.
+
+        Returns
+        -------
+        Landscape
+            ``self``, with ``minima_``, ``energy_``, ``coalitions_``, ``exact_`` and ``complete_``.
+
+        Raises
+        ------
+        InvalidParameterError
+            Bad constructor parameters or inputs.
         """
         self._validate_params()
         s, p, id_list = validate_inputs(sizes, propensity, ids)
@@ -453,5 +502,24 @@ def fit_landscape(sizes: Any, propensity: Any, ids: Sequence[Hashable] | None = 
 
     This is the entry point for data-built inputs (``realign.models.propensity``): pass sizes (n,),
     a symmetric propensity (n, n) and the ccodes as ids.
+
+    Parameters
+    ----------
+    sizes, propensity : Any
+        Sizes (n,) and symmetric propensity (n, n) (see :func:`validate_inputs`).
+    ids : Sequence[Hashable] or None, default None
+        One id per state (e.g. ccodes).
+    **params : Any
+        :class:`Landscape` constructor parameters.
+
+    Returns
+    -------
+    Landscape
+        The fitted landscape.
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad inputs or parameters.
     """
     return Landscape(**params).fit(sizes, propensity, ids)

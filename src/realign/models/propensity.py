@@ -116,7 +116,25 @@ def _decayed_pairs(
 
 
 def land_contiguity(date: str | dt.date, ccodes: list[int]) -> np.ndarray:
-    """Symmetric 0/1 matrix: direct land or river contiguity (COW 3.2 conttype 1) in force on ``date``."""
+    """Symmetric 0/1 matrix: direct land or river contiguity (COW 3.2 conttype 1) in force on ``date``.
+
+    Parameters
+    ----------
+    date : str or dt.date
+        Day (``YYYY-MM-DD``).
+    ccodes : list[int]
+        COW state codes (rows and columns, in this order).
+
+    Returns
+    -------
+    np.ndarray
+        Shape (n, n) float 0/1, symmetric, zero diagonal.
+
+    Raises
+    ------
+    InvalidDateError
+        If ``date`` is not a valid date.
+    """
     d = parse_date(date)
     idx = _pair_index([int(c) for c in ccodes])
     cont = InformationSet(d).contiguity()  # rows in force on d
@@ -207,7 +225,21 @@ def training_pairs(before: dt.date, min_participants: int = 3) -> pd.DataFrame:
     """Pairs of participants in multi-state wars started before ``before``: factors at the war's start
     (the day before it began) and ``same`` (1 same side, 0 opposite). Only participants that had
     entered the war before ``before`` count, with the side of their first spell, so a cut-off inside a
-    war never reveals later entries or switches."""
+    war never reveals later entries or switches.
+
+    Parameters
+    ----------
+    before : dt.date
+        Cut-off day; wars and entries from this day on are not read.
+    min_participants : int, default 3
+        Fewest participants (known before the cut-off) a war needs.
+
+    Returns
+    -------
+    pd.DataFrame
+        One row per pair: ``war``, ``ccode1``, ``ccode2``, ``same`` and one column per factor of
+        :data:`FACTORS` (NaN where missing).
+    """
     w = InformationSet(before).war_spells()  # spells started by the cut-off; later ends unknown
     starts = w.groupby("war")["start"].min()
     rows = []
@@ -243,6 +275,22 @@ def fit_logistic(
 
     The intercept (column 0) is not penalised. Standard errors come from the inverse of the
     penalised Hessian (a Laplace approximation to the posterior under a Gaussian prior).
+
+    Parameters
+    ----------
+    x : np.ndarray
+        Shape (m, k) design matrix; column 0 is the intercept (ones).
+    y : np.ndarray
+        Shape (m,) 0/1 outcomes.
+    l2 : float, default 1.0
+        Ridge penalty (prior precision) on the non-intercept coefficients.
+    max_iter : int, default 100
+        Largest number of Newton steps (stops when every step is below 1e-8).
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        Coefficients (k,) in log-odds and their standard errors (k,).
     """
     n, k = x.shape
     beta = np.zeros(k)
@@ -333,6 +381,23 @@ class PropensityModel(Estimator):
         :data:`FACTORS`, as :func:`training_pairs` builds it). Default: ``training_pairs(before)``,
         pairs from wars that started before ``before`` (default 1939-09-01; nothing later is used).
         ``before`` is recorded as ``before_`` (None when pairs are given without it).
+
+        Parameters
+        ----------
+        pairs : pd.DataFrame or None, default None
+            Training pairs; None builds them.
+        before : str or dt.date or None, default None
+            Cut-off day (``YYYY-MM-DD``).
+
+        Returns
+        -------
+        PropensityModel
+            ``self``, fitted (weights in log-odds of "same side").
+
+        Raises
+        ------
+        InvalidParameterError
+            Bad parameters, a bad date, malformed ``pairs`` or fewer than 20 pairs.
         """
         self._validate_params()
         d = parse_date(before) if before is not None else None
@@ -390,6 +455,22 @@ class PropensityModel(Estimator):
 
         ``include_intercept=False`` (default) centres propensities at the factors' zero so that
         two states with nothing in common have p = 0 (neither attraction nor repulsion).
+
+        Parameters
+        ----------
+        date : str or dt.date
+            Day of the factors (``YYYY-MM-DD``).
+        ccodes : list[int]
+            COW state codes (rows and columns, in order).
+        coef : dict[str, float] or None, default None
+            Weights to use (e.g. a :meth:`sample_coefs` draw); None uses ``coef_``.
+        include_intercept : bool, default False
+            Add the fitted intercept.
+
+        Returns
+        -------
+        np.ndarray
+            Shape (n, n), log-odds units, zero diagonal; a missing factor takes its training mean.
         """
         self._check_fitted()
         f = dyad_factors(date, ccodes, half_life=self.half_life)
@@ -416,6 +497,23 @@ def fitted_model(before: str | dt.date, *, cache: FitCache | None = None) -> Pro
 
     ``cache`` defaults to the process-wide :data:`~realign.models.base.DEFAULT_FIT_CACHE`; the fit's
     key is ``("propensity", (before,))``.
+
+    Parameters
+    ----------
+    before : str or dt.date
+        Cut-off day: only wars started before it are fitted on.
+    cache : FitCache or None, default None
+        Where the fit is kept.
+
+    Returns
+    -------
+    PropensityModel
+        The fitted model (shared: do not modify).
+
+    Raises
+    ------
+    InvalidDateError
+        If ``before`` is not a valid date.
     """
     d = parse_date(before)
     store = DEFAULT_FIT_CACHE if cache is None else cache
@@ -430,6 +528,26 @@ def landscape_inputs_for_date(
     Default states: the major powers that day plus every state in a war in progress, capped to the
     20 largest by CINC (an exact solve stays fast). Propensities come from a model fitted on wars
     that started before ``date`` (kept in ``cache``, see :func:`fitted_model`).
+
+    Parameters
+    ----------
+    date : str or dt.date
+        Day of the landscape (``YYYY-MM-DD``).
+    states : list[int] or None, default None
+        ccodes (COW state codes) or names; None chooses them as above.
+    cache : FitCache or None, default None
+        Where the propensity fit is kept.
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray, list[int]]
+        Sizes (n,) CINC shares summing to 1, propensities (n, n) and the ccodes, ascending by default.
+
+    Raises
+    ------
+    InvalidParameterError, UnknownStateError
+        A bad date; an unknown name (UnknownStateError); a duplicated state, or one not in the system
+        (or without CINC) on ``date``.
     """
     from realign.system.snapshot import System
 

@@ -14,7 +14,18 @@ __all__ = ["multistate_wars", "is_great_power_war"]
 
 
 def multistate_wars(min_participants: int = 3) -> list[int]:
-    """COW inter-state wars with at least ``min_participants`` states."""
+    """COW inter-state wars with at least ``min_participants`` states.
+
+    Parameters
+    ----------
+    min_participants : int, default 3
+        Fewest distinct participating states (ccodes).
+
+    Returns
+    -------
+    list[int]
+        COW war numbers, ascending.
+    """
     w = load_shared("war_participants")
     n = w.groupby("war")["ccode"].nunique()
     return sorted(int(x) for x in n[n >= min_participants].index)
@@ -29,6 +40,18 @@ def is_great_power_war(war: int, spells: pd.DataFrame | None = None) -> bool:
     record (for the other wars, used in full by design). Entries into such wars (Sardinia 1855, Italy
     1915, the USA 1917) answer to other motives than those of wars where minor partners gather round one
     great power (Korea, the Gulf).
+
+    Parameters
+    ----------
+    war : int
+        COW war number.
+    spells : pd.DataFrame or None, default None
+        Participant spells (``ccode``, ``side``, ``start``); None reads the bundled record.
+
+    Returns
+    -------
+    bool
+        True if both sides have a COW major power on the war's first day; False for no spells.
     """
     if spells is None:
         w = load_shared("war_participants")  # the full record: wars fitted in full

@@ -38,6 +38,32 @@ def contact_step(
     """New contact array (R, n): current contacts plus this month's projected onsets.
 
     ``shared``: :func:`realign.models.features.month_shared` of ``ms.side`` and ``w``, if already computed.
+
+    Parameters
+    ----------
+    model : HazardModel
+        Fitted contact hazard (``kind="contact"``).
+    coef : np.ndarray
+        Shape (R, k+1), one coefficient draw per run (intercept first).
+    st : Static
+        The run's fixed data; only states with ``st.fronts`` can be reached.
+    ms : MonthState
+        The (R, n) state at month ``t`` (sides and current contacts).
+    w : np.ndarray
+        Shape (R, n), capabilities (CINC x multipliers x contact loss).
+    cred : np.ndarray
+        Shape (R, 3), battle credibility of sides 1 and 2.
+    t : int
+        Absolute month number (``year * 12 + month - 1``).
+    rng : np.random.Generator
+        Source of the month's draws (one uniform per run and state).
+    shared : dict or None, default None
+        See above; ``None`` computes it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (R, n) bool: ``ms.contact`` or a new onset (belligerents covered by fronts only).
     """
     if not st.fronts.any():
         return ms.contact.copy()

@@ -51,7 +51,18 @@ DEFAULT_CONTACT_LOSS = 0.2
 
 
 def decimal_year(d: dt.date) -> float:
-    """Mid-month decimal year (COW annual values sit at mid-year, ``year + 0.5``)."""
+    """Mid-month decimal year (COW annual values sit at mid-year, ``year + 0.5``).
+
+    Parameters
+    ----------
+    d : dt.date
+        Any day of the month (only year and month are used).
+
+    Returns
+    -------
+    float
+        ``year + (month - 0.5) / 12``, in years.
+    """
     return d.year + (d.month - 0.5) / 12
 
 
@@ -113,6 +124,17 @@ def trend_errors(info: InformationSet) -> pd.DataFrame:
     the war was fought and ``y + h`` is still a war year with a known NMC record: the coalition share
     ``side 1 / (side 1 + side 2)`` projected from the years up to ``y`` against the record of ``y + h``
     (absolute error). Sides are the participants' COW sides (spells known on ``info.at``).
+
+    Parameters
+    ----------
+    info : InformationSet
+        Information gate; only COW wars and NMC years known on ``info.at`` are read.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``war``, ``year``, ``h`` (years ahead), ``years``, ``cap`` (the rule) and ``error``
+        (absolute error of the side-1 CINC share, a proportion); empty if no cell qualifies.
     """
     nmc = info.nmc()
     known = known_nmc_year(info.at)
@@ -166,6 +188,18 @@ def calibrate_trend(info: InformationSet) -> tuple[tuple[int, float | None], pd.
 
     Returns ``((years, cap), table)``: the table gives each rule's mean error and number of cells.
     Cached per known NMC year (the answer depends on nothing else).
+
+    Parameters
+    ----------
+    info : InformationSet
+        Information gate; the known NMC year of ``info.at`` selects the cache entry.
+
+    Returns
+    -------
+    tuple[tuple[int, float or None], pd.DataFrame]
+        The rule ``(years, cap)`` (``cap``: largest yearly log-growth, ``None`` no cap;
+        :data:`DEFAULT_TREND` with fewer than :data:`MIN_TREND_CELLS` cells) and the table with
+        columns ``years``, ``cap``, ``mean_abs_error``, ``cells``.
     """
     known = known_nmc_year(info.at)
     if known not in _TREND_CACHE:
@@ -195,6 +229,22 @@ def project_cinc(
 
     ``rule``: (years, cap) of the trend; default the one :func:`calibrate_trend` picks. A state with
     no NMC record gets 0 (stated: it adds nothing to a coalition's capability).
+
+    Parameters
+    ----------
+    info : InformationSet
+        Information gate; NMC years known on ``info.at`` are read.
+    days : list[dt.date]
+        Days to project to (mid-month decimal years).
+    ccodes : list[int]
+        COW state codes, one column each.
+    rule : tuple[int, float or None] or None, default None
+        ``(years of record fitted, largest yearly log-growth or None)``; ``None`` calibrates it.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (len(days), len(ccodes)), projected CINC share (0 to 1) per day and state.
     """
     rule = rule or calibrate_trend(info)[0]
     nmc = info.nmc()
@@ -217,6 +267,17 @@ def calibrate_contact_loss(info: InformationSet) -> tuple[float, list[dict]]:
     from the years before ``y`` (the trend rule calibrated at the cut-off, :func:`calibrate_trend`). Returns the median
     shortfall (clipped to [0, 0.8]) and the rows used; :data:`DEFAULT_CONTACT_LOSS` when fewer than
     three contacts qualify.
+
+    Parameters
+    ----------
+    info : InformationSet
+        Information gate; fronts and NMC records known on ``info.at`` are read.
+
+    Returns
+    -------
+    tuple[float, list[dict]]
+        The share of capability lost (0 to 0.8) and one dict per contact used (``war``, ``ccode``,
+        ``first_contact``, ``projected_cinc``, ``record_cinc``, ``ratio``).
     """
     f = info.fronts()
     f = f[f["kind"].isin(("enemy_ground_forces", "landing"))]

@@ -315,7 +315,21 @@ def replicate_draws(inputs: SimInputs, seeds: list[np.random.SeedSequence]) -> t
 
 
 def simulate(inputs: SimInputs, seeds: list[np.random.SeedSequence]) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Run one batch of replicates: (sides (R,T,n) int8, shares (R,T,3), draws dict)."""
+    """Run one batch of replicates: (sides (R,T,n) int8, shares (R,T,3), draws dict).
+
+    Parameters
+    ----------
+    inputs : SimInputs
+        Kernel inputs from :func:`prepare`.
+    seeds : list[np.random.SeedSequence]
+        One seed per replicate (R replicates).
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray, dict]
+        Sides (R, T, n) int8 (0 neutral, 1, 2), side capability shares (R, T, 3) and the draws
+        (``theta``, ``pcoef``, ``credscale``, ``kernel_seed``), T = ``len(inputs.days)``.
+    """
     theta, pcoef, credscale, kseed = replicate_draws(inputs, seeds)
     R, T, n = len(seeds), len(inputs.days), len(inputs.ccodes)
     sides = np.zeros((R, T, n), dtype=np.int8)

@@ -32,14 +32,48 @@ __all__ = ["run_ensemble", "EnsembleResult", "replicate_seeds", "run_batch"]
 
 
 def replicate_seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
-    """One SeedSequence child per replicate (the recorded per-replicate seed is its spawn key)."""
+    """One SeedSequence child per replicate (the recorded per-replicate seed is its spawn key).
+
+    Parameters
+    ----------
+    seed : int
+        Root seed, >= 0.
+    runs : int
+        Number of replicates.
+
+    Returns
+    -------
+    list[np.random.SeedSequence]
+        ``runs`` children of ``SeedSequence(seed)``, replicate ``r`` with spawn key ``(r,)``.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``seed`` is not an int >= 0.
+    """
     if not isinstance(seed, int | np.integer) or seed < 0:
         raise InvalidParameterError(f"The 'seed' parameter must be an int >= 0. Got {seed!r} instead.")
     return np.random.SeedSequence(int(seed)).spawn(runs)
 
 
 def run_batch(inputs: SimInputs, seed: int, first: int, count: int) -> dict:
-    """Simulate replicates ``first .. first+count-1`` of a run (picklable; used by every backend)."""
+    """Simulate replicates ``first .. first+count-1`` of a run (picklable; used by every backend).
+
+    Parameters
+    ----------
+    inputs : SimInputs
+        Kernel inputs from :func:`~realign.simulation.engine.prepare`.
+    seed : int
+        Root seed of the run.
+    first, count : int
+        Index of the first replicate and number of replicates.
+
+    Returns
+    -------
+    dict
+        ``first``, ``count``, ``counts`` ((T, n, 3) replicates per side), ``shares`` ((count, T, 3)
+        float32), ``sides`` ((count, T, n) int8) and ``draws`` (per-replicate parameters).
+    """
     # child r of SeedSequence(seed) is SeedSequence(seed, spawn_key=(r,)): built directly, not by spawning
     # first + count children per batch (quadratic in the run size)
     seeds = [np.random.SeedSequence(int(seed), spawn_key=(r,)) for r in range(first, first + count)]
@@ -83,7 +117,18 @@ class EnsembleResult:
         return self.counts / max(self.runs, 1)
 
     def p_side_dict(self, ndigits: int = 4) -> dict:
-        """``{ccode(str): {"YYYY-MM": {"allies": p, "axis": p, "neutral": p}}}`` (the report contract)."""
+        """``{ccode(str): {"YYYY-MM": {"allies": p, "axis": p, "neutral": p}}}`` (the report contract).
+
+        Parameters
+        ----------
+        ndigits : int, default 4
+            Decimals of the rounded probabilities.
+
+        Returns
+        -------
+        dict
+            See above; probabilities in [0, 1].
+        """
         p = self.p_side
         out: dict[str, dict] = {}
         for i, c in enumerate(self.ccodes):
@@ -235,6 +280,31 @@ def run_ensemble(
     With ``out`` the run is streamed to ``out/`` (``manifest.json``, ``counts-*.parquet``,
     ``replicates-*.parquet``); an interrupted run resumes from the finished batches. ``progress``
     is called as ``progress(done, total)`` after each batch.
+
+    Parameters
+    ----------
+    spec : SimulationSpec
+        What to simulate.
+    runs, seed, batch_size : int, default 1000, 0, 500
+        Replicates (1 to 1,000,000), root seed (>= 0), replicates per batch (>= 1).
+    out : str, Path or None, default None
+        Output folder (created if needed); ``None`` keeps everything in memory.
+    workers, scheduler, dask : int or None (default 0), str or None, bool (default False)
+        Backend: in process (``workers`` 0), a process pool, a dask scheduler address, or a local dask cluster.
+    resume : bool, default True
+        Skip batches already complete in ``out`` (a folder holding a different run is then refused).
+    progress, inputs : Callable[[int, int], None] or None, SimInputs or None
+        Progress callback (batches done, total); prepared inputs (default ``prepare(spec)``).
+
+    Returns
+    -------
+    EnsembleResult
+        Aggregated side counts and shares of the ``runs`` replicates.
+
+    Raises
+    ------
+    InvalidParameterError, InputFileError
+        Bad ``runs``, ``batch_size`` or ``seed``; ``out`` is a file or holds an unreadable manifest.
     """
     if not isinstance(runs, int) or runs < 1 or runs > 1_000_000:
         raise InvalidParameterError(f"The 'runs' parameter must be an int in [1, 1000000]. Got {runs!r} instead.")

@@ -531,6 +531,25 @@ def forecast(
 ) -> ForecastResult:
     """Forecast ``war`` from what was known on ``at`` to ``until`` (the Python face of ``realign forecast``).
 
+    Parameters
+    ----------
+    war, at, until : int, str or dt.date, str or dt.date
+        COW war number (139 = WWII); cut-off day and last day (``YYYY-MM-DD``), at most 240 months apart.
+    runs, seed : int, default 1000, 0
+        Number of simulated futures (1 to ``MAX_RUNS``) and random seed.
+    hindsight, events : bool, tuple, default False, ()
+        Also use fronts and battles recorded after the cut-off; ``(slug, "historical" | "reversed")`` overrides.
+
+    Returns
+    -------
+    ForecastResult
+        Sides (R, T, n), contacts and side capability shares of every run and month.
+
+    Raises
+    ------
+    InvalidParameterError, InvalidDateError
+        A bad date, ``until`` not after ``at``, a horizon over 240 months, bad ``runs`` or ``events``.
+
     Examples
     --------
     >>> r = forecast(139, "1943-02-02", "1943-04-30", runs=50)
@@ -551,7 +570,18 @@ def forecast(
 
 
 def capability_table(res: ForecastResult) -> pd.DataFrame:
-    """Projected side capability shares (mean and 90% interval) per month."""
+    """Projected side capability shares (mean and 90% interval) per month.
+
+    Parameters
+    ----------
+    res : ForecastResult
+        A forecast.
+
+    Returns
+    -------
+    pd.DataFrame
+        Columns ``month`` (``YYYY-MM``), ``side`` (label), ``mean``, ``p05``, ``p95`` (shares, 0 to 1).
+    """
     lab = side_labels(res.spec.war)
     rows = []
     for t, m in enumerate(res.months):

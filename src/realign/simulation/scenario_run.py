@@ -351,11 +351,18 @@ def run_scenario(
         The scenario to run.
     runs, seed : int, optional
         Replicates (1..10^6) and root seed (>= 0); the scenario's ``[seeds]`` by default.
+    out, workers, scheduler, dask, progress, batch_size, resume, inputs
+        As in :func:`~realign.simulation.ensemble.run_ensemble` (``inputs``: from :func:`prepare_scenario`).
 
     Returns
     -------
     EnsembleResult
         P(side) per state and month, with the manifest of seeds, versions and settings.
+
+    Raises
+    ------
+    InvalidParameterError, InputFileError
+        Bad ``runs`` or ``seed``, an unreadable or invalid scenario, or an unusable ``out`` folder.
     """
     sc = load_for_engine(path_or_scenario)
     runs = sc.runs if runs is None else runs

@@ -80,6 +80,29 @@ def scenario_table(
 
     ``states`` (ccodes or names, resolved on ``ref_date``) and ``months`` (``YYYY-MM``) filter the
     table; a malformed month or an unknown state is an error, not an empty table.
+
+    Parameters
+    ----------
+    result : Mapping[str, Any]
+        ``consequences(...).to_dict()``; its ``factual``/``counterfactual`` ``p_side`` are read.
+    event, runs, seed : str, int, int
+        Event slug, number of runs and seed, recorded in the table.
+    states : Iterable[int | str] or None, default None
+        ccodes (COW state codes) or names to keep; ``None`` keeps all.
+    months : Iterable[str] or None, default None
+        Months (``YYYY-MM``) to keep; ``None`` keeps all.
+    ref_date : dt.date or None, default None
+        Day on which state names are resolved.
+
+    Returns
+    -------
+    ScenarioTable
+        One row per state with, per month, P(side) in both arms and the recorded side.
+
+    Raises
+    ------
+    InvalidDateError, UnknownStateError, InvalidParameterError
+        A malformed month; an unknown state or one not in the system on ``ref_date``; duplicate states.
     """
     from realign.data.names import resolve_states, state_name
     from realign.system.dashboard import side_label

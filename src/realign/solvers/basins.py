@@ -33,6 +33,26 @@ def wilson_interval(successes: Any, n: int, confidence: float = 0.95) -> tuple[n
 
     ``lo <= successes / n <= hi`` and ``0 <= lo <= hi <= 1`` always hold.
 
+    Parameters
+    ----------
+    successes : Any
+        Count(s) of successes: an int or array of whole numbers in ``[0, n]``.
+    n : int
+        Number of trials, >= 1.
+    confidence : float, default 0.95
+        Two-sided confidence level, in (0, 1).
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray]
+        ``(lo, hi)``: lower and upper bounds (proportions in [0, 1]), shaped like ``successes``.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``n`` is not an int >= 1, ``confidence`` is outside (0, 1), or ``successes`` are not whole
+        numbers in ``[0, n]``.
+
     Examples
     --------
     >>> lo, hi = wilson_interval(0, 4096)
@@ -90,6 +110,29 @@ def basin_counts(
     ``exact=True``: ``ends`` are the descents of every configuration (``S = 2^(N-1)``), so the shares
     are counts, not estimates. Otherwise ``ends`` come from ``S`` uniform random starts and each share
     gets a Wilson interval at ``confidence``.
+
+    Parameters
+    ----------
+    ends : np.ndarray
+        Shape (S, N), 0/1 labels of the descent end points (normalised: element 0 has label 0).
+    minima_labels : np.ndarray
+        Shape (m, N), 0/1 labels of the minima whose basins are counted (same normalisation).
+    exact : bool
+        True if ``ends`` hold the descent of every configuration; False for uniform random starts.
+    confidence : float, default 0.95
+        Level of the Wilson interval when ``exact`` is False.
+
+    Returns
+    -------
+    BasinEstimate
+        Shares (m,) of ``ends`` landing on each minimum, their bounds, ``starts = S``, the method and
+        the unmatched share.
+
+    Raises
+    ------
+    InvalidParameterError
+        If the arrays are not 2-D with the same N, ``ends`` is empty, or (sampled) ``confidence`` is
+        outside (0, 1).
     """
     ends = np.ascontiguousarray(ends, dtype=np.int8)
     labels = np.ascontiguousarray(minima_labels, dtype=np.int8)

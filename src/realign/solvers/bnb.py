@@ -155,6 +155,21 @@ def solve_bnb(w: np.ndarray, *, max_nodes: int = 2_000_000_000, tol: float | Non
     If the node budget ``max_nodes`` runs out the result holds the best configuration known (a tabu
     search solution) with ``exact=False``.
 
+    Parameters
+    ----------
+    w : np.ndarray
+        Symmetric (n, n) coupling matrix with a zero diagonal (see :func:`~realign.solvers.exact.couplings`).
+    max_nodes : int, default 2_000_000_000
+        Budget of search-tree nodes before falling back to tabu search.
+    tol : float or None, default None
+        Energy tolerance of the bounds; ``None`` uses ``default_tol(w) * 1e-3``.
+
+    Returns
+    -------
+    BnBResult
+        Best energy, its int8 0/1 labels (element 0 labelled 0), ``exact`` (True if proven optimal)
+        and the number of nodes visited.
+
     Examples
     --------
     >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])

@@ -46,6 +46,18 @@ EXACT_MAX_N = 36
 def couplings(sizes: np.ndarray, propensity: np.ndarray) -> np.ndarray:
     """Coupling matrix ``W_ij = s_i s_j p_ij`` with a zero diagonal (float64, shape (n, n)).
 
+    Parameters
+    ----------
+    sizes : np.ndarray
+        Shape (n,), state sizes ``s_i`` (in realign, CINC shares).
+    propensity : np.ndarray
+        Shape (n, n), pairwise propensities ``p_ij`` (positive: apart, negative: together).
+
+    Returns
+    -------
+    np.ndarray
+        Shape (n, n), ``W_ij = s_i s_j p_ij`` with a zero diagonal.
+
     Examples
     --------
     >>> couplings(np.array([1.0, 2.0]), np.array([[0.0, 0.5], [0.5, 0.0]])).tolist()
@@ -60,6 +72,18 @@ def couplings(sizes: np.ndarray, propensity: np.ndarray) -> np.ndarray:
 def spins_from_state(state: int, n: int) -> np.ndarray:
     """Spins (+1/-1, float64) of an int bit mask (bit set means -1).
 
+    Parameters
+    ----------
+    state : int
+        Bit mask; bit ``i`` set puts element ``i`` at spin -1.
+    n : int
+        Number of elements.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (n,), float64 spins +1/-1.
+
     Examples
     --------
     >>> spins_from_state(0b101, 3).tolist()
@@ -70,7 +94,18 @@ def spins_from_state(state: int, n: int) -> np.ndarray:
 
 
 def state_from_labels(labels: np.ndarray) -> int:
-    """Bit mask of a two-label assignment, normalised so that element 0 has bit 0 clear."""
+    """Bit mask of a two-label assignment, normalised so that element 0 has bit 0 clear.
+
+    Parameters
+    ----------
+    labels : np.ndarray
+        Shape (n,), two-valued coalition labels (any two values).
+
+    Returns
+    -------
+    int
+        Bit mask with bit ``i`` set where ``labels[i] != labels[0]``.
+    """
     lab = np.asarray(labels)
     bits = lab != lab[0]
     return int(np.sum(bits.astype(np.int64) << np.arange(len(lab), dtype=np.int64)))
@@ -89,12 +124,38 @@ def _energy_state(w, state):
 
 
 def energy_of_state(w: np.ndarray, state: int) -> float:
-    """Energy ``Σ_{i<j} W_ij [different coalitions]`` of a bit-mask state."""
+    """Energy ``Σ_{i<j} W_ij [different coalitions]`` of a bit-mask state.
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Shape (n, n) coupling matrix.
+    state : int
+        Bit mask of the configuration (bit set: second coalition).
+
+    Returns
+    -------
+    float
+        The energy (units of ``W``).
+    """
     return float(_energy_state(np.ascontiguousarray(w, dtype=np.float64), np.int64(state)))
 
 
 def energies_of_states(w: np.ndarray, states: np.ndarray) -> np.ndarray:
-    """Vectorised energies of many bit-mask states (numpy, exact recomputation)."""
+    """Vectorised energies of many bit-mask states (numpy, exact recomputation).
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Shape (n, n) coupling matrix.
+    states : np.ndarray
+        Shape (k,), int bit masks.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (k,), energy of each state (empty for no states).
+    """
     states = np.asarray(states, dtype=np.int64)
     n = w.shape[0]
     if states.size == 0:
@@ -105,7 +166,22 @@ def energies_of_states(w: np.ndarray, states: np.ndarray) -> np.ndarray:
 
 
 def is_local_minimum(w: np.ndarray, state: int, tol: float | None = None) -> bool:
-    """True when no single flip lowers the energy of ``state`` by more than ``tol``."""
+    """True when no single flip lowers the energy of ``state`` by more than ``tol``.
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Shape (n, n) coupling matrix.
+    state : int
+        Bit mask of the configuration.
+    tol : float or None, default None
+        Energy tolerance; ``None`` uses :func:`default_tol`.
+
+    Returns
+    -------
+    bool
+        True if every single flip changes the energy by ``>= -tol``.
+    """
     n = w.shape[0]
     s = spins_from_state(state, n)
     g = s * (w @ s)
@@ -214,14 +290,26 @@ def solve_exact(
 ) -> ExactResult:
     """Global minimum and all local minima of the two-coalition energy by full enumeration.
 
+    Runs in ``O(N 2^(N-1))`` time and ``O(N^2)`` memory (plus the stored minima).
+
     Parameters
     ----------
-    w : (n, n) symmetric coupling matrix (``couplings(sizes, propensity)``), energy units.
-    max_minima : cap on the number of local minima stored (all are counted).
-    tol : energy tolerance for ties; default :func:`default_tol`.
-    progress : optional ``callback(done_chunks, total_chunks)`` called between batches.
+    w : np.ndarray
+        (n, n) symmetric coupling matrix (``couplings(sizes, propensity)``), energy units.
+    max_minima, tol : int (default 2**20), float or None (default None)
+        Cap on the number of local minima stored (all are counted); energy tolerance for ties (None: default_tol).
+    progress : Callable[[int, int], None] or None, default None
+        Called as ``progress(done_chunks, total_chunks)`` between batches.
 
-    Runs in ``O(N 2^(N-1))`` time and ``O(N^2)`` memory (plus the stored minima).
+    Returns
+    -------
+    ExactResult
+        Global minimum energy and state (bit mask), the local minima sorted by energy, and counts.
+
+    Raises
+    ------
+    ValueError
+        If ``n > EXACT_MAX_N`` (use :func:`~realign.solvers.bnb.solve_bnb`).
 
     Examples
     --------
@@ -291,7 +379,18 @@ def _recheck_minima(states: np.ndarray, w: np.ndarray, tol: float) -> tuple[np.n
 
 
 def brute_force(w: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """Reference numpy enumeration for tests: (min energy, all states with bit 0 clear, energies)."""
+    """Reference numpy enumeration for tests: (min energy, all states with bit 0 clear, energies).
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Shape (n, n) coupling matrix.
+
+    Returns
+    -------
+    tuple[float, np.ndarray, np.ndarray]
+        The minimum energy, the ``2^(n-1)`` bit-mask states (int64, bit 0 clear) and their energies.
+    """
     w = np.asarray(w, dtype=np.float64)
     n = w.shape[0]
     states = np.arange(1 << max(n - 1, 0), dtype=np.int64) << 1

@@ -254,6 +254,25 @@ def _w(w: np.ndarray) -> np.ndarray:
 def steepest_descent(w: np.ndarray, n_restarts: int = 1000, seed: int = 0) -> HeuristicResult:
     """Steepest descent from ``n_restarts`` uniformly random configurations (parallel).
 
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    n_restarts : int, default 1000
+        Number of random starts.
+    seed : int, default 0
+        Seed of the compiled random generator.
+
+    Returns
+    -------
+    HeuristicResult
+        The lowest energy found, its int8 labels, and every run's energy and labels.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not a square matrix.
+
     Examples
     --------
     >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
@@ -286,6 +305,31 @@ def tabu_search(
     stays tabu for a random tenure in ``tenure`` (default ``[N/10+1, N/4+2)``). A run stops early when
     it reaches ``target``. ``hit_iterations`` gives the move at which each run first reached its best.
 
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    n_restarts : int, default 64
+        Number of independent runs.
+    n_iter : int or None, default None
+        Tabu moves per run; ``None`` means ``20 n``.
+    seed : int, default 0
+        Seed of the compiled random generator.
+    tenure : tuple[int, int] or None, default None
+        Half-open range ``[lo, hi)`` of the tabu tenure in moves.
+    target : float or None, default None
+        Energy at which a run stops early.
+
+    Returns
+    -------
+    HeuristicResult
+        Best energy and int8 labels, per-run energies and labels, and ``hit_iterations``.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not a square matrix.
+
     Examples
     --------
     >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
@@ -308,7 +352,20 @@ def tabu_search(
 
 
 def descend_labels(w: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Steepest-descent end points (int8 labels, normalised) of many 0/1 label rows (parallel)."""
+    """Steepest-descent end points (int8 labels, normalised) of many 0/1 label rows (parallel).
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    labels : np.ndarray
+        Shape (m, n), 0/1 start configurations.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (m, n), int8 labels of the local minimum each row descends to.
+    """
     w = _w(w)
     labels = np.ascontiguousarray(labels, dtype=np.int8)
     out = np.empty_like(labels)
@@ -317,7 +374,20 @@ def descend_labels(w: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def labels_energy(w: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Energies of label rows (0/1), shape (m,) for (m, n) labels or a float for (n,)."""
+    """Energies of label rows (0/1), shape (m,) for (m, n) labels or a float for (n,).
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    labels : np.ndarray
+        Shape (n,) or (m, n), 0/1 labels.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (m,) energies; a float for a single (n,) row.
+    """
     lab = np.asarray(labels)
     spins = 1.0 - 2.0 * lab.astype(np.float64)
     if spins.ndim == 1:
@@ -442,6 +512,30 @@ def solve_ensemble(
     counter-based generator seeded by (``seed``, ``r``) — no Python object per instance. Each instance
     starts from ``base_labels`` (default: a tabu solution of the unperturbed landscape), descends, then
     runs ``n_iter`` tabu moves (default ``4 N``); ``n_starts - 1`` further random starts are optional.
+
+    Parameters
+    ----------
+    sizes : np.ndarray
+        Shape (n,), state sizes (in realign, CINC shares).
+    propensity : np.ndarray
+        Shape (n, n), pairwise propensities.
+    n_instances : int
+        Number of perturbed instances.
+    size_sigma, prop_noise : float, default 0.1
+        Log-scale standard deviation of the size noise; standard deviation of the propensity noise.
+    seed : int, default 0
+        Seed of the counter-based generator.
+    base_labels : np.ndarray or None, default None
+        Shape (n,), 0/1 start labels of every instance.
+    n_iter : int or None, default None
+        Tabu moves per instance; ``None`` means ``4 n``.
+    n_starts : int, default 1
+        Starts per instance (values < 1 count as 1).
+
+    Returns
+    -------
+    EnsembleResult
+        Energies (n_instances,) and int8 labels (n_instances, n) of the instances.
 
     Examples
     --------

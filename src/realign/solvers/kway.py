@@ -35,6 +35,18 @@ __all__ = [
 def n_partitions(n: int, k: int) -> int:
     """Number of partitions of ``n`` items into at most ``k`` non-empty blocks.
 
+    Parameters
+    ----------
+    n : int
+        Number of items, >= 0.
+    k : int
+        Largest number of blocks.
+
+    Returns
+    -------
+    int
+        ``Σ_{m=1..k} S(n, m)`` (Stirling numbers of the second kind); 0 for ``n = 0``.
+
     Examples
     --------
     >>> n_partitions(4, 2), n_partitions(4, 4)
@@ -53,6 +65,16 @@ def n_partitions(n: int, k: int) -> int:
 def canonical_labels(labels: np.ndarray) -> np.ndarray:
     """Relabel by order of first appearance (int8), so relabelled partitions compare equal.
 
+    Parameters
+    ----------
+    labels : np.ndarray
+        Shape (n,), coalition labels of any hashable values.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (n,), int8 labels 0, 1, ... in order of first appearance.
+
     Examples
     --------
     >>> canonical_labels(np.array([2, 2, 0, 1])).tolist()
@@ -69,14 +91,44 @@ def canonical_labels(labels: np.ndarray) -> np.ndarray:
 
 
 def kway_energy(w: np.ndarray, labels: np.ndarray) -> float:
-    """Energy ``Σ_{i<j} W_ij [c_i != c_j]``."""
+    """Energy ``Σ_{i<j} W_ij [c_i != c_j]``.
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Shape (n, n) symmetric coupling matrix with a zero diagonal.
+    labels : np.ndarray
+        Shape (n,), coalition labels.
+
+    Returns
+    -------
+    float
+        The energy (units of ``W``).
+    """
     lab = np.asarray(labels)
     diff = lab[:, None] != lab[None, :]
     return float(0.5 * np.sum(np.asarray(w) * diff))
 
 
 def is_kway_local_minimum(w: np.ndarray, labels: np.ndarray, k: int, tol: float | None = None) -> bool:
-    """True when no single move (to another or a new coalition, at most ``k``) lowers the energy."""
+    """True when no single move (to another or a new coalition, at most ``k``) lowers the energy.
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Shape (n, n) coupling matrix.
+    labels : np.ndarray
+        Shape (n,), coalition labels.
+    k : int
+        Largest number of coalitions allowed.
+    tol : float or None, default None
+        Energy tolerance; ``None`` uses :func:`~realign.solvers.exact.default_tol`.
+
+    Returns
+    -------
+    bool
+        True if no single move lowers the energy by more than ``tol``.
+    """
     w = np.asarray(w, dtype=np.float64)
     lab = canonical_labels(labels).astype(np.int64)
     used = int(lab.max()) + 1 if len(lab) else 0
@@ -180,6 +232,27 @@ class KwayResult:
 
 def solve_kway_exact(w: np.ndarray, k: int, *, max_minima: int = 1 << 16, tol: float | None = None) -> KwayResult:
     """Global minimum and all local minima over partitions into at most ``k`` coalitions.
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Shape (n, n) coupling matrix.
+    k : int
+        Largest number of coalitions, >= 2 (capped at n).
+    max_minima : int, default 65536
+        Largest number of local minima recorded; ``truncated`` is set if more exist.
+    tol : float or None, default None
+        Energy tolerance; ``None`` uses :func:`~realign.solvers.exact.default_tol`.
+
+    Returns
+    -------
+    KwayResult
+        Global minimum energy and canonical int8 labels, local minima sorted by energy, ``exact=True``.
+
+    Raises
+    ------
+    ValueError
+        If ``k < 2``.
 
     Examples
     --------
@@ -308,6 +381,29 @@ def solve_kway_heuristic(
 
     Reports the best energy and ``n_found``, the number of runs reaching it; ``minima_labels`` holds
     the distinct (canonical) end configurations, each a local minimum, sorted by energy.
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Shape (n, n) coupling matrix.
+    k : int
+        Largest number of coalitions, >= 2.
+    n_restarts : int, default 64
+        Number of independent runs.
+    n_iter : int or None, default None
+        Tabu moves per run; ``None`` means ``20 n``.
+    seed : int, default 0
+        Seed of the compiled random generator.
+
+    Returns
+    -------
+    KwayResult
+        Best energy and canonical labels, distinct end configurations, ``exact=False``.
+
+    Raises
+    ------
+    ValueError
+        If ``k < 2``.
 
     Examples
     --------

@@ -201,6 +201,29 @@ def tabu_restarts(
     ``max(1, N // 2)`` moves (or ``tenure``). ``run_energies`` holds every run's best energy, so
     ``n_found / n_runs`` estimates the one-run success probability.
 
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    n_runs : int, default 1000
+        Number of independent runs, >= 1.
+    seed : int, default 0
+        Seed of the compiled random generator.
+    iters_per_n : int, default 1
+        Tabu moves per run divided by N, >= 0.
+    tenure : int or None, default None
+        Tabu tenure in moves, >= 0; ``None`` means ``max(1, N // 2)``.
+
+    Returns
+    -------
+    HeuristicResult
+        Best energy and int8 labels, ``n_found`` runs reaching it, every run's energy and labels.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` is not square or a parameter is out of range.
+
     Examples
     --------
     >>> w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, -1.0], [-1.0, -1.0, 0.0]])
@@ -231,7 +254,29 @@ def tabu_restarts(
 
 def low_minima_pool(w: np.ndarray, size: int = 32, *, n_runs: int = 4000, seed: int = 0) -> np.ndarray:
     """The ``size`` lowest distinct configurations (int8 0/1 labels, normalised, sorted by energy) among
-    the end points of ``n_runs`` :func:`tabu_restarts` runs on ``w`` — a sample of its low-lying minima."""
+    the end points of ``n_runs`` :func:`tabu_restarts` runs on ``w`` — a sample of its low-lying minima.
+
+    Parameters
+    ----------
+    w : np.ndarray
+        Square (n, n) coupling matrix.
+    size : int, default 32
+        Largest number of configurations returned, >= 1.
+    n_runs : int, default 4000
+        Number of :func:`tabu_restarts` runs.
+    seed : int, default 0
+        Seed of the runs.
+
+    Returns
+    -------
+    np.ndarray
+        Shape (<= size, n), int8 labels, lowest energy first.
+
+    Raises
+    ------
+    ValueError
+        If ``size`` is not an int >= 1 or ``w`` is not square.
+    """
     if not isinstance(size, (int, np.integer)) or size < 1:
         raise ValueError(f"The 'size' parameter of low_minima_pool must be an int >= 1. Got {size!r} instead.")
     r = tabu_restarts(w, n_runs, seed=seed)
