@@ -24,7 +24,8 @@ from realign.models.features import (
     join_features,
     month_shared,
 )
-from realign.models.hazard import HazardModel, _active, _active_rows, _members, _spans
+from realign.models.hazard import HazardModel
+from realign.models.war_record import _active, _active_rows, _members, _spans
 from realign.system.information import InformationSet
 
 

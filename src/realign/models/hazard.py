@@ -33,14 +33,12 @@ import pandas as pd
 from realign.clock import observation_days  # re-exported
 from realign.data.store import load_shared
 from realign.events.credibility import credibility_at, event_credibility
-from realign.models.choice import CORES
 from realign.models.features import (
     CONTACT_FEATURES,
     EXIT_FEATURES,
     JOIN_FEATURES,
     MonthState,
     Static,
-    affinity_index,
     contact_features,
     exit_features,
     join_features,
@@ -50,6 +48,7 @@ from realign.models.features import (
 )
 from realign.models.hazard_model import HazardModel, Hazards
 from realign.models.war_kinds import is_great_power_war, multistate_wars
+from realign.models.war_record import _active_rows, _members, _spans, _system_exits, war_static
 from realign.system.information import InformationSet, known_nmc_year
 
 __all__ = [
@@ -95,119 +94,7 @@ JOIN_STRATA: bool = True
 EXIT_STRATA: bool = False
 
 
-# ----------------------------------------------------------------------------- record helpers
-
-
-def _cores(war: int, spells: pd.DataFrame, start: dt.date, info: InformationSet) -> set[int]:
-    if war in CORES:
-        return set(CORES[war])
-    nmc = info.nmc()
-    cinc = nmc[nmc["year"] == known_nmc_year(start)].set_index("ccode")["cinc"]
-    out = set()
-    for _, g in spells.groupby("side"):
-        cc = g["ccode"].astype(int).unique()
-        out.add(int(max(cc, key=lambda c: float(cinc.get(c, 0.0) or 0.0))))
-    return out
-
-
-def _system_exits(info: InformationSet) -> dict[int, dt.date]:
-    """{ccode: last day of its latest COW system-membership spell known on ``info.at``}, if that spell had ended."""
-    s = info.state_spells().sort_values("start")
-    last = s.groupby("ccode").tail(1).set_index("ccode")["end"]  # tail, not last(): an unknown end (NaT) counts
-    return {int(c): e.date() for c, e in last.items() if pd.notna(e)}
-
-
-#: (states frame, (start, end, ccode) arrays) of the last states table seen by :func:`_members`.
-_MEMBER_ARRAYS: list = [None, None]
-
-
-def _members(d: dt.date, states: pd.DataFrame) -> set[int]:
-    """System members on ``d`` among COW state spells ``states`` (``InformationSet.state_spells``: an unknown end,
-    NaT, means still a member); the frame's arrays are kept, as this runs once per panel day."""
-    if _MEMBER_ARRAYS[0] is not states:
-        _MEMBER_ARRAYS[:] = [states, (*_spans(states), states["ccode"].to_numpy().astype(int))]
-    start, end, cc = _MEMBER_ARRAYS[1]
-    ts = np.datetime64(d, "ms")
-    return set(cc[(start <= ts) & ((end >= ts) | np.isnat(end))].tolist())
-
-
-def war_static(war: int, info: InformationSet, spells: pd.DataFrame | None = None) -> tuple[Static, list[int]]:
-    """States of a war's panel (participants, their land/sea neighbours, major powers) and static inputs."""
-    from realign.models.propensity import dyad_factors, land_contiguity
-
-    spells = info.war_spells(war) if spells is None else spells
-    start = spells["start"].min().date()
-    part = set(spells["ccode"].astype(int))
-    c = info.contiguity(on=start)
-    live = c[c["conttype"] <= 3]
-    near = set(live[live["ccode1"].isin(part)]["ccode2"].astype(int)) | set(
-        live[live["ccode2"].isin(part)]["ccode1"].astype(int)
-    )
-    majors = set(info.majors(on=start)["ccode"].astype(int))
-    ccodes = sorted(part | ((near | majors) & _members(start, info.state_spells())))
-    L = land_contiguity(start, ccodes)
-    A = affinity_index(dyad_factors(start, ccodes))
-    cores = _cores(war, spells, start, info)
-    cov = info.front_coverage()
-    fronts = np.isin(ccodes, cov[cov["war"] == war]["ccode"].astype(int).tolist())
-    st = Static(
-        tuple(ccodes),
-        L,
-        A,
-        np.isin(ccodes, sorted(cores)),
-        np.ones(len(ccodes), dtype=bool),
-        fronts,
-        month_number(start),
-        _recent_war(ccodes, start, info),
-        _territory_lost(ccodes, start, info),
-        np.isin(ccodes, sorted(majors)),
-    )
-    return st, ccodes
-
-
-def _recent_war(ccodes: list[int], start: dt.date, info: InformationSet, half_life: float = 10.0) -> np.ndarray:
-    """Per state: its inter-state wars that ended before ``start``, each weighted 0.5 ** (years ago / half_life)."""
-    w = info.war_spells()
-    w = w[w["end"].notna() & (w["end"] < pd.Timestamp(start))]
-    last = w.groupby(["war", "ccode"])["end"].max().reset_index()
-    years = (pd.Timestamp(start) - last["end"]).dt.days / 365.25
-    last = last.assign(weight=0.5 ** (years / half_life))
-    tot = last.groupby("ccode")["weight"].sum()
-    return np.array([float(tot.get(c, 0.0)) for c in ccodes])
-
-
-def _territory_lost(ccodes: list[int], start: dt.date, info: InformationSet, half_life: float = 25.0) -> np.ndarray:
-    """(n, n): territory i lost to j (COW Territorial Change) before ``start``'s year, decayed by age."""
-    tc = info.territorial_change()
-    tc = tc[(tc["year"] < start.year) & tc["gainer"].isin(ccodes) & tc["loser"].isin(ccodes)]
-    pos = {c: i for i, c in enumerate(ccodes)}
-    out = np.zeros((len(ccodes), len(ccodes)))
-    for r in tc.itertuples():
-        if r.gainer != r.loser:
-            out[pos[int(r.loser)], pos[int(r.gainer)]] += 0.5 ** ((start.year - r.year) / half_life)
-    return out
-
-
 # ----------------------------------------------------------------------------- observed panel
-
-
-def _active(frame: pd.DataFrame, d: dt.date, window_days: int = 0) -> pd.DataFrame:
-    """Rows in force on ``d``, or at any time in the ``window_days`` before it."""
-    ts = pd.Timestamp(d)
-    return frame[(frame["start"] <= ts) & (frame["end"].isna() | (frame["end"] >= ts - pd.Timedelta(days=window_days)))]
-
-
-def _spans(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """A frame's ``start`` and ``end`` columns as datetime64[ms] arrays (NaT where missing)."""
-    return frame["start"].to_numpy("datetime64[ms]"), frame["end"].to_numpy("datetime64[ms]")
-
-
-def _active_rows(spans: tuple[np.ndarray, np.ndarray], d: dt.date, window_days: int = 0) -> list[int]:
-    """Positions of the rows :func:`_active` keeps (same rule, same order) from :func:`_spans` arrays."""
-    start, end = spans
-    ts = np.datetime64(d, "ms")
-    keep = (start <= ts) & (np.isnat(end) | (end >= ts - np.timedelta64(window_days, "D")))
-    return np.flatnonzero(keep).tolist()
 
 
 @dataclass
@@ -490,7 +377,21 @@ def _observer(
 
 
 def initial_state(obs0: tuple, t0: int, war_start: int) -> MonthState:
-    """A one-run :class:`MonthState` from the first observation (sides began at the war's start)."""
+    """A one-run :class:`MonthState` from the first observation (sides began at the war's start).
+
+    Parameters
+    ----------
+    obs0 : tuple
+        The first observation (sides, contact, membership, CINC weights, capital held), as the panel's
+        observer returns it.
+    t0, war_start : int
+        Month numbers (``year * 12 + month - 1``) of that observation and of the war's start.
+
+    Returns
+    -------
+    MonthState
+        One run (leading axis 1).
+    """
     side, contact = obs0[0][None, :], obs0[1][None, :]
     n = side.shape[1]
     return MonthState(
@@ -508,7 +409,19 @@ def initial_state(obs0: tuple, t0: int, war_start: int) -> MonthState:
 
 
 def advance(ms: MonthState, side: np.ndarray, side1: np.ndarray, contact1: np.ndarray, t1: int) -> None:
-    """Update ``ms`` in place for the transition ``side`` -> ``side1`` observed at month ``t1`` (all (R, n))."""
+    """Update ``ms`` in place for the transition ``side`` -> ``side1`` observed at month ``t1`` (all (R, n)).
+
+    Parameters
+    ----------
+    ms : MonthState
+        The state to update.
+    side, side1 : numpy.ndarray
+        (R, n) COW sides (0 neutral, 1 or 2) before and after the transition.
+    contact1 : numpy.ndarray
+        (R, n) bool: enemy forces on each state's soil after it.
+    t1 : int
+        Month number of the transition.
+    """
     changed = side1 != side
     left = changed & (side > 0)
     joined = changed & (side1 > 0)
@@ -523,13 +436,57 @@ def advance(ms: MonthState, side: np.ndarray, side1: np.ndarray, contact1: np.nd
     ms.contact = contact1.copy()
 
 
+def _start_state(war: int, info: InformationSet, ccodes: list[int], st) -> tuple[MonthState, np.ndarray]:
+    """The record's state on ``info.at`` (sides, contacts and the change history up to then)."""
+    spells = info.war_spells(war)
+    fronts = info.fronts(war)
+    contact_rows = fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))]
+    observe = _observer(
+        ccodes, spells, contact_rows, info.nmc(), info.state_spells(), fronts[fronts["kind"] == "capital_taken"]
+    )
+    start = spells["start"].min().date()
+    days = [d for d in observation_days(start, info.at)] + [info.at]
+    obs = [observe(d) for d in days]
+    ms = initial_state(obs[0], month_number(days[0]), month_number(start))
+    for k in range(1, len(days)):
+        advance(ms, obs[k - 1][0][None, :], obs[k][0][None, :], obs[k][1][None, :], month_number(days[k]))
+    ms.capital = obs[-1][4][None, :].copy()
+    return ms, obs[-1][2]
+
+
+def _recorded_contacts(
+    info: InformationSet, war: int, ccodes: list[int], days: list[dt.date]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(T, n) recorded enemy contact and capital held by the enemy on each forecast day (the hindsight arm)."""
+    fr = info.fronts(war)
+    rows = fr[fr["kind"].isin(("enemy_ground_forces", "landing"))]
+    obs = _observer(
+        ccodes, info.war_spells(war), rows, info.nmc(), info.state_spells(), fr[fr["kind"] == "capital_taken"]
+    )
+    rec = [obs(d) for d in days]
+    return np.array([x[1] for x in rec]), np.array([x[4] for x in rec])
+
+
 @cache
 def _panel_cached(war: int, at: dt.date) -> pd.DataFrame:
     return war_panel(war, InformationSet(at))
 
 
 def observed_panel(war: int, at: dt.date | None = None) -> pd.DataFrame:
-    """The war's observed panel as known on ``at`` (default: the whole record), cached per process."""
+    """The war's observed panel as known on ``at`` (default: the whole record), cached per process.
+
+    Parameters
+    ----------
+    war : int
+        COW war number.
+    at : datetime.date, optional
+        Information date (default the last day of the data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`war_panel` (a cached frame: copy before changing it).
+    """
     from realign.system.snapshot import LAST_DAY
 
     return _panel_cached(war, at or LAST_DAY)
@@ -543,6 +500,22 @@ def training_rows(
 
     ``leave_out=True`` is the leave-the-war-out design of the rolling-origin validation: the other
     wars in full, whatever their dates, and the evaluated war only before the origin.
+
+    Parameters
+    ----------
+    at : datetime.date
+        Information date (the forecast's cut-off).
+    target_war : int or None
+        COW war number of the war forecast (its months before ``at`` are added); None for none.
+    leave_out : bool
+        True: the other wars in full (leave-the-war-out); False: only wars and months dated before ``at``.
+    wars : list of int, optional
+        The wars to pool (default :func:`multistate_wars`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Panel rows (:func:`war_panel` columns) of every war pooled; empty if there are none.
     """
     from realign.system.snapshot import LAST_DAY
 

@@ -33,7 +33,6 @@ from realign.models.features import (
     MonthState,
     Static,
     exit_columns,
-    gather_rows,
     join_columns,
     month_number,
     month_shared,
@@ -42,17 +41,18 @@ from realign.models.features import (
 )
 from realign.models.hazard import (
     Hazards,
-    _observer,
+    _recorded_contacts,
+    _start_state,
     advance,
     credibility_at,
     event_credibility,
     fit_hazards,
-    initial_state,
     observation_days,
     war_static,
 )
 from realign.simulation.campaign import contact_step
 from realign.simulation.capability import calibrate_contact_loss, project_cinc
+from realign.simulation.decisions import decide_step
 from realign.system.information import InformationSet, known_nmc_year
 
 __all__ = [
@@ -73,7 +73,18 @@ _FIT_LOCK = threading.RLock()
 
 
 def side_labels(war: int) -> dict[int, str]:
-    """{0: 'neutral', 1: label, 2: label} from the catalogue's war side labels (else side1/side2)."""
+    """{0: 'neutral', 1: label, 2: label} from the catalogue's war side labels (else side1/side2).
+
+    Parameters
+    ----------
+    war : int
+        COW war number (WWII 139 gives 'allies' and 'axis').
+
+    Returns
+    -------
+    dict of int to str
+        The label of each COW side, 0 being neutral.
+    """
     try:
         from realign.events.catalogue import WAR_SIDES
 
@@ -222,6 +233,20 @@ def fitted_hazards(at: dt.date, war: int, leave_out: bool = True) -> Hazards:
 
     ``leave_out=True`` (default): every other multi-state war in full (the cross-war structural
     fit the validation uses); ``False``: only wars and months dated before ``at``.
+
+    Parameters
+    ----------
+    at : datetime.date
+        Information date: the target war's months before it are fitted on.
+    war : int
+        COW war number of the target war.
+    leave_out : bool
+        See above.
+
+    Returns
+    -------
+    Hazards
+        The fitted exit, join and contact hazards (also cached on disk, :mod:`realign.models.cache`).
     """
     return fit_hazards(at, war, leave_out=leave_out)
 
@@ -231,24 +256,6 @@ def fitted_hazards(at: dt.date, war: int, leave_out: bool = True) -> Hazards:
 def _contact_loss(at: dt.date) -> tuple[float, tuple]:
     loss, rows = calibrate_contact_loss(InformationSet(at))
     return loss, tuple(tuple(sorted(r.items())) for r in rows)
-
-
-def _start_state(war: int, info: InformationSet, ccodes: list[int], st) -> tuple[MonthState, np.ndarray]:
-    """The record's state on ``info.at`` (sides, contacts and the change history up to then)."""
-    spells = info.war_spells(war)
-    fronts = info.fronts(war)
-    contact_rows = fronts[fronts["kind"].isin(("enemy_ground_forces", "landing"))]
-    observe = _observer(
-        ccodes, spells, contact_rows, info.nmc(), info.state_spells(), fronts[fronts["kind"] == "capital_taken"]
-    )
-    start = spells["start"].min().date()
-    days = [d for d in observation_days(start, info.at)] + [info.at]
-    obs = [observe(d) for d in days]
-    ms = initial_state(obs[0], month_number(days[0]), month_number(start))
-    for k in range(1, len(days)):
-        advance(ms, obs[k - 1][0][None, :], obs[k][0][None, :], obs[k][1][None, :], month_number(days[k]))
-    ms.capital = obs[-1][4][None, :].copy()
-    return ms, obs[-1][2]
 
 
 def _multipliers(
@@ -321,56 +328,27 @@ def _one_blas_thread():
 
 
 def run_forecast(spec: ForecastSpec, progress=None) -> ForecastResult:
-    """Simulate ``spec.runs`` futures of ``spec.war`` from ``spec.at`` to ``spec.until``."""
+    """Simulate ``spec.runs`` futures of ``spec.war`` from ``spec.at`` to ``spec.until``.
+
+    Parameters
+    ----------
+    spec : ForecastSpec
+        War, cut-off, horizon, runs, seed, hindsight, battle outcomes and channels (validated on creation).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each simulated month.
+
+    Returns
+    -------
+    ForecastResult
+        Sides, contacts and capability shares per run and month, with the fitted hazards and the reads made.
+
+    Raises
+    ------
+    InvalidParameterError
+        If no monthly observation day lies between the cut-off and the horizon.
+    """
     with _one_blas_thread():
         return _simulate(spec, progress)
-
-
-def _decide(
-    hz: Hazards,
-    b_exit: np.ndarray,
-    b_join: np.ndarray,
-    Xe: np.ndarray,
-    Xj: np.ndarray,
-    side: np.ndarray,
-    core: np.ndarray,
-    relevant: np.ndarray,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """(R, n) sides after the month's decisions: belligerents outside the cores leave by the exit hazard,
-    neutrals at risk join side 1 or 2 by the join hazard (one uniform draw per state and run).
-
-    ``Xe`` (k, R, n) and ``Xj`` (2, k, R, n): feature columns (:func:`exit_columns`, :func:`join_columns`);
-    the hazards are evaluated only for the (run, state) pairs that can decide.
-    """
-    u = rng.random(side.shape)
-    new = side.copy()
-    r, i = np.nonzero((side > 0) & ~core)
-    pe = hz.exit.predict_proba_rows(gather_rows(Xe, r, i), b_exit, r)
-    new[r[u[r, i] < pe], i[u[r, i] < pe]] = 0
-    r, i = np.nonzero((side == 0) & ~core & relevant)
-    pj = np.stack([hz.join.predict_proba_rows(gather_rows(Xj[j], r, i), b_join, r) for j in (0, 1)], axis=-1)
-    tot = pj.sum(axis=-1)
-    scale = np.where(tot > 1, 1 / np.maximum(tot, 1e-12), 1.0)
-    p1, p2 = pj[..., 0] * scale, pj[..., 1] * scale
-    ur = u[r, i]
-    to1, to2 = ur < p1, (ur >= p1) & (ur < p1 + p2)
-    new[r[to1], i[to1]] = 1
-    new[r[to2], i[to2]] = 2
-    return new
-
-
-def _recorded_contacts(
-    info: InformationSet, war: int, ccodes: list[int], days: list[dt.date]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(T, n) recorded enemy contact and capital held by the enemy on each forecast day (the hindsight arm)."""
-    fr = info.fronts(war)
-    rows = fr[fr["kind"].isin(("enemy_ground_forces", "landing"))]
-    obs = _observer(
-        ccodes, info.war_spells(war), rows, info.nmc(), info.state_spells(), fr[fr["kind"] == "capital_taken"]
-    )
-    rec = [obs(d) for d in days]
-    return np.array([x[1] for x in rec]), np.array([x[4] for x in rec])
 
 
 @dataclass
@@ -503,7 +481,7 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
         if "contagion" not in on:
             Xe[7:9] = 0.0
             Xj[:, 2] = 0.0
-        new = _decide(hz, b_exit, b_join, Xe, Xj, ms.side, core, relevant, rng)
+        new = decide_step(hz, b_exit, b_join, Xe, Xj, ms.side, core, relevant, rng)
         advance(ms, ms.side, new, contact, month_number(d))
         w1 = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)
         tot_sys = w1.sum(axis=1) + rest

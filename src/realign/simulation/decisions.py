@@ -1,0 +1,71 @@
+"""The month's alignment decisions in the forecast: exits and entries drawn from the fitted hazards.
+
+Each belligerent outside the coalition cores leaves its side with the exit hazard's probability;
+each neutral at risk joins side 1 or 2 with the join hazard's (:mod:`realign.models.hazard`). The
+features are those of the month's news (:func:`realign.models.features.with_news`), as in the fit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from realign.models.features import gather_rows
+from realign.models.hazard import Hazards
+
+__all__ = ["decide_step"]
+
+
+def decide_step(
+    hz: Hazards,
+    b_exit: np.ndarray,
+    b_join: np.ndarray,
+    Xe: np.ndarray,
+    Xj: np.ndarray,
+    side: np.ndarray,
+    core: np.ndarray,
+    relevant: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """(R, n) sides after the month's decisions: belligerents outside the cores leave by the exit hazard,
+    neutrals at risk join side 1 or 2 by the join hazard (one uniform draw per state and run).
+
+    The hazards are evaluated only for the (run, state) pairs that can decide. A neutral's two join
+    probabilities are scaled down together if they sum to more than 1.
+
+    Parameters
+    ----------
+    hz : Hazards
+        The fitted exit and join hazards.
+    b_exit, b_join : numpy.ndarray
+        (R, k+1) coefficient draws of the exit and join hazards, one row per run.
+    Xe : numpy.ndarray
+        (k, R, n) exit feature columns (:func:`realign.models.features.exit_columns`).
+    Xj : numpy.ndarray
+        (2, k, R, n) join feature columns for sides 1 and 2 (:func:`realign.models.features.join_columns`).
+    side : numpy.ndarray
+        (R, n) COW sides at the month's start (0 neutral, 1 or 2).
+    core, relevant : numpy.ndarray
+        (1, n) bool: coalition cores (never decide) and neutrals at risk of joining.
+    rng : numpy.random.Generator
+        One uniform draw per run and state.
+
+    Returns
+    -------
+    numpy.ndarray
+        (R, n) sides after the month's decisions.
+    """
+    u = rng.random(side.shape)
+    new = side.copy()
+    r, i = np.nonzero((side > 0) & ~core)
+    pe = hz.exit.predict_proba_rows(gather_rows(Xe, r, i), b_exit, r)
+    new[r[u[r, i] < pe], i[u[r, i] < pe]] = 0
+    r, i = np.nonzero((side == 0) & ~core & relevant)
+    pj = np.stack([hz.join.predict_proba_rows(gather_rows(Xj[j], r, i), b_join, r) for j in (0, 1)], axis=-1)
+    tot = pj.sum(axis=-1)
+    scale = np.where(tot > 1, 1 / np.maximum(tot, 1e-12), 1.0)
+    p1, p2 = pj[..., 0] * scale, pj[..., 1] * scale
+    ur = u[r, i]
+    to1, to2 = ur < p1, (ur >= p1) & (ur < p1 + p2)
+    new[r[to1], i[to1]] = 1
+    new[r[to2], i[to2]] = 2
+    return new
