@@ -58,6 +58,7 @@ from typing import Any
 import pandas as pd
 
 from realign.errors import InvalidParameterError
+from realign.events.effects import capability_from_losses, credibility_magnitude, loss_share  # re-exported
 from realign.wars import WAR_SIDES  # COW war -> {side: label} accepted in catalogue files
 
 __all__ = [
@@ -328,45 +329,6 @@ class Event:
         }
 
 
-# ----------------------------------------------------------------------------- effect rules
-
-
-def loss_share(low: float, high: float, milper_thousands: float) -> float:
-    """Share of military personnel lost: ``min(1, midpoint(low, high) / (milper × 1000))``.
-
-    ``milper_thousands`` is COW NMC ``milper`` (thousands of personnel).
-
-    >>> round(loss_share(800_000, 1_500_000, 12_023), 4)
-    0.0957
-    """
-    if milper_thousands <= 0:
-        raise InvalidParameterError(
-            f"The 'milper_thousands' parameter of loss_share must be > 0. Got {milper_thousands!r} instead."
-        )
-    return min(1.0, ((low + high) / 2.0) / (milper_thousands * 1000.0))
-
-
-def capability_from_losses(low: float, high: float, milper_thousands: float) -> float:
-    """Capability multiplier ``1 − s/6`` (milper is one of the six CINC components).
-
-    >>> capability_from_losses(800_000, 1_500_000, 12_023)
-    0.984
-    """
-    return round(1.0 - loss_share(low, high, milper_thousands) / 6.0, 3)
-
-
-def credibility_magnitude(
-    loser_low: float, loser_high: float, loser_milper_thousands: float, formation_destroyed: bool
-) -> float:
-    """Credibility swing ``min(1, 0.1 + 2·s_loser + 0.2·F)``; winner ``+m``, loser ``−m``.
-
-    >>> credibility_magnitude(800_000, 1_500_000, 12_023, True)
-    0.49
-    """
-    s = loss_share(loser_low, loser_high, loser_milper_thousands)
-    return round(min(1.0, 0.1 + 2.0 * s + (0.2 if formation_destroyed else 0.0)), 2)
-
-
 # ----------------------------------------------------------------------------- loading
 
 
@@ -410,9 +372,23 @@ def _norm(s: str) -> str:
 def load_event(slug_or_alias: str) -> Event:
     """Event by slug (``"stalingrad"``), name or alias (``"Battle of Stalingrad"``), any case.
 
-    Raises :class:`~realign.errors.InvalidParameterError` naming the known slugs and the closest
-    match for an unknown name.
+    Parameters
+    ----------
+    slug_or_alias : str
+        A catalogue slug, event name or alias, in any case.
 
+    Returns
+    -------
+    Event
+        The event with its sides, dates, cited losses and derived effects.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown name, naming the known slugs and the closest match.
+
+    Examples
+    --------
     >>> load_event("operation bagration").slug
     'bagration'
     """
@@ -478,7 +454,20 @@ def _eff(d: Mapping[str, Any]) -> dict[int, Effect]:
 def load_event_file(path: str | os.PathLike[str]) -> Event:
     """Parse and validate one catalogue TOML file outside the package (e.g. a draft).
 
-    Raises :class:`~realign.errors.InvalidParameterError` naming the file and the field.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The TOML file, in the catalogue's format (the bundled files under ``realign/events/catalogue``).
+
+    Returns
+    -------
+    Event
+        The parsed event.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the file and the field, for a missing file, bad TOML or an invalid field.
     """
     p = Path(path)
     try:
