@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from realign.consequences.channels import _channels, _expected_exits, _run_many
 from realign.consequences.record import (
     LATIN_AMERICA,
     NEUTRALS,
@@ -30,7 +31,7 @@ from realign.data.names import state_name
 from realign.events.catalogue import load_event
 from realign.models.choice import CORES, observed_sides
 from realign.models.features import month_number
-from realign.simulation.forecast import ForecastResult, ForecastSpec, run_forecast, side_labels
+from realign.simulation.forecast import ForecastResult, ForecastSpec, side_labels
 from realign.system.history import history
 from realign.system.snapshot import System
 from realign.wars import WWI, WWII
@@ -123,17 +124,6 @@ def _quantile_month(months: list[str], em: np.ndarray, q: float) -> str | None:
     return months[k] if k < len(months) else None
 
 
-def _expected_exits(res: ForecastResult, states: tuple[int, ...], side: int, month: str) -> dict:
-    """Expected number of ``states`` off ``side`` by ``month`` (mean and 90% interval over runs)."""
-    pos = {c: i for i, c in enumerate(res.ccodes)}
-    idx = [pos[c] for c in states if c in pos and res.init_side[pos[c]] == side]
-    if month not in res.months or not idx:
-        return {"mean": float("nan"), "p05": float("nan"), "p95": float("nan")}
-    t = res.months.index(month)
-    n = (res.sides[:, t, idx] != side).sum(axis=1)
-    return {"mean": float(n.mean()), "p05": float(np.quantile(n, 0.05)), "p95": float(np.quantile(n, 0.95))}
-
-
 def _months_between(a: str, b: str) -> int:
     """Calendar months from ``a`` to ``b`` (ISO dates or YYYY-MM)."""
     return month_number(dt.date.fromisoformat(b[:7] + "-01")) - month_number(dt.date.fromisoformat(a[:7] + "-01"))
@@ -221,81 +211,6 @@ def _changes_within(res: ForecastResult, states: tuple[int, ...], end: dt.date) 
     t = max((k for k, d in enumerate(res.days) if d <= end), default=0)
     moved = (res.sides[:, : t + 1, idx] != res.init_side[None, None, idx]).any(axis=1)
     return float(moved.sum(axis=1).mean())
-
-
-def _run_many(specs: list[ForecastSpec], threads: int = 1) -> list[ForecastResult]:
-    """The forecasts of ``specs``, in order; ``threads > 1`` runs them concurrently.
-
-    numpy releases the GIL in its array loops, and every forecast draws from its own generator seeded
-    by its spec, so the results are the same as one after the other (fits are computed once, under
-    ``forecast._FIT_LOCK``; BLAS is held at one thread for the whole batch).
-    """
-    if threads <= 1 or len(specs) < 2:
-        return [run_forecast(s) for s in specs]
-    from concurrent.futures import ThreadPoolExecutor
-
-    from realign.simulation.forecast import _one_blas_thread
-
-    with _one_blas_thread(), ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(run_forecast, specs))
-
-
-def _channels(
-    ev,
-    fac: ForecastResult,
-    cf: ForecastResult,
-    states: tuple[int, ...],
-    side: int,
-    month: str,
-    runs: int,
-    seed: int,
-    metric=None,
-    threads: int = 1,
-) -> dict:
-    """Factual-counterfactual difference in expected exits, and how much of it each channel carries.
-
-    ``metric(result) -> float`` replaces the default (expected exits of ``states`` from ``side`` by
-    ``month``), e.g. the expected number of WWI states that change side within the window.
-
-    A channel is "switched off" by giving the counterfactual arm the factual arm's input for it
-    (campaign: the contact hazard sees the factual credibility; decisions: the exit/join hazards
-    see it; capability: the factual multipliers), or, for contagion, by removing the neighbour and
-    partner change features from both arms. The channel's share = full difference minus the
-    difference with the channel off.
-    """
-    metric = metric or (lambda r: _expected_exits(r, states, side, month)["mean"])
-
-    def diff(a: ForecastResult, b: ForecastResult) -> float:
-        return metric(a) - metric(b)
-
-    full = diff(fac, cf)
-    base = dict(
-        war=fac.spec.war, at=fac.spec.at, until=fac.spec.until, runs=runs, seed=seed, fit_until=fac.spec.fit_until
-    )
-    cf_ev = cf.spec.events
-    out = {"month": month, "difference_expected_exits": full, "channels": {}}
-    arms = {
-        "campaign (fronts)": ForecastSpec(**base, events=cf_ev, cred_override={"front": fac.credibility}),
-        "credibility in decisions": ForecastSpec(**base, events=cf_ev, cred_override={"decide": fac.credibility}),
-    }
-    # capability: the catalogue's reversed outcome keeps the attrition (same multipliers), so the channel
-    # is measured by holding both arms' capability at the last known year
-    pairs = [
-        ForecastSpec(**base, events=r.spec.events, channels=tuple(c for c in r.spec.channels if c != off))
-        for off in ("capability", "contagion")
-        for r in (fac, cf)
-    ]
-    got = _run_many([*arms.values(), *pairs], threads)
-    for name, res in zip(arms, got, strict=False):
-        out["channels"][name] = full - diff(fac, res)
-    f0, c0, f1, c1 = got[len(arms) :]
-    out["channels"]["capability"] = full - diff(f0, c0)
-    out["channels"]["contagion"] = full - diff(f1, c1)
-    out["note"] = (
-        "channel effect = full factual-counterfactual difference minus the difference with that channel "
-        "switched off; effects interact, so they need not add up to the total"
-    )
-    return out
 
 
 def _threads(execution: dict) -> int:
@@ -495,6 +410,45 @@ def _summary(lab: dict, expected: dict, metrics: dict) -> dict:
     }
 
 
+def _event_window(event: str, months: int | None) -> tuple:
+    """The catalogue event, its information cut-off (outcome known) and the horizon; checks both."""
+    from realign.errors import InvalidParameterError
+    from realign.system.history import add_months
+
+    ev = load_event(event)
+    if ev.war not in WAR_END:
+        raise InvalidParameterError(f"Consequences cover WWI (106) and WWII (139) events; {ev.slug} is war {ev.war}.")
+    at = getattr(ev, "outcome_known", ev.end)
+    until = WAR_END[ev.war] if months is None else add_months(at, int(months))
+    if months is not None and not 1 <= int(months) <= 240:
+        raise InvalidParameterError(f"The 'months' parameter must be in [1, 240]. Got {months!r}.")
+    return ev, at, until
+
+
+def _wwi_block(ev, at: dt.date, arms: tuple, hist: dict, runs: int, seed: int, decompose: bool, threads: int) -> dict:
+    """A WWI report's recorded changes within the window, with the channel decomposition if asked."""
+    from realign.system.history import add_months
+
+    fac, cf, _ = arms
+    focus = tuple(c for c in fac.ccodes if c not in CORES.get(ev.war, ()))
+    win_end = add_months(at, WWI_WINDOW_MONTHS)
+    out = {"wwi_changes": _wwi_changes(at, arms, hist, focus, win_end)}
+    if decompose:
+        out["channels"] = _channels(
+            ev,
+            fac,
+            cf,
+            focus,
+            0,
+            win_end.strftime("%Y-%m"),
+            runs,
+            seed,
+            metric=lambda r: _changes_within(r, focus, win_end),
+            threads=threads,
+        )
+    return out
+
+
 def consequences(
     event: str = "stalingrad",
     *,
@@ -511,17 +465,31 @@ def consequences(
     ``months`` is given. ``decompose=False`` skips the channel decomposition (six more forecasts).
     Extra keyword arguments (``workers``, ``scheduler``...) are accepted for the CLI's execution
     options: the forecast engine is vectorised over runs in one process.
-    """
-    from realign.errors import InvalidParameterError
-    from realign.system.history import add_months
 
-    ev = load_event(event)
-    if ev.war not in WAR_END:
-        raise InvalidParameterError(f"Consequences cover WWI (106) and WWII (139) events; {ev.slug} is war {ev.war}.")
-    at = getattr(ev, "outcome_known", ev.end)
-    until = WAR_END[ev.war] if months is None else add_months(at, int(months))
-    if months is not None and not 1 <= int(months) <= 240:
-        raise InvalidParameterError(f"The 'months' parameter must be in [1, 240]. Got {months!r}.")
+    Parameters
+    ----------
+    event : str
+        Catalogue slug, name or alias of a WWI or WWII event.
+    runs, seed : int
+        Simulated futures per arm, and the seed (same seed, same result).
+    months : int, optional
+        Horizon in months after the cut-off, 1 to 240 (default: to the war's end).
+    decompose : bool
+        Whether to run the channel decomposition.
+    progress : callable, optional
+        Called as ``progress(label, done, total)`` after the three arms.
+
+    Returns
+    -------
+    Consequences
+        The arms, the record, the metrics and the notes.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown event, a war other than WWI/WWII, or ``months`` outside 1-240.
+    """
+    ev, at, until = _event_window(event, months)
     threads = _threads(_execution)
     fac, cf, hind, ins_f, ins_c = _arms(ev, at, until, runs, seed, threads)
     if progress:
@@ -540,22 +508,7 @@ def consequences(
     if ev.war == WWII:
         expected = _wwii_metrics(ev, at, (fac, cf, hind, ins_f, ins_c), hist, truth, member, metrics, notes)
     else:
-        focus = tuple(c for c in fac.ccodes if c not in CORES.get(ev.war, ()))
-        win_end = add_months(at, WWI_WINDOW_MONTHS)
-        metrics["wwi_changes"] = _wwi_changes(at, (fac, cf, hind), hist, focus, win_end)
-        if decompose:
-            metrics["channels"] = _channels(
-                ev,
-                fac,
-                cf,
-                focus,
-                0,
-                win_end.strftime("%Y-%m"),
-                runs,
-                seed,
-                metric=lambda r: _changes_within(r, focus, win_end),
-                threads=threads,
-            )
+        metrics.update(_wwi_block(ev, at, (fac, cf, hind), hist, runs, seed, decompose, threads))
         expected = {}
     if decompose and ev.war == WWII:
         metrics["channels"] = _channels(ev, fac, cf, MINOR_AXIS, 2, "1945-01", runs, seed, threads=threads)
