@@ -37,11 +37,13 @@ MINIMA_MAX_N = 62
 #: round-robin to the numba threads; each thread stores up to SPLIT_CAP minima.
 SPLIT_BITS = 8
 SPLIT_CAP = 1 << 16
-_BIG = 1e300  # slack of an unassigned state: never prunes
+_BIG = 1e300
+SUBSET_THR = 1.5
+SUBSET_FROM = 0.33  # slack of an unassigned state: never prunes
 
 
-@njit(cache=True)
-def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix):
+@njit(cache=True, fastmath=True)
+def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix, mind, thr):
     """Depth-first enumeration in a fixed order with the first ``base`` spins fixed to ``prefix``.
 
     Per level ``d`` (spins ``order[:d]`` assigned) the rows ``F[d]`` (field from assigned spins),
@@ -53,13 +55,15 @@ def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix):
     One loop on purpose: no calls or recursion per node.
     """
     n = w.shape[0]
+    npad = w.shape[1]  # columns padded with zeros to a multiple of 8 (SIMD width)
     ntol = -tol
-    F = np.zeros((n + 1, n))
-    R = np.zeros((n + 1, n))
-    G = np.full((n + 1, n), _BIG)
+    F = np.zeros((n + 1, npad))
+    R = np.zeros((n + 1, npad))
+    G = np.full((n + 1, npad), _BIG)
     for j in range(n):
         R[0, j] = aw[j].sum()
-    ss = np.zeros(n)  # sign of each assigned spin, 0 when unassigned
+    H = np.zeros(npad)
+    ss = np.zeros(npad)  # sign of each assigned spin, 0 when unassigned
     bits = np.zeros(n + 1, np.int64)
     tried = np.zeros(n + 1, np.int64)  # per depth: 0 none, 1 first value tried, 2 both
     first = np.zeros(n + 1)
@@ -97,7 +101,7 @@ def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix):
             u = order[d1]
             badp = False
             badm = False
-            for j in range(n):
+            for j in range(npad):
                 wv = w[v, j]
                 av = aw[v, j]
                 F[d1, j] = F[d, j] + val * wv
@@ -117,8 +121,28 @@ def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix):
             ok[d1] = (0 if badp else 1) | (0 if badm else 2)
             if bad or ok[d1] == 0:
                 continue
+            if d1 >= mind:  # the unhappy states together (module docstring): one pass per member
+                ss[v] = val
+                lhs = 0.0
+                cnt = 0
+                H[:] = 0.0
+                for j in range(n):
+                    sf = ss[j] * F[d1, j]
+                    if ss[j] != 0.0 and sf < thr:
+                        lhs += sf
+                        cnt += 1
+                        sj = ss[j]
+                        for q in range(npad):
+                            H[q] += sj * w[j, q]
+                if cnt >= 2:
+                    for q in range(npad):
+                        lhs += (1.0 - ss[q] * ss[q]) * abs(H[q])
+                    if lhs < -cnt * tol:
+                        ss[v] = 0.0
+                        continue
+                ss[v] = 0.0
         else:
-            for j in range(n):
+            for j in range(npad):
                 bad |= G[d, j] + (val * ss[j]) * w[v, j] - aw[v, j] < ntol
             bad |= val * F[d, v] + R[d, v] < ntol
             if not bad:  # every spin assigned and every state content: a local minimum
@@ -134,7 +158,7 @@ def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix):
 
 
 @njit(cache=True, parallel=True)
-def _dfs_split(w, aw, order, tol, node_limit, out, counts, nodes, done, bits_split):
+def _dfs_split(w, aw, order, tol, node_limit, out, counts, nodes, done, bits_split, mind, thr):
     """The ``2^bits_split`` subtrees below the values of spins 2..bits_split+1 (the first is +1),
     dealt round-robin to ``out.shape[0]`` workers run in parallel (one row of ``out`` each)."""
     workers = out.shape[0]
@@ -147,7 +171,7 @@ def _dfs_split(w, aw, order, tol, node_limit, out, counts, nodes, done, bits_spl
         for t in range(k, tasks, workers):
             for q in range(bits_split):
                 prefix[q + 1] = -1.0 if (t >> q) & 1 else 1.0
-            c, m, f = _dfs(w, aw, order, tol, node_limit - used, out[k], c, bits_split + 1, prefix)
+            c, m, f = _dfs(w, aw, order, tol, node_limit - used, out[k], c, bits_split + 1, prefix, mind, thr)
             used += m
             if not f:
                 fin = False
@@ -189,7 +213,12 @@ def _search(w: np.ndarray, order: np.ndarray, tol: float, cap: int, max_nodes: i
     overflows the search is repeated serially with the full ``cap``.
     """
     n = w.shape[0]
+    npad = -(-n // 8) * 8
+    w = np.concatenate([w, np.zeros((n, npad - n))], axis=1)
     aw = np.abs(w)
+    nz = aw[aw > 0]
+    thr = -SUBSET_THR * float(nz.mean()) if nz.size else 0.0
+    mind = int(SUBSET_FROM * n)
     if n >= 24:
         workers = max(1, numba.get_num_threads())
         cap_t = min(cap, SPLIT_CAP)
@@ -198,12 +227,12 @@ def _search(w: np.ndarray, order: np.ndarray, tol: float, cap: int, max_nodes: i
         nodes = np.zeros(workers, np.int64)
         done = np.zeros(workers, np.bool_)
         bits_split = min(SPLIT_BITS, n - 2)
-        _dfs_split(w, aw, order, tol, max(1, max_nodes // workers), out, counts, nodes, done, bits_split)
+        _dfs_split(w, aw, order, tol, max(1, max_nodes // workers), out, counts, nodes, done, bits_split, mind, thr)
         if not np.any(counts > cap_t):
             stored = np.concatenate([out[t, : counts[t]] for t in range(workers)])[:cap]
             return stored, int(counts.sum()), int(nodes.sum()), bool(done.all())
     out1 = np.empty(cap, np.int64)
-    count, k, finished = _dfs(w, aw, order, tol, max_nodes, out1, 0, 1, np.ones(1))
+    count, k, finished = _dfs(w, aw, order, tol, max_nodes, out1, 0, 1, np.ones(1), mind, thr)
     return out1[: min(count, cap)], int(count), int(k), bool(finished)
 
 
