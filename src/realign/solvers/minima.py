@@ -38,12 +38,13 @@ MINIMA_MAX_N = 62
 SPLIT_BITS = 8
 SPLIT_CAP = 1 << 16
 _BIG = 1e300
-SUBSET_THR = 1.5
-SUBSET_FROM = 0.33  # slack of an unassigned state: never prunes
+SUBSET_THR = 2.5
+SUBSET_FROM = 0.33
+SUBSET_GATE = 0.3  # slack of an unassigned state: never prunes
 
 
 @njit(cache=True, fastmath=True)
-def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix, mind, thr):
+def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix, mind, thr, gate):
     """Depth-first enumeration in a fixed order with the first ``base`` spins fixed to ``prefix``.
 
     Per level ``d`` (spins ``order[:d]`` assigned) the rows ``F[d]`` (field from assigned spins),
@@ -121,22 +122,27 @@ def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix, mind, thr):
             ok[d1] = (0 if badp else 1) | (0 if badm else 2)
             if bad or ok[d1] == 0:
                 continue
-            if d1 >= mind:  # the unhappy states together (module docstring): one pass per member
+            if d1 >= mind:  # the unhappy states together (module docstring)
                 ss[v] = val
                 lhs = 0.0
-                cnt = 0
-                H[:] = 0.0
-                for j in range(n):
+                cnt = 0.0
+                rsum = 0.0
+                for j in range(npad):  # branch-free: vectorised
                     sf = ss[j] * F[d1, j]
-                    if ss[j] != 0.0 and sf < thr:
-                        lhs += sf
-                        cnt += 1
-                        sj = ss[j]
-                        for q in range(npad):
-                            H[q] += sj * w[j, q]
-                if cnt >= 2:
-                    for q in range(npad):
-                        lhs += (1.0 - ss[q] * ss[q]) * abs(H[q])
+                    m = 1.0 if ss[j] != 0.0 and sf < thr else 0.0
+                    H[j] = m * ss[j]  # the sign of each member of the subset, 0 outside it
+                    lhs += m * sf
+                    cnt += m
+                    rsum += m * R[d1, j]
+                # the joint test can only prune when the unhappy states' deficit is large against what the
+                # unassigned states can give them (a speed gate: skipping the test is always exact)
+                if cnt >= 2.0 and -lhs * np.sqrt(cnt) > gate * rsum:
+                    for q in range(d1, n):
+                        uu = order[q]
+                        h = 0.0
+                        for j in range(npad):
+                            h += w[uu, j] * H[j]
+                        lhs += abs(h)
                     if lhs < -cnt * tol:
                         ss[v] = 0.0
                         continue
@@ -158,7 +164,7 @@ def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix, mind, thr):
 
 
 @njit(cache=True, parallel=True)
-def _dfs_split(w, aw, order, tol, node_limit, out, counts, nodes, done, bits_split, mind, thr):
+def _dfs_split(w, aw, order, tol, node_limit, out, counts, nodes, done, bits_split, mind, thr, gate):
     """The ``2^bits_split`` subtrees below the values of spins 2..bits_split+1 (the first is +1),
     dealt round-robin to ``out.shape[0]`` workers run in parallel (one row of ``out`` each)."""
     workers = out.shape[0]
@@ -171,7 +177,7 @@ def _dfs_split(w, aw, order, tol, node_limit, out, counts, nodes, done, bits_spl
         for t in range(k, tasks, workers):
             for q in range(bits_split):
                 prefix[q + 1] = -1.0 if (t >> q) & 1 else 1.0
-            c, m, f = _dfs(w, aw, order, tol, node_limit - used, out[k], c, bits_split + 1, prefix, mind, thr)
+            c, m, f = _dfs(w, aw, order, tol, node_limit - used, out[k], c, bits_split + 1, prefix, mind, thr, gate)
             used += m
             if not f:
                 fin = False
@@ -219,6 +225,7 @@ def _search(w: np.ndarray, order: np.ndarray, tol: float, cap: int, max_nodes: i
     nz = aw[aw > 0]
     thr = -SUBSET_THR * float(nz.mean()) if nz.size else 0.0
     mind = int(SUBSET_FROM * n)
+    gate = float(SUBSET_GATE)
     if n >= 24:
         workers = max(1, numba.get_num_threads())
         cap_t = min(cap, SPLIT_CAP)
@@ -227,12 +234,14 @@ def _search(w: np.ndarray, order: np.ndarray, tol: float, cap: int, max_nodes: i
         nodes = np.zeros(workers, np.int64)
         done = np.zeros(workers, np.bool_)
         bits_split = min(SPLIT_BITS, n - 2)
-        _dfs_split(w, aw, order, tol, max(1, max_nodes // workers), out, counts, nodes, done, bits_split, mind, thr)
+        _dfs_split(
+            w, aw, order, tol, max(1, max_nodes // workers), out, counts, nodes, done, bits_split, mind, thr, gate
+        )
         if not np.any(counts > cap_t):
             stored = np.concatenate([out[t, : counts[t]] for t in range(workers)])[:cap]
             return stored, int(counts.sum()), int(nodes.sum()), bool(done.all())
     out1 = np.empty(cap, np.int64)
-    count, k, finished = _dfs(w, aw, order, tol, max_nodes, out1, 0, 1, np.ones(1), mind, thr)
+    count, k, finished = _dfs(w, aw, order, tol, max_nodes, out1, 0, 1, np.ones(1), mind, thr, gate)
     return out1[: min(count, cap)], int(count), int(k), bool(finished)
 
 
