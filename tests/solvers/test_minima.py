@@ -51,18 +51,18 @@ def test_equals_brute_force(w: np.ndarray) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(instances(), st.floats(-1.0, 6.0), st.floats(0.0, 1.0), st.floats(0.0, 2.0))
-def test_any_subset_rule_is_exact(w: np.ndarray, thr: float, start: float, gate: float) -> None:
-    """The joint test on the unhappy states is a valid bound for every subset, so every threshold, start depth
-    and speed gate must give the brute-force minima."""
+@given(instances(), st.floats(-1.0, 6.0), st.floats(0.0, 1.0), st.floats(0.0, 2.0), st.floats(0.0, 3.0))
+def test_any_subset_rule_is_exact(w: np.ndarray, thr: float, start: float, gate: float, weight: float) -> None:
+    """The joint test on the unhappy states is a valid bound for every subset and non-negative weights, so every
+    threshold, start depth, speed gate and weight must give the brute-force minima."""
     from realign.solvers import minima
 
-    saved = minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE
-    minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE = thr, start, gate
+    saved = minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE, minima.SUBSET_WEIGHT
+    minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE, minima.SUBSET_WEIGHT = thr, start, gate, weight
     try:
         r = enumerate_minima(w)
     finally:
-        minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE = saved
+        minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE, minima.SUBSET_WEIGHT = saved
     assert r.complete and np.array_equal(np.sort(r.minima_states), _brute_minima(w))
 
 
