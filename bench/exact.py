@@ -6,6 +6,9 @@ One named algorithm per row; every timed figure is min / median / max over ``--r
 * **cold**: a fresh process (imports, numba cache load, model build and the solve), wall seconds;
 * **warm**: the same solve again inside that process (model build + solve; no import, no JIT load).
 
+Each row also gives CPU seconds (every thread of the process; cold = the whole process up to the end of
+the first solve) and the load average after the row, so a figure from a shared machine can be judged.
+
 Threads: realign bnb runs on 1 thread; CP-SAT is given ``num_workers=1`` and SCIP runs
 single-threaded, so the global-minimum rows compare equal thread counts. The Gray-code enumeration
 and the pruned search (from N=24) use numba's threads (2 on this machine); the rows say so.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import statistics
 import sys
 import time
@@ -93,10 +97,20 @@ def _child(algo: str, n: int, seed: int, limit: float, t_start: float) -> dict:
     w = coupl("sk", n, seed)
     e, proven, extra = _solve(algo, w, limit)
     cold = time.time() - t_start  # since the parent launched this process
-    t = time.perf_counter()
+    cold_cpu = time.process_time()  # CPU of this process so far, every thread
+    t, c = time.perf_counter(), time.process_time()
     _solve(algo, w, limit)
     warm = time.perf_counter() - t
-    return {"energy": e, "proven": proven, "extra": extra, "cold": cold, "warm": warm}
+    warm_cpu = time.process_time() - c
+    return {
+        "energy": e,
+        "proven": proven,
+        "extra": extra,
+        "cold": cold,
+        "warm": warm,
+        "cold_cpu": cold_cpu,
+        "warm_cpu": warm_cpu,
+    }
 
 
 def run(algo: str, n: int, seed: int, limit: float) -> dict:
@@ -118,11 +132,15 @@ def row(algo: str, n: int, repeats: int, limit: float, threads: str) -> dict:
         "proven": all(r["proven"] for r in rs),
         "cold": [r["cold"] for r in rs],
         "warm": [r["warm"] for r in rs],
+        "cold_cpu": [r["cold_cpu"] for r in rs],
+        "warm_cpu": [r["warm_cpu"] for r in rs],
         "extra": rs[0]["extra"],
     }
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"  {algo:15s} N={n:3d} threads={threads} E={out['energy']:.6g} proven={out['proven']} "
-        f"cold_s(min/med/max)={_mmm(out['cold'])} warm_s={_mmm(out['warm'])} {out['extra']}",
+        f"cold_s(min/med/max)={_mmm(out['cold'])} warm_s={_mmm(out['warm'])} "
+        f"cold_cpu_s={_mmm(out['cold_cpu'])} warm_cpu_s={_mmm(out['warm_cpu'])} load1/5/15={load} {out['extra']}",
         flush=True,
     )
     return out
@@ -134,6 +152,9 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=120.0, help="peer time limit per solve, seconds")
     ap.add_argument("--global-n", type=int, nargs="*", default=[40, 50])
     ap.add_argument("--minima-n", type=int, nargs="*", default=[24, 28, 30])
+    ap.add_argument(
+        "--gray-max-n", type=int, default=32, help="largest N for the Gray-code row (N 2^N work: N=34 takes ~1 min)"
+    )
     args = ap.parse_args()
     peers = [a for a, mod in (("cp-sat", "ortools"), ("scip", "pyscipopt")) if have(mod)]
     print(f"== global minimum, sk (peers: {', '.join(peers) or 'none installed'}) ==", flush=True)
@@ -152,6 +173,9 @@ def main() -> None:
     print("== every local minimum, sk ==", flush=True)
     for n in args.minima_n:
         a = row("realign-minima", n, args.repeats, args.limit, "numba default (split from N=24)" if n >= 24 else "1")
+        if n > args.gray_max_n:
+            print(f"    realign-gray skipped at N={n} (> --gray-max-n {args.gray_max_n})", flush=True)
+            continue
         b = row("realign-gray", n, args.repeats, args.limit, "numba default (all cores)")
         print(
             f"    ratio_gray_over_minima warm={statistics.median(b['warm']) / statistics.median(a['warm']):.3g} "

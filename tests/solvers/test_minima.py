@@ -22,7 +22,7 @@ def _brute_minima(w: np.ndarray) -> np.ndarray:
 
 @st.composite
 def instances(draw) -> np.ndarray:
-    n = draw(st.integers(1, 11))
+    n = draw(st.integers(1, 14))
     seed = draw(st.integers(0, 2**31))
     kind = draw(st.sampled_from(["sk", "noise", "integer", "sparse"]))
     rng = np.random.default_rng(seed)
@@ -48,6 +48,22 @@ def test_equals_brute_force(w: np.ndarray) -> None:
     best, _, energies = brute_force(w)
     assert r.energy == pytest.approx(best, abs=1e-9)
     assert r.n_minima >= len(r.minima_states)
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.floats(-1.0, 6.0), st.floats(0.0, 1.0), st.floats(0.0, 2.0), st.floats(0.0, 3.0))
+def test_any_subset_rule_is_exact(w: np.ndarray, thr: float, start: float, gate: float, weight: float) -> None:
+    """The joint test on the unhappy states is a valid bound for every subset and non-negative weights, so every
+    threshold, start depth, speed gate and weight must give the brute-force minima."""
+    from realign.solvers import minima
+
+    saved = minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE, minima.SUBSET_WEIGHT
+    minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE, minima.SUBSET_WEIGHT = thr, start, gate, weight
+    try:
+        r = enumerate_minima(w)
+    finally:
+        minima.SUBSET_THR, minima.SUBSET_FROM, minima.SUBSET_GATE, minima.SUBSET_WEIGHT = saved
+    assert r.complete and np.array_equal(np.sort(r.minima_states), _brute_minima(w))
 
 
 def test_budget_exhausted_is_not_complete() -> None:
@@ -124,3 +140,16 @@ def test_parallel_split_budget_is_shared_and_reported() -> None:
     sizes, p = _sk(26)
     r = enumerate_minima(couplings(sizes, p), max_nodes=1000)
     assert not r.complete and r.nodes <= 1000 + 64
+
+
+@pytest.mark.parametrize("n, seed", [(24, 0), (26, 0), (27, 5), (28, 0)])
+def test_sk_minima_equal_gray_code(n: int, seed: int) -> None:
+    """sk instances of the bench (equal sizes, +-1): the same minima, energies and count as the Gray code."""
+    from realign.solvers.exact import solve_exact
+
+    sizes, p = _sk(n, seed)
+    w = couplings(sizes, p)
+    r = enumerate_minima(w)
+    e = solve_exact(w)
+    assert r.complete and np.array_equal(r.minima_states, e.minima_states) and r.n_minima == e.n_minima
+    assert np.array_equal(r.minima_energies, e.minima_energies)
