@@ -207,7 +207,7 @@ def test_date_arithmetic_at_the_calendar_edges_does_not_crash(text: str, event: 
 
 
 def test_add_months_clamps() -> None:
-    from realign.essay.claims import _add_months
+    from realign.essay.period import _add_months
 
     assert _add_months(dt.date(9999, 12, 1), 1) == dt.date.max
     assert _add_months(dt.date(1, 1, 31), -1) == dt.date.min

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
 
-from realign.essay.claims import WAR_END, Claim, _add_months, _minus_days
+from realign.essay.claims import WAR_END, Claim
 from realign.essay.event import EventRef
-from realign.essay.evidence import Fact, facts
+from realign.essay.evidence import Fact, _series_item, facts, series_rows  # series_rows re-exported
+from realign.essay.period import _add_months, _minus_days
 from realign.essay.structure import ClaimPart
 from realign.essay.verdict import Judgement
 from realign.wars import WWII
@@ -58,45 +58,20 @@ _REGIONS = {"eastern europe": frozenset(range(290, 364)), "balkans": frozenset(r
 RATE_MONTHS = 24
 
 
-@cache
-def series_rows() -> tuple[dict, ...]:
-    """Rows of the bundled ``ww2_series`` table as dicts with ``date``/``end`` as dates and ``ccodes`` as a tuple."""
-    from realign.data.store import load_shared
-
-    df = load_shared("ww2_series")  # the whole dated record is the ground truth an essay is checked against
-    out = []
-    for r in df.itertuples():
-        out.append(
-            {
-                "row": int(r.row),
-                "series": r.series,
-                "kind": r.kind,
-                "date": r.date.date(),
-                "end": None if r.end != r.end else r.end.date(),
-                "value": r.value,
-                "unit": r.unit,
-                "ccodes": tuple(int(c) for c in str(r.ccodes).split(";")),
-                "counterpart": int(r.counterpart),
-                "what": r.what,
-                "urls": r.urls,
-                "precision": r.precision,
-            }
-        )
-    return tuple(out)
-
-
-def _series_item(r: dict, note: str = "") -> dict[str, str]:
-    span = f" to {r['end']}" if r["end"] else ""
-    prec = " (month known, day approximate)" if r["precision"] == "month" else ""
-    return {
-        "date": r["date"].isoformat(),
-        "what": f"{r['what']}{span}{prec}" + (f" [{note}]" if note else ""),
-        "source": f"realign ww2_series row {r['row']} ({r['series']}): {r['urls']}",
-    }
-
-
 def combine(verdicts: list[str]) -> str:
-    """The sentence verdict from its claims' verdicts: the most severe checkable one."""
+    """The sentence verdict from its claims' verdicts: the most severe checkable one.
+
+    Parameters
+    ----------
+    verdicts : list of str
+        The verdicts of a sentence's claims (``supported``, ``contradicted``, ``predates``, ``later``,
+        ``no_evidence``, ``not_checkable``).
+
+    Returns
+    -------
+    str
+        The worst checkable verdict (precision before coverage), or ``not_checkable`` if none is.
+    """
     checked = [v for v in verdicts if v != "not_checkable"]
     if not checked:
         return "not_checkable"

@@ -29,7 +29,7 @@ from realign.essay.claims import WAR_START, group_members, side_label
 from realign.system.information import InformationSet
 from realign.wars import WWII
 
-__all__ = ["Fact", "facts", "STRONG_KINDS", "coalition_share_evidence", "cinc_evidence"]
+__all__ = ["Fact", "facts", "STRONG_KINDS", "coalition_share_evidence", "cinc_evidence", "series_rows"]
 
 #: Fact kinds that change a state's alignment outright (the rest only lean it).
 STRONG_KINDS = frozenset(
@@ -343,3 +343,40 @@ def cinc_evidence(ccode: int, lo: dt.date, hi: dt.date) -> tuple[dict[str, str],
         "source": "COW NMC v7.0 (CINC), realign.data.load('nmc')",
     }
     return item, b - a
+
+
+@cache
+def series_rows() -> tuple[dict, ...]:
+    """Rows of the bundled ``ww2_series`` table as dicts with ``date``/``end`` as dates and ``ccodes`` as a tuple."""
+    from realign.data.store import load_shared
+
+    df = load_shared("ww2_series")  # the whole dated record is the ground truth an essay is checked against
+    out = []
+    for r in df.itertuples():
+        out.append(
+            {
+                "row": int(r.row),
+                "series": r.series,
+                "kind": r.kind,
+                "date": r.date.date(),
+                "end": None if r.end != r.end else r.end.date(),
+                "value": r.value,
+                "unit": r.unit,
+                "ccodes": tuple(int(c) for c in str(r.ccodes).split(";")),
+                "counterpart": int(r.counterpart),
+                "what": r.what,
+                "urls": r.urls,
+                "precision": r.precision,
+            }
+        )
+    return tuple(out)
+
+
+def _series_item(r: dict, note: str = "") -> dict[str, str]:
+    span = f" to {r['end']}" if r["end"] else ""
+    prec = " (month known, day approximate)" if r["precision"] == "month" else ""
+    return {
+        "date": r["date"].isoformat(),
+        "what": f"{r['what']}{span}{prec}" + (f" [{note}]" if note else ""),
+        "source": f"realign ww2_series row {r['row']} ({r['series']}): {r['urls']}",
+    }
