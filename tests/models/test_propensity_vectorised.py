@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from realign.models.propensity import _decayed_pairs, _years
+from realign.models.dyads import _decayed_pairs, _years
 
 
 def _loop(rows: pd.DataFrame, idx: dict[int, int], d: dt.date, half_life: float) -> tuple[np.ndarray, np.ndarray]:
