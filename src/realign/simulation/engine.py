@@ -145,33 +145,9 @@ def _event_effects(spec: SimulationSpec):
     return out
 
 
-def prepare(spec: SimulationSpec, *, cache: FitCache | None = None) -> SimInputs:
-    """Build the kernel inputs from data known on ``spec.start`` (no later data are read).
-
-    The choice and propensity fits come from ``cache`` (default: the process-wide fit cache).
-    """
-    start = parse_date(spec.start)
-    s = System.at(start)
-    ccodes = list(spec.states) if spec.states else s.ccodes
-    missing = [c for c in ccodes if c not in s]
-    if missing:
-        raise InvalidParameterError(f"States not in the system on {start}: {missing}.")
-    days = month_days(start, spec.months)
-    w = known_cinc(start, ccodes)  # the CINC a contemporary could know (as in fitting)
-    fit_end = spec.fit_end or start.isoformat()
-    choice = fitted_choice(fit_end, cache=cache)
-    pmodel = fitted_model(dt.date(1939, 9, 1) if spec.war == WWII else start, cache=cache)
-    f = dyad_factors(start, ccodes, half_life=pmodel.half_life)
-    F = np.stack([np.where(np.isnan(f[k]), pmodel.means_[k], f[k]) for k in FACTORS])
-    for k in range(F.shape[0]):
-        np.fill_diagonal(F[k], 0)
-    L = land_contiguity(start, ccodes)
+def _event_paths(spec: SimulationSpec, start: dt.date, days: list, ccodes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(T, n) capability multipliers from the month each event ends, and (T, 3) decayed side credibility."""
     pos = {c: i for i, c in enumerate(ccodes)}
-    sides = s.war_sides(spec.war)
-    init = np.array([sides.get(cc, 0) for cc in ccodes], dtype=np.int64)
-    core = np.isin(np.array(ccodes), CORES.get(spec.war, ()))
-
-    # events: capability multipliers from the month the event ends; credibility decays
     T = len(days)
     cap = np.ones((T, len(ccodes)))
     cred = np.zeros((T, 3))
@@ -199,6 +175,52 @@ def prepare(spec: SimulationSpec, *, cache: FitCache | None = None) -> SimInputs
                     for cc in ev.sides.get(side, ()):
                         if cc in pos:
                             cap[t, pos[cc]] *= st.get(cc, capm)
+    return cap, cred
+
+
+def prepare(spec: SimulationSpec, *, cache: FitCache | None = None) -> SimInputs:
+    """Build the kernel inputs from data known on ``spec.start`` (no later data are read).
+
+    The choice and propensity fits come from ``cache`` (default: the process-wide fit cache).
+
+    Parameters
+    ----------
+    spec : SimulationSpec
+        Start date, months, states, war, events and model parameters of the run.
+    cache : FitCache, optional
+        Where the fitted choice and propensity models are kept (default the process-wide cache).
+
+    Returns
+    -------
+    SimInputs
+        The kernel's arrays: factors, contiguity, capability and credibility paths, initial sides.
+
+    Raises
+    ------
+    InvalidParameterError
+        If a requested state is not a system member on the start date.
+    """
+    start = parse_date(spec.start)
+    s = System.at(start)
+    ccodes = list(spec.states) if spec.states else s.ccodes
+    missing = [c for c in ccodes if c not in s]
+    if missing:
+        raise InvalidParameterError(f"States not in the system on {start}: {missing}.")
+    days = month_days(start, spec.months)
+    w = known_cinc(start, ccodes)  # the CINC a contemporary could know (as in fitting)
+    fit_end = spec.fit_end or start.isoformat()
+    choice = fitted_choice(fit_end, cache=cache)
+    pmodel = fitted_model(dt.date(1939, 9, 1) if spec.war == WWII else start, cache=cache)
+    f = dyad_factors(start, ccodes, half_life=pmodel.half_life)
+    F = np.stack([np.where(np.isnan(f[k]), pmodel.means_[k], f[k]) for k in FACTORS])
+    for k in range(F.shape[0]):
+        np.fill_diagonal(F[k], 0)
+    L = land_contiguity(start, ccodes)
+    sides = s.war_sides(spec.war)
+    init = np.array([sides.get(cc, 0) for cc in ccodes], dtype=np.int64)
+    core = np.isin(np.array(ccodes), CORES.get(spec.war, ()))
+
+    cap, cred = _event_paths(spec, start, days, ccodes)
     fixed = np.full(5, np.nan)
     for k, v in spec.params.items():
         fixed[PARAMS.index(k)] = float(v) / spec.temperature
