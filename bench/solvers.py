@@ -333,7 +333,7 @@ def bench_ensemble(quick: bool, repeat: int) -> None:
     import numba
 
     from realign.solvers.heuristic import solve_ensemble
-    from realign.solvers.restarts import solve_ensemble_pool
+    from realign.solvers.pool import solve_ensemble_pool
 
     n, m = 40, (30_000 if quick else 100_000)
     check = 1000 if quick else 3000

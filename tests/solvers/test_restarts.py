@@ -9,7 +9,8 @@ from hypothesis.extra.numpy import arrays
 
 from realign.solvers.exact import brute_force, couplings
 from realign.solvers.heuristic import labels_energy, solve_ensemble
-from realign.solvers.restarts import low_minima_pool, solve_ensemble_pool, tabu_restarts
+from realign.solvers.pool import solve_ensemble_pool
+from realign.solvers.restarts import low_minima_pool, tabu_restarts
 
 _coef = st.floats(-1.0, 1.0, allow_nan=False, allow_subnormal=False)
 

@@ -273,10 +273,19 @@ def enumerate_minima(
 
     Parameters
     ----------
-    w : (n, n) symmetric coupling matrix (``couplings(sizes, propensity)``), energy units.
-    max_minima : how many minima to store (all are counted; storing fewer makes the list incomplete).
-    max_nodes : search budget; when it runs out the minima found so far are returned, ``complete=False``.
-    tol : energy tolerance of the local-minimum test; default :func:`~realign.solvers.exact.default_tol`.
+    w : numpy.ndarray
+        (n, n) symmetric coupling matrix (``couplings(sizes, propensity)``), energy units; n <= 62.
+    max_minima : int
+        How many minima to store (all are counted; storing fewer makes the list incomplete).
+    max_nodes : int
+        Search budget; when it runs out the minima found so far are returned, ``complete=False``.
+    tol : float, optional
+        Energy tolerance of the local-minimum test; default :func:`~realign.solvers.exact.default_tol`.
+
+    Returns
+    -------
+    MinimaResult
+        The minima as bit masks with their energies, sorted by energy, and whether the list is complete.
 
     Examples
     --------
