@@ -216,12 +216,7 @@ class InformationSet:
         InvalidParameterError
             ``on`` is after ``at``.
         """
-        day = self._day(on)
-        c = load_shared("contiguity")
-        c = c[(c["start"] <= day) & (c["end"] >= day)].copy()
-        c.loc[c["end"] > self._ts, "end"] = pd.NaT
-        self._log("contiguity", pd.concat([c["start"], c["end"]]))
-        return c
+        return self._in_force("contiguity", on)
 
     def majors(self, on: dt.date | None = None) -> pd.DataFrame:
         """COW major powers on ``on`` (default ``at``; at most ``at``): their status spells, later ends NaT.
@@ -241,12 +236,16 @@ class InformationSet:
         InvalidParameterError
             ``on`` is after ``at``.
         """
+        return self._in_force("majors", on)
+
+    def _in_force(self, table: str, on: dt.date | None) -> pd.DataFrame:
+        """Rows of a spell table (``start``/``end``) in force on ``on`` (at most ``at``), later ends NaT."""
         day = self._day(on)
-        m = load_shared("majors")
-        m = m[(m["start"] <= day) & (m["end"] >= day)].copy()
-        m.loc[m["end"] > self._ts, "end"] = pd.NaT
-        self._log("majors", pd.concat([m["start"], m["end"]]))
-        return m
+        rows = load_shared(table)
+        rows = rows[(rows["start"] <= day) & (rows["end"] >= day)].copy()
+        rows.loc[rows["end"] > self._ts, "end"] = pd.NaT
+        self._log(table, pd.concat([rows["start"], rows["end"]]))
+        return rows
 
     def _day(self, on: dt.date | None) -> pd.Timestamp:
         if on is None:

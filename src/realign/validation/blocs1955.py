@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from realign.system.information import InformationSet
-from realign.validation.common import match_and_score, members_on, predict_landscape
+from realign.validation.common import match_and_score, members_on, predict_landscape, top_minima
 
 __all__ = ["DATE", "FIT_BEFORE", "pact_members", "atop_blocs", "states_for", "run"]
 
@@ -116,15 +116,7 @@ def _predict(ids: list[int], truth: dict[int, int], seed: int, drop: tuple[str, 
         }
         for c, s in zip(ids, sizes, strict=True)
     ]
-    minima = [
-        {
-            "energy": m.energy,
-            "basin": m.basin,
-            "accuracy": match_and_score(m.coalitions, truth)["accuracy"],
-            "coalitions": [[int(x) for x in g] for g in m.coalitions],
-        }
-        for m in land.minima_[:3]
-    ]
+    minima = top_minima(land, truth)
     confusion = [
         {
             "actual": SIDE_NAMES[r["actual"]],

@@ -29,6 +29,7 @@ from realign.system import snapshot as _snap
 from realign.system.information import InformationSet
 
 __all__ = [
+    "top_minima",
     "SIDE_LABELS",
     "members_on",
     "sizes_before",
@@ -323,3 +324,31 @@ def confusion_rows(
             continue
         rows.append({"actual": a, **{f"predicted_{s}": sum(pred[x] == s for x in ids) for s in sides}})
     return rows
+
+
+def top_minima(land: Landscape, truth: Mapping[Hashable, int], k: int = 3) -> list[dict]:
+    """The ``k`` lowest minima of a fitted landscape, each scored against the recorded sides.
+
+    Parameters
+    ----------
+    land : Landscape
+        A fitted landscape (``minima_`` sorted by energy).
+    truth : Mapping
+        The recorded side per state (as :func:`match_and_score` takes it).
+    k : int
+        How many minima to list.
+
+    Returns
+    -------
+    list of dict
+        Per minimum: ``energy``, ``basin``, ``accuracy`` (best-agreement labelling) and ``coalitions``.
+    """
+    return [
+        {
+            "energy": m.energy,
+            "basin": m.basin,
+            "accuracy": match_and_score(m.coalitions, truth)["accuracy"],
+            "coalitions": [[int(x) for x in g] for g in m.coalitions],
+        }
+        for m in land.minima_[:k]
+    ]

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from realign.data.store import load_shared
-from realign.validation.common import match_and_score, members_on, predict_landscape
+from realign.validation.common import match_and_score, members_on, predict_landscape, top_minima
 from realign.wars import SIDE_NAMES as _NAMES
 from realign.wars import WWI
 
@@ -91,15 +91,7 @@ def _run(seed: int) -> dict[str, Any]:
         }
         for c, s in zip(ids, sizes, strict=True)
     ]
-    minima = [
-        {
-            "energy": m.energy,
-            "basin": m.basin,
-            "accuracy": match_and_score(m.coalitions, truth)["accuracy"],
-            "coalitions": [[int(x) for x in g] for g in m.coalitions],
-        }
-        for m in land.minima_[:3]
-    ]
+    minima = top_minima(land, truth)
     confusion = [
         {
             "actual": SIDE_NAMES[r["actual"]],

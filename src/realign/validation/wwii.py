@@ -32,7 +32,7 @@ import pandas as pd
 
 from realign.data.store import load_shared
 from realign.system.information import InformationSet
-from realign.validation.common import match_and_score, members_on, predict_landscape
+from realign.validation.common import match_and_score, members_on, predict_landscape, top_minima
 from realign.wars import SIDE_NAMES as _NAMES
 from realign.wars import WWII
 
@@ -206,17 +206,7 @@ def predict_case(
                 "actual_source": src,
             }
         )
-    minima = []
-    for m in land.minima_[:3]:
-        s = match_and_score(m.coalitions, truth)
-        minima.append(
-            {
-                "energy": m.energy,
-                "basin": m.basin,
-                "accuracy": s["accuracy"],
-                "coalitions": [[int(x) for x in g] for g in m.coalitions],
-            }
-        )
+    minima = top_minima(land, truth)
     return {
         "title": title,
         "date": date.isoformat(),
