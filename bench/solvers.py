@@ -15,7 +15,8 @@ taken within one repeat (both solvers timed back to back) and summarised the sam
 Prints ``ratio_vs_<peer>=X`` lines (X > 1: realign faster) with absolute numbers beside them.
 
 Rows: exact N=24 — realign ``solve_exact`` (Gray-code enumeration: global minimum *and* every local
-minimum) and ``solve_bnb`` (global minimum only) vs ``TreeDecompositionSolver`` (ground state), warm
+minimum), ``enumerate_minima`` (pruned search: global minimum *and* every local minimum, proven complete) and
+``solve_bnb`` (global minimum only) vs ``TreeDecompositionSolver`` (ground state), warm
 (compiled code loaded, same process) and cold (first call in a fresh process: import + numba cache load
 + solve). Heuristic — one algorithm, ``realign.solvers.restarts.tabu_restarts`` (random start, steepest
 descent, N tabu moves, tenure max(1, N//2)), on 1 numba thread vs ``SteepestDescentSolver`` (single-threaded
@@ -88,6 +89,14 @@ def _solver(task: str):
         from realign.solvers.exact import solve_exact
 
         return lambda w: solve_exact(w).energy
+    if task == "ours_minima":
+        from realign.solvers.minima import enumerate_minima
+
+        def run_minima(w):
+            r = enumerate_minima(w)
+            return r.energy if r.complete else float("nan")
+
+        return run_minima
     if task == "ours_bnb":
         from realign.solvers.bnb import solve_bnb
 
@@ -179,6 +188,9 @@ def _ratio_line(peer: str, task: str, res: dict, n: int, label: str, **extra) ->
 
 
 PEER_NAMES = {"tree": "TreeDecompositionSolver", "dimod": "ExactSolver"}
+#: realign's exact rows: Gray-code enumeration (every configuration), the pruned search for every local minimum
+#: (proven complete), and branch-and-bound (global minimum only).
+OURS_EXACT = ("ours_exact", "ours_minima", "ours_bnb")
 
 
 def bench_exact(quick: bool, repeat: int) -> None:
@@ -188,14 +200,14 @@ def bench_exact(quick: bool, repeat: int) -> None:
     )
     peers = ["tree"] if have("dwave.samplers") else []
     for n in [24] if quick else [20, 24]:
-        tasks = ["ours_exact", "ours_bnb"] + peers + (["dimod"] if have("dimod") and n <= 20 else [])
+        tasks = [*OURS_EXACT, *peers] + (["dimod"] if have("dimod") and n <= 20 else [])
         ctx = mp.get_context("spawn")
         with ctx.Pool(1) as pool:
             res = pool.apply(_interleaved, (tasks, "noise", n, 0, repeat))
-        for t in ("ours_exact", "ours_bnb"):
+        for t in OURS_EXACT:
             print(f" N={n} realign {t[5:]} warm: {mmm(res[t][0])} s E={res[t][1]:.6g}", flush=True)
-        for peer in tasks[2:]:
-            for t in ("ours_exact", "ours_bnb"):
+        for peer in tasks[len(OURS_EXACT) :]:
+            for t in OURS_EXACT:
                 _ratio_line(peer, t, res, n, "warm")
         mem = {t: measure(t, "noise", n)[1] for t in tasks}
         print(f"  mem growth MB (one warm solve per fresh process): {mem}", flush=True)
@@ -203,7 +215,7 @@ def bench_exact(quick: bool, repeat: int) -> None:
             cold = {t: [measure(t, "noise", n, cold=True)[0][0] for _ in range(repeat)] for t in tasks}
             for t in tasks:
                 print(f" N={n} {t} cold (fresh process: import + cache load + solve): {mmm(cold[t])} s", flush=True)
-            for t in ("ours_exact", "ours_bnb"):
+            for t in OURS_EXACT:
                 r = np.array(cold["tree"]) / np.array(cold[t])
                 line(
                     "TreeDecompositionSolver_cold",

@@ -91,8 +91,10 @@ def test_solvers_agree_on_global_minimum():
     sizes, p = _inputs(11, 18)
     es = {s: Landscape(solver=s).fit(sizes, p).energy_ for s in ("exact", "bnb", "heuristic")}
     assert es["exact"] == pytest.approx(es["bnb"]) == pytest.approx(es["heuristic"])
-    big = Landscape().fit(*_inputs(2, 40))
+    big = Landscape().fit(*_inputs(2, 44))  # past minima_max_n (40): global minimum proven, list a sample
     assert big.solver_ == "bnb" and big.exact_ and not big.complete_
+    mid = Landscape().fit(*_inputs(2, 32))  # pruned search: every minimum, proven complete
+    assert mid.solver_ == "minima" and mid.exact_ and mid.complete_
 
 
 def test_kway_and_fit_landscape():
