@@ -9,9 +9,10 @@ One named algorithm per row; every timed figure is min / median / max over ``--r
 Each row also gives CPU seconds (every thread of the process; cold = the whole process up to the end of
 the first solve) and the load average after the row, so a figure from a shared machine can be judged.
 
-Threads: realign bnb runs on 1 thread; CP-SAT is given ``num_workers=1`` and SCIP runs
-single-threaded, so the global-minimum rows compare equal thread counts. The Gray-code enumeration
-and the pruned search (from N=24) use numba's threads (2 on this machine); the rows say so.
+Threads: the global-minimum rows run realign bnb with ``threads=T`` and CP-SAT with ``num_workers=T`` for each
+``--threads`` T (default 1 and 2), so each ratio compares equal thread counts; SCIP runs single-threaded (one
+row, at T=1). realign bnb splits only sub-problems of ``PAR_FROM`` (48) spins or more across threads.
+The Gray-code enumeration and the pruned search (from N=24) use numba's threads (2 on this machine); the rows say so.
 Peer time limits are wall-clock: on a loaded machine a peer gets less CPU inside its limit. Peers are
 skipped cleanly when not installed (``pip install ortools pyscipopt``). Instances: equal sizes, ±1 propensities (the
 ``sk`` family of bench/solvers.py), integer couplings, so the MIP peers solve the same numbers.
@@ -33,14 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from solvers import coupl, have  # noqa: E402  (bench helper beside this file)
 
 
-def _solve(algo: str, w, limit: float) -> tuple[float, bool, str]:
+def _solve(algo: str, w, limit: float, threads: int = 1) -> tuple[float, bool, str]:
     """(energy, proven, extra) of one solve."""
     n = w.shape[0]
     if algo == "realign-bnb":
         from realign.solvers.bnb import solve_bnb
 
-        r = solve_bnb(w)
-        return r.energy, bool(r.exact), ""
+        r = solve_bnb(w, threads=threads)
+        return r.energy, bool(r.exact), f"nodes={r.nodes}"
     if algo == "realign-minima":
         from realign.solvers.minima import enumerate_minima
 
@@ -65,7 +66,7 @@ def _solve(algo: str, w, limit: float) -> tuple[float, bool, str]:
             obj.append(int(round(w[i, j])) * y)
         m.Minimize(sum(obj))
         s = cp_model.CpSolver()
-        s.parameters.num_workers = 1
+        s.parameters.num_workers = threads
         s.parameters.max_time_in_seconds = limit
         st = s.Solve(m)
         return float(s.ObjectiveValue()), st == cp_model.OPTIMAL, ""
@@ -93,13 +94,13 @@ def _solve(algo: str, w, limit: float) -> tuple[float, bool, str]:
     raise ValueError(algo)
 
 
-def _child(algo: str, n: int, seed: int, limit: float, t_start: float) -> dict:
+def _child(algo: str, n: int, seed: int, limit: float, t_start: float, threads: int = 1) -> dict:
     w = coupl("sk", n, seed)
-    e, proven, extra = _solve(algo, w, limit)
+    e, proven, extra = _solve(algo, w, limit, threads)
     cold = time.time() - t_start  # since the parent launched this process
     cold_cpu = time.process_time()  # CPU of this process so far, every thread
     t, c = time.perf_counter(), time.process_time()
-    _solve(algo, w, limit)
+    _solve(algo, w, limit, threads)
     warm = time.perf_counter() - t
     warm_cpu = time.process_time() - c
     return {
@@ -113,18 +114,18 @@ def _child(algo: str, n: int, seed: int, limit: float, t_start: float) -> dict:
     }
 
 
-def run(algo: str, n: int, seed: int, limit: float) -> dict:
+def run(algo: str, n: int, seed: int, limit: float, threads: int = 1) -> dict:
     ctx = mp.get_context("spawn")
     with ctx.Pool(1) as pool:
-        return pool.apply(_child, (algo, n, seed, limit, time.time()))
+        return pool.apply(_child, (algo, n, seed, limit, time.time(), threads))
 
 
 def _mmm(xs: list[float]) -> str:
     return f"{min(xs):.3f}/{statistics.median(xs):.3f}/{max(xs):.3f}"
 
 
-def row(algo: str, n: int, repeats: int, limit: float, threads: str) -> dict:
-    rs = [run(algo, n, 0, limit) for _ in range(repeats)]
+def row(algo: str, n: int, repeats: int, limit: float, threads: str, nthreads: int = 1) -> dict:
+    rs = [run(algo, n, 0, limit, nthreads) for _ in range(repeats)]
     out = {
         "algo": algo,
         "n": n,
@@ -151,6 +152,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--limit", type=float, default=120.0, help="peer time limit per solve, seconds")
     ap.add_argument("--global-n", type=int, nargs="*", default=[40, 50])
+    ap.add_argument(
+        "--threads", type=int, nargs="*", default=[1, 2], help="global-minimum rows: realign and CP-SAT threads"
+    )
     ap.add_argument("--minima-n", type=int, nargs="*", default=[24, 28, 30])
     ap.add_argument(
         "--gray-max-n", type=int, default=32, help="largest N for the Gray-code row (N 2^N work: N=34 takes ~1 min)"
@@ -158,10 +162,12 @@ def main() -> None:
     args = ap.parse_args()
     peers = [a for a, mod in (("cp-sat", "ortools"), ("scip", "pyscipopt")) if have(mod)]
     print(f"== global minimum, sk (peers: {', '.join(peers) or 'none installed'}) ==", flush=True)
-    for n in args.global_n:
-        ours = row("realign-bnb", n, args.repeats, args.limit, "1")
+    for n, t in [(n, t) for n in args.global_n for t in args.threads]:
+        ours = row("realign-bnb", n, args.repeats, args.limit, str(t), t)
         for p in peers:
-            r = row(p, n, args.repeats, args.limit, "1")
+            if p == "scip" and t > 1:
+                continue  # SCIP's LP-based search is single-threaded: its row stands beside each thread count
+            r = row(p, n, args.repeats, args.limit, str(t), t)
             same = abs(r["energy"] - ours["energy"]) < 1e-6
             warm = statistics.median(r["warm"]) / max(statistics.median(ours["warm"]), 1e-6)
             cold = statistics.median(r["cold"]) / statistics.median(ours["cold"])

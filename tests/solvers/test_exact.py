@@ -56,6 +56,45 @@ def test_bnb_equals_exact(seed, n, kind):
     assert abs(b.energy - solve_exact(w).energy) < 1e-9
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    n=st.integers(4, 14),
+    kind=st.sampled_from(["noise", "sk"]),
+    bits=st.integers(1, 6),
+    threads=st.integers(1, 3),
+)
+def test_bnb_split_across_threads_equals_brute_force(seed, n, kind, bits, threads):
+    """The threaded split (normally from PAR_FROM spins) forced onto small instances: same proven minimum,
+    and the returned labels reach it, whatever the split depth and worker count."""
+    import pytest
+
+    import realign.solvers.bnb as bnb
+
+    w = _instance(seed, n, kind)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bnb, "PAR_FROM", 3)
+        mp.setattr(bnb, "SPLIT_BITS", bits)
+        r = bnb.solve_bnb(w, threads=threads)
+    best = brute_force(w)[0]
+    spins = 1.0 - 2.0 * r.labels
+    assert r.exact and abs(r.energy - best) < 1e-9
+    assert abs(0.25 * (w.sum() - spins @ w @ spins) - best) < 1e-9
+
+
+def test_bnb_threads_agree_on_sk_50():
+    """Past PAR_FROM (48 spins) the search is split across threads: the proven energy does not depend on it."""
+    w = _instance(0, 50, "sk")
+    one, two = solve_bnb(w, threads=1), solve_bnb(w, threads=2)
+    assert one.exact and two.exact and one.energy == two.energy
+    try:
+        solve_bnb(w, threads=0)
+    except ValueError as err:
+        assert "threads" in str(err)
+    else:
+        raise AssertionError("threads=0 accepted")
+
+
 def test_parallel_chunks_at_moderate_n():
     w = _instance(7, 18)
     r = solve_exact(w)
