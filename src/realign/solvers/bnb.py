@@ -83,7 +83,7 @@ def _dfs(w, rds, shared, prefix, node_limit, tol, out_s):
     stage[d] = 0
     nodes = 0
     while d >= p:
-        if stage[d] == 2:  # both values tried: undo spin d and go up
+        if stage[d] > 0:  # a value of spin d is set: undo it
             if s[d] > 0:
                 for i in range(d + 1, n):
                     F[i] -= w[d, i]
@@ -92,24 +92,16 @@ def _dfs(w, rds, shared, prefix, node_limit, tol, out_s):
                 for i in range(d + 1, n):
                     F[i] += w[d, i]
                     A[i] -= w[d, i]
-            e = e_before[d]
-            stage[d] = 0
-            d -= 1
-            continue
-        if stage[d] == 0:
+            if stage[d] == 2:  # both values tried: go up
+                e = e_before[d]
+                stage[d] = 0
+                d -= 1
+                continue
+            sd = -first[d]
+        else:
             e_before[d] = e
             sd = 1.0 if F[d] >= 0 else -1.0  # cheaper side first: cost(±1) = (A -/+ F)/2
             first[d] = sd
-        else:
-            if s[d] > 0:
-                for i in range(d + 1, n):
-                    F[i] -= w[d, i]
-                    A[i] -= w[d, i]
-            else:
-                for i in range(d + 1, n):
-                    F[i] += w[d, i]
-                    A[i] -= w[d, i]
-            sd = -first[d]
         stage[d] += 1
         nodes += 1
         if nodes > node_limit:
