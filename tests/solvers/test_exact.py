@@ -87,6 +87,9 @@ def test_bnb_threads_agree_on_sk_50():
     w = _instance(0, 50, "sk")
     one, two = solve_bnb(w, threads=1), solve_bnb(w, threads=2)
     assert one.exact and two.exact and one.energy == two.energy
+    for threads in (1, 2):  # the node budget is shared by the threads' subtrees: it stops both alike
+        cut = solve_bnb(w, threads=threads, max_nodes=100_000)
+        assert not cut.exact and cut.nodes < 200_000 and cut.energy >= one.energy
     try:
         solve_bnb(w, threads=0)
     except ValueError as err:

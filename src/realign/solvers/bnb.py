@@ -34,12 +34,13 @@ __all__ = ["BnBResult", "solve_bnb"]
 
 
 @njit(cache=True)
-def _dfs(w, rds, shared, prefix, node_limit, tol, out_s):
+def _dfs(w, rds, shared, prefix, node_limit, tol, out_s, spent, slot):
     """Depth-first search below ``prefix`` (spins ``0..p-1`` fixed) for configurations better than
     ``shared[0]`` (an incumbent energy shared by every thread: read at each node, lowered on each
     improvement; a stale read only prunes less). ``rds[d]`` is the exact minimum of the sub-problem on
     spins ``d..``. Returns (this search's own best energy or inf, nodes, finished); ``out_s`` holds the
-    configuration of its own best.
+    configuration of its own best. ``spent[slot]`` is this search's node count, published every 4096
+    nodes; the search stops unfinished when the searches' counts together pass ``node_limit``.
 
     One function of ~100 lines on purpose: the field updates are written out in each branch, because
     helper calls (inlined or not) made each node ~1.5x slower in numba (A/B on sk N=56-58)."""
@@ -104,8 +105,10 @@ def _dfs(w, rds, shared, prefix, node_limit, tol, out_s):
             first[d] = sd
         stage[d] += 1
         nodes += 1
-        if nodes > node_limit:
-            return own, nodes, False
+        if (nodes & 4095) == 0:
+            spent[slot] = nodes
+            if spent.sum() > node_limit:
+                return own, nodes, False
         e = e_before[d] + 0.5 * (A[d] - sd * F[d])
         s[d] = sd
         sh = shared[0]
@@ -139,34 +142,24 @@ def _dfs(w, rds, shared, prefix, node_limit, tol, out_s):
 
 
 @njit(cache=True, parallel=True)
-def _split(w, rds, shared, bits, node_limit, tol, outs, bests, nodes, done):
-    """The ``2^bits`` subtrees below the values of spins ``1..bits`` (spin 0 = +1), dealt round-robin to
-    ``outs.shape[0]`` workers run in parallel (one row of ``outs`` each), sharing the incumbent."""
-    workers = outs.shape[0]
-    tasks = 1 << bits
-    for k in prange(workers):
-        used = 0
-        fin = True
-        b = np.inf
+def _split(w, rds, shared, bits, node_limit, tol, outs, bests, spent, done):
+    """The ``2^bits`` subtrees below the values of spins ``1..bits`` (spin 0 = +1) searched in parallel,
+    one task each (``outs[t]``, ``bests[t]``, ``spent[t]``, ``done[t]``), sharing the incumbent and the
+    node budget; run with chunk size 1 so idle threads take the next subtree (their sizes differ widely)."""
+    for t in prange(1 << bits):
         prefix = np.ones(bits + 1)
-        for t in range(k, tasks, workers):
-            for q in range(bits):
-                prefix[q + 1] = -1.0 if (t >> q) & 1 else 1.0
-            e, m, f = _dfs(w, rds, shared, prefix, node_limit - used, tol, outs[k])
-            used += m
-            b = min(b, e)
-            if not f:
-                fin = False
-                break
-        bests[k] = b
-        nodes[k] = used
-        done[k] = fin
+        for q in range(bits):
+            prefix[q + 1] = -1.0 if (t >> q) & 1 else 1.0
+        e, m, f = _dfs(w, rds, shared, prefix, node_limit, tol, outs[t], spent, t)
+        bests[t] = e
+        spent[t] = m
+        done[t] = f
 
 
 #: Sub-problems with at least this many spins are split across numba's threads (smaller ones take
 #: milliseconds serially); the split fixes spins 1..SPLIT_BITS (2^SPLIT_BITS subtrees).
 PAR_FROM = 48
-SPLIT_BITS = 6
+SPLIT_BITS = 8
 
 
 def _solve_sub(
@@ -177,16 +170,23 @@ def _solve_sub(
     m = sub.shape[0]
     shared = np.array([ub + tol])
     if m >= PAR_FROM and workers > 1:
-        outs = np.repeat(init[None, :], workers, axis=0)
-        bests = np.empty(workers)
-        nodes = np.zeros(workers, np.int64)
-        done = np.zeros(workers, np.bool_)
-        _split(sub, rds, shared, min(SPLIT_BITS, m - 2), max(1, node_limit // workers), tol, outs, bests, nodes, done)
+        tasks = 1 << min(SPLIT_BITS, m - 2)
+        outs = np.repeat(init[None, :], tasks, axis=0)
+        bests = np.empty(tasks)
+        spent = np.zeros(tasks, np.int64)
+        done = np.zeros(tasks, np.bool_)
+        threads = numba.get_num_threads()
+        numba.set_num_threads(min(workers, numba.config.NUMBA_NUM_THREADS))
+        try:
+            with numba.parallel_chunksize(1):
+                _split(sub, rds, shared, min(SPLIT_BITS, m - 2), node_limit, tol, outs, bests, spent, done)
+        finally:
+            numba.set_num_threads(threads)
         k = int(np.argmin(bests))
-        best, out, used, ok = float(bests[k]), outs[k], int(nodes.sum()), bool(done.all())
+        best, out, used, ok = float(bests[k]), outs[k], int(spent.sum()), bool(done.all())
     else:
         out = init.copy()
-        best, used, ok = _dfs(sub, rds, shared, np.ones(1), node_limit, tol, out)
+        best, used, ok = _dfs(sub, rds, shared, np.ones(1), node_limit, tol, out, np.zeros(1, np.int64), 0)
     if best < ub:
         return float(best), out.copy(), int(used), bool(ok)
     return ub, init.copy(), int(used), bool(ok)
