@@ -67,7 +67,7 @@ def _trend(ms: MonthState) -> np.ndarray:
     return now - ms.share_hist[max(0, len(ms.share_hist) - 1 - TREND_MONTHS)]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _any_nb(ptr, idx, r, i, mask):
     """True when a land neighbour j of state i has ``mask[r, j]``."""
     for q in range(ptr[i], ptr[i + 1]):
@@ -76,7 +76,7 @@ def _any_nb(ptr, idx, r, i, mask):
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _exit_kernel(
     rows, states, side, contact, fc, since, lfrom, lmonth, cap, fronts, ptr, idx, aff1, aff2, nb1, nb2, sh, tr, cred,
     t, tab, recent_window, contagion, out,
@@ -181,7 +181,7 @@ def exit_rows(
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _join_kernel(
     rows, states, side, lfrom, lmonth, jto, jmonth, ptr, idx, aff1, aff2, nb1, nb2, lost1, lost2, sh, cred, t, lw,
     recent_war, major, recent_window, contagion, out,
@@ -275,7 +275,7 @@ def join_rows(
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _contact_kernel(
     rows, states, side, contact, since, fronts, ptr, idx, nb1, nb2, sh, tr, cred, t, tab, out
 ):  # fmt: skip
