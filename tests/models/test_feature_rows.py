@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from realign.models.feature_rows import contact_rows, exit_rows, join_rows, neighbour_lists
+from realign.models.feature_rows import contact_rows, exit_rows, join_rows, linear_rows, neighbour_lists
 from realign.models.features import (
     MonthState,
     Static,
@@ -103,3 +103,23 @@ def test_month_counts_before_any_record_are_zero(t):
     sh = month_shared(s, ms.side, w)
     got = exit_rows(s, ms, cred, t, sh, r, i)
     assert got.tobytes() == gather_rows(exit_columns(s, ms, w, cred, t, sh), r, i).tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 100_000), st.integers(0, 40), st.integers(1, 25), st.integers(1, 6))
+def test_linear_rows_equal_einsum_bitwise(seed, m, k, R):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, k)) * 10.0 ** rng.integers(-4, 5, size=(m, k))
+    X[rng.random((m, k)) < 0.3] = 0.0  # 0/1 indicators and zeros, as in the feature rows
+    coef = rng.normal(size=(R, k + 1))
+    runs = rng.integers(0, R, size=m)
+    want = coef[runs, 0] + np.einsum("mk,mk->m", X, coef[runs, 1:])
+    assert linear_rows(X, coef, runs).tobytes() == want.tobytes()
+
+
+def test_linear_rows_reject_bad_shapes_and_runs():
+    X, coef = np.zeros((3, 4)), np.zeros((2, 5))
+    with pytest.raises(ValueError, match=r"coef \(R, k\+1\)"):
+        linear_rows(X, np.zeros((2, 4)), np.zeros(3, dtype=int))
+    with pytest.raises(ValueError, match="runs must index the 2 coefficient rows"):
+        linear_rows(X, coef, np.array([0, 1, 2]))

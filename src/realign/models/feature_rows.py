@@ -17,6 +17,8 @@ bit for bit, as ``gather_rows(exit_columns(...), rows, states)`` and its join an
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from numba import njit
 
@@ -31,7 +33,7 @@ from realign.models.features import (
     month_shared,
 )
 
-__all__ = ["exit_rows", "join_rows", "contact_rows", "neighbour_lists"]
+__all__ = ["exit_rows", "join_rows", "contact_rows", "neighbour_lists", "linear_rows"]
 
 
 def neighbour_lists(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -339,4 +341,86 @@ def contact_rows(
         r, i, ms.side, ms.contact, ms.side_since, st.fronts, ptr, idx, nb[1], nb[2], ms.share_hist[-1], _trend(ms),
         cred, t, _log1p_table(t, ms.side_since), out,
     )  # fmt: skip
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _linear_kernel(X, coef, runs, out):
+    """``coef[runs[q], 0] + X[q] @ coef[runs[q], 1:]`` summed in numpy einsum's order (see :func:`linear_rows`)."""
+    m, k = X.shape
+    for q in range(m):
+        r = runs[q]
+        l0 = 0.0
+        l1 = 0.0
+        c = 0
+        while k - c >= 8:  # einsum's 4 x 2-lane unrolled block, highest pair first
+            for j in range(3, -1, -1):
+                l0 = X[q, c + 2 * j] * coef[r, 1 + c + 2 * j] + l0
+                l1 = X[q, c + 2 * j + 1] * coef[r, 2 + c + 2 * j] + l1
+            c += 8
+        while c < k:  # the 2-lane tail; a missing odd element is loaded as 0
+            l0 = X[q, c] * coef[r, 1 + c] + l0
+            l1 = (X[q, c + 1] * coef[r, 2 + c] if c + 1 < k else 0.0) + l1
+            c += 2
+        out[q] = coef[r, 0] + (0.0 + (l0 + l1))
+
+
+def _einsum_rows(X: np.ndarray, coef: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    return coef[runs, 0] + np.einsum("mk,mk->m", X, coef[runs, 1:])
+
+
+@cache
+def _kernel_matches_einsum() -> bool:
+    """True when :func:`_linear_kernel` reproduces this numpy build's einsum bit for bit.
+
+    The kernel follows numpy's 128-bit SIMD sum of products (numpy 2.x's x86-64 baseline); a build with
+    another inner loop gets the einsum path instead, so results never depend on which path ran.
+    """
+    rng = np.random.default_rng(20260101)
+    for k in range(1, 24):
+        X = rng.normal(size=(64, k)) * 10.0 ** rng.integers(-3, 4, size=(64, k))
+        coef = rng.normal(size=(5, k + 1))
+        runs = rng.integers(0, 5, size=64)
+        got = np.empty(64)
+        _linear_kernel(X, coef, runs, got)
+        if got.tobytes() != _einsum_rows(X, coef, runs).tobytes():
+            return False
+    return True
+
+
+def linear_rows(X: np.ndarray, coef: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """Linear predictors ``coef[runs[q], 0] + X[q] @ coef[runs[q], 1:]`` of feature rows, one run's draw each.
+
+    The same value, bit for bit, as ``coef[runs, 0] + np.einsum("mk,mk->m", X, coef[runs, 1:])`` (what
+    :meth:`realign.models.hazard_model.HazardModel.predict_proba_rows` computed before), without
+    gathering the (m, k) coefficient rows: the kernel sums in einsum's order, and falls back to einsum
+    where a numpy build sums otherwise (checked once per process).
+
+    Parameters
+    ----------
+    X : np.ndarray
+        Shape (m, k), feature rows.
+    coef : np.ndarray
+        Shape (R, k + 1), per-run coefficients, intercept first.
+    runs : np.ndarray
+        Shape (m,) int, run of each row (0 <= runs < R).
+
+    Returns
+    -------
+    np.ndarray
+        Shape (m,), log-odds.
+    """
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    coef = np.ascontiguousarray(coef, dtype=np.float64)
+    runs = np.ascontiguousarray(runs, dtype=np.int64)
+    if X.ndim != 2 or coef.ndim != 2 or coef.shape[1] != X.shape[1] + 1 or runs.shape != X.shape[:1]:
+        raise ValueError(
+            f"linear_rows needs X (m, k), coef (R, k+1), runs (m,); got {X.shape}, {coef.shape}, {runs.shape}."
+        )
+    if runs.size and (runs.min() < 0 or runs.max() >= coef.shape[0]):
+        raise ValueError(f"runs must index the {coef.shape[0]} coefficient rows.")
+    if not _kernel_matches_einsum():  # pragma: no cover - numpy builds with another einsum inner loop
+        return _einsum_rows(X, coef, runs)
+    out = np.empty(X.shape[0])
+    _linear_kernel(X, coef, runs, out)
     return out
