@@ -70,10 +70,10 @@ def _trend(ms: MonthState) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _any_nb(ptr, idx, r, i, mask):
-    """True when a land neighbour j of state i has ``mask[r, j]``."""
+def _any_nb(ptr, idx, r, i, code, v):
+    """True when a land neighbour j of state i has ``code[r, j] == v`` (v a side, 1 or 2)."""
     for q in range(ptr[i], ptr[i + 1]):
-        if mask[r, idx[q]]:
+        if code[r, idx[q]] == v:
             return True
     return False
 
@@ -85,44 +85,45 @@ def _exit_kernel(
 ):  # fmt: skip
     R, n = side.shape
     # per-(run, state) masks of the neighbour tests and the count of recent leavers per run and side
+    # codes per (run, state): the side a recent leaver left (rec), the side of a state in contact (hot); 0 none
     cnt = np.zeros((R, 3), dtype=np.int64)
-    rec = np.zeros((3, R, n), dtype=np.bool_)
-    hot = np.zeros((3, R, n), dtype=np.bool_)
+    rec = np.zeros((R, n), dtype=np.int8)
+    hot = np.zeros((R, n), dtype=np.int8)
     for r in range(R):
         for j in range(n):
             a = lfrom[r, j]
             if (a == 1 or a == 2) and t - lmonth[r, j] <= recent_window:
-                rec[a, r, j] = True
+                rec[r, j] = a
                 cnt[r, a] += 1
             s = side[r, j]
             if (s == 1 or s == 2) and contact[r, j] and fronts[j]:
-                hot[s, r, j] = True
+                hot[r, j] = s
     for q in range(rows.shape[0]):
         r, i = rows[q], states[q]
         own = min(max(side[r, i], 1), 2)
         f1 = 1.0 if own == 1 else 0.0
         f2 = 1.0 - f1
-        x = out[q]
         c0 = 1.0 if (contact[r, i] and fronts[i]) else 0.0
         ff = 1.0 if fronts[i] else 0.0
-        x[0] = c0
-        x[1] = (tab[max(t - fc[r, i], 0)] if fc[r, i] >= 0 else 0.0) * ff
-        x[2] = 1.0 if _any_nb(ptr, idx, r, i, hot[own]) else 0.0
-        x[3] = 1.0 if (nb2[r, i] if own == 1 else nb1[r, i]) else 0.0
+        s4 = sh[r, own]
+        out[q, 0] = c0
+        out[q, 1] = (tab[max(t - fc[r, i], 0)] if fc[r, i] >= 0 else 0.0) * ff
+        out[q, 2] = 1.0 if _any_nb(ptr, idx, r, i, hot, own) else 0.0
+        out[q, 3] = 1.0 if (nb2[r, i] if own == 1 else nb1[r, i]) else 0.0
+        out[q, 4] = s4
+        out[q, 5] = tr[r, own]
+        out[q, 6] = cred[r, own] - cred[r, 3 - own]
         if contagion:
-            x[7] = 1.0 if _any_nb(ptr, idx, r, i, rec[own]) else 0.0
-            x[8] = 1.0 if cnt[r, own] - (1 if rec[own, r, i] else 0) > 0 else 0.0
+            out[q, 7] = 1.0 if _any_nb(ptr, idx, r, i, rec, own) else 0.0
+            out[q, 8] = 1.0 if cnt[r, own] - (1 if rec[r, i] == own else 0) > 0 else 0.0
         else:
-            x[7] = 0.0
-            x[8] = 0.0
-        x[9] = (0.0 + f1 * (aff2[r, i] - aff1[r, i])) + f2 * (aff1[r, i] - aff2[r, i])
-        x[4] = sh[r, own]
-        x[5] = tr[r, own]
-        x[6] = cred[r, own] - cred[r, 3 - own]
-        x[10] = tab[max(t - since[r, i], 0)]
-        x[11] = 0.0 if fronts[i] else 1.0
-        x[12] = c0 * (1.0 if x[4] < 0.5 else 0.0)
-        x[13] = 1.0 if (cap[r, i] and fronts[i]) else 0.0
+            out[q, 7] = 0.0
+            out[q, 8] = 0.0
+        out[q, 9] = (0.0 + f1 * (aff2[r, i] - aff1[r, i])) + f2 * (aff1[r, i] - aff2[r, i])
+        out[q, 10] = tab[max(t - since[r, i], 0)]
+        out[q, 11] = 0.0 if fronts[i] else 1.0
+        out[q, 12] = c0 * (1.0 if s4 < 0.5 else 0.0)
+        out[q, 13] = 1.0 if (cap[r, i] and fronts[i]) else 0.0
 
 
 def _pairs(rows: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -189,30 +190,29 @@ def _join_kernel(
     recent_war, major, recent_window, contagion, out,
 ):  # fmt: skip
     R, n = side.shape
-    joined = np.zeros((3, R, n), dtype=np.bool_)
+    joined = np.zeros((R, n), dtype=np.int8)  # the side a state joined recently, 0 none
     if contagion:
         for r in range(R):
             for j in range(n):
                 a = jto[r, j]
                 if (a == 1 or a == 2) and t - jmonth[r, j] <= recent_window:
-                    joined[a, r, j] = True
+                    joined[r, j] = a
     for q in range(rows.shape[0]):
         r, i = rows[q], states[q]
         for k in range(2):
             a = k + 1
             o = 2 - k
-            x = out[k, q]
-            x[0] = sh[r, a]
-            x[1] = aff1[r, i] - aff2[r, i] if a == 1 else aff2[r, i] - aff1[r, i]
-            x[2] = 1.0 if (contagion and _any_nb(ptr, idx, r, i, joined[a])) else 0.0
-            x[3] = 1.0 if (nb1[r, i] if a == 1 else nb2[r, i]) else 0.0
-            x[4] = 1.0 if (nb2[r, i] if a == 1 else nb1[r, i]) else 0.0
-            x[5] = 1.0 if (lfrom[r, i] == o and t - lmonth[r, i] <= recent_window) else 0.0
-            x[6] = cred[r, a] - cred[r, o]
-            x[7] = lw
-            x[8] = recent_war[i]
-            x[9] = lost2[r, i] if a == 1 else lost1[r, i]
-            x[10] = major[i]
+            out[k, q, 0] = sh[r, a]
+            out[k, q, 1] = aff1[r, i] - aff2[r, i] if a == 1 else aff2[r, i] - aff1[r, i]
+            out[k, q, 2] = 1.0 if (contagion and _any_nb(ptr, idx, r, i, joined, a)) else 0.0
+            out[k, q, 3] = 1.0 if (nb1[r, i] if a == 1 else nb2[r, i]) else 0.0
+            out[k, q, 4] = 1.0 if (nb2[r, i] if a == 1 else nb1[r, i]) else 0.0
+            out[k, q, 5] = 1.0 if (lfrom[r, i] == o and t - lmonth[r, i] <= recent_window) else 0.0
+            out[k, q, 6] = cred[r, a] - cred[r, o]
+            out[k, q, 7] = lw
+            out[k, q, 8] = recent_war[i]
+            out[k, q, 9] = lost2[r, i] if a == 1 else lost1[r, i]
+            out[k, q, 10] = major[i]
 
 
 def join_rows(
@@ -282,22 +282,21 @@ def _contact_kernel(
     rows, states, side, contact, since, fronts, ptr, idx, nb1, nb2, sh, tr, cred, t, tab, out
 ):  # fmt: skip
     R, n = side.shape
-    hot = np.zeros((3, R, n), dtype=np.bool_)
+    hot = np.zeros((R, n), dtype=np.int8)  # the side of a state in contact, 0 none
     for r in range(R):
         for j in range(n):
             s = side[r, j]
             if (s == 1 or s == 2) and contact[r, j] and fronts[j]:
-                hot[s, r, j] = True
+                hot[r, j] = s
     for q in range(rows.shape[0]):
         r, i = rows[q], states[q]
         own = min(max(side[r, i], 1), 2)
-        x = out[q]
-        x[0] = 1.0 if (nb2[r, i] if own == 1 else nb1[r, i]) else 0.0
-        x[1] = 1.0 if _any_nb(ptr, idx, r, i, hot[own]) else 0.0
-        x[2] = sh[r, own]
-        x[3] = tr[r, own]
-        x[4] = cred[r, own] - cred[r, 3 - own]
-        x[5] = tab[max(t - since[r, i], 0)]
+        out[q, 0] = 1.0 if (nb2[r, i] if own == 1 else nb1[r, i]) else 0.0
+        out[q, 1] = 1.0 if _any_nb(ptr, idx, r, i, hot, own) else 0.0
+        out[q, 2] = sh[r, own]
+        out[q, 3] = tr[r, own]
+        out[q, 4] = cred[r, own] - cred[r, 3 - own]
+        out[q, 5] = tab[max(t - since[r, i], 0)]
 
 
 def contact_rows(
