@@ -61,14 +61,14 @@ def decide_step(
     u = rng.random(side.shape)
     new = side.copy()
     r, i = np.nonzero((side > 0) & ~core)
-    pe = hz.exit.predict_proba_rows(exit_x(r, i), b_exit, r)
-    new[r[u[r, i] < pe], i[u[r, i] < pe]] = 0
+    out = u[r, i] < hz.exit.predict_proba_rows(exit_x(r, i), b_exit, r)
+    new[r[out], i[out]] = 0
     r, i = np.nonzero((side == 0) & ~core & relevant)
     xj = join_x(r, i)
-    pj = np.stack([hz.join.predict_proba_rows(xj[j], b_join, r) for j in (0, 1)], axis=-1)
-    tot = pj.sum(axis=-1)
+    q1, q2 = (hz.join.predict_proba_rows(xj[j], b_join, r) for j in (0, 1))
+    tot = q1 + q2  # as the sum over a length-2 axis: the same value
     scale = np.where(tot > 1, 1 / np.maximum(tot, 1e-12), 1.0)
-    p1, p2 = pj[..., 0] * scale, pj[..., 1] * scale
+    p1, p2 = q1 * scale, q2 * scale
     ur = u[r, i]
     to1, to2 = ur < p1, (ur >= p1) & (ur < p1 + p2)
     new[r[to1], i[to1]] = 1
