@@ -89,17 +89,22 @@ def timeline_figure(c, ccodes: tuple[int, ...]) -> bytes:
         p = res.p_side  # a property over every run: computed once per arm, not per cell
         m = np.array([[p[t, pos[cc], 2] for t in range(len(months))] for cc in rows])
         ax.imshow(m, aspect="auto", cmap="Reds", vmin=0, vmax=1)
+        # the record's markers, one artist per side (not per cell: ~1,000 fewer artists, the same pixels)
+        cells: dict[int, list[tuple[int, int]]] = {0: [], 1: [], 2: []}
         for r, cc in enumerate(rows):
             for t in range(len(months)):
-                side = c.truth[t, pos[cc]]
                 if c.truth_member[t, pos[cc]]:
-                    ax.plot(
-                        t,
-                        r,
-                        marker={0: "o", 1: "s", 2: "x"}[int(side)],
-                        ms=3.5,
-                        color={0: "#666666", 1: COLORS["allies"], 2: "black"}[int(side)],
-                    )
+                    cells[int(c.truth[t, pos[cc]])].append((t, r))
+        for side, tr in cells.items():
+            if tr:
+                ax.plot(
+                    [t for t, _ in tr],
+                    [r for _, r in tr],
+                    ls="none",
+                    marker={0: "o", 1: "s", 2: "x"}[side],
+                    ms=3.5,
+                    color={0: "#666666", 1: COLORS["allies"], 2: "black"}[side],
+                )
         ax.set_title(f"P(axis), {title}", fontsize=9)
         step = max(1, len(months) // 7)
         ax.set_xticks(

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from realign.errors import InvalidParameterError
+from realign.models.feature_rows import linear_rows
 from realign.models.features import CONTACT_FEATURES, EXIT_FEATURES, JOIN_FEATURES
 from realign.models.logit import _firth, _logit, _newton, _penalised_logit
 
@@ -168,7 +169,7 @@ class HazardModel:
         np.ndarray
             Shape (m,), monthly event probabilities.
         """
-        z = coef[runs, 0] + np.einsum("mk,mk->m", X, coef[runs, 1:])
+        z = linear_rows(X, coef, runs)  # coef[runs, 0] + einsum("mk,mk->m", X, coef[runs, 1:]), bit for bit
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:

@@ -16,12 +16,13 @@ __all__ = ["_logit", "_penalised_logit", "_newton", "_firth"]
 
 
 def _logit(X: np.ndarray, y: np.ndarray, ridge: float) -> tuple[np.ndarray, np.ndarray, bool]:
-    import statsmodels.api as sm
+    # the Logit class itself: statsmodels.api would also load its stats, tsa and formula stacks (~0.5 s, issue 14)
+    from statsmodels.discrete.discrete_model import Logit
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = sm.Logit(y, X).fit(method="newton", maxiter=100, disp=0)
+            res = Logit(y, X).fit(method="newton", maxiter=100, disp=0)
         coef = np.asarray(res.params)
         cov = np.asarray(res.cov_params())
         if (

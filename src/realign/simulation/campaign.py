@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from realign.models.features import MonthState, Static, contact_columns, gather_rows
+from realign.models.feature_rows import contact_rows
+from realign.models.features import MonthState, Static, month_shared
 from realign.models.hazard import HazardModel
 
 __all__ = ["contact_step"]
@@ -67,11 +68,11 @@ def contact_step(
     """
     if not st.fronts.any():
         return ms.contact.copy()
-    X = contact_columns(st, ms, w, cred, t, shared)
     at_risk = (ms.side > 0) & ~ms.contact & st.fronts[None, :]
     u = rng.random(at_risk.shape)  # one draw per run and state, as before the hazard is read only where at risk
     r, i = np.nonzero(at_risk)
-    p = model.predict_proba_rows(gather_rows(X, r, i), coef, r)
+    X = contact_rows(st, ms, cred, t, shared or month_shared(st, ms.side, w), r, i)  # rows of the pairs at risk only
+    p = model.predict_proba_rows(X, coef, r)
     onset = np.zeros_like(at_risk)
     onset[r, i] = u[r, i] < p
     return ms.contact | onset

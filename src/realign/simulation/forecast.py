@@ -21,7 +21,7 @@ import datetime as dt
 import os
 import threading
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 import pandas as pd
@@ -29,11 +29,10 @@ import pandas as pd
 from realign.data.names import parse_date
 from realign.errors import InvalidParameterError
 from realign.models.cache import disk_cached
+from realign.models.feature_rows import exit_rows, join_rows
 from realign.models.features import (
     MonthState,
     Static,
-    exit_columns,
-    join_columns,
     month_number,
     month_shared,
     shares,
@@ -476,12 +475,10 @@ def _simulate(spec: ForecastSpec, progress=None) -> ForecastResult:
             contact = ms.contact.copy()
         # 2. decisions on the month's news (its contacts and battles), as the hazards were fitted
         msd = with_news(ms, contact, None, t)
-        Xe = exit_columns(st, msd, w, cd, t, shared)
-        Xj = join_columns(st, msd, w, cd, t, shared)
-        if "contagion" not in on:
-            Xe[7:9] = 0.0
-            Xj[:, 2] = 0.0
-        new = decide_step(hz, b_exit, b_join, Xe, Xj, ms.side, core, relevant, rng)
+        cg = "contagion" in on  # off: the neighbour/partner change features are 0
+        exit_x = partial(exit_rows, st, msd, cd, t, shared, contagion=cg)
+        join_x = partial(join_rows, st, msd, w, cd, t, shared, contagion=cg)
+        new = decide_step(hz, b_exit, b_join, exit_x, join_x, ms.side, core, relevant, rng)
         advance(ms, ms.side, new, contact, month_number(d))
         w1 = base[k][None, :] * mult[k][None, :] * np.where(ms.contact, 1.0 - loss, 1.0)
         tot_sys = w1.sum(axis=1) + rest
