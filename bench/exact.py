@@ -159,8 +159,9 @@ def main() -> None:
     ap.add_argument(
         "--gray-max-n", type=int, default=32, help="largest N for the Gray-code row (N 2^N work: N=34 takes ~1 min)"
     )
+    ap.add_argument("--no-peers", action="store_true", help="realign rows only (CP-SAT and SCIP skipped)")
     args = ap.parse_args()
-    peers = [a for a, mod in (("cp-sat", "ortools"), ("scip", "pyscipopt")) if have(mod)]
+    peers = [a for a, mod in (("cp-sat", "ortools"), ("scip", "pyscipopt")) if have(mod) and not args.no_peers]
     print(f"== global minimum, sk (peers: {', '.join(peers) or 'none installed'}) ==", flush=True)
     for n, t in [(n, t) for n in args.global_n for t in args.threads]:
         ours = row("realign-bnb", n, args.repeats, args.limit, str(t), t)

@@ -39,7 +39,7 @@ def _dfs(w, rds, shared, prefix, node_limit, tol, out_s, spent, slot):
     ``shared[0]`` (an incumbent energy shared by every thread: read at each node, lowered on each
     improvement; a stale read only prunes less). ``rds[d]`` is the exact minimum of the sub-problem on
     spins ``d..``. Returns (this search's own best energy or inf, nodes, finished); ``out_s`` holds the
-    configuration of its own best. ``spent[slot]`` is this search's node count, published every 4096
+    configuration of its own best. ``spent[slot]`` is this search's node count, published every 16384
     nodes; the search stops unfinished when the searches' counts together pass ``node_limit``.
 
     One function of ~100 lines on purpose: the field updates are written out in each branch, because
@@ -105,7 +105,7 @@ def _dfs(w, rds, shared, prefix, node_limit, tol, out_s, spent, slot):
             first[d] = sd
         stage[d] += 1
         nodes += 1
-        if (nodes & 4095) == 0:
+        if (nodes & 16383) == 0:
             spent[slot] = nodes
             if spent.sum() > node_limit:
                 return own, nodes, False
