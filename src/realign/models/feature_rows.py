@@ -79,25 +79,45 @@ def _any_nb(ptr, idx, r, i, code, v):
 
 
 @njit(cache=True, nogil=True)
+def _recent_codes(to, month, t, window):
+    """(R, n) int8: the side (1 or 2) in ``to`` where ``t - month <= window``, else 0 (recent leavers, joiners)."""
+    R, n = to.shape
+    out = np.zeros((R, n), dtype=np.int8)
+    for r in range(R):
+        for j in range(n):
+            a = to[r, j]
+            if (a == 1 or a == 2) and t - month[r, j] <= window:
+                out[r, j] = a
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _hot_codes(side, contact, fronts):
+    """(R, n) int8: the side of a state in contact on a covered front, else 0."""
+    R, n = side.shape
+    out = np.zeros((R, n), dtype=np.int8)
+    for r in range(R):
+        for j in range(n):
+            s = side[r, j]
+            if (s == 1 or s == 2) and contact[r, j] and fronts[j]:
+                out[r, j] = s
+    return out
+
+
+@njit(cache=True, nogil=True)
 def _exit_kernel(
     rows, states, side, contact, fc, since, lfrom, lmonth, cap, fronts, ptr, idx, aff1, aff2, nb1, nb2, sh, tr, cred,
     t, tab, recent_window, contagion, out,
 ):  # fmt: skip
     R, n = side.shape
-    # per-(run, state) masks of the neighbour tests and the count of recent leavers per run and side
-    # codes per (run, state): the side a recent leaver left (rec), the side of a state in contact (hot); 0 none
+    # codes per (run, state): the side a recent leaver left (rec), the side of a state in contact (hot); 0 none;
+    # and the count of recent leavers per run and side
+    rec = _recent_codes(lfrom, lmonth, t, recent_window)
+    hot = _hot_codes(side, contact, fronts)
     cnt = np.zeros((R, 3), dtype=np.int64)
-    rec = np.zeros((R, n), dtype=np.int8)
-    hot = np.zeros((R, n), dtype=np.int8)
     for r in range(R):
         for j in range(n):
-            a = lfrom[r, j]
-            if (a == 1 or a == 2) and t - lmonth[r, j] <= recent_window:
-                rec[r, j] = a
-                cnt[r, a] += 1
-            s = side[r, j]
-            if (s == 1 or s == 2) and contact[r, j] and fronts[j]:
-                hot[r, j] = s
+            cnt[r, rec[r, j]] += 1
     for q in range(rows.shape[0]):
         r, i = rows[q], states[q]
         own = min(max(side[r, i], 1), 2)
@@ -190,13 +210,8 @@ def _join_kernel(
     recent_war, major, recent_window, contagion, out,
 ):  # fmt: skip
     R, n = side.shape
-    joined = np.zeros((R, n), dtype=np.int8)  # the side a state joined recently, 0 none
-    if contagion:
-        for r in range(R):
-            for j in range(n):
-                a = jto[r, j]
-                if (a == 1 or a == 2) and t - jmonth[r, j] <= recent_window:
-                    joined[r, j] = a
+    # the side a state joined recently, 0 none
+    joined = _recent_codes(jto, jmonth, t, recent_window) if contagion else np.zeros((R, n), dtype=np.int8)
     for q in range(rows.shape[0]):
         r, i = rows[q], states[q]
         for k in range(2):
@@ -281,13 +296,7 @@ def join_rows(
 def _contact_kernel(
     rows, states, side, contact, since, fronts, ptr, idx, nb1, nb2, sh, tr, cred, t, tab, out
 ):  # fmt: skip
-    R, n = side.shape
-    hot = np.zeros((R, n), dtype=np.int8)  # the side of a state in contact, 0 none
-    for r in range(R):
-        for j in range(n):
-            s = side[r, j]
-            if (s == 1 or s == 2) and contact[r, j] and fronts[j]:
-                hot[r, j] = s
+    hot = _hot_codes(side, contact, fronts)  # the side of a state in contact, 0 none
     for q in range(rows.shape[0]):
         r, i = rows[q], states[q]
         own = min(max(side[r, i], 1), 2)
