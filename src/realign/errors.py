@@ -16,6 +16,7 @@ __all__ = [
     "DataIntegrityError",
     "CoverageError",
     "InputFileError",
+    "check_int",
 ]
 
 
@@ -74,3 +75,38 @@ class InputFileError(RealignError):
         fld = f" [field '{field}']" if field else ""
         super().__init__(f"{prefix}{message}{fld}")
         self.path, self.line, self.field = path, line, field
+
+
+def check_int(name: str, value: object, lo: int, owner: str | None = None) -> None:
+    """Raise :class:`InvalidParameterError` unless ``value`` is an int (not a bool) >= ``lo``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, as the caller spells it.
+    value : object
+        The value given.
+    lo : int
+        Smallest allowed value.
+    owner : str or None, default None
+        The function or class the parameter belongs to, named in the message.
+
+    Raises
+    ------
+    InvalidParameterError
+        With the one message form used across realign, e.g. "The 'n_runs' parameter of tabu_restarts must be
+        an int >= 1. Got 0 instead."
+
+    Examples
+    --------
+    >>> check_int("n_runs", 5, 1, "tabu_restarts")
+    >>> check_int("n_runs", 0, 1, "tabu_restarts")
+    Traceback (most recent call last):
+    ...
+    realign.errors.InvalidParameterError: The 'n_runs' parameter of tabu_restarts must be an int >= 1. Got 0 instead.
+    """
+    import numpy as np
+
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lo:
+        of = f" of {owner}" if owner else ""
+        raise InvalidParameterError(f"The '{name}' parameter{of} must be an int >= {lo}. Got {value!r} instead.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from realign.errors import check_int
 from realign.solvers.heuristic import EnsembleResult, _energy, _flip, _perturb, _seed_state
 from realign.solvers.restarts import (
     _BIG,
@@ -226,17 +227,12 @@ def _checked_pool_params(
     if p.shape != (n, n):
         raise ValueError(f"propensity must be a ({n}, {n}) matrix to match sizes; got shape {p.shape}")
     for name, v in (("n_instances", n_instances), ("n_keep", n_keep), ("pool_size", pool_size)):
-        if not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 1. Got {v!r} instead.")
+        check_int(name, v, 1, "solve_ensemble_pool")
     for name, v in (("iters_per_n", iters_per_n), ("n_random", n_random), ("exact_n", exact_n)):
-        if not isinstance(v, (int, np.integer)) or v < 0:
-            raise ValueError(f"The '{name}' parameter of solve_ensemble_pool must be an int >= 0. Got {v!r} instead.")
+        check_int(name, v, 0, "solve_ensemble_pool")
     if n_calibrate is None:
         n_calibrate = min(4096, max(64, n_instances // 16))
-    if not isinstance(n_calibrate, (int, np.integer)) or n_calibrate < 0:
-        raise ValueError(
-            f"The 'n_calibrate' parameter of solve_ensemble_pool must be an int >= 0. Got {n_calibrate!r} instead."
-        )
+    check_int("n_calibrate", n_calibrate, 0, "solve_ensemble_pool")
     return n_calibrate
 
 

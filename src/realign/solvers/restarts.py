@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from realign.errors import check_int
 from realign.solvers.exact import default_tol
 from realign.solvers.heuristic import (
     HeuristicResult,
@@ -231,18 +232,14 @@ def tabu_restarts(
     (-2.0, [0, 0, 1], 8)
     """
     w = _w(w)
-    if not isinstance(n_runs, (int, np.integer)) or n_runs < 1:
-        raise ValueError(f"The 'n_runs' parameter of tabu_restarts must be an int >= 1. Got {n_runs!r} instead.")
-    if not isinstance(iters_per_n, (int, np.integer)) or iters_per_n < 0:
-        raise ValueError(
-            f"The 'iters_per_n' parameter of tabu_restarts must be an int >= 0. Got {iters_per_n!r} instead."
-        )
+    check_int("n_runs", n_runs, 1, "tabu_restarts")
+    check_int("iters_per_n", iters_per_n, 0, "tabu_restarts")
     n = w.shape[0]
     e = np.empty(n_runs)
     s = np.empty((n_runs, n), np.int8)
     tol = default_tol(w)
-    if tenure is not None and (not isinstance(tenure, (int, np.integer)) or tenure < 0):
-        raise ValueError(f"The 'tenure' parameter of tabu_restarts must be an int >= 0. Got {tenure!r} instead.")
+    if tenure is not None:
+        check_int("tenure", tenure, 0, "tabu_restarts")
     ten = max(1, n // 2) if tenure is None else int(tenure)
     _restart_runs(w, int(n_runs), int(iters_per_n) * n, ten, int(seed), tol, e, s)
     return _result(e, s, tol)
@@ -276,8 +273,7 @@ def low_minima_pool(w: np.ndarray, size: int = 32, *, n_runs: int = 4000, seed: 
     ValueError
         If ``size`` is not an int >= 1 or ``w`` is not square.
     """
-    if not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"The 'size' parameter of low_minima_pool must be an int >= 1. Got {size!r} instead.")
+    check_int("size", size, 1, "low_minima_pool")
     r = tabu_restarts(w, n_runs, seed=seed)
     uniq, first = np.unique(r.run_labels, axis=0, return_index=True)
     order = np.lexsort((first, r.run_energies[first]))

@@ -36,6 +36,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from realign.errors import InvalidParameterError, check_int
 from realign.solvers.exact import default_tol
 from realign.solvers.heuristic import HeuristicResult, _next, _result, _seed_state, _w
 
@@ -174,12 +175,10 @@ def sweep_restarts(
     (-2.0, [0, 0, 1], 64)
     """
     w = _w(w)
-    if not isinstance(n_runs, (int, np.integer)) or n_runs < 1:
-        raise ValueError(f"The 'n_runs' parameter of sweep_restarts must be an int >= 1. Got {n_runs!r} instead.")
-    if not isinstance(sweeps, (int, np.integer)) or sweeps < 0:
-        raise ValueError(f"The 'sweeps' parameter of sweep_restarts must be an int >= 0. Got {sweeps!r} instead.")
+    check_int("n_runs", n_runs, 1, "sweep_restarts")
+    check_int("sweeps", sweeps, 0, "sweep_restarts")
     if not isinstance(threshold, (int, float, np.floating)) or not (math.isfinite(threshold) and threshold >= 0):
-        raise ValueError(
+        raise InvalidParameterError(
             f"The 'threshold' parameter of sweep_restarts must be a finite number >= 0. Got {threshold!r} instead."
         )
     n = w.shape[0]
