@@ -64,6 +64,23 @@ def test_sk_instance_beyond_one_word_of_lanes():
     assert np.allclose(labels_energy(w, r.run_labels), r.run_energies)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_runs_float32_cannot_certify_are_finished_in_float64(seed):
+    """Spin 2's two unit couplings cancel when spins 0 and 1 agree, so its flip cost is set by couplings of
+    1e-6, below what float32 fields of unit size can certify: every such run is finished in float64 (checked
+    once with the JIT off: all 64 lanes take that path) and must still end at a true local minimum."""
+    rng = np.random.default_rng(seed)
+    w = np.triu(rng.choice([-1e-6, 1e-6], (8, 8)), 1)
+    w[0, 1], w[0, 2], w[1, 2] = 1.0, 1.0, -1.0
+    w = w + w.T
+    r = sweep_restarts(w, 64, seed=seed)
+    tol = default_tol(w)
+    assert tol < 1e-7  # the 1e-6 couplings matter at this tolerance
+    assert np.all(_flip_costs(w, r.run_labels) >= -tol)
+    assert np.allclose(labels_energy(w, r.run_labels), r.run_energies, rtol=0, atol=tol)
+    assert abs(r.energy - brute_force(w)[0]) <= tol
+
+
 def test_runs_are_fixed_by_seed_and_batch_whatever_the_threads():
     rng = np.random.default_rng(3)
     p = np.triu(rng.uniform(-1, 1, (30, 30)), 1)
