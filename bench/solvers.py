@@ -26,6 +26,7 @@ for comparison. Ensembles — ``solve_ensemble_pool`` at N=40 on ``sk`` instance
 
     python bench/solvers.py --quick     # subset, under a minute
     python bench/solvers.py             # full run
+    python bench/solvers.py --only heuristic --heuristic-seeds 0 1 2 3 4 5 6 7 8 9   # 30 noise instances + summary
 """
 
 from __future__ import annotations
