@@ -121,6 +121,7 @@ def test_single_spin_and_empty_landscapes():
     [
         ({"n_runs": 0}, "'n_runs' parameter of sweep_restarts must be an int >= 1. Got 0"),
         ({"n_runs": 2.0}, "'n_runs'"),
+        ({"n_runs": True}, "'n_runs' parameter of sweep_restarts must be an int >= 1. Got True"),
         ({"sweeps": -1}, "'sweeps' parameter of sweep_restarts must be an int >= 0. Got -1"),
         ({"threshold": -0.5}, "'threshold' parameter of sweep_restarts must be a finite number >= 0"),
         ({"threshold": float("nan")}, "'threshold'"),
