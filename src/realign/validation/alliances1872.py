@@ -36,7 +36,7 @@ import pandas as pd
 from realign.models.balance import balance_scores, continuous_dynamics, frustration_index, triad_dynamics
 from realign.system import snapshot as _snap
 from realign.system.information import InformationSet
-from realign.validation.common import match_and_score
+from realign.validation.common import match_and_score, named_confusion
 
 __all__ = ["POWERS", "YEARS", "BLOCS_1907", "ANGLO_RUSSIAN_1907", "signed_edges", "run"]
 
@@ -182,15 +182,8 @@ def _run(n_seeds: int) -> dict[str, Any]:
     g82 = _net(signed_edges(1882))
     r = continuous_dynamics(g82, seed=0)
     sc = _agreement(r.factions)
-    confusion = [
-        {
-            "actual": {1: "Triple Entente", 2: "Triple Alliance"}[row["actual"]],
-            "predicted_Triple Entente": row["predicted_1"],
-            "predicted_Triple Alliance": row["predicted_2"],
-        }
-        for row in sc["confusion"]
-    ]
     bloc = {1: "Triple Entente", 2: "Triple Alliance"}
+    confusion = named_confusion(sc["confusion"], bloc)
     per_state = [
         {
             "ccode": c,

@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from realign.system.information import InformationSet
-from realign.validation.common import match_and_score, members_on, predict_landscape, top_minima
+from realign.validation.common import match_and_score, members_on, named_confusion, predict_landscape, top_minima
 
 __all__ = ["DATE", "FIT_BEFORE", "pact_members", "atop_blocs", "states_for", "run"]
 
@@ -117,14 +117,7 @@ def _predict(ids: list[int], truth: dict[int, int], seed: int, drop: tuple[str, 
         for c, s in zip(ids, sizes, strict=True)
     ]
     minima = top_minima(land, truth)
-    confusion = [
-        {
-            "actual": SIDE_NAMES[r["actual"]],
-            "predicted_NATO": r["predicted_1"],
-            "predicted_Warsaw Pact": r["predicted_2"],
-        }
-        for r in sc["confusion"]
-    ]
+    confusion = named_confusion(sc["confusion"], SIDE_NAMES)
     return {
         "date": DATE.isoformat(),
         "accuracy": sc["accuracy"],

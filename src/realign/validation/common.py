@@ -326,6 +326,26 @@ def confusion_rows(
     return rows
 
 
+def named_confusion(rows: list[dict[str, Any]], names: Mapping[int, str]) -> list[dict[str, Any]]:
+    """:func:`confusion_rows` with side codes replaced by names, for reports.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of :func:`confusion_rows` with sides (1, 2).
+    names : Mapping[int, str]
+        Side code -> name (0, 1 and 2).
+
+    Returns
+    -------
+    list of dict
+        ``{"actual": name, "predicted_<name of 1>": count, "predicted_<name of 2>": count}`` per row.
+    """
+    return [
+        {"actual": names[r["actual"]], **{f"predicted_{names[s]}": r[f"predicted_{s}"] for s in (1, 2)}} for r in rows
+    ]
+
+
 def top_minima(land: Landscape, truth: Mapping[Hashable, int], k: int = 3) -> list[dict]:
     """The ``k`` lowest minima of a fitted landscape, each scored against the recorded sides.
 

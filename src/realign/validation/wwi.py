@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from realign.data.store import load_shared
-from realign.validation.common import match_and_score, members_on, predict_landscape, top_minima
+from realign.validation.common import match_and_score, members_on, named_confusion, predict_landscape, top_minima
 from realign.wars import SIDE_NAMES as _NAMES
 from realign.wars import WWI
 
@@ -92,14 +92,7 @@ def _run(seed: int) -> dict[str, Any]:
         for c, s in zip(ids, sizes, strict=True)
     ]
     minima = top_minima(land, truth)
-    confusion = [
-        {
-            "actual": SIDE_NAMES[r["actual"]],
-            "predicted_Entente": r["predicted_1"],
-            "predicted_Central Powers": r["predicted_2"],
-        }
-        for r in sc["confusion"]
-    ]
+    confusion = named_confusion(sc["confusion"], SIDE_NAMES)
     return {
         "case": "wwi",
         "title": "WWI sides from data before 1914-07-28",

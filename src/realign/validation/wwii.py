@@ -32,7 +32,7 @@ import pandas as pd
 
 from realign.data.store import load_shared
 from realign.system.information import InformationSet
-from realign.validation.common import match_and_score, members_on, predict_landscape, top_minima
+from realign.validation.common import match_and_score, members_on, named_confusion, predict_landscape, top_minima
 from realign.wars import SIDE_NAMES as _NAMES
 from realign.wars import WWII
 
@@ -213,7 +213,7 @@ def predict_case(
         "accuracy": sc["accuracy"],
         "n": sc["n"],
         "correct": sc["correct"],
-        "confusion": _named_confusion(sc["confusion"]),
+        "confusion": named_confusion(sc["confusion"], SIDE_NAMES),
         "per_state": rows,
         "data_used": used,
         "exact": bool(land.exact_),
@@ -221,13 +221,6 @@ def predict_case(
         "minima": minima,
         "n_neutral": sum(1 for c in ids if truth[c] == 0),
     }
-
-
-def _named_confusion(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {"actual": SIDE_NAMES[r["actual"]], "predicted_Allies": r["predicted_1"], "predicted_Axis": r["predicted_2"]}
-        for r in rows
-    ]
 
 
 @cache
